@@ -1,0 +1,7 @@
+"""Run Masthead with ``python -m masthead``."""
+
+import sys
+
+from masthead.cli import main
+
+sys.exit(main())

@@ -1,0 +1,176 @@
+"""``masthead``: the command line. The same core as the window, one verb per editing feature."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from masthead import __version__
+from masthead.core import storage
+from masthead.core.errors import MastheadError
+from masthead.core.scan import iter_markdown
+from masthead.core.values import Value, to_json
+
+COMMANDS = ("get", "set", "check")
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(to_json(value), ensure_ascii=False, indent=2))
+
+
+def _fail(message: str) -> None:
+    print(f"masthead: {message}", file=sys.stderr)
+
+
+def parse_yaml_value(text: str) -> Value:
+    """A ``--set`` value, read as YAML 1.2 (``false`` is a boolean, ``'no'`` and ``no`` are strings)."""
+    loaded = YAML(typ="safe", pure=True).load(text)
+    return loaded
+
+
+def _assignment(text: str, as_yaml: bool) -> tuple[str, Value]:
+    key, sep, raw = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    if not as_yaml:
+        return key.strip(), raw
+    try:
+        return key.strip(), parse_yaml_value(raw)
+    except YAMLError as exc:
+        raise argparse.ArgumentTypeError(f"the value of {key.strip()!r} is not valid YAML: {exc}") from None
+
+
+def cmd_get(args: argparse.Namespace) -> int:
+    try:
+        doc = storage.load(args.file)
+    except MastheadError as exc:
+        _fail(str(exc))
+        return 1
+    if doc.error is not None:
+        _fail(str(doc.error))
+        return 1
+    data = doc.data
+    if args.key is None:
+        _print_json(data)
+        return 0
+    if args.key not in data:
+        _fail(f"{args.file}: no key {args.key!r} in the front matter")
+        return 1
+    value = data[args.key]
+    if isinstance(value, str) and not args.json:
+        print(value)
+    else:
+        _print_json(value)
+    return 0
+
+
+def cmd_set(args: argparse.Namespace) -> int:
+    edits: list[tuple[str, Value]] = list(args.set or []) + list(args.set_str or [])
+    if not edits and not args.delete:
+        _fail("nothing to do: give --set KEY=VALUE, --set-str KEY=TEXT or --delete KEY")
+        return 2
+    failed = changed = 0
+    for name in args.files:
+        try:
+            doc = storage.load(name)
+            for key, value in edits:
+                doc.set(key, value)
+            for key in args.delete or []:
+                doc.delete(key)
+            if args.diff:
+                sys.stdout.write(doc.diff())
+            if doc.to_bytes() != doc.raw:
+                changed += 1
+                if not args.dry_run:
+                    storage.save(doc)
+        except (MastheadError, ValueError) as exc:
+            failed += 1
+            _fail(str(exc) if isinstance(exc, MastheadError) else f"{name}: {exc}")
+    verb = "would change" if args.dry_run else "changed"
+    print(f"{verb} {changed} of {len(args.files)} file(s); {failed} failed", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _check_targets(paths: Sequence[str]) -> list[Path]:
+    files: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        files.extend(iter_markdown(path) if path.is_dir() else [path])
+    return files
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    problems = 0
+    files = _check_targets(args.paths)
+    for path in files:
+        try:
+            doc = storage.load(path)
+        except MastheadError as exc:
+            problems += 1
+            print(str(exc))
+            continue
+        if doc.error is not None:
+            problems += 1
+            print(str(doc.error))
+    print(f"checked {len(files)} file(s): {problems} with problems", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="masthead",
+        description="Edit the YAML front matter of a Markdown archive without damaging a byte.",
+    )
+    parser.add_argument("--version", action="version", version=f"masthead {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    get = sub.add_parser("get", help="print a file's front matter as JSON", description=(
+        "Print the front matter of FILE as JSON (dates as ISO 8601 strings), or the value of one key: "
+        "a string as plain text, anything else as JSON."))
+    get.add_argument("file", metavar="FILE")
+    get.add_argument("--key", metavar="KEY", help="print only this key's value")
+    get.add_argument("--json", action="store_true", help="print the --key value as JSON even if it is text")
+    get.set_defaults(func=cmd_get)
+
+    st = sub.add_parser("set", help="set or delete front-matter keys in files", description=(
+        "Set or delete keys in each FILE, changing only those keys' lines. VALUE is read as YAML: "
+        "--set draft=false (a boolean), --set 'tags=[a, b]' (a list), --set \"title='no'\" (a string). "
+        "--set-str takes the text as it is. A file that fails is reported and left untouched; the others "
+        "are still written. Exit status 1 if any file failed."))
+    st.add_argument("files", nargs="+", metavar="FILE")
+    st.add_argument("--set", action="append", metavar="KEY=VALUE",
+                    type=lambda t: _assignment(t, as_yaml=True), help="set KEY to VALUE read as YAML")
+    st.add_argument("--set-str", action="append", metavar="KEY=TEXT",
+                    type=lambda t: _assignment(t, as_yaml=False), help="set KEY to TEXT, always a string")
+    st.add_argument("--delete", action="append", metavar="KEY", help="remove KEY")
+    st.add_argument("--diff", action="store_true", help="print a unified diff of each file")
+    st.add_argument("--dry-run", action="store_true", help="change nothing on disk")
+    st.set_defaults(func=cmd_set)
+
+    ck = sub.add_parser("check", help="report every file whose front matter cannot be read or edited",
+                        description="Parse each FILE, and every Markdown file under each FOLDER; print one "
+                        "line per problem (path:line: message). Exit status 1 if there is any problem.")
+    ck.add_argument("paths", nargs="+", metavar="FILE|FOLDER")
+    ck.set_defaults(func=cmd_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

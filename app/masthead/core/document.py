@@ -1,0 +1,394 @@
+"""One Markdown file with front matter: read it, edit its keys, and render the edit by splicing.
+
+Only the lines of the keys that changed are rendered again, in the file's own style; every other byte of
+the file (other keys, comments, blank lines, delimiters, the body) is copied as it was. Every rendering is
+parsed again and compared with the intended data before anyone may write it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from masthead.core import yamlio
+from masthead.core.errors import MastheadError, ParseError, ReadOnlyError, VerifyError
+from masthead.core.split import Parts, split
+from masthead.core.values import Value, is_plain, looks_like_iso_date, same, to_json
+
+DEFAULT_SEQ_OFFSET = 2
+_DELETE: Any = object()
+_EOL_COMMENT = re.compile(r"[ \t]+#")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What was read from disk: used to notice that the file changed before it is overwritten."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class _Region:
+    """Lines of one top-level key: ``[start, end)`` is its content, ``[end, stop)`` the gap after it."""
+
+    key: str
+    start: int
+    end: int
+    stop: int
+    key_col: int
+    value: Node
+
+
+class Document:
+    """A file's bytes, its parsed front matter, and the pending edits to it."""
+
+    def __init__(
+        self,
+        raw: bytes,
+        path: Path | str | None = None,
+        snapshot: Snapshot | None = None,
+        default_seq_offset: int = DEFAULT_SEQ_OFFSET,
+    ) -> None:
+        self.raw = raw
+        self.path = Path(path) if path is not None else None
+        self.snapshot = snapshot
+        self.error: MastheadError | None = None
+        self.readonly_reason: str | None = None
+        self._default_seq_offset = default_seq_offset
+        self._original: dict[str, Value] = {}
+        self._changes: dict[str, Value] = {}
+        self._lines: list[str] = []
+        self._root: MappingNode | None = None
+        self._data = CommentedMap()
+        try:
+            self.parts = split(raw)
+        except ParseError as exc:
+            self.parts = Parts(b"", "none", b"", b"", b"", raw, b"\n")
+            self.error = exc.with_path(self.path)
+            return
+        try:
+            self._read_block()
+        except MastheadError as exc:
+            self.error = exc.with_path(self.path)
+            self._original = {}
+
+    # ----------------------------------------------------------------- reading
+
+    def _read_block(self) -> None:
+        kind, first = self.parts.kind, self.parts.block_first_line
+        block = self.parts.block
+        try:
+            text = block.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = first + block.count(b"\n", 0, exc.start)
+            raise ParseError("the front matter is not valid UTF-8 text", line=line) from None
+        if kind == "toml":
+            try:
+                self._original = dict(tomllib.loads(text))
+            except tomllib.TOMLDecodeError as exc:
+                raise ParseError(f"invalid TOML front matter: {exc}", line=first) from None
+            self.readonly_reason = "TOML front matter (+++) is shown read-only"
+            return
+        if kind == "json":
+            try:
+                loaded = json.loads(text)
+            except json.JSONDecodeError as exc:
+                line = first + exc.lineno - 1
+                raise ParseError(f"invalid JSON front matter: {exc.msg}", line=line) from None
+            if not isinstance(loaded, dict):
+                raise ParseError("the JSON front matter is not an object", line=first)
+            self._original = loaded
+            self.readonly_reason = "JSON front matter is shown read-only"
+            return
+        self._lines = yamlio.split_lines(text)
+        parsed = yamlio.parse(text, first)
+        self._root, self._data = parsed.node, parsed.data
+        self._original = yamlio.to_plain(parsed.data)
+        if self._root is not None and self._root.flow_style:
+            self.readonly_reason = "front matter written as one {…} mapping is shown read-only"
+
+    @classmethod
+    def empty(cls) -> Document:
+        return cls(b"")
+
+    @property
+    def kind(self) -> str:
+        """``yaml``, ``toml``, ``json`` or ``none`` (no front matter yet)."""
+        return self.parts.kind
+
+    @property
+    def editable(self) -> bool:
+        return self.error is None and self.readonly_reason is None
+
+    @property
+    def eol(self) -> str:
+        return self.parts.eol.decode("ascii")
+
+    @property
+    def original(self) -> dict[str, Value]:
+        """The front matter as read from disk (a copy)."""
+        return dict(self._original)
+
+    @property
+    def data(self) -> dict[str, Value]:
+        """The front matter with the pending edits applied, in file order, new keys last."""
+        out = {k: v for k, v in self._original.items() if self._changes.get(k, None) is not _DELETE}
+        for key, value in self._changes.items():
+            if value is not _DELETE:
+                out[key] = value
+        return out
+
+    def get(self, key: str, default: Value = None) -> Value:
+        return self.data.get(key, default)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.data
+
+    @property
+    def body(self) -> bytes:
+        return self.parts.body
+
+    @property
+    def body_text(self) -> str:
+        """The body decoded for reading (never written back from this)."""
+        return self.parts.body.decode("utf-8", errors="replace")
+
+    @property
+    def block_text(self) -> str:
+        """The front-matter block as it is on disk."""
+        return self.parts.block.decode("utf-8", errors="replace")
+
+    # ----------------------------------------------------------------- editing
+
+    def _check_editable(self) -> None:
+        if self.error is not None:
+            raise ReadOnlyError(f"cannot edit: {self.error.message}", self.path, self.error.line)
+        if self.readonly_reason is not None:
+            raise ReadOnlyError(self.readonly_reason, self.path)
+
+    @property
+    def changed_keys(self) -> list[str]:
+        return list(self._changes)
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self._changes)
+
+    def set(self, key: str, value: Value) -> None:
+        """Set ``key`` to a plain value. A date replacing a date written as a string keeps that form."""
+        self._check_editable()
+        if not isinstance(key, str) or not key.strip() or any(c in key for c in "\r\n"):
+            raise ValueError(f"not a usable key: {key!r}")
+        if not is_plain(value):
+            raise ValueError(f"cannot write a value of type {type(value).__name__} for {key!r}")
+        if isinstance(value, tuple):
+            value = list(value)
+        old = self._original.get(key, _DELETE)
+        if (
+            isinstance(value, dt.date)
+            and not isinstance(value, dt.datetime)
+            and isinstance(old, str)
+            and looks_like_iso_date(old)
+        ):
+            value = value.isoformat()
+        if old is not _DELETE and same(old, value):
+            self._changes.pop(key, None)
+        else:
+            self._changes[key] = value
+
+    def delete(self, key: str) -> None:
+        """Remove ``key``; comments around it stay where they are."""
+        self._check_editable()
+        if key in self._original:
+            self._changes[key] = _DELETE
+        else:
+            self._changes.pop(key, None)
+
+    def revert(self, key: str | None = None) -> None:
+        """Drop the pending edit of ``key`` (or all of them)."""
+        if key is None:
+            self._changes.clear()
+        else:
+            self._changes.pop(key, None)
+
+    # ----------------------------------------------------------------- rendering
+
+    def to_bytes(self) -> bytes:
+        """The file's bytes with the pending edits; raises VerifyError if they would not read back."""
+        if not self._changes:
+            return self.raw
+        self._check_editable()
+        text = self._render_block()
+        self._verify(text)
+        block = text.encode("utf-8")
+        parts = self.parts
+        if parts.kind == "none":
+            opening = closing = b"---" + parts.eol
+            return parts.bom + opening + block + closing + parts.body
+        return parts.bom + parts.opening + block + parts.closing + parts.body
+
+    def diff(self, context: int = 3) -> str:
+        """Unified diff between the file as read and as it would be saved."""
+        name = str(self.path) if self.path else "document"
+        old = self.raw.decode("utf-8", errors="replace").splitlines(keepends=True)
+        new = self.to_bytes().decode("utf-8", errors="replace").splitlines(keepends=True)
+        return "".join(difflib.unified_diff(old, new, name, f"{name} (edited)", n=context))
+
+    def _style(self) -> yamlio.Style:
+        seq_offset, map_indent = None, None
+        for region in self._regions():
+            node = region.value
+            if seq_offset is None and isinstance(node, SequenceNode) and not node.flow_style and node.value:
+                seq_offset = self._dash_col(node) - region.key_col
+            if map_indent is None and isinstance(node, MappingNode) and not node.flow_style and node.value:
+                map_indent = node.value[0][0].start_mark.column - region.key_col
+        if seq_offset is None or seq_offset < 0:
+            seq_offset = self._default_seq_offset
+        if map_indent is None or map_indent < 1:
+            map_indent = 2
+        return yamlio.Style(seq_offset=seq_offset, map_indent=map_indent)
+
+    def _dash_col(self, seq: SequenceNode) -> int:
+        item = seq.value[0]
+        line = self._lines[item.start_mark.line]
+        return len(line) - len(line.lstrip(" "))
+
+    def _regions(self) -> Iterator[_Region]:
+        if self._root is None:
+            return
+        pairs = self._root.value
+        for i, (key_node, value_node) in enumerate(pairs):
+            start = key_node.start_mark.line
+            stop = pairs[i + 1][0].start_mark.line if i + 1 < len(pairs) else len(self._lines)
+            end_line, end_col = yamlio.node_end(value_node)
+            end = end_line + 1 if end_col > 0 else end_line
+            end = max(start + 1, min(end, stop))  # an alias points at its anchor: keep within the key
+            if not yamlio.ends_with_keep_chomp(value_node, self._lines):
+                while end > start + 1 and not self._lines[end - 1].strip():
+                    end -= 1
+            yield _Region(key_node.value, start, end, stop, key_node.start_mark.column, value_node)
+
+    def _render_block(self) -> str:
+        lines, style = self._lines, self._style()
+        new_keys = [k for k, v in self._changes.items() if k not in self._original and v is not _DELETE]
+        regions = list(self._regions())
+        out: list[str] = list(lines[: regions[0].start]) if regions else list(lines)
+        if out and not out[-1].endswith(("\n", "\r")):
+            out[-1] += self.eol
+        indent = regions[0].key_col if regions else 0
+        added = [line for k in new_keys for line in self._render_new(k, self._changes[k], style, indent)]
+        for i, region in enumerate(regions):
+            change = self._changes.get(region.key, None)
+            if region.key not in self._changes:
+                out.extend(lines[region.start : region.end])
+            elif change is not _DELETE:
+                out.extend(self._render_changed(region, change, style))
+            if i == len(regions) - 1:
+                out.extend(added)
+            out.extend(lines[region.end : region.stop])
+        if not regions:
+            out.extend(added)
+        return "".join(out)
+
+    def _eolify(self, lines: list[str], indent: int) -> list[str]:
+        pad = " " * indent
+        return [pad + line[:-1] + self.eol if line.endswith("\n") else pad + line for line in lines]
+
+    def _render_new(self, key: str, value: Value, style: yamlio.Style, indent: int) -> list[str]:
+        like = self._data.get(key)
+        return self._eolify(yamlio.render_entry(key, yamlio.to_node(value, like), style), indent)
+
+    def _render_changed(self, region: _Region, value: Value, style: yamlio.Style) -> list[str]:
+        spliced = self._splice_items(region, value, style)
+        if spliced is not None:
+            return spliced
+        rendered = self._render_new(region.key, value, style, region.key_col)
+        original = self._lines[region.start : region.end]
+        node = region.value
+        if len(original) == 1 and len(rendered) == 1 and isinstance(node, ScalarNode):
+            rest = original[0][node.end_mark.column :].rstrip("\r\n")
+            if node.end_mark.line == region.start and _EOL_COMMENT.match(rest):
+                rendered[0] = rendered[0][: -len(self.eol)] + rest + self.eol
+        return rendered
+
+    def _splice_items(self, region: _Region, value: Value, style: yamlio.Style) -> list[str] | None:
+        """Edit a block list item by item, keeping untouched items' lines; None when that is not possible."""
+        seq, old = region.value, self._data.get(region.key)
+        if not (
+            isinstance(seq, SequenceNode)
+            and not seq.flow_style
+            and seq.value
+            and isinstance(value, list)
+            and value
+            and isinstance(old, CommentedSeq)
+            and all(isinstance(n, ScalarNode) for n in seq.value)
+            and all(not isinstance(v, list | dict) for v in value)
+        ):
+            return None
+        lines = self._lines
+        starts = [n.start_mark.line for n in seq.value]
+        ends = []
+        for j, node in enumerate(seq.value):
+            end_line, end_col = node.end_mark.line, node.end_mark.column
+            end = end_line + 1 if end_col > 0 else end_line
+            ends.append(end)
+            before = lines[starts[j]][: node.start_mark.column]
+            if before.strip() != "-" or (j and starts[j] < ends[j - 1]):
+                return None
+        if starts[0] < region.start + 1 or ends[-1] > region.end:
+            return None
+        ends[-1] = region.end
+        gaps = [lines[ends[j] : starts[j + 1]] for j in range(len(starts) - 1)] + [[]]
+        item_style = yamlio.Style(self._dash_col(seq) - region.key_col, style.map_indent)
+        like = yamlio.to_node(list(value), old)
+
+        def render_item(index: int) -> list[str]:
+            entry = yamlio.render_entry(region.key, CommentedSeq([like[index]]), item_style)
+            return self._eolify(entry[1:], region.key_col)
+
+        old_items = [_token(v) for v in self._original[region.key]]
+        new_items = [_token(v) for v in value]
+        out = list(lines[region.start : starts[0]])
+        matcher = difflib.SequenceMatcher(None, old_items, new_items, autojunk=False)
+        for op, i1, i2, j1, j2 in matcher.get_opcodes():
+            for j in range(j1, j2) if op != "equal" else ():
+                out.extend(render_item(j))
+            for i in range(i1, i2):
+                if op == "equal":
+                    out.extend(lines[starts[i] : ends[i]])
+                out.extend(gaps[i])
+        return out
+
+    def _verify(self, text: str) -> None:
+        """Parse the rendered block again: it must give exactly the intended data."""
+        try:
+            reread = yamlio.to_plain(yamlio.parse(text, self.parts.block_first_line).data)
+        except ParseError as exc:
+            raise VerifyError(f"the edit produced unreadable YAML ({exc.message}); nothing was written",
+                              self.path) from None
+        intended = self.data
+        if not same(reread, intended):
+            bad = [k for k in intended if k not in reread or not same(reread[k], intended[k])]
+            bad += [k for k in reread if k not in intended]
+            raise VerifyError(
+                f"the edit of {', '.join(bad) or 'the key order'} would not read back as written; "
+                "nothing was written",
+                self.path,
+            )
+
+
+def _token(value: Value) -> tuple[str, str]:
+    """A hashable stand-in for a list item, distinguishing types (``'1'`` from ``1``)."""
+    return type(value).__name__, json.dumps(to_json(value), sort_keys=True, ensure_ascii=False)

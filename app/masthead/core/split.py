@@ -1,0 +1,85 @@
+"""Split a file's bytes into BOM, opening delimiter, front-matter block, closing delimiter and body.
+
+Works on bytes so that the body is never decoded and re-encoded: ``Parts.join()`` gives back the input.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from masthead.core.errors import ParseError
+
+BOM = b"\xef\xbb\xbf"
+Kind = Literal["none", "yaml", "toml", "json"]
+
+_LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n|$)")
+_YAML_OPEN = re.compile(rb"---[ \t]*(\r\n|\r|\n)")
+_TOML_OPEN = re.compile(rb"\+\+\+[ \t]*(\r\n|\r|\n)")
+_JSON_OPEN = re.compile(rb"\{[ \t]*(\r\n|\r|\n)")
+_YAML_CLOSE = re.compile(rb"(?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n)?")
+_TOML_CLOSE = re.compile(rb"\+\+\+[ \t]*(?:\r\n|\r|\n)?")
+_JSON_CLOSE = re.compile(rb"\}[ \t]*(?:\r\n|\r|\n)?")
+
+
+@dataclass(frozen=True)
+class Parts:
+    """The pieces of a Markdown file with optional front matter; ``join()`` restores the exact bytes."""
+
+    bom: bytes
+    kind: Kind
+    opening: bytes
+    block: bytes
+    closing: bytes
+    body: bytes
+    eol: bytes
+
+    def join(self) -> bytes:
+        return self.bom + self.opening + self.block + self.closing + self.body
+
+    @property
+    def block_first_line(self) -> int:
+        """1-based line number, in the file, of the block's first line."""
+        return 2 if self.opening else 1
+
+
+def _lines(data: bytes, start: int) -> list[tuple[int, int]]:
+    """(start, end) byte offsets of every line from ``start``, each including its line break."""
+    spans = []
+    pos = start
+    while pos < len(data):
+        m = _LINE.match(data, pos)
+        assert m is not None and m.end() > pos
+        spans.append((pos, m.end()))
+        pos = m.end()
+    return spans
+
+
+def _first_eol(data: bytes) -> bytes:
+    m = re.search(rb"\r\n|\n|\r", data)
+    return m.group(0) if m else b"\n"
+
+
+def split(data: bytes) -> Parts:
+    """Split ``data``; raise ParseError for an opening delimiter that is never closed."""
+    bom = BOM if data.startswith(BOM) else b""
+    start = len(bom)
+    openers: tuple[tuple[Kind, re.Pattern[bytes], re.Pattern[bytes]], ...] = (
+        ("yaml", _YAML_OPEN, _YAML_CLOSE),
+        ("toml", _TOML_OPEN, _TOML_CLOSE),
+        ("json", _JSON_OPEN, _JSON_CLOSE),
+    )
+    for kind, opener, closer in openers:
+        m = opener.match(data, start)
+        if not m:
+            continue
+        eol = m.group(1)
+        for a, b in _lines(data, m.end()):
+            if closer.fullmatch(data, a, b):
+                if kind == "json":  # the braces belong to the JSON text itself
+                    return Parts(bom, "json", b"", data[start:b], b"", data[b:], eol)
+                return Parts(bom, kind, data[start : m.end()], data[m.end() : a], data[a:b], data[b:], eol)
+        delimiter = data[start : m.end()].strip().decode("ascii")
+        raise ParseError(f"the front matter opened by '{delimiter}' on line 1 is never closed", line=1)
+    return Parts(bom, "none", b"", b"", b"", data[start:], _first_eol(data[start:]))

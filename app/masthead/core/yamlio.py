@@ -1,0 +1,209 @@
+"""ruamel.yaml round-trip parsing and rendering in a file's own style.
+
+Parsing composes the node tree (exact start and end of every value, used for splicing) and constructs the
+round-trip data from it (quote styles, used to render edits the way the file writes them).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.scalarbool import ScalarBoolean
+from ruamel.yaml.scalarfloat import ScalarFloat
+from ruamel.yaml.scalarint import ScalarInt
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    LiteralScalarString,
+    SingleQuotedScalarString,
+)
+from ruamel.yaml.timestamp import TimeStamp
+
+from masthead.core.errors import ParseError
+from masthead.core.values import Value, ambiguous_in_yaml11
+
+WIDTH = 1 << 30  # never fold a line we render
+_TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
+_KEEP_CHOMP = re.compile(r"[|>](?:[1-9]?\+|\+[1-9]?)")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines with their endings, broken only where YAML breaks lines (``\\r\\n``, ``\\r``, ``\\n``)."""
+    return _LINE.findall(text)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A parsed front-matter block: the node tree and the round-trip data built from it."""
+
+    node: MappingNode | None
+    data: CommentedMap
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a file writes its YAML: where a list's dash sits under its key, and nested mapping indent."""
+
+    seq_offset: int = 2
+    map_indent: int = 2
+
+
+class _Representer(RoundTripRepresenter):
+    """Round-trip representer that writes ``None`` as ``null`` rather than an empty value."""
+
+    def represent_none(self, data: Any) -> Any:
+        return self.represent_scalar("tag:yaml.org,2002:null", "null")
+
+
+_Representer.add_representer(type(None), _Representer.represent_none)
+
+
+def _loader() -> YAML:
+    y = YAML(typ="rt")
+    y.preserve_quotes = True
+    return y
+
+
+def parse(text: str, first_line: int = 1) -> Parsed:
+    """Parse a front-matter block; raise ParseError (with the file's line number) for what is unsafe."""
+    tab = _TAB_INDENT.search(text)
+    if tab:
+        line = first_line + text.count("\n", 0, tab.start())
+        raise ParseError("a tab is used for indentation; YAML allows only spaces there", line=line)
+    y = _loader()
+    try:
+        node = y.compose(text)
+        if node is None:
+            return Parsed(None, CommentedMap())
+        if not isinstance(node, MappingNode):
+            kind = "a list" if isinstance(node, SequenceNode) else "a single value"
+            raise ParseError(f"the front matter is {kind}, not a set of 'key: value' lines", line=first_line)
+        data = y.constructor.construct_document(node)
+    except MarkedYAMLError as exc:
+        raise _parse_error(exc, first_line) from None
+    except YAMLError as exc:
+        raise ParseError(f"invalid YAML: {exc}", line=first_line) from None
+    for key_node, _ in node.value:
+        if not (isinstance(key_node, ScalarNode) and str(key_node.tag or "").endswith(":str")):
+            raise ParseError(
+                "top-level keys must be plain names (found a number, list or merge key)",
+                line=first_line + key_node.start_mark.line,
+            )
+    return Parsed(node, data)
+
+
+def _parse_error(exc: MarkedYAMLError, first_line: int) -> ParseError:
+    mark = exc.problem_mark or exc.context_mark
+    problem = str(exc.problem or exc.context or "invalid YAML").strip()
+    if "another document" in str(exc):
+        problem = "the front matter holds several YAML documents"
+    elif exc.context and exc.problem and "duplicate key" not in problem:
+        problem = f"{problem} ({str(exc.context).strip()})"
+    line = first_line + mark.line if mark is not None else first_line
+    return ParseError(problem, line=line)
+
+
+def to_plain(value: Any) -> Value:
+    """Convert round-trip data to plain Python values (see ``masthead.core.values``)."""
+    if isinstance(value, dict):
+        return {to_plain(k): to_plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [to_plain(v) for v in value]
+    if isinstance(value, bool | ScalarBoolean):
+        return bool(value)
+    if isinstance(value, ScalarInt):
+        return int(value)
+    if isinstance(value, ScalarFloat):
+        return float(value)
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, TimeStamp):
+        return value.replace()  # a plain datetime (TimeStamp keeps ruamel's bookkeeping)
+    if hasattr(value, "value") and hasattr(value, "tag"):  # TaggedScalar
+        return str(value.value)
+    return value
+
+
+def node_end(node: Node) -> tuple[int, int]:
+    """(line, column) just past a value: a block collection ends where its last child ends."""
+    if isinstance(node, SequenceNode | MappingNode) and not node.flow_style and node.value:
+        last = node.value[-1]
+        return node_end(last[1] if isinstance(node, MappingNode) else last)
+    return node.end_mark.line, node.end_mark.column
+
+
+def ends_with_keep_chomp(node: Node, lines: list[str]) -> bool:
+    """True if the value ends in a ``|+`` or ``>+`` block scalar, whose trailing blank lines are content."""
+    while isinstance(node, SequenceNode | MappingNode) and not node.flow_style and node.value:
+        last = node.value[-1]
+        node = last[1] if isinstance(node, MappingNode) else last
+    if isinstance(node, ScalarNode) and node.style in ("|", ">"):
+        line = lines[node.start_mark.line] if node.start_mark.line < len(lines) else ""
+        return bool(_KEEP_CHOMP.match(line, node.start_mark.column))
+    return False
+
+
+def _quote_like(value: str, like: Any) -> Any:
+    """A string rendered the way ``like`` (the value it replaces) was written, quoted when 1.1 is unsure."""
+    if "\n" in value:
+        return LiteralScalarString(value)
+    if isinstance(like, SingleQuotedScalarString):
+        return SingleQuotedScalarString(value)
+    if isinstance(like, DoubleQuotedScalarString):
+        return DoubleQuotedScalarString(value)
+    if ambiguous_in_yaml11(value):
+        return SingleQuotedScalarString(value)
+    return value
+
+
+def _dominant_item(seq: Any) -> Any:
+    """The quote style most of a list's string items use, as a sample value (None when plain)."""
+    counts: dict[type, int] = {}
+    for item in seq if isinstance(seq, list) else []:
+        if isinstance(item, str):
+            counts[type(item)] = counts.get(type(item), 0) + 1
+    if not counts:
+        return None
+    kind = max(counts, key=lambda t: counts[t])
+    return kind("x") if kind in (SingleQuotedScalarString, DoubleQuotedScalarString) else None
+
+
+def to_node(value: Value, like: Any = None) -> Any:
+    """Round-trip object for a plain value, styled after ``like``, the value it replaces (if any)."""
+    if isinstance(value, str):
+        return _quote_like(value, like)
+    if isinstance(value, list | tuple):
+        item_like = _dominant_item(like)
+        seq = CommentedSeq(to_node(v, item_like) for v in value)
+        if isinstance(like, CommentedSeq) and like.fa.flow_style():
+            seq.fa.set_flow_style()
+        return seq
+    if isinstance(value, dict):
+        old = like if isinstance(like, dict) else {}
+        return CommentedMap((k, to_node(v, old.get(k))) for k, v in value.items())
+    return value
+
+
+def render_entry(key: str, value: Any, style: Style) -> list[str]:
+    """``key: value`` rendered as YAML lines (each ending in ``\\n``) in the given style."""
+    y = YAML(typ="rt")
+    y.Representer = _Representer
+    y.width = WIDTH
+    y.allow_unicode = True
+    y.indent(mapping=style.map_indent, sequence=style.seq_offset + 2, offset=style.seq_offset)
+    out = io.StringIO()
+    entry = CommentedMap()
+    entry[key] = value
+    y.dump(entry, out)
+    lines = split_lines(out.getvalue())
+    if lines and lines[-1].rstrip("\n") == "...":
+        lines.pop()
+    return lines
