@@ -106,7 +106,10 @@ def _parse_error(exc: MarkedYAMLError, first_line: int) -> ParseError:
     if "another document" in str(exc):
         problem = "the front matter holds several YAML documents"
     elif exc.context and exc.problem and "duplicate key" not in problem:
-        problem = f"{problem} ({str(exc.context).strip()})"
+        context = str(exc.context).strip()
+        if exc.context_mark is not None and exc.context_mark.line != getattr(mark, "line", None):
+            context += f" that starts on line {first_line + exc.context_mark.line}"
+        problem = f"{problem} ({context})"
     line = first_line + mark.line if mark is not None else first_line
     return ParseError(problem, line=line)
 

@@ -1,0 +1,51 @@
+"""Shared test set-up: offscreen Qt, the repository on sys.path, and copies of the fixture corpus."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+
+settings.register_profile("default", max_examples=300)
+settings.register_profile("thorough", max_examples=5000)  # MASTHEAD_HYPOTHESIS=thorough python3 dev.py test
+settings.load_profile(os.environ.get("MASTHEAD_HYPOTHESIS", "default"))
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+SAMPLES = ROOT.parent / "shared" / "samples"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # for `benchmarks.*`
+
+
+def copy_tree(src: Path, dest: Path) -> Path:
+    shutil.copytree(src, dest)
+    for path in dest.rglob("*"):
+        path.chmod(path.stat().st_mode | stat.S_IWUSR)  # shared/ is read-only; copies are ours
+    return dest
+
+
+@pytest.fixture
+def good(tmp_path: Path) -> Path:
+    """A writable copy of tests/fixtures/good."""
+    return copy_tree(FIXTURES / "good", tmp_path / "good")
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> Path:
+    """A writable copy of tests/fixtures/broken."""
+    return copy_tree(FIXTURES / "broken", tmp_path / "broken")
+
+
+@pytest.fixture
+def samples(tmp_path: Path) -> Path:
+    """A writable copy of ../shared/samples (real files from the wild)."""
+    if not SAMPLES.is_dir():
+        pytest.skip("../shared/samples is not present")
+    return copy_tree(SAMPLES, tmp_path / "samples")

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from masthead.core.errors import ParseError
+from masthead.core.split import BOM, split
+
+
+def test_yaml_parts_and_line_ending() -> None:
+    data = b"---\r\ntitle: x\r\n---\r\nbody\r\n"
+    parts = split(data)
+    assert parts.kind == "yaml"
+    assert parts.opening == b"---\r\n"
+    assert parts.block == b"title: x\r\n"
+    assert parts.closing == b"---\r\n"
+    assert parts.body == b"body\r\n"
+    assert parts.eol == b"\r\n"
+    assert parts.join() == data
+
+
+def test_bom_is_kept_apart() -> None:
+    parts = split(BOM + b"---\na: 1\n---\n")
+    assert parts.bom == BOM and parts.kind == "yaml" and parts.body == b""
+
+
+def test_dots_close_and_closing_without_newline() -> None:
+    assert split(b"---\na: 1\n...\nrest").closing == b"...\n"
+    parts = split(b"---\na: 1\n---")
+    assert parts.closing == b"---" and parts.body == b""
+
+
+def test_no_front_matter() -> None:
+    parts = split(b"# Title\r\n\r\ntext")
+    assert parts.kind == "none" and parts.body == b"# Title\r\n\r\ntext" and parts.eol == b"\r\n"
+
+
+def test_thematic_break_later_is_not_front_matter() -> None:
+    assert split(b"text\n---\nmore\n").kind == "none"
+
+
+def test_toml_and_json_detected() -> None:
+    assert split(b"+++\na = 1\n+++\nbody").kind == "toml"
+    parts = split(b'{\n  "a": 1\n}\nbody')
+    assert parts.kind == "json" and parts.block == b'{\n  "a": 1\n}\n' and parts.body == b"body"
+
+
+def test_unclosed_front_matter_is_an_error() -> None:
+    with pytest.raises(ParseError, match="never closed"):
+        split(b"---\ntitle: x\n\nbody\n")
+
+
+@given(st.binary(max_size=400))
+def test_join_restores_any_bytes(data: bytes) -> None:
+    try:
+        parts = split(data)
+    except ParseError:
+        return
+    assert parts.join() == data
+
+
+@given(
+    st.sampled_from([b"\n", b"\r\n"]),
+    st.text(alphabet="ab: -#\n", max_size=60).map(lambda t: t.encode()),
+    st.binary(max_size=100),
+    st.booleans(),
+)
+def test_join_restores_front_matter_files(eol: bytes, block: bytes, body: bytes, bom: bool) -> None:
+    lines = [ln for ln in block.split(b"\n") if ln.strip() not in (b"---", b"...")]
+    data = (BOM if bom else b"") + b"---" + eol + b"".join(ln + eol for ln in lines) + b"---" + eol + body
+    parts = split(data)
+    assert parts.kind == "yaml" and parts.join() == data and parts.body == body
