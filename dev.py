@@ -66,6 +66,7 @@ def main(argv: list[str]) -> int:
     return run_steps(
         [
             [python, "-m", "ruff", "check", "app", "tests", "benchmarks", "dev.py"],
+            [python, "-m", "ruff", "format", "--check", "app", "tests", "benchmarks", "dev.py"],
             [python, "-m", "mypy"],
             [python, "-m", "pytest", *rest],
         ]

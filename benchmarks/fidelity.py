@@ -156,10 +156,14 @@ def main(argv: list[str]) -> int:
     for failure in report.failures:
         print("FAIL", failure)
     print(f"files: {report.files}")
-    print(f"no-op saves byte-identical: {report.noop_identical}/{report.noop_total} "
-          f"({100 * report.noop_identical / max(report.noop_total, 1):.1f}%)")
-    print(f"one-key edits confined to that key: {report.edit_confined}/{report.edit_total} "
-          f"({100 * report.edit_confined / max(report.edit_total, 1):.1f}%)")
+    print(
+        f"no-op saves byte-identical: {report.noop_identical}/{report.noop_total} "
+        f"({100 * report.noop_identical / max(report.noop_total, 1):.1f}%)"
+    )
+    print(
+        f"one-key edits confined to that key: {report.edit_confined}/{report.edit_total} "
+        f"({100 * report.edit_confined / max(report.edit_total, 1):.1f}%)"
+    )
     return 1 if report.failures else 0
 
 

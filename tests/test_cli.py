@@ -42,8 +42,21 @@ def test_get_broken_file(broken: Path, capsys: pytest.CaptureFixture[str]) -> No
 def test_set_values_are_yaml(good: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = good / "indent2-cjk.md"
     before = path.read_bytes()
-    code, _, err = run(capsys, "set", str(path), "--set", "draft=true", "--set", "tags=[a, b]",
-                       "--set", "title='no'", "--set-str", "series=2025-01-01", "--delete", "layout")
+    code, _, err = run(
+        capsys,
+        "set",
+        str(path),
+        "--set",
+        "draft=true",
+        "--set",
+        "tags=[a, b]",
+        "--set",
+        "title='no'",
+        "--set-str",
+        "series=2025-01-01",
+        "--delete",
+        "layout",
+    )
     assert code == 0 and "changed 1 of 1" in err
     after = path.read_bytes()
     old_tags = b"  - semiconductor\n  - supply-chain\n  - ai-infrastructure\n"
@@ -66,8 +79,9 @@ def test_set_dry_run_and_diff(good: Path, capsys: pytest.CaptureFixture[str]) ->
     assert path.read_bytes() == before
 
 
-def test_set_reports_failures_and_writes_the_rest(good: Path, broken: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_set_reports_failures_and_writes_the_rest(
+    good: Path, broken: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     ok, bad, toml = good / "bom.md", broken / "tab-indent.md", good / "toml.md"
     bad_before, toml_before = bad.read_bytes(), toml.read_bytes()
     code, _, err = run(capsys, "set", str(bad), str(ok), str(toml), "--set", "status=evergreen")
@@ -98,14 +112,17 @@ def test_check_folder(good: Path, broken: Path, capsys: pytest.CaptureFixture[st
     code, out, err = run(capsys, "check", str(good))
     assert code == 0 and out == "" and "checked 15 file(s): 0 with problems" in err
     code, out, err = run(capsys, "check", str(good), str(broken / "unclosed.md"))
-    assert code == 1 and out == f"{broken / 'unclosed.md'}:1: the front matter opened by '---' on line 1 " \
-        "is never closed\n"
+    assert (
+        code == 1
+        and out == f"{broken / 'unclosed.md'}:1: the front matter opened by '---' on line 1 is never closed\n"
+    )
 
 
 def test_entry_point_and_help() -> None:
     result = subprocess.run([sys.executable, "-m", "masthead", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.startswith("masthead ")
     for command in ("get", "set", "check"):
-        result = subprocess.run([sys.executable, "-m", "masthead", command, "--help"],
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "masthead", command, "--help"], capture_output=True, text=True
+        )
         assert result.returncode == 0 and "usage: masthead " + command in result.stdout

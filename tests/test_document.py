@@ -85,8 +85,10 @@ def test_list_item_edits_keep_other_items_bytes() -> None:
 
 
 def test_new_items_follow_the_lists_indent_and_quotes() -> None:
-    raw, out = edit(FIXTURES / "good" / "pyyaml-sorted-cjk.md", tags=["edge-ai", "inference-chips",
-                                                                     "on-device-models", "新标签"])
+    raw, out = edit(
+        FIXTURES / "good" / "pyyaml-sorted-cjk.md",
+        tags=["edge-ai", "inference-chips", "on-device-models", "新标签"],
+    )
     assert out == raw.replace(b"- on-device-models\n", "- on-device-models\n- 新标签\n".encode())
     raw, out = edit(FIXTURES / "good" / "chunks-en.md", tags=["scheduling", "streaming", "batch"])
     assert out == raw.replace(b'  - "streaming"\n', b'  - "streaming"\n  - "batch"\n')
@@ -97,8 +99,12 @@ def test_scalar_edit_keeps_quote_style_and_end_of_line_comment() -> None:
     text = out.decode()
     assert 'title: "Listening to Glaciers"   # working title\n' in text
     assert "status: evergreen  # not evergreen yet\n" in text
-    assert text.replace('"Listening to Glaciers"', '"Field Notes: Listening to Glaciers"').replace(
-        "status: evergreen", "status: draft") == raw.decode()
+    assert (
+        text.replace('"Listening to Glaciers"', '"Field Notes: Listening to Glaciers"').replace(
+            "status: evergreen", "status: draft"
+        )
+        == raw.decode()
+    )
 
 
 def test_date_keeps_its_form() -> None:
@@ -122,7 +128,8 @@ def test_yaml11_ambiguous_strings_are_quoted() -> None:
 def test_null_is_written_as_null_and_new_keys_go_after_the_last_key() -> None:
     raw, out = edit(FIXTURES / "good" / "indent2-cjk.md", insight=None, reviewer="Lin", tags_extra=["a"])
     expected = raw.replace(b"insight: ''\n", b"insight: null\n").replace(
-        b"status: evergreen\n---\n", b"status: evergreen\nreviewer: Lin\ntags_extra:\n  - a\n---\n")
+        b"status: evergreen\n---\n", b"status: evergreen\nreviewer: Lin\ntags_extra:\n  - a\n---\n"
+    )
     assert out == expected
 
 
@@ -140,12 +147,17 @@ def test_delete_keeps_neighbouring_comments() -> None:
     assert "# Lists below are curated by hand.\n" in text
     assert "tags:" not in text and "draft:" not in text and "climate" not in text
     assert text == raw.decode().replace("draft: true\n", "").replace(
-        "tags:\n  - climate   # primary\n  # secondary tags follow\n  - acoustics\n  - fieldwork\n", "")
+        "tags:\n  - climate   # primary\n  # secondary tags follow\n  - acoustics\n  - fieldwork\n", ""
+    )
 
 
 def test_crlf_file_stays_crlf() -> None:
-    _, out = edit(FIXTURES / "good" / "crlf.md", title="Loud Infrastructure",
-                    tags=["infrastructure", "reliability", "on-call"], reviewer="Kim")
+    _, out = edit(
+        FIXTURES / "good" / "crlf.md",
+        title="Loud Infrastructure",
+        tags=["infrastructure", "reliability", "on-call"],
+        reviewer="Kim",
+    )
     assert out.count(b"\n") == out.count(b"\r\n")
     assert b"title: Loud Infrastructure\r\n" in out and b"  - on-call\r\n" in out
     assert b"reviewer: Kim\r\n---\r\n" in out

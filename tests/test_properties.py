@@ -16,10 +16,50 @@ from masthead.core.document import Document
 from masthead.core.values import same
 
 KEYS = ["title", "date", "summary", "draft", "tags", "people", "status", "category", "source", "guest"]
-TRICKY = ["no", "yes", "on", "off", "y", "n", "null", "~", "true", "012", "0o12", "0x1f", "1:20", "1_000",
-          "1e3", ".inf", "2025-01-01", "2025-01-01 10:00:00", "- item", "key: value", "# not a comment",
-          "'quoted'", '"double"', "[a, b]", "{a: 1}", "&anchor", "*alias", "!tag", "|", ">", "%", "@", "`",
-          " leading", "trailing ", "", " ", "a #b", "中文：标题", "Ｏｐｅｎ ＡＩ", "emoji 🎙️", "tab\there"]
+TRICKY = [
+    "no",
+    "yes",
+    "on",
+    "off",
+    "y",
+    "n",
+    "null",
+    "~",
+    "true",
+    "012",
+    "0o12",
+    "0x1f",
+    "1:20",
+    "1_000",
+    "1e3",
+    ".inf",
+    "2025-01-01",
+    "2025-01-01 10:00:00",
+    "- item",
+    "key: value",
+    "# not a comment",
+    "'quoted'",
+    '"double"',
+    "[a, b]",
+    "{a: 1}",
+    "&anchor",
+    "*alias",
+    "!tag",
+    "|",
+    ">",
+    "%",
+    "@",
+    "`",
+    " leading",
+    "trailing ",
+    "",
+    " ",
+    "a #b",
+    "中文：标题",
+    "Ｏｐｅｎ ＡＩ",
+    "emoji 🎙️",
+    "tab\there",
+]
 
 text = st.one_of(
     st.sampled_from(TRICKY),
@@ -57,8 +97,14 @@ def write_file(data: dict[str, Any], pyyaml: bool, crlf: bool, bom: bool, body: 
 
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(front_matter, st.lists(edit, max_size=5), st.booleans(), st.booleans(), st.booleans(),
-       st.text(max_size=40))
+@given(
+    front_matter,
+    st.lists(edit, max_size=5),
+    st.booleans(),
+    st.booleans(),
+    st.booleans(),
+    st.text(max_size=40),
+)
 def test_random_edits_read_back_and_touch_only_their_keys(
     data: dict[str, Any], edits: list[tuple[str, str, Any]], pyyaml: bool, crlf: bool, bom: bool, body: str
 ) -> None:

@@ -1,7 +1,10 @@
 """Run Masthead with ``python -m masthead``."""
 
+import multiprocessing
 import sys
 
 from masthead.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # guarded: index worker processes import this module again
+    multiprocessing.freeze_support()
+    sys.exit(main())

@@ -131,32 +131,55 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"masthead {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    get = sub.add_parser("get", help="print a file's front matter as JSON", description=(
-        "Print the front matter of FILE as JSON (dates as ISO 8601 strings), or the value of one key: "
-        "a string as plain text, anything else as JSON."))
+    get = sub.add_parser(
+        "get",
+        help="print a file's front matter as JSON",
+        description=(
+            "Print the front matter of FILE as JSON (dates as ISO 8601 strings), or the value of one key: "
+            "a string as plain text, anything else as JSON."
+        ),
+    )
     get.add_argument("file", metavar="FILE")
     get.add_argument("--key", metavar="KEY", help="print only this key's value")
     get.add_argument("--json", action="store_true", help="print the --key value as JSON even if it is text")
     get.set_defaults(func=cmd_get)
 
-    st = sub.add_parser("set", help="set or delete front-matter keys in files", description=(
-        "Set or delete keys in each FILE, changing only those keys' lines. VALUE is read as YAML: "
-        "--set draft=false (a boolean), --set 'tags=[a, b]' (a list), --set \"title='no'\" (a string). "
-        "--set-str takes the text as it is. A file that fails is reported and left untouched; the others "
-        "are still written. Exit status 1 if any file failed."))
+    st = sub.add_parser(
+        "set",
+        help="set or delete front-matter keys in files",
+        description=(
+            "Set or delete keys in each FILE, changing only those keys' lines. VALUE is read as YAML: "
+            "--set draft=false (a boolean), --set 'tags=[a, b]' (a list), --set \"title='no'\" (a string). "
+            "--set-str takes the text as it is. A file that fails is reported and left untouched; the others "
+            "are still written. Exit status 1 if any file failed."
+        ),
+    )
     st.add_argument("files", nargs="+", metavar="FILE")
-    st.add_argument("--set", action="append", metavar="KEY=VALUE",
-                    type=lambda t: _assignment(t, as_yaml=True), help="set KEY to VALUE read as YAML")
-    st.add_argument("--set-str", action="append", metavar="KEY=TEXT",
-                    type=lambda t: _assignment(t, as_yaml=False), help="set KEY to TEXT, always a string")
+    st.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY=VALUE",
+        type=lambda t: _assignment(t, as_yaml=True),
+        help="set KEY to VALUE read as YAML",
+    )
+    st.add_argument(
+        "--set-str",
+        action="append",
+        metavar="KEY=TEXT",
+        type=lambda t: _assignment(t, as_yaml=False),
+        help="set KEY to TEXT, always a string",
+    )
     st.add_argument("--delete", action="append", metavar="KEY", help="remove KEY")
     st.add_argument("--diff", action="store_true", help="print a unified diff of each file")
     st.add_argument("--dry-run", action="store_true", help="change nothing on disk")
     st.set_defaults(func=cmd_set)
 
-    ck = sub.add_parser("check", help="report every file whose front matter cannot be read or edited",
-                        description="Parse each FILE, and every Markdown file under each FOLDER; print one "
-                        "line per problem (path:line: message). Exit status 1 if there is any problem.")
+    ck = sub.add_parser(
+        "check",
+        help="report every file whose front matter cannot be read or edited",
+        description="Parse each FILE, and every Markdown file under each FOLDER; print one "
+        "line per problem (path:line: message). Exit status 1 if there is any problem.",
+    )
     ck.add_argument("paths", nargs="+", metavar="FILE|FOLDER")
     ck.set_defaults(func=cmd_check)
     return parser

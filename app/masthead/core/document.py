@@ -376,8 +376,9 @@ class Document:
         try:
             reread = yamlio.to_plain(yamlio.parse(text, self.parts.block_first_line).data)
         except ParseError as exc:
-            raise VerifyError(f"the edit produced unreadable YAML ({exc.message}); nothing was written",
-                              self.path) from None
+            raise VerifyError(
+                f"the edit produced unreadable YAML ({exc.message}); nothing was written", self.path
+            ) from None
         intended = self.data
         if not same(reread, intended):
             bad = [k for k in intended if k not in reread or not same(reread[k], intended[k])]

@@ -18,7 +18,13 @@ def _inside(path: str, root: str) -> bool:
 
 
 def iter_markdown(root: Path | str) -> Iterator[Path]:
-    """Every Markdown file under ``root``, sorted per folder, each real file once.
+    """Every Markdown file under ``root``, sorted per folder, each real file once (see ``iter_files``)."""
+    for path, _ in iter_files(root):
+        yield path
+
+
+def iter_files(root: Path | str) -> Iterator[tuple[Path, os.stat_result]]:
+    """Every Markdown file under ``root`` with its stat, sorted per folder, each real file once.
 
     Hidden files and folders (name starting with '.') are skipped; a symbolic link is followed only if it
     leads to a place inside ``root``; a folder reached twice (a link loop) is read once.
@@ -28,7 +34,7 @@ def iter_markdown(root: Path | str) -> Iterator[Path]:
     seen_dirs: set[str] = set()
     seen_files: set[str] = set()
 
-    def walk(folder: Path, real_folder: str) -> Iterator[Path]:
+    def walk(folder: Path, real_folder: str) -> Iterator[tuple[Path, os.stat_result]]:
         if real_folder in seen_dirs:
             return
         seen_dirs.add(real_folder)
@@ -47,9 +53,9 @@ def iter_markdown(root: Path | str) -> Iterator[Path]:
             try:
                 if entry.is_dir():
                     subfolders.append((Path(entry.path), real))
-                elif entry.is_file() and is_markdown(entry.name) and real not in seen_files:
+                elif is_markdown(entry.name) and entry.is_file() and real not in seen_files:
                     seen_files.add(real)
-                    yield Path(entry.path)
+                    yield Path(entry.path), entry.stat()
             except OSError:
                 continue
         for sub, real_sub in subfolders:
@@ -57,3 +63,47 @@ def iter_markdown(root: Path | str) -> Iterator[Path]:
 
     if root.is_dir():
         yield from walk(root, real_root)
+
+
+def stat_files(root: Path | str) -> list[tuple[str, int, int]]:
+    """(relative '/'-path, size, mtime_ns) of every Markdown file under ``root``: ``iter_files``'s rules,
+    written for speed (the index calls it on every open)."""
+    real_root = os.path.realpath(root)
+    out: list[tuple[str, int, int]] = []
+    seen_dirs: set[str] = set()
+    seen_files: set[str] = set()
+    stack: list[tuple[str, str, str]] = [(str(root), real_root, "")]
+    while stack:
+        folder, real_folder, rel = stack.pop()
+        if real_folder in seen_dirs:
+            continue
+        seen_dirs.add(real_folder)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        subfolders = []
+        for entry in entries:
+            name = entry.name
+            if name[0] == ".":
+                continue
+            try:
+                if entry.is_symlink():
+                    real = os.path.realpath(entry.path)
+                    if not _inside(real, real_root):
+                        continue
+                    if entry.is_dir():
+                        subfolders.append((entry.path, real, rel + name + "/"))
+                    elif is_markdown(name) and entry.is_file() and real not in seen_files:
+                        seen_files.add(real)
+                        st = entry.stat()
+                        out.append((rel + name, st.st_size, st.st_mtime_ns))
+                elif entry.is_dir(follow_symlinks=False):
+                    subfolders.append((entry.path, os.path.join(real_folder, name), rel + name + "/"))
+                elif name.lower().endswith(MARKDOWN_SUFFIXES):
+                    st = entry.stat(follow_symlinks=False)
+                    out.append((rel + name, st.st_size, st.st_mtime_ns))
+            except OSError:
+                continue
+        stack.extend(reversed(subfolders))
+    return out

@@ -14,13 +14,14 @@ from masthead.core.errors import ParseError
 BOM = b"\xef\xbb\xbf"
 Kind = Literal["none", "yaml", "toml", "json"]
 
-_LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n|$)")
 _YAML_OPEN = re.compile(rb"---[ \t]*(\r\n|\r|\n)")
 _TOML_OPEN = re.compile(rb"\+\+\+[ \t]*(\r\n|\r|\n)")
 _JSON_OPEN = re.compile(rb"\{[ \t]*(\r\n|\r|\n)")
-_YAML_CLOSE = re.compile(rb"(?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n)?")
-_TOML_CLOSE = re.compile(rb"\+\+\+[ \t]*(?:\r\n|\r|\n)?")
-_JSON_CLOSE = re.compile(rb"\}[ \t]*(?:\r\n|\r|\n)?")
+# A closing line follows a line break (\r\n, \r or \n); the search starts on the opening line's break.
+_LINE_END = rb"[ \t]*(?:\r\n|\r|\n|\Z)"
+_YAML_CLOSE = re.compile(rb"[\r\n]((?:---|\.\.\.)" + _LINE_END + rb")")
+_TOML_CLOSE = re.compile(rb"[\r\n](\+\+\+" + _LINE_END + rb")")
+_JSON_CLOSE = re.compile(rb"[\r\n](\}" + _LINE_END + rb")")
 
 
 @dataclass(frozen=True)
@@ -44,18 +45,6 @@ class Parts:
         return 2 if self.opening else 1
 
 
-def _lines(data: bytes, start: int) -> list[tuple[int, int]]:
-    """(start, end) byte offsets of every line from ``start``, each including its line break."""
-    spans = []
-    pos = start
-    while pos < len(data):
-        m = _LINE.match(data, pos)
-        assert m is not None and m.end() > pos
-        spans.append((pos, m.end()))
-        pos = m.end()
-    return spans
-
-
 def _first_eol(data: bytes) -> bytes:
     m = re.search(rb"\r\n|\n|\r", data)
     return m.group(0) if m else b"\n"
@@ -75,11 +64,12 @@ def split(data: bytes) -> Parts:
         if not m:
             continue
         eol = m.group(1)
-        for a, b in _lines(data, m.end()):
-            if closer.fullmatch(data, a, b):
-                if kind == "json":  # the braces belong to the JSON text itself
-                    return Parts(bom, "json", b"", data[start:b], b"", data[b:], eol)
-                return Parts(bom, kind, data[start : m.end()], data[m.end() : a], data[a:b], data[b:], eol)
+        close = closer.search(data, m.end() - 1)
+        if close is not None:
+            a, b = close.span(1)
+            if kind == "json":  # the braces belong to the JSON text itself
+                return Parts(bom, "json", b"", data[start:b], b"", data[b:], eol)
+            return Parts(bom, kind, data[start : m.end()], data[m.end() : a], data[a:b], data[b:], eol)
         delimiter = data[start : m.end()].strip().decode("ascii")
         raise ParseError(f"the front matter opened by '{delimiter}' on line 1 is never closed", line=1)
     return Parts(bom, "none", b"", b"", b"", data[start:], _first_eol(data[start:]))

@@ -6,6 +6,7 @@ round-trip data from it (quote styles, used to render edits the way the file wri
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from dataclasses import dataclass
@@ -33,6 +34,11 @@ WIDTH = 1 << 30  # never fold a line we render
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
 _KEEP_CHOMP = re.compile(r"[|>](?:[1-9]?\+|\+[1-9]?)")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def has_tab_indent(text: str) -> bool:
+    """True if some line is indented with a tab (YAML allows only spaces)."""
+    return bool(_TAB_INDENT.search(text))
 
 
 def split_lines(text: str) -> list[str]:
@@ -128,8 +134,17 @@ def to_plain(value: Any) -> Value:
         return float(value)
     if isinstance(value, str):
         return str(value)
-    if isinstance(value, TimeStamp):
-        return value.replace()  # a plain datetime (TimeStamp keeps ruamel's bookkeeping)
+    if isinstance(value, TimeStamp):  # a plain datetime, without ruamel's bookkeeping
+        return dt.datetime(
+            value.year,
+            value.month,
+            value.day,
+            value.hour,
+            value.minute,
+            value.second,
+            value.microsecond,
+            tzinfo=value.tzinfo,
+        )
     if hasattr(value, "value") and hasattr(value, "tag"):  # TaggedScalar
         return str(value.value)
     return value

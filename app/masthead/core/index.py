@@ -1,0 +1,187 @@
+"""The archive index: every Markdown file's record, read in parallel, cached, and refreshed in place.
+
+``ArchiveIndex.build()`` streams records in batches (cached ones first, then freshly read ones as the
+worker processes deliver them), reports progress and can be cancelled between batches.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from masthead.core import records
+from masthead.core.cache import IndexCache
+from masthead.core.index_worker import Row, read_parallel
+from masthead.core.reader import read_record, read_rows
+from masthead.core.records import Record, gc_paused
+from masthead.core.scan import is_markdown, stat_files
+
+CHUNK = 200
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Changes:
+    """What a refresh changed in the index (relative paths)."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+@dataclass
+class BuildStats:
+    total: int = 0
+    from_cache: int = 0
+    parsed: int = 0
+    cancelled: bool = False
+
+
+class ArchiveIndex:
+    """Records of every Markdown file under ``root``, keyed by '/'-separated relative path."""
+
+    def __init__(self, root: Path | str, use_cache: bool = True, workers: int | None = None) -> None:
+        self.root = Path(root).resolve()
+        self.records: dict[str, Record] = {}
+        self.cache = IndexCache(self.root) if use_cache else None
+        self.workers = workers if workers is not None else max(1, min(os.cpu_count() or 1, 4))
+        self.stats = BuildStats()
+
+    # ------------------------------------------------------------ building
+
+    def relpath(self, path: Path | str) -> str:
+        return Path(os.path.abspath(path)).relative_to(self.root).as_posix()
+
+    def scan(self) -> list[tuple[str, int, int]]:
+        """(relative path, size, mtime_ns) of every Markdown file, in folder order."""
+        return stat_files(self.root)
+
+    def build(
+        self, cancel: threading.Event | None = None, progress: Progress | None = None
+    ) -> Iterator[list[Record]]:
+        """Read the whole archive, yielding batches of records as they become available."""
+        files = self.scan()
+        stats = self.stats = BuildStats(total=len(files))
+        self.records = {}
+        cached: list[Record] = []
+        todo: list[tuple[str, int, int]] = []
+        with gc_paused():
+            for rel, size, mtime in files:
+                hit = self.cache.get(rel, size, mtime) if self.cache else None
+                if hit is not None:
+                    cached.append(hit)
+                else:
+                    todo.append((rel, size, mtime))
+        if self.cache is not None:
+            present = {rel for rel, _, _ in files}
+            self.cache.remove(self.cache.known_paths() - present)
+        done = 0
+        for start in range(0, len(cached), 2000):
+            batch = cached[start : start + 2000]
+            self._accept(batch, store=False)
+            done += len(batch)
+            stats.from_cache += len(batch)
+            if progress:
+                progress(done, stats.total)
+            yield batch
+        for rows in self._read(todo, cancel):
+            with gc_paused():
+                batch = [records.decode(*row) for row in rows]
+            self._accept(batch, store=False)
+            if self.cache is not None:
+                self.cache.put_rows(rows)
+            done += len(batch)
+            stats.parsed += len(batch)
+            if progress:
+                progress(done, stats.total)
+            yield batch
+        stats.cancelled = bool(cancel and cancel.is_set())
+
+    def open(self, cancel: threading.Event | None = None, progress: Progress | None = None) -> ArchiveIndex:
+        """Build the whole index (convenience for callers that do not stream)."""
+        for _ in self.build(cancel, progress):
+            pass
+        return self
+
+    def _accept(self, batch: list[Record], store: bool) -> None:
+        for record in batch:
+            self.records[record.path] = record
+        if store and self.cache is not None:
+            self.cache.put(batch)
+
+    def _read(self, todo: list[tuple[str, int, int]], cancel: threading.Event | None) -> Iterator[list[Row]]:
+        root = str(self.root)
+        chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
+        if self.workers <= 1 or len(chunks) <= 2:
+            for chunk in chunks:
+                if cancel and cancel.is_set():
+                    return
+                yield read_rows(root, chunk)
+            return
+        yield from read_parallel(root, chunks, self.workers, cancel)
+
+    # ------------------------------------------------------------ keeping current
+
+    def refresh(self, paths: Iterable[Path | str]) -> Changes:
+        """Re-read the given files (changed, added or deleted on disk) and only those."""
+        changes = Changes()
+        fresh: list[Record] = []
+        for path in paths:
+            full = Path(path) if Path(path).is_absolute() else self.root / path
+            try:
+                rel = self.relpath(full)
+            except ValueError:
+                continue  # outside the archive
+            if any(part.startswith(".") for part in rel.split("/")) or not is_markdown(full.name):
+                continue
+            if full.is_file():
+                st = full.stat()
+                old = self.records.get(rel)
+                if old is not None and (old.size, old.mtime_ns) == (st.st_size, st.st_mtime_ns):
+                    continue
+                record = read_record(str(self.root), rel, st.st_size, st.st_mtime_ns)
+                (changes.updated if old is not None else changes.added).append(rel)
+                self.records[rel] = record
+                fresh.append(record)
+            elif rel in self.records:
+                del self.records[rel]
+                changes.removed.append(rel)
+        if self.cache is not None:
+            self.cache.put(fresh)
+            self.cache.remove(changes.removed)
+        return changes
+
+    def rescan(self) -> Changes:
+        """Compare the folder with the index (stat only) and re-read what differs."""
+        present = {rel: (size, mtime) for rel, size, mtime in self.scan()}
+        stale = [
+            rel
+            for rel, stamp in present.items()
+            if rel not in self.records or (self.records[rel].size, self.records[rel].mtime_ns) != stamp
+        ]
+        gone = [rel for rel in self.records if rel not in present]
+        return self.refresh(stale + gone)
+
+    def body(self, rel: str) -> str:
+        """The transcript text of one file (read on demand, for ``body:`` queries and the preview)."""
+        from masthead.core.errors import ParseError
+        from masthead.core.split import split
+
+        try:
+            raw = (self.root / rel).read_bytes()
+        except OSError:
+            return ""
+        try:
+            return split(raw).body.decode("utf-8", errors="replace")
+        except ParseError:
+            return raw.decode("utf-8", errors="replace")
+
+    def close(self) -> None:
+        if self.cache is not None:
+            self.cache.close()
