@@ -159,9 +159,7 @@ def body(rng: random.Random, zh: bool, speakers: list[str], entities: list[str],
     section = 0
     while total < size:
         section += 1
-        parts.append(
-            f"### {'第' + str(section) + '部分：' + zh_sentence(rng, 8) if zh else en_sentence(rng, 5)}\n"
-        )
+        parts.append(f"### {'第' + str(section) + '部分：' + zh_sentence(rng, 8) if zh else en_sentence(rng, 5)}\n")
         for _ in range(rng.randint(3, 6)):
             who = rng.choice(speakers)
             text = zh_sentence(rng, rng.randint(40, 120)) if zh else en_sentence(rng, rng.randint(25, 70))
@@ -209,9 +207,7 @@ def front_matter(rng: random.Random, i: int, day: dt.date, zh: bool) -> tuple[di
         "guest": "" if style != 2 else None,
         "layout": "post.njk",
         "tags": tags,
-        "project": rng.sample(
-            ["edge-computing", "ai-impact-analysis", "platform-stories"], rng.randint(0, 2)
-        ),
+        "project": rng.sample(["edge-computing", "ai-impact-analysis", "platform-stories"], rng.randint(0, 2)),
         "people": people,
         "companies_orgs": rng.sample(COMPANIES, rng.randint(0, 4)),
         "products_models": rng.sample(PRODUCTS, rng.randint(0, 3)),
@@ -286,12 +282,7 @@ def make_archive(dest: Path, count: int, seed: int = 7) -> list[Path]:
         meta, style = front_matter(rng, i, day, zh)
         speakers = rng.sample(PEOPLE, 2)
         entities = meta["people"] + meta["companies_orgs"] + meta["products_models"] or ["Kestrel"]
-        text = (
-            "---\n"
-            + render(meta, style)
-            + "---\n\n"
-            + body(rng, zh, speakers, entities, rng.randint(5000, 15000))
-        )
+        text = "---\n" + render(meta, style) + "---\n\n" + body(rng, zh, speakers, entities, rng.randint(5000, 15000))
         if rng.random() < 0.001:
             text = text.replace("title:", "title: [broken", 1)
         if rng.random() < 0.5:
@@ -308,9 +299,7 @@ def make_archive(dest: Path, count: int, seed: int = 7) -> list[Path]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("dest", type=Path)
     parser.add_argument("count", type=int)
     parser.add_argument("--seed", type=int, default=7)

@@ -49,3 +49,11 @@ def samples(tmp_path: Path) -> Path:
     if not SAMPLES.is_dir():
         pytest.skip("../shared/samples is not present")
     return copy_tree(SAMPLES, tmp_path / "samples")
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own index cache folder: never the user's real one."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("MASTHEAD_CACHE_DIR", str(folder))
+    return folder

@@ -79,9 +79,7 @@ def test_set_dry_run_and_diff(good: Path, capsys: pytest.CaptureFixture[str]) ->
     assert path.read_bytes() == before
 
 
-def test_set_reports_failures_and_writes_the_rest(
-    good: Path, broken: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_set_reports_failures_and_writes_the_rest(good: Path, broken: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ok, bad, toml = good / "bom.md", broken / "tab-indent.md", good / "toml.md"
     bad_before, toml_before = bad.read_bytes(), toml.read_bytes()
     code, _, err = run(capsys, "set", str(bad), str(ok), str(toml), "--set", "status=evergreen")
@@ -113,8 +111,7 @@ def test_check_folder(good: Path, broken: Path, capsys: pytest.CaptureFixture[st
     assert code == 0 and out == "" and "checked 15 file(s): 0 with problems" in err
     code, out, err = run(capsys, "check", str(good), str(broken / "unclosed.md"))
     assert (
-        code == 1
-        and out == f"{broken / 'unclosed.md'}:1: the front matter opened by '---' on line 1 is never closed\n"
+        code == 1 and out == f"{broken / 'unclosed.md'}:1: the front matter opened by '---' on line 1 is never closed\n"
     )
 
 
@@ -122,7 +119,5 @@ def test_entry_point_and_help() -> None:
     result = subprocess.run([sys.executable, "-m", "masthead", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.startswith("masthead ")
     for command in ("get", "set", "check"):
-        result = subprocess.run(
-            [sys.executable, "-m", "masthead", command, "--help"], capture_output=True, text=True
-        )
+        result = subprocess.run([sys.executable, "-m", "masthead", command, "--help"], capture_output=True, text=True)
         assert result.returncode == 0 and "usage: masthead " + command in result.stdout

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -15,10 +17,14 @@ from ruamel.yaml.error import YAMLError
 from masthead import __version__
 from masthead.core import storage
 from masthead.core.errors import MastheadError
+from masthead.core.index import ArchiveIndex
+from masthead.core.query import QueryError, parse_query
+from masthead.core.records import Record
 from masthead.core.scan import iter_markdown
 from masthead.core.values import Value, to_json
+from masthead.core.vocabulary import build_vocabulary
 
-COMMANDS = ("get", "set", "check")
+COMMANDS = ("get", "set", "check", "index", "query", "vocab")
 
 
 def _print_json(value: Any) -> None:
@@ -123,6 +129,127 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+class _ProgressBar:
+    """A one-line progress bar on stderr, shown only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.last = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total == 0:
+            return
+        percent = 100 * done // total
+        if percent != self.last:
+            self.last = percent
+            bar = "#" * (percent // 4)
+            sys.stderr.write(f"\rindexing [{bar:<25}] {done:,}/{total:,}")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled and self.last >= 0:
+            sys.stderr.write("\r" + " " * 60 + "\r")
+
+
+def _open_index(args: argparse.Namespace) -> ArchiveIndex | None:
+    root = Path(args.archive)
+    if not root.is_dir():
+        _fail(f"{root}: not a folder")
+        return None
+    bar = _ProgressBar()
+    started = time.perf_counter()
+    index = ArchiveIndex(root, use_cache=not args.no_cache)
+    try:
+        index.open(progress=bar)
+    finally:
+        bar.close()
+        index.close()
+    stats = index.stats
+    errors = sum(1 for r in index.records.values() if r.error)
+    print(
+        f"{stats.total:,} files in {time.perf_counter() - started:.2f} s "
+        f"({stats.from_cache:,} from cache, {stats.parsed:,} read); {errors:,} with errors",
+        file=sys.stderr,
+    )
+    return index
+
+
+def _print_record(record: Record) -> None:
+    if record.error:
+        line = f":{record.error_line}" if record.error_line else ""
+        print(f"{record.path}{line}: error: {record.error}")
+        return
+    date = record.date.isoformat() if record.date else "-"
+    state = "draft" if record.draft else "published"
+    print(f"{record.path}\t{date}\t{state}\t{record.title}")
+
+
+def _records_sorted(index: ArchiveIndex) -> list[Record]:
+    return [index.records[k] for k in sorted(index.records)]
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    index = _open_index(args)
+    if index is None:
+        return 2
+    for record in _records_sorted(index):
+        if args.json:
+            print(json.dumps(record.to_json(), ensure_ascii=False))
+        else:
+            _print_record(record)
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    try:
+        query = parse_query(args.query)
+    except QueryError as exc:
+        _fail(f"bad query: {exc}")
+        print(f"  {args.query}\n  {' ' * exc.position}{'^' * exc.length}", file=sys.stderr)
+        return 2
+    index = _open_index(args)
+    if index is None:
+        return 2
+    hits = [r for r in _records_sorted(index) if query.matches(r, index.body)]
+    for record in hits:
+        if args.json:
+            print(json.dumps(record.to_json(), ensure_ascii=False))
+        else:
+            _print_record(record)
+    print(f"{len(hits):,} of {len(index.records):,} files match", file=sys.stderr)
+    return 0
+
+
+def cmd_vocab(args: argparse.Namespace) -> int:
+    index = _open_index(args)
+    if index is None:
+        return 2
+    vocab = build_vocabulary(index.records.values())
+    fields = [args.field] if args.field else vocab.fields
+    groups = vocab.near_duplicates(args.field)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "fields": {f: dict(vocab.values(f)) for f in fields},
+                    "near_duplicates": [{"field": g.field, "values": dict(g.values)} for g in groups],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    for name in fields:
+        print(f"{name}:")
+        for value, count in vocab.values(name):
+            print(f"  {count:6d}  {value}")
+    if groups:
+        print("near-duplicates:")
+        for group in groups:
+            print(f"  {group.field}: " + " | ".join(f"{v} ({c})" for v, c in group.values))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="masthead",
@@ -182,6 +309,50 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ck.add_argument("paths", nargs="+", metavar="FILE|FOLDER")
     ck.set_defaults(func=cmd_check)
+
+    def archive_command(name: str, help_text: str, description: str) -> argparse.ArgumentParser:
+        cmd = sub.add_parser(name, help=help_text, description=description)
+        cmd.add_argument("archive", metavar="ARCHIVE", help="the archive folder")
+        cmd.add_argument("--no-cache", action="store_true", help="read every file (the cache is not used)")
+        return cmd
+
+    ix = archive_command(
+        "index",
+        "list every file of an archive with its front matter",
+        (
+            "Index ARCHIVE (every .md / .markdown file below it, hidden folders skipped) and print one line per "
+            "file: path, date, draft/published, title; or, with --json, one JSON record per line. Files that "
+            "cannot be parsed are listed with their error. Reopening an unchanged archive uses the cache."
+        ),
+    )
+    ix.add_argument("--json", action="store_true", help="JSON lines, one record per file")
+    ix.set_defaults(func=cmd_index)
+
+    qy = archive_command(
+        "query",
+        "list the files matching a query",
+        (
+            "Print the files of ARCHIVE that match QUERY, e.g. 'tag:ai-ml -tag:draft-only draft:true "
+            'people:"Elon Musk" date>=2025-01 free text\'. See the README for the query language.'
+        ),
+    )
+    qy.add_argument("query", metavar="QUERY")
+    qy.add_argument("--json", action="store_true", help="JSON lines, one record per file (as index)")
+    qy.set_defaults(func=cmd_query)
+
+    vc = archive_command(
+        "vocab",
+        "values of the list fields with counts, and near-duplicates",
+        (
+            "Print every value of every list field (tags, project, people, companies_orgs, products_models, "
+            "media_books, any other list of strings) and of category, area, status, layout and speaker, with "
+            "the number of files using it; then the groups of near-duplicate values (case, spacing, hyphens, "
+            "full-width characters)."
+        ),
+    )
+    vc.add_argument("--field", metavar="F", help="only this field")
+    vc.add_argument("--json", action="store_true", help="JSON output")
+    vc.set_defaults(func=cmd_vocab)
     return parser
 
 
@@ -191,7 +362,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    result: int = args.func(args)
+    try:
+        result: int = args.func(args)
+        sys.stdout.flush()
+    except BrokenPipeError:  # e.g. `masthead index A | head`: the reader left; that is not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     return result
 
 

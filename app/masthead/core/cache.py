@@ -61,14 +61,11 @@ class IndexCache:
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("CREATE TABLE IF NOT EXISTS info (k TEXT PRIMARY KEY, v TEXT)")
             db.execute(
-                "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, "
-                "mtime_ns INTEGER, record BLOB)"
+                "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, record BLOB)"
             )
             info = dict(db.execute("SELECT k, v FROM info").fetchall())
             if not info:
-                db.executemany(
-                    "INSERT INTO info VALUES (?, ?)", [("format", FORMAT), ("root", str(self.root))]
-                )
+                db.executemany("INSERT INTO info VALUES (?, ?)", [("format", FORMAT), ("root", str(self.root))])
             elif info.get("format") != FORMAT or info.get("root") != str(self.root):
                 db.close()
                 return None

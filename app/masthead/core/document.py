@@ -384,8 +384,7 @@ class Document:
             bad = [k for k in intended if k not in reread or not same(reread[k], intended[k])]
             bad += [k for k in reread if k not in intended]
             raise VerifyError(
-                f"the edit of {', '.join(bad) or 'the key order'} would not read back as written; "
-                "nothing was written",
+                f"the edit of {', '.join(bad) or 'the key order'} would not read back as written; nothing was written",
                 self.path,
             )
 

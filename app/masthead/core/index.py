@@ -62,9 +62,7 @@ class ArchiveIndex:
         """(relative path, size, mtime_ns) of every Markdown file, in folder order."""
         return stat_files(self.root)
 
-    def build(
-        self, cancel: threading.Event | None = None, progress: Progress | None = None
-    ) -> Iterator[list[Record]]:
+    def build(self, cancel: threading.Event | None = None, progress: Progress | None = None) -> Iterator[list[Record]]:
         """Read the whole archive, yielding batches of records as they become available."""
         files = self.scan()
         stats = self.stats = BuildStats(total=len(files))

@@ -35,9 +35,7 @@ class _Unsupported(Exception):
 
 
 _TAG = "tag:yaml.org,2002:"
-_STR, _NULL, _BOOL, _INT, _FLOAT, _TS = (
-    _TAG + t for t in ("str", "null", "bool", "int", "float", "timestamp")
-)
+_STR, _NULL, _BOOL, _INT, _FLOAT, _TS = (_TAG + t for t in ("str", "null", "bool", "int", "float", "timestamp"))
 _SEQ, _MAP, _MERGE = _TAG + "seq", _TAG + "map", _TAG + "merge"
 
 

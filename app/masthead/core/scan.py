@@ -1,4 +1,9 @@
-"""Find the Markdown files of an archive: recursive, skipping hidden folders and links leading outside."""
+"""Find the Markdown files of an archive: recursive, skipping hidden entries and links leading outside.
+
+Each real file is listed once, under its own path when the archive reaches it directly: real folders and
+files are visited first, symbolic links afterwards, and a link to something already seen (a duplicate,
+or a loop back to a parent folder) is skipped.
+"""
 
 from __future__ import annotations
 
@@ -18,92 +23,67 @@ def _inside(path: str, root: str) -> bool:
 
 
 def iter_markdown(root: Path | str) -> Iterator[Path]:
-    """Every Markdown file under ``root``, sorted per folder, each real file once (see ``iter_files``)."""
-    for path, _ in iter_files(root):
-        yield path
-
-
-def iter_files(root: Path | str) -> Iterator[tuple[Path, os.stat_result]]:
-    """Every Markdown file under ``root`` with its stat, sorted per folder, each real file once.
-
-    Hidden files and folders (name starting with '.') are skipped; a symbolic link is followed only if it
-    leads to a place inside ``root``; a folder reached twice (a link loop) is read once.
-    """
-    root = Path(root)
-    real_root = os.path.realpath(root)
-    seen_dirs: set[str] = set()
-    seen_files: set[str] = set()
-
-    def walk(folder: Path, real_folder: str) -> Iterator[tuple[Path, os.stat_result]]:
-        if real_folder in seen_dirs:
-            return
-        seen_dirs.add(real_folder)
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
-            return
-        subfolders = []
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            link = entry.is_symlink()
-            real = os.path.realpath(entry.path) if link else os.path.join(real_folder, entry.name)
-            if link and not _inside(real, real_root):
-                continue
-            try:
-                if entry.is_dir():
-                    subfolders.append((Path(entry.path), real))
-                elif is_markdown(entry.name) and entry.is_file() and real not in seen_files:
-                    seen_files.add(real)
-                    yield Path(entry.path), entry.stat()
-            except OSError:
-                continue
-        for sub, real_sub in subfolders:
-            yield from walk(sub, real_sub)
-
-    if root.is_dir():
-        yield from walk(root, real_root)
+    """Every Markdown file under ``root`` (see ``stat_files``), as full paths."""
+    base = Path(root)
+    for rel, _, _ in stat_files(root):
+        yield base / rel
 
 
 def stat_files(root: Path | str) -> list[tuple[str, int, int]]:
-    """(relative '/'-path, size, mtime_ns) of every Markdown file under ``root``: ``iter_files``'s rules,
-    written for speed (the index calls it on every open)."""
+    """(relative '/'-path, size, mtime_ns) of every Markdown file under ``root``, folder by folder.
+
+    Written for speed: the index calls it on every open of an archive.
+    """
     real_root = os.path.realpath(root)
     out: list[tuple[str, int, int]] = []
     seen_dirs: set[str] = set()
     seen_files: set[str] = set()
-    stack: list[tuple[str, str, str]] = [(str(root), real_root, "")]
-    while stack:
-        folder, real_folder, rel = stack.pop()
-        if real_folder in seen_dirs:
-            continue
-        seen_dirs.add(real_folder)
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
-            continue
-        subfolders = []
-        for entry in entries:
-            name = entry.name
-            if name[0] == ".":
+    links: list[tuple[str, str, str]] = []  # (path, real path, relative path), visited last
+
+    def walk(folder: str, real_folder: str, rel: str) -> None:
+        stack = [(folder, real_folder, rel)]
+        while stack:
+            folder, real_folder, rel = stack.pop()
+            if real_folder in seen_dirs:
                 continue
+            seen_dirs.add(real_folder)
             try:
-                if entry.is_symlink():
-                    real = os.path.realpath(entry.path)
-                    if not _inside(real, real_root):
-                        continue
-                    if entry.is_dir():
-                        subfolders.append((entry.path, real, rel + name + "/"))
-                    elif is_markdown(name) and entry.is_file() and real not in seen_files:
-                        seen_files.add(real)
-                        st = entry.stat()
-                        out.append((rel + name, st.st_size, st.st_mtime_ns))
-                elif entry.is_dir(follow_symlinks=False):
-                    subfolders.append((entry.path, os.path.join(real_folder, name), rel + name + "/"))
-                elif name.lower().endswith(MARKDOWN_SUFFIXES):
-                    st = entry.stat(follow_symlinks=False)
-                    out.append((rel + name, st.st_size, st.st_mtime_ns))
+                entries = sorted(os.scandir(folder), key=lambda e: e.name)
             except OSError:
                 continue
-        stack.extend(reversed(subfolders))
+            subfolders = []
+            for entry in entries:
+                name = entry.name
+                if name[0] == ".":
+                    continue
+                try:
+                    if entry.is_symlink():
+                        links.append((entry.path, os.path.realpath(entry.path), rel + name))
+                    elif entry.is_dir(follow_symlinks=False):
+                        subfolders.append((entry.path, os.path.join(real_folder, name), rel + name + "/"))
+                    elif name.lower().endswith(MARKDOWN_SUFFIXES):
+                        real_file = os.path.join(real_folder, name)
+                        if real_file in seen_files:
+                            continue
+                        seen_files.add(real_file)
+                        st = entry.stat(follow_symlinks=False)
+                        out.append((rel + name, st.st_size, st.st_mtime_ns))
+                except OSError:
+                    continue
+            stack.extend(reversed(subfolders))
+
+    walk(str(root), real_root, "")
+    while links:
+        path, real, rel = links.pop(0)
+        if not _inside(real, real_root):
+            continue
+        try:
+            if os.path.isdir(real):
+                walk(path, real, rel + "/")
+            elif is_markdown(os.path.basename(rel)) and os.path.isfile(real) and real not in seen_files:
+                seen_files.add(real)
+                st = os.stat(real)
+                out.append((rel, st.st_size, st.st_mtime_ns))
+        except OSError:
+            continue
     return out

@@ -62,9 +62,7 @@ def is_plain(value: Value) -> bool:
     if cat == "list":
         return all(is_plain(v) for v in value)
     if cat == "dict":
-        return all(isinstance(k, str | int | bool | float) for k in value) and all(
-            is_plain(v) for v in value.values()
-        )
+        return all(isinstance(k, str | int | bool | float) for k in value) and all(is_plain(v) for v in value.values())
     return cat in {"null", "bool", "int", "float", "str", "datetime", "date"}
 
 

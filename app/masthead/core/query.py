@@ -1,0 +1,242 @@
+"""The query language of the browser and the CLI.
+
+    tag:ai-ml -tag:draft-only draft:true people:"Elon Musk" category:science date>=2025-01 free text
+
+- ``field:value``: a list field contains the value, or a scalar field equals it (case-insensitive;
+  full-width and half-width alike). ``tag`` means ``tags``. ``field:"two words"`` quotes a value.
+- ``-term``: negation of any term.
+- ``draft:true`` / ``draft:false``; any true/false field works the same way.
+- ``date>=2025-01``, ``date<2026``, ``>``, ``<=``, ``=``: compare a date field with a year, month or day
+  (a period: ``date<=2025-01`` includes all of January); numbers compare as numbers.
+- ``has:summary`` / ``missing:summary``: the field is present and not empty, or not.
+- ``error:yes`` / ``error:no``: the file could not be parsed.
+- ``path:interviews/2025``: the relative path contains the text.
+- ``body:word`` / ``body:"a phrase"``: the transcript contains it.
+- Bare words and ``"quoted phrases"`` must all occur (case-insensitively) in the title or summary.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from masthead.core.records import Record, as_date
+
+ALIASES = {"tag": "tags"}
+_NAME = re.compile(r"[A-Za-z_][\w-]*")
+_OPS = (">=", "<=", ">", "<", "=", ":")
+_TRUE = {"true", "yes", "1", "on"}
+_FALSE = {"false", "no", "0", "off"}
+_PERIOD = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+
+
+class QueryError(ValueError):
+    """A query that cannot be understood: says what is wrong and where (0-based column, length)."""
+
+    def __init__(self, message: str, position: int, length: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.position = position
+        self.length = max(1, length)
+
+    def __str__(self) -> str:
+        return f"column {self.position + 1}: {self.message}"
+
+
+def fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+@dataclass(frozen=True)
+class Term:
+    """One condition of a query."""
+
+    kind: str  # text, field, compare, has, missing, error, path, body
+    value: Any
+    name: str = ""
+    op: str = ":"
+    negated: bool = False
+    position: int = 0
+
+
+@dataclass
+class Query:
+    text: str
+    terms: list[Term] = field(default_factory=list)
+
+    @property
+    def _ordered(self) -> list[Term]:
+        """Terms cheapest first: a transcript is read only for records that pass everything else."""
+        return sorted(self.terms, key=lambda t: t.kind == "body")
+
+    @property
+    def needs_body(self) -> bool:
+        return any(t.kind == "body" for t in self.terms)
+
+    def matches(self, record: Record, body: Callable[[str], str] | None = None) -> bool:
+        """Whether ``record`` satisfies every term. ``body(path)`` gives the transcript for ``body:``."""
+        return all(_match(term, record, body) != term.negated for term in self._ordered)
+
+
+def _match(term: Term, record: Record, body: Callable[[str], str] | None) -> bool:
+    meta = record.meta
+    if term.kind == "text":
+        haystack = fold(f"{record.text('title')}\n{record.text('summary')}")
+        return bool(term.value in haystack)
+    if term.kind == "body":
+        return body is not None and term.value in body(record.path).casefold()
+    if term.kind == "path":
+        return bool(term.value in fold(record.path))
+    if term.kind == "error":
+        return (record.error is not None) is term.value
+    if term.kind in ("has", "missing"):
+        present = meta.get(term.name) not in (None, "", [], {})
+        return present if term.kind == "has" else not present
+    if term.kind == "compare":
+        return _compare(meta.get(term.name), term.op, term.value)
+    return _equals(meta.get(term.name), term.value, term.name)
+
+
+def _equals(value: Any, wanted: str, name: str) -> bool:
+    if isinstance(value, list):
+        return any(_equals(v, wanted, name) for v in value)
+    if isinstance(value, bool):
+        return value == (wanted in _TRUE)
+    if value is None:
+        return name == "draft" and wanted in _FALSE  # no draft key: not a draft
+    day = as_date(value) if isinstance(value, dt.date) or len(wanted) < 10 else None
+    period = _period(wanted)
+    if day is not None and period is not None:
+        return period[0] <= day <= period[1]
+    return fold(str(value)) == wanted
+
+
+def _period(text: str) -> tuple[dt.date, dt.date] | None:
+    """The first and last day of a year, month or day written as 2025, 2025-01 or 2025-01-31."""
+    m = _PERIOD.fullmatch(text)
+    if not m:
+        return None
+    year = int(m.group(1))
+    try:
+        if m.group(3):
+            day = dt.date(year, int(m.group(2)), int(m.group(3)))
+            return day, day
+        if m.group(2):
+            month = int(m.group(2))
+            return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    except ValueError:
+        return None
+
+
+def _compare(value: Any, op: str, wanted: float | tuple[dt.date, dt.date]) -> bool:
+    if isinstance(wanted, tuple):  # a period: compare with its first or last day
+        day = as_date(value)
+        if day is None:
+            return False
+        first, last = wanted
+        if op == "=":
+            return first <= day <= last
+        return _ordered(day, op, last if op in (">", "<=") else first)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return value == wanted if op == "=" else _ordered(value, op, wanted)
+
+
+def _ordered(left: Any, op: str, right: Any) -> bool:
+    if op == ">=":
+        return bool(left >= right)
+    if op == ">":
+        return bool(left > right)
+    if op == "<=":
+        return bool(left <= right)
+    return bool(left < right)
+
+
+def _read_value(text: str, pos: int) -> tuple[str, int]:
+    """A value at ``pos``: a quoted phrase or everything up to the next space."""
+    if pos < len(text) and text[pos] == '"':
+        end = text.find('"', pos + 1)
+        if end < 0:
+            raise QueryError('this quote is never closed: add a " at the end', pos, len(text) - pos)
+        return text[pos + 1 : end], end + 1
+    end = pos
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return text[pos:end], end
+
+
+def parse_query(text: str) -> Query:
+    """Parse a query; QueryError points at the part that cannot be understood."""
+    query = Query(text)
+    pos = 0
+    while pos < len(text):
+        if text[pos].isspace():
+            pos += 1
+            continue
+        start = pos
+        negated = text[pos] == "-" and pos + 1 < len(text) and not text[pos + 1].isspace()
+        if negated:
+            pos += 1
+        name_match = _NAME.match(text, pos)
+        op = None
+        if name_match:
+            after = name_match.end()
+            op = next((o for o in _OPS if text.startswith(o, after)), None)
+        if name_match is None or op is None:
+            quoted = text[pos] == '"'
+            value, pos = _read_value(text, pos)
+            if value and (quoted or value.strip("-")):  # a lone "-" means nothing
+                query.terms.append(Term("text", fold(value), negated=negated, position=start))
+            continue
+        name = name_match.group(0)
+        value_start = name_match.end() + len(op)
+        if value_start < len(text) and text[value_start] in "<>=:":
+            raise QueryError(
+                f"'{name}{op}{text[value_start]}' is not an operator: use one of :, >=, <=, >, <, =",
+                name_match.end(),
+                len(op) + 1,
+            )
+        value, pos = _read_value(text, value_start)
+        if not value:
+            raise QueryError(f"'{name}{op}' needs a value after it", start, pos - start)
+        query.terms.append(_term(name.lower(), op, value, negated, start, pos))
+    return query
+
+
+def _term(name: str, op: str, value: str, negated: bool, start: int, end: int) -> Term:
+    name = ALIASES.get(name, name)
+    length = end - start
+    if op != ":":
+        period = _period(value)
+        if period is not None:
+            return Term("compare", period, name, op, negated, start)
+        try:
+            number = float(value)
+        except ValueError:
+            raise QueryError(
+                f"'{name}{op}' compares dates or numbers: write a year, month or day like 2025, 2025-01 or "
+                f"2025-01-31, or a number",
+                start,
+                length,
+            ) from None
+        return Term("compare", number, name, op, negated, start)
+    if name in ("has", "missing"):
+        return Term(name, None, value, op, negated, start)
+    if name == "error":
+        flag = fold(value)
+        if flag not in _TRUE | _FALSE:
+            raise QueryError("error: takes yes or no", start, length)
+        return Term("error", flag in _TRUE, name, op, negated, start)
+    if name == "body":
+        return Term(name, value.casefold(), name, op, negated, start)
+    if name == "path":
+        return Term(name, fold(value), name, op, negated, start)
+    if name == "draft" and fold(value) not in _TRUE | _FALSE:
+        raise QueryError("draft: takes true or false", start, length)
+    return Term("field", fold(value), name, op, negated, start)

@@ -1,0 +1,99 @@
+"""index, query and vocab on a real folder, as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from tests.conftest import FIXTURES
+
+from masthead.cli import main
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    root = tmp_path / "archive"
+    (root / "2025").mkdir(parents=True)
+    for name in ("english-null.md", "indent2-cjk.md", "pyyaml-sorted-cjk.md", "crlf.md"):
+        shutil.copy(FIXTURES / "good" / name, root / "2025" / name)
+    shutil.copy(FIXTURES / "broken" / "tab-indent.md", root / "broken.md")
+    (root / "2025" / "dup-tag.md").write_text("---\ntitle: Dup\ntags: [Edge AI]\ndraft: true\n---\n")
+    return root
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_index_lists_records_and_errors(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "index", str(archive))
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 6
+    assert lines[0] == f"{'2025/crlf.md'}\t2025-06-30\tpublished\tQuiet Infrastructure"
+    assert "broken.md:4: error: a tab is used for indentation" in out
+    assert "6 files in" in err and "(0 from cache, 6 read); 1 with errors" in err
+    _, _, err = run(capsys, "index", str(archive))
+    assert "(6 from cache, 0 read)" in err
+
+
+def test_index_json_lines(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "index", str(archive), "--json")
+    records = [json.loads(line) for line in out.splitlines()]
+    english = next(r for r in records if r["path"] == "2025/english-null.md")
+    assert english["meta"]["date"] == "2025-09-08" and english["meta"]["guest"] is None
+    assert english["error"] is None and english["kind"] == "yaml"
+    broken = next(r for r in records if r["path"] == "broken.md")
+    assert broken["error_line"] == 4 and broken["meta"] == {}
+
+
+def test_query(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "query", str(archive), "draft:true tag:edge-ai")
+    assert code == 0 and out.splitlines() == [
+        "2025/pyyaml-sorted-cjk.md\t2025-11-20\tdraft\t端侧推理的下一站：与星河半导体林望舒聊芯片、功耗与生态"
+    ]
+    assert "1 of 6 files match" in err
+    _, out, _ = run(capsys, "query", str(archive), "error:yes", "--json")
+    assert [json.loads(line)["path"] for line in out.splitlines()] == ["broken.md"]
+
+
+def test_bad_query(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "query", str(archive), "date>=soon")
+    assert code == 2 and out == ""
+    assert "bad query: column 1: 'date>=' compares dates or numbers" in err
+    assert "  date>=soon\n  ^^^^^^^^^^" in err
+
+
+def test_vocab(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "vocab", str(archive), "--field", "tags")
+    assert code == 0 and out.startswith("tags:\n")
+    assert "near-duplicates:\n  tags: edge-ai (1) | Edge AI (1)" in out or "tags: Edge AI (1) | edge-ai (1)" in out
+    _, out, _ = run(capsys, "vocab", str(archive), "--json")
+    data = json.loads(out)
+    assert data["fields"]["companies_orgs"]["星河半导体"] == 2
+    assert {"field": "tags", "values": {"Edge AI": 1, "edge-ai": 1}} in data["near_duplicates"]
+
+
+def test_not_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "index", str(tmp_path / "missing"))
+    assert code == 2 and "not a folder" in err
+
+
+def test_piping_into_head_is_not_an_error(archive: Path) -> None:
+    for i in range(200):  # well over a pipe's 64 KB buffer of JSON output
+        shutil.copy(FIXTURES / "good" / "english-null.md", archive / f"copy-{i}.md")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "masthead", "index", str(archive), "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    proc.stdout.readline()
+    proc.stdout.close()
+    _, err = proc.communicate()
+    assert proc.returncode == 0 and b"Traceback" not in err
