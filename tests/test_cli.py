@@ -121,3 +121,10 @@ def test_entry_point_and_help() -> None:
     for command in ("get", "set", "check"):
         result = subprocess.run([sys.executable, "-m", "masthead", command, "--help"], capture_output=True, text=True)
         assert result.returncode == 0 and "usage: masthead " + command in result.stdout
+
+
+def test_window_dispatch_refuses_what_is_not_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, str(tmp_path / "nowhere"))
+    assert code == 2 and "not a folder, and not a command" in err
+    code, _, err = run(capsys, str(tmp_path), "extra")
+    assert code == 2 and "unknown command" in err

@@ -250,13 +250,29 @@ def cmd_vocab(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_window(argv: list[str]) -> int:
+    """``masthead [ARCHIVE]``: the window, on ARCHIVE or the last archive opened."""
+    if len(argv) > 1:
+        _fail(f"unknown command {argv[0]!r}; commands: {', '.join(COMMANDS)} (see masthead --help)")
+        return 2
+    archive = Path(argv[0]) if argv else None
+    if archive is not None and not archive.is_dir():
+        _fail(f"{archive}: not a folder, and not a command ({', '.join(COMMANDS)}); see masthead --help")
+        return 2
+    from masthead.ui.app import run
+
+    return run(archive)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="masthead",
-        description="Edit the YAML front matter of a Markdown archive without damaging a byte.",
+        usage="masthead [ARCHIVE] | masthead COMMAND ...",
+        description="Edit the YAML front matter of a Markdown archive without damaging a byte. "
+        "Without a command, opens the window on ARCHIVE (or the last archive opened).",
     )
     parser.add_argument("--version", action="version", version=f"masthead {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", prog="masthead")
 
     get = sub.add_parser(
         "get",
@@ -357,11 +373,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
+        return run_window(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 0
     try:
         result: int = args.func(args)
         sys.stdout.flush()

@@ -236,8 +236,13 @@ class Document:
         parts = self.parts
         if parts.kind == "none":
             opening = closing = b"---" + parts.eol
-            return parts.bom + opening + block + closing + parts.body
-        return parts.bom + parts.opening + block + parts.closing + parts.body
+            out = parts.bom + opening + block + closing + parts.body
+        else:
+            out = parts.bom + parts.opening + block + parts.closing + parts.body
+        again = split(out)
+        if (again.block, again.body) != (block, parts.body):
+            raise VerifyError("the edit would move the end of the front matter; nothing was written", self.path)
+        return out
 
     def diff(self, context: int = 3) -> str:
         """Unified diff between the file as read and as it would be saved."""

@@ -219,7 +219,7 @@ def render_entry(key: str, value: Any, style: Style) -> list[str]:
     y.indent(mapping=style.map_indent, sequence=style.seq_offset + 2, offset=style.seq_offset)
     out = io.StringIO()
     entry = CommentedMap()
-    entry[key] = value
+    entry[SingleQuotedScalarString(key) if ambiguous_in_yaml11(key) else key] = value  # e.g. `on:`, `no:`
     y.dump(entry, out)
     lines = split_lines(out.getvalue())
     if lines and lines[-1].rstrip("\n") == "...":

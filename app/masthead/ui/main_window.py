@@ -1,0 +1,635 @@
+"""The main window: archive browser on the left, front matter in the middle, transcript preview on the right."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QPoint, QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QToolButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from masthead import __version__
+from masthead.core import storage
+from masthead.core.errors import MastheadError
+from masthead.core.index import ArchiveIndex, BuildStats, Changes
+from masthead.core.query import Query, QueryError, parse_query
+from masthead.core.records import LIST_FIELDS, Record
+from masthead.ui.models import PATH_ROLE, RECORD_ROLE, Column, DocumentsModel, DocumentsProxy, FolderModel
+from masthead.ui.preview import PreviewPane
+from masthead.ui.tasks import IndexLoader, run_in_background
+from masthead.ui.watcher import ArchiveWatcher
+
+ENTITY_FIELDS = tuple(f for f in LIST_FIELDS if f not in ("tags", "project"))
+MAX_RECENT = 10
+DEFAULT_HIDDEN = (Column.STATUS, Column.CATEGORY, Column.PATH)
+
+
+def named(widget: Any, name: str, accessible: str) -> Any:
+    widget.setObjectName(name)
+    widget.setAccessibleName(accessible)
+    return widget
+
+
+class MainWindow(QMainWindow):
+    """One archive at a time; every view is fed from the archive index."""
+
+    archive_loaded = Signal()
+    records_changed = Signal()
+    browser: QWidget
+    form: QWidget
+    _search_timer: QTimer
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.settings = settings or QSettings("Masthead", "Masthead")
+        self.index: ArchiveIndex | None = None
+        self.loader: IndexLoader | None = None
+        self.current: str | None = None
+        self.last_stats: BuildStats | None = None
+        self._refreshing = False
+        self._refresh_pending: list[str] | None = None
+        self._pending_flag = False
+        self._query: Query | None = None
+        self._search_generation = 0
+
+        self.model = DocumentsModel(self)
+        self.proxy = DocumentsProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.folders = FolderModel(self)
+        self.watcher = ArchiveWatcher(self)
+        self.watcher.files_changed.connect(self._on_files_changed)
+        self.watcher.folders_changed.connect(self._on_folders_changed)
+
+        self._build_browser()
+        self._build_form_placeholder()
+        self.preview = PreviewPane()
+        self.splitter = named(QSplitter(Qt.Orientation.Horizontal), "mainSplitter", "Panes")
+        for widget in (self.browser, self.form, self.preview):
+            self.splitter.addWidget(widget)
+        self.splitter.setSizes([470, 330, 480])
+        self.setCentralWidget(self.splitter)
+        self._build_status_bar()
+        self._build_actions()
+        self._restore_settings()
+        self._update_title()
+        self._name_helpers()
+        for model_signal in (
+            self.proxy.rowsInserted,
+            self.proxy.rowsRemoved,
+            self.proxy.modelReset,
+            self.proxy.layoutChanged,
+        ):
+            model_signal.connect(self._update_count)
+
+    # ------------------------------------------------------------------ building
+    def _build_browser(self) -> None:
+        self.search = named(QLineEdit(), "searchField", "Search the archive")
+        self.search.setPlaceholderText('Search: tag:ai-ml draft:true people:"Elon Musk" date>=2025-01 words')
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(lambda _: self._search_timer.start())
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(200)
+        self._search_timer.timeout.connect(self._apply_search)
+        self.search_error = named(QLabel(""), "searchError", "Search error")
+        self.search_error.setWordWrap(True)
+        self.search_error.setStyleSheet("color: #c62828;")
+        self.search_error.hide()
+
+        self.quick_group = QButtonGroup(self)
+        self.quick_group.setExclusive(False)
+        quick_row = QHBoxLayout()
+        quick_row.setContentsMargins(0, 0, 0, 0)
+        self.quick_buttons: dict[str, QToolButton] = {}
+        for key, label in (("drafts", "Drafts"), ("published", "Published"), ("errors", "Has errors")):
+            button = named(QToolButton(), f"quickFilter_{key}", f"Show only: {label}")
+            button.setText(label)
+            button.setCheckable(True)
+            button.toggled.connect(lambda on, k=key: self._on_quick(k, on))
+            self.quick_group.addButton(button)
+            self.quick_buttons[key] = button
+            quick_row.addWidget(button)
+        quick_row.addStretch(1)
+        self.count_label = named(QLabel("No archive"), "countLabel", "Files shown")
+        quick_row.addWidget(self.count_label)
+
+        self.folder_view = named(QTreeView(), "folderTree", "Folders")
+        self.folder_view.setModel(self.folders)
+        self.folder_view.setHeaderHidden(True)
+        self.folder_view.selectionModel().currentChanged.connect(self._on_folder)
+
+        self.table = named(QTableView(), "documentsTable", "Documents")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(Column.DATE, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.resizeSection(Column.TITLE, 240)
+        header.resizeSection(Column.DATE, 88)
+        header.resizeSection(Column.STATE, 76)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
+        header.setSectionsMovable(True)
+        for column in DEFAULT_HIDDEN:
+            self.table.setColumnHidden(column, True)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
+
+        self.welcome_button = named(QPushButton("Open an archive folder…"), "welcomeOpen", "Open an archive folder")
+        self.welcome_button.clicked.connect(self.choose_archive)
+        welcome = QWidget()
+        welcome_layout = QVBoxLayout(welcome)
+        welcome_layout.addStretch(1)
+        hint = QLabel("Masthead edits the front matter of a folder of Markdown transcripts.\nOpen a folder to begin.")
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        welcome_layout.addWidget(hint)
+        welcome_layout.addWidget(self.welcome_button, 0, Qt.AlignmentFlag.AlignCenter)
+        welcome_layout.addStretch(2)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("browserStack")
+        self.stack.addWidget(welcome)
+        self.stack.addWidget(self.table)
+
+        self.browser_splitter = named(QSplitter(Qt.Orientation.Vertical), "browserSplitter", "Folders and documents")
+        self.browser_splitter.addWidget(self.folder_view)
+        self.browser_splitter.addWidget(self.stack)
+        self.browser_splitter.setSizes([150, 600])
+        self.browser = QWidget()
+        self.browser.setObjectName("browserPane")
+        layout = QVBoxLayout(self.browser)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.search)
+        layout.addWidget(self.search_error)
+        layout.addLayout(quick_row)
+        layout.addWidget(self.browser_splitter)
+
+    def _build_form_placeholder(self) -> None:
+        self.form = QWidget()
+        self.form.setObjectName("formPane")
+        self.form_title = named(QLabel("Front matter"), "formTitle", "Front matter")
+        self.form_title.setWordWrap(True)
+        self.form_yaml = named(QPlainTextEdit(), "frontMatterView", "Front matter (read-only)")
+        self.form_yaml.setReadOnly(True)
+        self.form_yaml.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        layout = QVBoxLayout(self.form)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.form_title)
+        layout.addWidget(self.form_yaml)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setObjectName("statusBar")
+        self.progress = named(QProgressBar(), "indexProgress", "Indexing progress")
+        self.progress.setMaximumWidth(220)
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        self.cancel_button = named(QPushButton("Cancel"), "cancelIndexing", "Cancel indexing")
+        self.cancel_button.clicked.connect(self.cancel_indexing)
+        self.cancel_button.hide()
+        bar.addPermanentWidget(self.progress)
+        bar.addPermanentWidget(self.cancel_button)
+
+    def _action(self, text: str, slot: Any, shortcut: Any = None, name: str = "", checkable: bool = False) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name or text.replace("…", "").replace("&", "").title().replace(" ", ""))
+        if isinstance(shortcut, tuple):  # (standard key, fallback where the platform maps none)
+            standard, fallback = shortcut
+            keys = QKeySequence.keyBindings(standard)
+            action.setShortcuts(keys if keys else [QKeySequence(fallback)])
+        elif shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setCheckable(checkable)
+        (action.toggled if checkable else action.triggered).connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        menu = self.menuBar()
+        menu.setObjectName("menuBar")
+        file_menu = menu.addMenu("&File")
+        self.open_action = self._action(
+            "&Open Archive…", self.choose_archive, (QKeySequence.StandardKey.Open, "Ctrl+O"), "openArchive"
+        )
+        file_menu.addAction(self.open_action)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.setObjectName("recentMenu")
+        self.reveal_action = self._action("Reveal in File &Manager", self.reveal_current, None, "revealInFileManager")
+        file_menu.addAction(self.reveal_action)
+        self.reload_action = self._action(
+            "Re&load Archive", self.reload_archive, (QKeySequence.StandardKey.Refresh, "F5"), "reloadArchive"
+        )
+        file_menu.addAction(self.reload_action)
+        file_menu.addSeparator()
+        quit_action = self._action("&Quit", self.close, (QKeySequence.StandardKey.Quit, "Ctrl+Q"), "quit")
+        file_menu.addAction(quit_action)
+
+        edit_menu = menu.addMenu("&Edit")
+        self.find_action = self._action(
+            "&Find in Preview", self.preview.show_find, (QKeySequence.StandardKey.Find, "Ctrl+F"), "findInPreview"
+        )
+        edit_menu.addAction(self.find_action)
+        self.search_action = self._action("&Search Archive", self.focus_search, "Ctrl+Shift+F", "searchArchive")
+        edit_menu.addAction(self.search_action)
+
+        view_menu = menu.addMenu("&View")
+        self.pane_actions: dict[str, QAction] = {}
+        for key, label, widget in (
+            ("browser", "&Browser", self.browser),
+            ("form", "&Front Matter", self.form),
+            ("preview", "&Preview", self.preview),
+            ("folders", "F&olders", self.folder_view),
+        ):
+            action = self._action(label, lambda on, w=widget: w.setVisible(on), None, f"show_{key}", checkable=True)
+            action.setChecked(True)
+            view_menu.addAction(action)
+            self.pane_actions[key] = action
+
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self._action("&About Masthead", self.show_about, None, "about"))
+        self._refresh_recent_menu()
+
+    def _name_helpers(self) -> None:
+        """Give Qt's helper widgets (headers, the search field's clear button) names for tests and screen readers."""
+        headers = (
+            (self.table.horizontalHeader(), "documentsTableHeader", "Documents columns"),
+            (self.folder_view.header(), "folderTreeHeader", "Folders column"),
+            (self.preview.outline.header(), "previewOutlineHeader", "Outline column"),
+        )
+        for header, name, label in headers:
+            named(header, name, label)
+        self.table.verticalHeader().setObjectName("documentsTableRows")
+        self.table.verticalHeader().setAccessibleName("Document rows")
+        for button in self.search.findChildren(QToolButton):
+            button.setObjectName("searchClear")
+            button.setAccessibleName("Clear search")
+
+    # ------------------------------------------------------------------ settings
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        for key, action in self.pane_actions.items():  # before the splitters, which keep hidden panes' sizes
+            visible = self.settings.value(f"view/{key}", True)
+            action.setChecked(visible not in (False, "false"))
+        for key, splitter in (
+            ("window/splitter", self.splitter),
+            ("window/browserSplitter", self.browser_splitter),
+            ("window/previewSplitter", self.preview.splitter),
+        ):
+            state = self.settings.value(key)
+            if isinstance(state, QByteArray) and not state.isEmpty():
+                splitter.restoreState(state)
+        header_state = self.settings.value("table/header")
+        if isinstance(header_state, QByteArray) and not header_state.isEmpty():
+            self.table.horizontalHeader().restoreState(header_state)
+
+    def save_settings(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("window/browserSplitter", self.browser_splitter.saveState())
+        self.settings.setValue("window/previewSplitter", self.preview.splitter.saveState())
+        self.settings.setValue("table/header", self.table.horizontalHeader().saveState())
+        for key, action in self.pane_actions.items():
+            self.settings.setValue(f"view/{key}", action.isChecked())
+        self.settings.sync()
+
+    def recent_archives(self) -> list[str]:
+        value = self.settings.value("archives/recent", [])
+        items: list[object] = [value] if isinstance(value, str) else list(value) if isinstance(value, list) else []
+        return [str(v) for v in items if v]
+
+    def _remember(self, root: Path) -> None:
+        recent = [str(root)] + [r for r in self.recent_archives() if r != str(root)]
+        self.settings.setValue("archives/recent", recent[:MAX_RECENT])
+        self.settings.setValue("archives/last", str(root))
+        self._refresh_recent_menu()
+
+    def _refresh_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for path in self.recent_archives():
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_archive(Path(p)))
+        self.recent_menu.setEnabled(bool(self.recent_archives()))
+
+    def _column_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        menu.setObjectName("columnMenu")
+        for column in Column:
+            action = menu.addAction(self.model.headerData(column, Qt.Orientation.Horizontal))
+            action.setCheckable(True)
+            action.setChecked(not self.table.isColumnHidden(column))
+            action.setEnabled(column != Column.TITLE)
+            action.toggled.connect(lambda on, c=column: self.table.setColumnHidden(c, not on))
+        menu.popup(self.table.horizontalHeader().mapToGlobal(pos))
+
+    # ------------------------------------------------------------------ archive
+    def choose_archive(self) -> None:
+        start = self.settings.value("archives/last", str(Path.home()))
+        folder = QFileDialog.getExistingDirectory(self, "Open Archive", str(start))
+        if folder:
+            self.open_archive(Path(folder))
+
+    def open_archive(self, root: Path) -> None:
+        """Index ``root`` in the background; rows appear as records arrive."""
+        root = Path(root).resolve()
+        if not root.is_dir():
+            QMessageBox.warning(self, "Open Archive", f"{root} is not a folder.")
+            return
+        self.close_archive()
+        self.index = ArchiveIndex(root)
+        self._remember(root)
+        self.stack.setCurrentIndex(1)
+        self.model.reset([])
+        self.folders.rebuild(root.name, [])
+        self.loader = IndexLoader(self.index)
+        self.loader.batch.connect(self._on_batch)
+        self.loader.progress.connect(self._on_progress)
+        self.loader.finished.connect(self._on_indexed)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.cancel_button.show()
+        self.statusBar().showMessage(f"Indexing {root} …")
+        self._update_title()
+        self.loader.start()
+
+    def close_archive(self) -> None:
+        if self.loader is not None:
+            self.loader.stop(wait=True)
+            self.loader = None
+        if self.index is not None:
+            self.index.close()
+        self.index = None
+        self.current = None
+        self.watcher.clear()
+        self.model.reset([])
+        self.preview.clear()
+        self.form_yaml.clear()
+
+    def reload_archive(self) -> None:
+        if self.index is not None:
+            self.open_archive(self.index.root)
+
+    def cancel_indexing(self) -> None:
+        if self.loader is not None:
+            self.loader.cancel.set()
+            self.statusBar().showMessage("Cancelling…")
+
+    @property
+    def indexing(self) -> bool:
+        return self.loader is not None and self.loader.is_running()
+
+    def _on_batch(self, batch: list[Record]) -> None:
+        self.model.add(batch)
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{done:,} / {total:,}")
+
+    def _on_indexed(self, stats: BuildStats, error: BaseException | None) -> None:
+        self.last_stats = stats
+        self.progress.hide()
+        self.cancel_button.hide()
+        if self.loader is not None:
+            self.loader.stop(wait=True)
+            self.loader = None
+        if self.index is None:
+            return
+        if error is not None:
+            QMessageBox.critical(self, "Indexing failed", f"{self.index.root}: {error}")
+        errors = sum(1 for r in self.model.records if r.error)
+        state = "Indexing cancelled" if stats.cancelled else "Indexed"
+        self.statusBar().showMessage(
+            f"{state}: {len(self.model.records):,} files ({stats.from_cache:,} from cache), {errors:,} with errors",
+            8000,
+        )
+        self.folders.rebuild(self.index.root.name, (r.path for r in self.model.records))
+        self.folder_view.expandToDepth(0)
+        self.watcher.watch(self.index.root, [r.path for r in self.model.records])
+        self._apply_search()
+        self.archive_loaded.emit()
+
+    # ------------------------------------------------------------------ external changes
+    def _on_files_changed(self, paths: list[str]) -> None:
+        self._refresh(paths)
+
+    def _on_folders_changed(self) -> None:
+        self._refresh(None)
+
+    def _refresh(self, paths: list[str] | None) -> None:
+        """Bring the index up to date off the GUI thread: the given files, or a stat-only rescan."""
+        index = self.index
+        if index is None or self.indexing:
+            return
+        if self._refreshing:  # one at a time; remember what else is asked
+            if paths is None or self._refresh_pending is None:
+                self._refresh_pending = None if paths is None else list(paths)
+            else:
+                self._refresh_pending += paths
+            self._pending_flag = True
+            return
+        self._refreshing = True
+        self._pending_flag = False
+
+        def work() -> Changes:
+            return index.rescan() if paths is None else index.refresh(paths)
+
+        def done(changes: Changes | None, error: BaseException | None) -> None:
+            self._refreshing = False
+            if changes is not None and index is self.index:
+                self._apply_changes(changes)
+            if self._pending_flag:
+                pending, self._refresh_pending = self._refresh_pending, None
+                self._pending_flag = False
+                self._refresh(pending)
+
+        run_in_background(work, done, self)
+
+    def _apply_changes(self, changes: Changes) -> None:
+        assert self.index is not None
+        records = self.index.records
+        self.model.remove(changes.removed)
+        self.model.add([records[p] for p in changes.added if p in records])
+        self.model.update(records[p] for p in changes.updated if p in records)
+        self.watcher.add([str(self.index.root / p) for p in changes.added])
+        if changes.added or changes.removed:
+            self.folders.rebuild(self.index.root.name, (r.path for r in self.model.records))
+            self.folder_view.expandToDepth(0)
+        if self.current in changes.updated:
+            self.show_file(self.current)
+        elif self.current in changes.removed:
+            self.current = None
+            self.preview.clear()
+            self.form_yaml.clear()
+            self.form_title.setText("The file was deleted or renamed on disk.")
+        self.records_changed.emit()
+
+    # ------------------------------------------------------------------ filtering
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _on_quick(self, key: str, on: bool) -> None:
+        if on:
+            for other, button in self.quick_buttons.items():
+                if other != key and button.isChecked():
+                    button.setChecked(False)
+        self._apply_filters()
+
+    def _on_folder(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._apply_filters()
+
+    def _apply_search(self) -> None:
+        text = self.search.text().strip()
+        try:
+            self._query = parse_query(text) if text else None
+        except QueryError as exc:
+            self.search_error.setText(f"⚠ {exc.message} (at column {exc.position + 1})")
+            self.search_error.show()
+            self.search.setProperty("invalid", True)
+            self.search.setStyleSheet("QLineEdit { border: 1px solid #c62828; }")
+            return
+        self.search_error.hide()
+        self.search.setStyleSheet("")
+        self._apply_filters()
+
+    def _apply_filters(self) -> None:
+        quick = next((k for k, b in self.quick_buttons.items() if b.isChecked()), None)
+        folder = self.folder_view.currentIndex().data(PATH_ROLE) or ""
+        query = self._query
+        if query is not None and query.needs_body and self.index is not None:
+            self._search_bodies(query, folder, quick)
+            return
+        self.proxy.set_filters(query, folder, quick)
+        self._update_count()
+
+    def _search_bodies(self, query: Query, folder: str, quick: str | None) -> None:
+        """A ``body:`` query reads transcripts: do it in the background, then filter by its result."""
+        index = self.index
+        assert index is not None
+        self._search_generation += 1
+        generation = self._search_generation
+        records = list(self.model.records)
+        self.statusBar().showMessage("Searching transcripts…")
+
+        def done(allowed: set[str] | None, error: BaseException | None) -> None:
+            if generation == self._search_generation and allowed is not None:
+                self.proxy.set_filters(query, folder, quick, allowed)
+                self.statusBar().clearMessage()
+                self._update_count()
+
+        run_in_background(lambda: {r.path for r in records if query.matches(r, index.body)}, done, self)
+
+    def _update_count(self, *_: Any) -> None:
+        total = self.model.rowCount()
+        shown = self.proxy.rowCount()
+        self.count_label.setText(f"{shown:,} of {total:,}" if self.index else "No archive")
+
+    # ------------------------------------------------------------------ the current file
+    def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        record = current.data(RECORD_ROLE) if current.isValid() else None
+        if isinstance(record, Record):
+            self.show_file(record.path)
+
+    def select_path(self, path: str) -> bool:
+        row = self.model.row_of(path)
+        if row is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            return False
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.scrollTo(index)
+        return True
+
+    def selected_paths(self) -> list[str]:
+        rows = self.table.selectionModel().selectedRows()
+        return [str(i.data(PATH_ROLE)) for i in rows]
+
+    def show_file(self, path: str) -> None:
+        """Show one file in the front-matter pane and the preview (read through core)."""
+        assert self.index is not None
+        self.current = path
+        full = self.index.root / path
+        try:
+            doc = storage.load(full)
+        except MastheadError as exc:
+            self.preview.clear()
+            self.form_title.setText(str(exc))
+            self.form_yaml.clear()
+            return
+        record = self.index.records.get(path)
+        title = (record.title if record else "") or full.name
+        entities = [v for f in ENTITY_FIELDS for v in (doc.data.get(f) or []) if isinstance(v, str)]
+        error = str(doc.error.message) if doc.error else None
+        if doc.error is not None:
+            line = f"line {doc.error.line}: " if doc.error.line else ""
+            self.form_title.setText(f"⚠ {path} cannot be edited: {line}{doc.error.message}")
+        elif doc.readonly_reason:
+            self.form_title.setText(f"{path}: {doc.readonly_reason}")
+        else:
+            self.form_title.setText(path)
+        self.form_yaml.setPlainText(doc.block_text if doc.kind != "none" else "(no front matter)")
+        self.preview.show_text(title.replace("\n", " "), doc.body_text, full.parent, self.index.root, entities, error)
+        self._update_title()
+
+    def reveal_current(self) -> None:
+        if self.index is None:
+            return
+        target = self.index.root / self.current if self.current else self.index.root
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(target.parent if target.is_file() else target)))
+
+    def _update_title(self) -> None:
+        """'file.md[*] — archive — Masthead'; Qt shows [*] as the modified marker when the window is modified."""
+        parts = [Path(self.current).name] if self.current else []
+        if self.index is not None:
+            parts.append(self.index.root.name)
+        parts.append("Masthead")
+        self.setWindowTitle(parts[0] + "[*]" + "".join(" — " + p for p in parts[1:]))
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Masthead",
+            f"<h3>Masthead {__version__}</h3>"
+            "<p>Edit the front matter of a Markdown archive without damaging a byte.</p>",
+        )
+
+    # ------------------------------------------------------------------ closing
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_settings()
+        self.close_archive()
+        super().closeEvent(event)

@@ -1,0 +1,251 @@
+"""Qt models over the archive index: the documents table, its filter/sort proxy, and the folder tree.
+
+They adapt core records for views and hold no truth of their own: the index does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QIcon, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QApplication, QStyle
+
+from masthead.core.query import Query
+from masthead.core.records import Record
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
+PATH_ROLE = Qt.ItemDataRole.UserRole + 3
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class Column(IntEnum):
+    TITLE = 0
+    DATE = 1
+    STATE = 2
+    STATUS = 3
+    CATEGORY = 4
+    TAGS = 5
+    PATH = 6
+
+
+HEADERS = {
+    Column.TITLE: "Title",
+    Column.DATE: "Date",
+    Column.STATE: "Draft",
+    Column.STATUS: "Status",
+    Column.CATEGORY: "Category",
+    Column.TAGS: "Tags",
+    Column.PATH: "Path",
+}
+
+
+def state_of(record: Record) -> str:
+    if record.error:
+        return "Error"
+    return "Draft" if record.draft else "Published"
+
+
+class DocumentsModel(QAbstractTableModel):
+    """One row per file of the archive, in the order records arrived."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._records: list[Record] = []
+        self._rows: dict[str, int] = {}
+        self._dirty: set[str] = set()
+        self._error_icon: QIcon | None = None
+
+    # -- reading
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt API
+        return 0 if parent.isValid() else len(self._records)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt API
+        return 0 if parent.isValid() else len(Column)
+
+    def record(self, row: int) -> Record:
+        return self._records[row]
+
+    def row_of(self, path: str) -> int | None:
+        return self._rows.get(path)
+
+    @property
+    def records(self) -> list[Record]:
+        return self._records
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[Column(section)]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        record = self._records[index.row()]
+        column = Column(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(record, column)
+        if role == SORT_ROLE:
+            return self._sort_key(record, column)
+        if role == RECORD_ROLE:
+            return record
+        if role == PATH_ROLE:
+            return record.path
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if record.error:
+                line = f" (line {record.error_line})" if record.error_line else ""
+                return f"{record.path}{line}: {record.error}"
+            return record.path if column == Column.PATH else None
+        if role == Qt.ItemDataRole.DecorationRole and column == Column.TITLE and record.error:
+            return self._icon()
+        return None
+
+    def _icon(self) -> QIcon:
+        if self._error_icon is None:
+            style = QApplication.style()
+            self._error_icon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        return self._error_icon
+
+    def _display(self, record: Record, column: Column) -> str:
+        if column == Column.TITLE:
+            title = record.title.replace("\n", " ") or record.path.rpartition("/")[2]
+            return ("● " if record.path in self._dirty else "") + title
+        if column == Column.DATE:
+            return record.date.isoformat() if record.date else record.text("date")
+        if column == Column.STATE:
+            return state_of(record)
+        if column == Column.STATUS:
+            return record.text("status")
+        if column == Column.CATEGORY:
+            return record.text("category")
+        if column == Column.TAGS:
+            return record.text("tags")
+        return record.path
+
+    def _sort_key(self, record: Record, column: Column) -> str:
+        if column == Column.DATE:
+            return record.date.isoformat() if record.date else ""
+        return self._display(record, column).casefold()
+
+    # -- changing
+    def reset(self, records: Iterable[Record] = ()) -> None:
+        self.beginResetModel()
+        self._records = list(records)
+        self._rows = {r.path: i for i, r in enumerate(self._records)}
+        self.endResetModel()
+
+    def add(self, batch: list[Record]) -> None:
+        fresh = [r for r in batch if r.path not in self._rows]
+        self.update([r for r in batch if r.path in self._rows])
+        if not fresh:
+            return
+        start = len(self._records)
+        self.beginInsertRows(QModelIndex(), start, start + len(fresh) - 1)
+        for offset, record in enumerate(fresh):
+            self._rows[record.path] = start + offset
+        self._records.extend(fresh)
+        self.endInsertRows()
+
+    def update(self, records: Iterable[Record]) -> None:
+        for record in records:
+            row = self._rows.get(record.path)
+            if row is None:
+                self.add([record])
+                continue
+            self._records[row] = record
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
+
+    def remove(self, paths: Iterable[str]) -> None:
+        for path in paths:
+            row = self._rows.get(path)
+            if row is None:
+                continue
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._records[row]
+            self.endRemoveRows()
+            self._rows = {r.path: i for i, r in enumerate(self._records)}
+
+    def set_dirty(self, path: str, dirty: bool) -> None:
+        """Mark a row as having unsaved edits (shown with a dot before the title)."""
+        (self._dirty.add if dirty else self._dirty.discard)(path)
+        row = self._rows.get(path)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, 0))
+
+
+QUICK_FILTERS: dict[str, Callable[[Record], bool]] = {
+    "drafts": lambda r: r.error is None and r.draft,
+    "published": lambda r: r.error is None and not r.draft,
+    "errors": lambda r: r.error is not None,
+}
+
+
+class DocumentsProxy(QSortFilterProxyModel):
+    """Filters the table by folder, quick filter and query; sorts by each column's sort key."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(True)
+        self.query: Query | None = None
+        self.folder = ""
+        self.quick: str | None = None
+        self.allowed: set[str] | None = None  # result of a transcript search done in the background
+
+    def set_filters(
+        self, query: Query | None = None, folder: str = "", quick: str | None = None, allowed: set[str] | None = None
+    ) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt 6.9+; invalidateFilter() is deprecated there
+            self.beginFilterChange()
+            self.query, self.folder, self.quick, self.allowed = query, folder, quick, allowed
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.query, self.folder, self.quick, self.allowed = query, folder, quick, allowed
+            self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+        model = self.sourceModel()
+        assert isinstance(model, DocumentsModel)
+        record = model.record(source_row)
+        if self.folder and not record.path.startswith(self.folder + "/"):
+            return False
+        if self.quick and not QUICK_FILTERS[self.quick](record):
+            return False
+        if self.allowed is not None:
+            return record.path in self.allowed
+        return self.query is None or self.query.matches(record)
+
+
+class FolderModel(QStandardItemModel):
+    """The archive's folders with the number of files below each; the first row is the whole archive."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setHorizontalHeaderLabels(["Folders"])
+
+    def rebuild(self, name: str, paths: Iterable[str]) -> None:
+        counts: dict[str, int] = {}
+        total = 0
+        for path in paths:
+            total += 1
+            parts = path.split("/")[:-1]
+            for depth in range(1, len(parts) + 1):
+                key = "/".join(parts[:depth])
+                counts[key] = counts.get(key, 0) + 1
+        self.clear()
+        self.setHorizontalHeaderLabels(["Folders"])
+        root = QStandardItem(f"{name} ({total:,})")
+        root.setData("", PATH_ROLE)
+        root.setEditable(False)
+        self.appendRow(root)
+        items = {"": root}
+        for folder in sorted(counts):
+            parent_key, _, leaf = folder.rpartition("/")
+            item = QStandardItem(f"{leaf} ({counts[folder]:,})")
+            item.setData(folder, PATH_ROLE)
+            item.setEditable(False)
+            items[parent_key].appendRow(item)
+            items[folder] = item

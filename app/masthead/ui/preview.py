@@ -1,0 +1,264 @@
+"""The transcript preview: rendered Markdown that never navigates, never loads from outside the archive,
+with an outline of headings and find-in-preview."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QDesktopServices,
+    QImage,
+    QKeySequence,
+    QPalette,
+    QShortcut,
+    QStandardItem,
+    QStandardItemModel,
+    QTextDocument,
+)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTextBrowser,
+    QToolButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from masthead.core.render import Rendered, render_markdown
+from masthead.ui.tasks import run_in_background
+
+SAFE_SCHEMES = {"http", "https", "mailto"}
+ANCHOR_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def stylesheet(palette: QPalette) -> str:
+    """Preview CSS in the current palette's colours (so dark themes read well)."""
+    text = palette.color(QPalette.ColorRole.Text).name()
+    muted = palette.color(QPalette.ColorRole.PlaceholderText).name()
+    accent = palette.color(QPalette.ColorRole.Highlight).name()
+    link = palette.color(QPalette.ColorRole.Link).name()
+    panel = palette.color(QPalette.ColorRole.AlternateBase).name()
+    return f"""
+        body {{ color: {text}; }}
+        p {{ margin-top: 4px; margin-bottom: 8px; }}
+        .turn {{ margin-top: 8px; }}
+        .speaker {{ font-weight: bold; color: {accent}; }}
+        .entity {{ color: {link}; }}
+        .original {{ background-color: {panel}; color: {muted}; margin-left: 16px; }}
+        .original-label {{ font-size: small; font-style: italic; color: {muted}; margin-bottom: 2px; }}
+        .english-text {{ color: {muted}; }}
+        .blocked-image {{ color: {muted}; font-style: italic; }}
+        h1, h2, h3, h4 {{ margin-top: 14px; margin-bottom: 6px; }}
+        table {{ border-color: {muted}; }}
+    """
+
+
+class PreviewBrowser(QTextBrowser):
+    """A QTextBrowser that opens only http(s)/mailto links, in the system browser, and stays on its page."""
+
+    external_link = Signal(QUrl)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.archive_root: Path | None = None
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.anchorClicked.connect(self._on_anchor)
+
+    def _on_anchor(self, url: QUrl) -> None:
+        if url.scheme().lower() in SAFE_SCHEMES:
+            self.external_link.emit(url)
+            QDesktopServices.openUrl(url)
+        elif not url.scheme() and url.hasFragment() and not url.path():
+            self.scrollToAnchor(url.fragment())
+        # anything else (javascript:, file:, relative pages...) is ignored: the preview never navigates
+
+    def loadResource(self, kind: int, name: QUrl | str) -> Any:
+        """Only images, only from files inside the archive; nothing remote, nothing else."""
+        name = QUrl(name) if isinstance(name, str) else name
+        if kind != int(QTextDocument.ResourceType.ImageResource.value) or self.archive_root is None:
+            return None
+        if name.scheme() not in ("", "file"):
+            return None
+        path = os.path.realpath(name.toLocalFile() if name.scheme() == "file" else name.path())
+        root = os.path.realpath(self.archive_root)
+        if not (path.startswith(root + os.sep) and os.path.isfile(path)):
+            return None
+        image = QImage(path)
+        return None if image.isNull() else image
+
+
+class PreviewPane(QWidget):
+    """Header, outline and rendered transcript of the selected file, with a find bar (Ctrl+F)."""
+
+    rendered = Signal()
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("previewPane")
+        self.header = QLabel("No file selected")
+        self.header.setObjectName("previewHeader")
+        self.header.setWordWrap(True)
+        self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.browser = PreviewBrowser()
+        self.browser.setObjectName("previewBrowser")
+        self.browser.setAccessibleName("Transcript preview")
+        self.outline_model = QStandardItemModel(self)
+        self.outline = QTreeView()
+        self.outline.setObjectName("previewOutline")
+        self.outline.setAccessibleName("Outline of headings")
+        self.outline.setModel(self.outline_model)
+        self.outline.setHeaderHidden(True)
+        self.outline.clicked.connect(self._go_to_heading)
+        self.outline.activated.connect(self._go_to_heading)
+
+        self.find_field = QLineEdit()
+        self.find_field.setObjectName("previewFind")
+        self.find_field.setAccessibleName("Find in preview")
+        self.find_field.setPlaceholderText("Find in preview")
+        self.find_field.returnPressed.connect(self.find_next)
+        self.find_status = QLabel("")
+        self.find_status.setObjectName("previewFindStatus")
+        prev_button = QToolButton()
+        prev_button.setText("↑")
+        prev_button.setObjectName("previewFindPrevious")
+        prev_button.setAccessibleName("Find previous")
+        prev_button.clicked.connect(self.find_previous)
+        next_button = QToolButton()
+        next_button.setText("↓")
+        next_button.setObjectName("previewFindNext")
+        next_button.setAccessibleName("Find next")
+        next_button.clicked.connect(self.find_next)
+        close_button = QToolButton()
+        close_button.setText("✕")
+        close_button.setObjectName("previewFindClose")
+        close_button.setAccessibleName("Close find bar")
+        close_button.clicked.connect(self.hide_find)
+        self.find_bar = QWidget()
+        self.find_bar.setObjectName("previewFindBar")
+        bar = QHBoxLayout(self.find_bar)
+        bar.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.find_field, self.find_status, prev_button, next_button, close_button):
+            bar.addWidget(widget)
+        self.find_bar.hide()
+        QShortcut(QKeySequence(QKeySequence.StandardKey.FindNext), self, self.find_next)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.FindPrevious), self, self.find_previous)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self.find_field, self.hide_find)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName("previewSplitter")
+        self.splitter.setAccessibleName("Outline and transcript")
+        self.splitter.addWidget(self.outline)
+        self.splitter.addWidget(self.browser)
+        self.splitter.setStretchFactor(1, 4)
+        self.splitter.setSizes([120, 600])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.header)
+        layout.addWidget(self.find_bar)
+        layout.addWidget(self.splitter)
+
+        self._generation = 0
+        self._pending: tuple[str, tuple[str, ...]] | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(40)
+        self._timer.timeout.connect(self._render)
+        self.apply_palette()
+
+    def apply_palette(self) -> None:
+        self.browser.document().setDefaultStyleSheet(stylesheet(self.palette()))
+
+    # -- showing
+    def show_text(
+        self,
+        header: str,
+        body: str,
+        base: Path | None,
+        root: Path | None,
+        entities: Iterable[str] = (),
+        error: str | None = None,
+    ) -> None:
+        """Show a file: its header line, and its body rendered shortly after (debounced, off-thread)."""
+        self.header.setText(header if error is None else f"{header}\n⚠ {error}")
+        self.header.setProperty("error", error is not None)
+        self.browser.archive_root = root
+        if base is not None:
+            self.browser.document().setBaseUrl(QUrl.fromLocalFile(str(base) + "/"))
+        self._pending = (body, tuple(entities))
+        self._timer.start()
+
+    def clear(self) -> None:
+        self._generation += 1
+        self._pending = None
+        self.header.setText("No file selected")
+        self.browser.clear()
+        self.outline_model.clear()
+
+    def _render(self) -> None:
+        if self._pending is None:
+            return
+        body, entities = self._pending
+        self._pending = None
+        self._generation += 1
+        generation = self._generation
+
+        def done(result: Rendered | None, error: BaseException | None) -> None:
+            if generation != self._generation or result is None:
+                return  # a newer file was selected meanwhile
+            self._show(result)
+
+        run_in_background(lambda: render_markdown(body, entities), done, self)
+
+    def _show(self, result: Rendered) -> None:
+        self.browser.setHtml(result.html)
+        self.outline_model.clear()
+        for heading in result.outline:
+            item = QStandardItem(("  " * max(0, heading.level - 2)) + heading.text)
+            item.setData(heading.anchor, ANCHOR_ROLE)
+            item.setEditable(False)
+            self.outline_model.appendRow(item)
+        self.outline.setVisible(bool(result.outline))
+        self.rendered.emit()
+
+    def _go_to_heading(self, index: QModelIndex) -> None:
+        anchor = index.data(ANCHOR_ROLE)
+        if anchor:
+            self.browser.scrollToAnchor(anchor)
+
+    # -- find
+    def show_find(self) -> None:
+        self.find_bar.show()
+        self.find_field.setFocus()
+        self.find_field.selectAll()
+
+    def hide_find(self) -> None:
+        self.find_bar.hide()
+        self.browser.setFocus()
+
+    def find_next(self) -> bool:
+        return self._find(QTextDocument.FindFlag(0))
+
+    def find_previous(self) -> bool:
+        return self._find(QTextDocument.FindFlag.FindBackward)
+
+    def _find(self, flags: QTextDocument.FindFlag) -> bool:
+        text = self.find_field.text()
+        if not text:
+            return False
+        found = self.browser.find(text, flags)
+        if not found:  # wrap around
+            cursor = self.browser.textCursor()
+            backward = bool(flags & QTextDocument.FindFlag.FindBackward)
+            cursor.movePosition(cursor.MoveOperation.End if backward else cursor.MoveOperation.Start)
+            self.browser.setTextCursor(cursor)
+            found = self.browser.find(text, flags)
+        self.find_status.setText("" if found else "Not found")
+        return found

@@ -1,0 +1,74 @@
+"""Watch an archive for changes made by other programs, and report them in small debounced groups.
+
+Folders are watched for files appearing, disappearing and being renamed (an atomic replace is a rename);
+files are watched for changes in place. A watch lost to an atomic replace is added again.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
+
+
+class ArchiveWatcher(QObject):
+    """Emits ``files_changed(paths)`` and ``folders_changed()`` at most every ``delay_ms``."""
+
+    files_changed = Signal(list)
+    folders_changed = Signal()
+
+    def __init__(self, parent: Any = None, delay_ms: int = 250) -> None:
+        super().__init__(parent)
+        self._watcher = QFileSystemWatcher(self)
+        self._watcher.fileChanged.connect(self._on_file)
+        self._watcher.directoryChanged.connect(self._on_folder)
+        self._files: set[str] = set()
+        self._folders_dirty = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(delay_ms)
+        self._timer.timeout.connect(self._flush)
+        self.unwatched = 0  # paths the system would not watch (limits): those rely on folder events
+
+    def watch(self, root: Path, files: list[str]) -> None:
+        """Watch ``root``'s folders and the given files (paths relative to it)."""
+        self.clear()
+        folders = {str(root)}
+        for rel in files:
+            parent = os.path.dirname(rel)
+            while parent:
+                folders.add(str(root / parent))
+                parent = os.path.dirname(parent)
+        failed = self._watcher.addPaths(sorted(folders))
+        failed += self._watcher.addPaths([str(root / rel) for rel in files])
+        self.unwatched = len(failed)
+
+    def add(self, paths: list[str]) -> None:
+        existing = [p for p in paths if os.path.exists(p)]
+        if existing:
+            self._watcher.addPaths(existing)
+
+    def clear(self) -> None:
+        for group in (self._watcher.files(), self._watcher.directories()):
+            if group:
+                self._watcher.removePaths(group)
+
+    def _on_file(self, path: str) -> None:
+        self._files.add(path)
+        if os.path.exists(path) and path not in self._watcher.files():
+            self._watcher.addPath(path)  # replaced atomically: watch the new file
+        self._timer.start()
+
+    def _on_folder(self, path: str) -> None:
+        self._folders_dirty = True
+        self._timer.start()
+
+    def _flush(self) -> None:
+        files, self._files = sorted(self._files), set()
+        if files:
+            self.files_changed.emit(files)
+        if self._folders_dirty:
+            self._folders_dirty = False
+            self.folders_changed.emit()

@@ -1,0 +1,300 @@
+"""The main window driven as a user drives it: open an archive, search, sort, select, watch the disk."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from benchmarks.make_archive import make_archive
+from PySide6.QtCore import QPoint, QSettings, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QTextDocument
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QLineEdit,
+    QPlainTextEdit,
+    QSplitter,
+    QTextBrowser,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+from tests.conftest import FIXTURES
+
+from masthead.ui.main_window import MainWindow
+from masthead.ui.models import Column
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    root = tmp_path / "archive"
+    for sub, names in {
+        "2025/01": ["english-null.md", "indent2-cjk.md", "crlf.md"],
+        "2025/02": ["pyyaml-sorted-cjk.md", "comments.md", "chunks-en.md"],
+        "drafts": ["literal-title.md"],
+    }.items():
+        (root / sub).mkdir(parents=True)
+        for name in names:
+            shutil.copy(FIXTURES / "good" / name, root / sub / name)
+    shutil.copy(FIXTURES / "broken" / "duplicate-key.md", root / "drafts" / "broken.md")
+    shutil.copy(FIXTURES / "unsafe" / "unsafe.md", root / "unsafe.md")
+    return root
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot: QtBot, settings: QSettings) -> MainWindow:
+    win = MainWindow(settings)
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    return win
+
+
+def open_and_wait(qtbot: QtBot, window: MainWindow, root: Path) -> None:
+    with qtbot.waitSignal(window.archive_loaded, timeout=20000):
+        window.open_archive(root)
+
+
+def titles(window: MainWindow) -> list[str]:
+    proxy = window.proxy
+    return [proxy.index(r, Column.TITLE).data() for r in range(proxy.rowCount())]
+
+
+def click_row(qtbot: QtBot, window: MainWindow, row: int) -> None:
+    rect = window.table.visualRect(window.proxy.index(row, Column.TITLE))
+    qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def select_title(qtbot: QtBot, window: MainWindow, title: str) -> None:
+    row = titles(window).index(title)
+    with qtbot.waitSignal(window.preview.rendered, timeout=5000):
+        click_row(qtbot, window, row)
+
+
+def type_search(qtbot: QtBot, window: MainWindow, text: str) -> None:
+    window.search.clear()
+    qtbot.keyClicks(window.search, text)
+    qtbot.waitUntil(lambda: not window._search_timer.isActive(), timeout=3000)
+
+
+def test_open_archive_shows_every_file_and_folder_counts(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    open_and_wait(qtbot, window, archive)
+    assert window.model.rowCount() == 9 and window.count_label.text() == "9 of 9"
+    folders = window.folders
+    root = folders.item(0)
+    assert root.text() == "archive (9)"
+    labels = {root.child(i).text() for i in range(root.rowCount())}
+    assert labels == {"2025 (6)", "drafts (2)"}
+    assert window.windowTitle().replace("[*]", "").endswith("archive — Masthead")
+    assert window.settings.value("archives/last") == str(archive.resolve())
+
+
+def test_search_filters_and_bad_query_shows_inline_error(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    open_and_wait(qtbot, window, archive)
+    type_search(qtbot, window, "tag:streaming")
+    assert sorted(titles(window)) == [
+        "Inside the Kestrel Scheduler",
+        "Rebuilding a Data Platform Without Downtime at Northwind Labs",
+    ]
+    assert window.count_label.text() == "2 of 9" and window.search_error.isHidden()
+    type_search(qtbot, window, "date>>2025")
+    assert window.search_error.isVisible() and "not an operator" in window.search_error.text()
+    assert window.count_label.text() == "2 of 9"  # the last good filter stays
+    type_search(qtbot, window, "error:yes")
+    assert window.search_error.isHidden() and window.count_label.text() == "1 of 9"
+    type_search(qtbot, window, 'body:"hear the ice"')  # searched off the GUI thread
+    qtbot.waitUntil(lambda: titles(window) == ["Field Notes: Listening to Glaciers"], timeout=5000)
+    assert window.count_label.text() == "1 of 9"
+
+
+def test_quick_filters_and_folder_tree(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    open_and_wait(qtbot, window, archive)
+    qtbot.mouseClick(window.quick_buttons["errors"], Qt.MouseButton.LeftButton)
+    assert window.count_label.text() == "1 of 9"
+    qtbot.mouseClick(window.quick_buttons["published"], Qt.MouseButton.LeftButton)
+    assert not window.quick_buttons["errors"].isChecked()
+    assert window.count_label.text() == "2 of 9"  # crlf.md and indent2-cjk.md have draft: false
+    qtbot.mouseClick(window.quick_buttons["published"], Qt.MouseButton.LeftButton)
+    drafts_folder = window.folders.item(0).child(1)
+    window.folder_view.setCurrentIndex(drafts_folder.index())
+    assert window.count_label.text() == "2 of 9"
+    assert "broken.md" in " ".join(window.proxy.index(r, Column.PATH).data() for r in range(2))
+
+
+def test_sort_by_clicking_the_date_header(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    open_and_wait(qtbot, window, archive)
+    header = window.table.horizontalHeader()
+    x = header.sectionViewportPosition(Column.DATE) + 10
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    dates = [window.proxy.index(r, Column.DATE).data() for r in range(window.proxy.rowCount())]
+    dated = [d for d in dates if d]
+    assert dated == sorted(dated) or dated == sorted(dated, reverse=True)
+    first = dated[0]
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    dates = [d for d in (window.proxy.index(r, Column.DATE).data() for r in range(window.proxy.rowCount())) if d]
+    assert dates[0] != first and dates == sorted(dates, reverse=dates[0] > dates[-1])
+
+
+def test_selecting_a_file_shows_front_matter_and_preview(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    open_and_wait(qtbot, window, archive)
+    select_title(qtbot, window, "Rebuilding a Data Platform Without Downtime at Northwind Labs")
+    text = window.preview.browser.toPlainText()
+    assert "Maya Ortiz: Thanks for joining us." in text and "<!-- chunk -->" not in text
+    html = window.preview.browser.toHtml()
+    assert "Maya Ortiz" in html and "Phase" in text  # the table rendered
+    outline = [
+        window.preview.outline_model.item(i).text().strip() for i in range(window.preview.outline_model.rowCount())
+    ]
+    assert outline == ["Opening", "The migration"]
+    assert "title: Rebuilding a Data Platform" in window.form_yaml.toPlainText()
+    assert window.windowTitle().replace("[*]", "").startswith("english-null.md — archive")
+    assert window.selected_paths() == ["2025/01/english-null.md"]
+
+
+def test_outline_click_and_find(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    open_and_wait(qtbot, window, archive)
+    select_title(qtbot, window, "端侧推理的下一站：与星河半导体林望舒聊芯片、功耗与生态")
+    window.preview.browser.resize(400, 150)
+    bar = window.preview.browser.verticalScrollBar()
+    bar.setValue(0)
+    second = window.preview.outline_model.index(1, 0)
+    rect = window.preview.outline.visualRect(second)
+    qtbot.mouseClick(window.preview.outline.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert bar.value() > 0
+    window.find_action.trigger()
+    assert window.preview.find_bar.isVisible() and window.preview.find_field.hasFocus()
+    window.preview.find_field.setText("功耗")  # CJK arrives through an input method, not as key events
+    qtbot.keyClick(window.preview.find_field, Qt.Key.Key_Return)
+    assert window.preview.browser.textCursor().selectedText() == "功耗"
+    window.preview.find_field.setText("nowhere-to-be-found")
+    qtbot.keyClick(window.preview.find_field, Qt.Key.Key_Return)
+    assert window.preview.find_status.text() == "Not found"
+
+
+def test_broken_file_shows_its_error(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    open_and_wait(qtbot, window, archive)
+    row = next(r for r in range(window.proxy.rowCount()) if window.proxy.index(r, Column.STATE).data() == "Error")
+    index = window.proxy.index(row, Column.TITLE)
+    assert 'duplicate key "title"' in index.data(Qt.ItemDataRole.ToolTipRole)
+    assert index.data(Qt.ItemDataRole.DecorationRole) is not None
+    with qtbot.waitSignal(window.preview.rendered, timeout=5000):
+        click_row(qtbot, window, row)
+    assert "cannot be edited: line 4: found duplicate key" in window.form_title.text()
+    assert "⚠" in window.preview.header.text()
+
+
+def test_external_changes_show_up(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    open_and_wait(qtbot, window, archive)
+    target = archive / "2025/01/crlf.md"
+    select_title(qtbot, window, "Quiet Infrastructure")
+    time.sleep(0.01)
+    target.write_bytes(target.read_bytes().replace(b"Quiet Infrastructure", b"Loud Infrastructure"))
+    qtbot.waitUntil(lambda: "Loud Infrastructure" in titles(window), timeout=5000)
+    qtbot.waitUntil(lambda: "Loud Infrastructure" in window.form_yaml.toPlainText(), timeout=5000)
+    # an atomic replace (write a temp file, rename over): the watch survives it
+    tmp = archive / "2025/01/.crlf.tmp"
+    tmp.write_bytes(target.read_bytes().replace(b"Loud Infrastructure", b"Replaced Infrastructure"))
+    tmp.replace(target)
+    qtbot.waitUntil(lambda: "Replaced Infrastructure" in titles(window), timeout=5000)
+    target.write_bytes(target.read_bytes().replace(b"Replaced", b"Again"))
+    qtbot.waitUntil(lambda: "Again Infrastructure" in titles(window), timeout=5000)
+    (archive / "drafts" / "new.md").write_text("---\ntitle: Arrived Later\n---\nbody\n")
+    qtbot.waitUntil(lambda: "Arrived Later" in titles(window), timeout=5000)
+    (archive / "drafts" / "new.md").rename(archive / "drafts" / "renamed.md")
+    qtbot.waitUntil(lambda: window.model.row_of("drafts/renamed.md") is not None, timeout=5000)
+    assert window.model.row_of("drafts/new.md") is None
+    (archive / "unsafe.md").unlink()
+    qtbot.waitUntil(lambda: "Hostile Markup" not in titles(window), timeout=5000)
+    assert window.model.rowCount() == 9
+
+
+def test_preview_is_inert(qtbot: QtBot, window: MainWindow, archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[QUrl] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    open_and_wait(qtbot, window, archive)
+    select_title(qtbot, window, "Hostile Markup")
+    browser = window.preview.browser
+    text = browser.toPlainText()
+    assert "<script>document.title = 'pwned'</script>" in text  # shown as text, not run
+    assert '<img src="file:///etc/passwd">' in text and "<iframe" in text
+    assert "[image: remote tracker]" in text and "[image: escaping image]" in text
+    assert "pwned" not in window.windowTitle()
+    html = browser.toHtml()
+    assert 'href="javascript' not in html and "javascript link" in text  # shown as text, never a link
+    assert 'href="https://example.org/page"' in html and "onclick" not in html
+    image = int(QTextDocument.ResourceType.ImageResource.value)
+    assert browser.loadResource(image, QUrl("file:///etc/passwd")) is None
+    assert browser.loadResource(image, QUrl("https://tracker.example.com/pixel.png")) is None
+    assert browser.loadResource(image, QUrl("../../../../etc/passwd")) is None
+    source = browser.source()
+    for url in ("javascript:alert(1)", "file:///etc/passwd", "other.md", "https://example.org/page"):
+        browser.anchorClicked.emit(QUrl(url))
+    assert [u.toString() for u in opened] == ["https://example.org/page"]
+    assert browser.source() == source and "Nothing below may run" in browser.toPlainText()
+
+
+def test_every_interactive_widget_is_named(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    open_and_wait(qtbot, window, archive)
+    kinds = (QAbstractButton, QLineEdit, QAbstractItemView, QTextBrowser, QPlainTextEdit, QSplitter)
+    unnamed = [
+        f"{type(w).__name__} {w.objectName()!r}"
+        for w in window.findChildren(QWidget)
+        if isinstance(w, kinds)
+        and w.parent() is not None
+        and not type(w).__name__.startswith("QScroll")
+        and w.objectName() != "qt_scrollarea_viewport"
+        and (not w.objectName() or not w.accessibleName())
+        and not w.objectName().startswith("qt_")
+    ]
+    assert unnamed == []
+    shortcuts = {a.objectName(): a.shortcut().toString() for a in window.actions() if not a.shortcut().isEmpty()}
+    assert shortcuts["openArchive"] == "Ctrl+O" and shortcuts["quit"] == "Ctrl+Q"
+    assert shortcuts["findInPreview"] == "Ctrl+F"
+
+
+def test_layout_is_remembered(qtbot: QtBot, settings: QSettings, archive: Path) -> None:
+    first = MainWindow(settings)
+    qtbot.addWidget(first)
+    first.show()
+    open_and_wait(qtbot, first, archive)
+    first.resize(760, 560)  # within the offscreen platform's 800x600 screen, to which geometry is clamped
+    first.splitter.setSizes([300, 100, 300])
+    first.table.setColumnHidden(Column.PATH, False)
+    first.pane_actions["form"].setChecked(False)
+    qtbot.waitUntil(lambda: first.splitter.sizes()[1] == 0)
+    sizes = first.splitter.sizes()
+    first.close()
+    second = MainWindow(settings)
+    qtbot.addWidget(second)
+    second.show()
+    assert not second.table.isColumnHidden(Column.PATH)
+    assert second.form.isHidden() and not second.pane_actions["form"].isChecked()
+    assert second.size().width() == 760 and second.splitter.sizes()[0] == sizes[0]
+    assert second.recent_archives() == [str(archive.resolve())]
+    assert [a.text() for a in second.recent_menu.actions()] == [str(archive.resolve())]
+
+
+def test_cancel_indexing(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    root = tmp_path / "big"
+    make_archive(root, 900)
+    first_batch = []
+
+    def on_rows(*_: object) -> None:
+        if not first_batch:
+            first_batch.append(window.model.rowCount())
+            qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
+
+    window.model.rowsInserted.connect(on_rows)
+    assert window.progress.isHidden()
+    with qtbot.waitSignal(window.archive_loaded, timeout=20000):
+        window.open_archive(root)
+        assert window.progress.isVisible() and window.cancel_button.isVisible()
+    assert window.last_stats is not None and window.last_stats.cancelled
+    assert window.model.rowCount() < 900 and window.progress.isHidden()
+    assert "Indexing cancelled" in window.statusBar().currentMessage()
