@@ -19,7 +19,8 @@ from masthead.core.reader import read_record, read_rows
 from masthead.core.records import Record, gc_paused
 from masthead.core.scan import is_markdown, stat_files
 
-CHUNK = 200
+CHUNK = 200  # files a worker reads per request
+BATCH = 500  # cached records per batch: small enough for a window to insert without stalling
 Progress = Callable[[int, int], None]
 
 
@@ -49,9 +50,17 @@ class ArchiveIndex:
     def __init__(self, root: Path | str, use_cache: bool = True, workers: int | None = None) -> None:
         self.root = Path(root).resolve()
         self.records: dict[str, Record] = {}
-        self.cache = IndexCache(self.root) if use_cache else None
+        self._use_cache = use_cache
+        self._cache: IndexCache | None = None
         self.workers = workers if workers is not None else max(1, min(os.cpu_count() or 1, 4))
         self.stats = BuildStats()
+
+    @property
+    def cache(self) -> IndexCache | None:
+        """The archive's cache, opened on first use (on the thread that builds the index)."""
+        if self._cache is None and self._use_cache:
+            self._cache = IndexCache(self.root)
+        return self._cache
 
     # ------------------------------------------------------------ building
 
@@ -80,8 +89,8 @@ class ArchiveIndex:
             present = {rel for rel, _, _ in files}
             self.cache.remove(self.cache.known_paths() - present)
         done = 0
-        for start in range(0, len(cached), 2000):
-            batch = cached[start : start + 2000]
+        for start in range(0, len(cached), BATCH):
+            batch = cached[start : start + BATCH]
             self._accept(batch, store=False)
             done += len(batch)
             stats.from_cache += len(batch)
@@ -181,5 +190,5 @@ class ArchiveIndex:
             return raw.decode("utf-8", errors="replace")
 
     def close(self) -> None:
-        if self.cache is not None:
-            self.cache.close()
+        if self._cache is not None:
+            self._cache.close()

@@ -8,7 +8,9 @@ the parent decodes each record once and stores the bytes as they are.
 
 from __future__ import annotations
 
+import contextlib
 import marshal
+import os
 import struct
 import subprocess
 import sys
@@ -117,5 +119,13 @@ def read_parallel(
             thread.join(timeout=2)
 
 
+def lower_priority() -> None:
+    """Workers are background work: let the window (and everything else) have the CPU first."""
+    if hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(5)
+
+
 if __name__ == "__main__":
+    lower_priority()
     serve(sys.stdin.buffer, sys.stdout.buffer)

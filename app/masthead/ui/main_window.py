@@ -43,6 +43,7 @@ from masthead.ui.watcher import ArchiveWatcher
 
 ENTITY_FIELDS = tuple(f for f in LIST_FIELDS if f not in ("tags", "project"))
 MAX_RECENT = 10
+DRAIN = 300  # records inserted into the table per event-loop turn while an archive loads
 DEFAULT_HIDDEN = (Column.STATUS, Column.CATEGORY, Column.PATH)
 
 
@@ -72,6 +73,10 @@ class MainWindow(QMainWindow):
         self._refreshing = False
         self._refresh_pending: list[str] | None = None
         self._pending_flag = False
+        self._loader_done = False
+        self._drain_timer = QTimer(self)
+        self._drain_timer.setInterval(15)
+        self._drain_timer.timeout.connect(self._drain)
         self._query: Query | None = None
         self._search_generation = 0
 
@@ -109,7 +114,7 @@ class MainWindow(QMainWindow):
         self.search = named(QLineEdit(), "searchField", "Search the archive")
         self.search.setPlaceholderText('Search: tag:ai-ml draft:true people:"Elon Musk" date>=2025-01 words')
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(lambda _: self._search_timer.start())
+        self.search.textChanged.connect(self._on_search_text)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(200)
@@ -128,7 +133,8 @@ class MainWindow(QMainWindow):
             button = named(QToolButton(), f"quickFilter_{key}", f"Show only: {label}")
             button.setText(label)
             button.setCheckable(True)
-            button.toggled.connect(lambda on, k=key: self._on_quick(k, on))
+            button.setProperty("quickKey", key)
+            button.toggled.connect(self._on_quick_toggled)
             self.quick_group.addButton(button)
             self.quick_buttons[key] = button
             quick_row.addWidget(button)
@@ -339,18 +345,21 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         for path in self.recent_archives():
             action = self.recent_menu.addAction(path)
-            action.triggered.connect(lambda _=False, p=path: self.open_archive(Path(p)))
+            action.setData(path)
+            action.triggered.connect(self._open_recent)
         self.recent_menu.setEnabled(bool(self.recent_archives()))
 
     def _column_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
         menu.setObjectName("columnMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        table = self.table  # not self: a slot holding the window would keep it alive (see _on_search_text)
         for column in Column:
             action = menu.addAction(self.model.headerData(column, Qt.Orientation.Horizontal))
             action.setCheckable(True)
             action.setChecked(not self.table.isColumnHidden(column))
             action.setEnabled(column != Column.TITLE)
-            action.toggled.connect(lambda on, c=column: self.table.setColumnHidden(c, not on))
+            action.toggled.connect(lambda on, c=column: table.setColumnHidden(c, not on))
         menu.popup(self.table.horizontalHeader().mapToGlobal(pos))
 
     # ------------------------------------------------------------------ archive
@@ -371,11 +380,13 @@ class MainWindow(QMainWindow):
         self._remember(root)
         self.stack.setCurrentIndex(1)
         self.model.reset([])
+        self.model.set_deferred(True)
         self.folders.rebuild(root.name, [])
         self.loader = IndexLoader(self.index)
-        self.loader.batch.connect(self._on_batch)
         self.loader.progress.connect(self._on_progress)
-        self.loader.finished.connect(self._on_indexed)
+        self.loader.finished.connect(self._on_loader_finished)
+        self._loader_done = False
+        self._drain_timer.start()
         self.progress.setRange(0, 0)
         self.progress.show()
         self.cancel_button.show()
@@ -387,12 +398,15 @@ class MainWindow(QMainWindow):
         if self.loader is not None:
             self.loader.stop(wait=True)
             self.loader = None
+        self._drain_timer.stop()
+        self._loader_done = False
         if self.index is not None:
             self.index.close()
         self.index = None
         self.current = None
         self.watcher.clear()
         self.model.reset([])
+        self.proxy.set_filters(self._query)  # drops cached verdicts of the old archive
         self.preview.clear()
         self.form_yaml.clear()
 
@@ -407,18 +421,34 @@ class MainWindow(QMainWindow):
 
     @property
     def indexing(self) -> bool:
-        return self.loader is not None and self.loader.is_running()
+        """Whether an archive is still loading (being read, or its records still being inserted)."""
+        return self.loader is not None
 
-    def _on_batch(self, batch: list[Record]) -> None:
-        self.model.add(batch)
+    def _drain(self) -> None:
+        """Insert the records that arrived, at most DRAIN per turn of the event loop, so that batches arriving
+        back to back never add up to one long stall of the window."""
+        loader = self.loader
+        if loader is None:
+            self._drain_timer.stop()
+            return
+        batch = loader.take(DRAIN)
+        if batch:
+            self.model.add(batch)
+        elif self._loader_done:
+            self._drain_timer.stop()
+            self._complete_loading(loader.stats or BuildStats(), loader.error)
 
     def _on_progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
         self.progress.setFormat(f"{done:,} / {total:,}")
 
-    def _on_indexed(self, stats: BuildStats, error: BaseException | None) -> None:
+    def _on_loader_finished(self) -> None:
+        self._loader_done = True  # the drain finishes the job once the inbox is empty
+
+    def _complete_loading(self, stats: BuildStats, error: BaseException | None) -> None:
         self.last_stats = stats
+        self.model.set_deferred(False)
         self.progress.hide()
         self.cancel_button.hide()
         if self.loader is not None:
@@ -434,10 +464,17 @@ class MainWindow(QMainWindow):
             f"{state}: {len(self.model.records):,} files ({stats.from_cache:,} from cache), {errors:,} with errors",
             8000,
         )
+        # the rest in later turns of the event loop, so that no single step holds up the window
+        QTimer.singleShot(0, self._finish_loading)
+
+    def _finish_loading(self) -> None:
+        if self.index is None:
+            return
         self.folders.rebuild(self.index.root.name, (r.path for r in self.model.records))
         self.folder_view.expandToDepth(0)
         self.watcher.watch(self.index.root, [r.path for r in self.model.records])
-        self._apply_search()
+        if self._query is not None and self._query.needs_body:
+            self._apply_filters()  # the transcript search ran on part of the archive: run it again
         self.archive_loaded.emit()
 
     # ------------------------------------------------------------------ external changes
@@ -499,6 +536,19 @@ class MainWindow(QMainWindow):
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
+
+    def _on_search_text(self, _text: str) -> None:
+        """Slots are bound methods, never lambdas holding ``self``: Qt keeps a slot as long as its sender,
+        and a sender owned by this window would otherwise keep the window alive forever."""
+        self._search_timer.start()
+
+    def _on_quick_toggled(self, on: bool) -> None:
+        self._on_quick(str(self.sender().property("quickKey")), on)
+
+    def _open_recent(self) -> None:
+        action = self.sender()
+        if isinstance(action, QAction):
+            self.open_archive(Path(str(action.data())))
 
     def _on_quick(self, key: str, on: bool) -> None:
         if on:

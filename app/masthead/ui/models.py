@@ -9,14 +9,16 @@ from collections.abc import Callable, Iterable
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QIcon, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QStyle
 
 from masthead.core.query import Query
 from masthead.core.records import Record
+from masthead.ui.tasks import run_in_background
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+BACKGROUND_SORT = 2000  # rows from which the order is computed off the GUI thread
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
 PATH_ROLE = Qt.ItemDataRole.UserRole + 3
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -50,7 +52,9 @@ def state_of(record: Record) -> str:
 
 
 class DocumentsModel(QAbstractTableModel):
-    """One row per file of the archive, in the order records arrived."""
+    """One row per file of the archive, sorted by the chosen column (here, not in the proxy)."""
+
+    sorted = Signal()
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -58,6 +62,11 @@ class DocumentsModel(QAbstractTableModel):
         self._rows: dict[str, int] = {}
         self._dirty: set[str] = set()
         self._error_icon: QIcon | None = None
+        self._order: tuple[Column, Qt.SortOrder] | None = None
+        self._keys: dict[tuple[str, int, int], str] = {}  # sort keys of the current column, per record version
+        self.deferred = False  # while an archive loads: append rows, sort once at the end
+        self._sort_generation = 0
+        self._version = 0  # counts changes to the set of rows
 
     # -- reading
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt API
@@ -127,15 +136,76 @@ class DocumentsModel(QAbstractTableModel):
 
     def _sort_key(self, record: Record, column: Column) -> str:
         if column == Column.DATE:
+            value = record.meta.get("date")
+            if isinstance(value, str) and len(value) >= 10 and value[4] == "-":
+                return value[:10]  # an ISO date written as text: no need to parse it
             return record.date.isoformat() if record.date else ""
         return self._display(record, column).casefold()
+
+    # -- sorting: done here with one Python sort (a sorting proxy would call data() per comparison)
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if self._order is None or self._order[0] != column:
+            self._keys.clear()
+        self._order = (Column(column), order)
+        self._resort()
+
+    def set_deferred(self, deferred: bool) -> None:
+        """While deferred, new rows are appended unsorted; ending it sorts once."""
+        self.deferred = deferred
+        if not deferred:
+            self._resort()
+
+    def _key(self, record: Record, column: Column) -> str:
+        version = (record.path, record.mtime_ns, record.size)
+        key = self._keys.get(version)
+        if key is None:
+            key = self._keys[version] = self._sort_key(record, column)
+        return key
+
+    def _resort(self) -> None:
+        """Order the rows by the current sort column: inline for small lists; for large ones the order is
+        computed on a worker thread and applied here, so the GUI thread never computes thousands of keys."""
+        if self._order is None or not self._records or self.deferred:
+            return
+        column, order = self._order
+        descending = order == Qt.SortOrder.DescendingOrder
+        if len(self._records) < BACKGROUND_SORT:
+            self._apply_order(sorted(self._records, key=lambda r: self._key(r, column), reverse=descending))
+            return
+        self._sort_generation += 1
+        generation, snapshot, version = self._sort_generation, list(self._records), self._version
+
+        def work() -> list[Record]:
+            return sorted(snapshot, key=lambda r: self._sort_key(r, column), reverse=descending)
+
+        def done(ordered: list[Record] | None, error: BaseException | None) -> None:
+            if generation != self._sort_generation or ordered is None:
+                return  # a newer sort was asked for
+            if version != self._version:
+                self._resort()  # rows came or went meanwhile: sort again
+                return
+            self._apply_order(ordered)
+
+        run_in_background(work, done, self)
+
+    def _apply_order(self, ordered: list[Record]) -> None:
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        kept = [(self._records[i.row()].path, i.column()) for i in persistent]
+        self._records = ordered
+        self._rows = {r.path: i for i, r in enumerate(self._records)}
+        self.changePersistentIndexList(persistent, [self.index(self._rows[p], c) for p, c in kept])
+        self.layoutChanged.emit()
+        self.sorted.emit()
 
     # -- changing
     def reset(self, records: Iterable[Record] = ()) -> None:
         self.beginResetModel()
+        self._version += 1
         self._records = list(records)
         self._rows = {r.path: i for i, r in enumerate(self._records)}
         self.endResetModel()
+        self._resort()
 
     def add(self, batch: list[Record]) -> None:
         fresh = [r for r in batch if r.path not in self._rows]
@@ -143,13 +213,16 @@ class DocumentsModel(QAbstractTableModel):
         if not fresh:
             return
         start = len(self._records)
+        self._version += 1
         self.beginInsertRows(QModelIndex(), start, start + len(fresh) - 1)
         for offset, record in enumerate(fresh):
             self._rows[record.path] = start + offset
         self._records.extend(fresh)
         self.endInsertRows()
+        self._resort()
 
     def update(self, records: Iterable[Record]) -> None:
+        changed = False
         for record in records:
             row = self._rows.get(record.path)
             if row is None:
@@ -157,6 +230,9 @@ class DocumentsModel(QAbstractTableModel):
                 continue
             self._records[row] = record
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
+            changed = True
+        if changed:
+            self._resort()
 
     def remove(self, paths: Iterable[str]) -> None:
         for path in paths:
@@ -164,6 +240,7 @@ class DocumentsModel(QAbstractTableModel):
             if row is None:
                 continue
             self.beginRemoveRows(QModelIndex(), row, row)
+            self._version += 1
             del self._records[row]
             self.endRemoveRows()
             self._rows = {r.path: i for i, r in enumerate(self._records)}
@@ -188,8 +265,8 @@ class DocumentsProxy(QSortFilterProxyModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.setSortRole(SORT_ROLE)
         self.setDynamicSortFilter(True)
+        self._verdicts: dict[tuple[str, int, int], bool] = {}
         self.query: Query | None = None
         self.folder = ""
         self.quick: str | None = None
@@ -201,15 +278,30 @@ class DocumentsProxy(QSortFilterProxyModel):
         if hasattr(self, "beginFilterChange"):  # Qt 6.9+; invalidateFilter() is deprecated there
             self.beginFilterChange()
             self.query, self.folder, self.quick, self.allowed = query, folder, quick, allowed
+            self._verdicts.clear()
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         else:
             self.query, self.folder, self.quick, self.allowed = query, folder, quick, allowed
+            self._verdicts.clear()
             self.invalidateFilter()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorting is the source model's (one Python sort); this proxy only filters."""
+        model = self.sourceModel()
+        if isinstance(model, DocumentsModel) and column >= 0:
+            model.sort(column, order)
 
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
         model = self.sourceModel()
         assert isinstance(model, DocumentsModel)
         record = model.record(source_row)
+        key = (record.path, record.mtime_ns, record.size)  # a changed file is a new key
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._verdicts[key] = self._accepts(record)
+        return verdict
+
+    def _accepts(self, record: Record) -> bool:
         if self.folder and not record.path.startswith(self.folder + "/"):
             return False
         if self.quick and not QUICK_FILTERS[self.quick](record):

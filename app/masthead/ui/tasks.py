@@ -3,17 +3,27 @@ archive loader that streams index batches as they are read."""
 
 from __future__ import annotations
 
+import queue
 import threading
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 
-from masthead.core.index import ArchiveIndex
+from masthead.core.index import ArchiveIndex, BuildStats
+from masthead.core.records import Record
 
 
 class _Relay(QObject):
-    done = Signal(object, object)  # result, error
+    """Carries one job's outcome to the GUI thread. Only a bare signal crosses threads; the result waits
+    in plain attributes (Python objects are never sent through queued signals: see IndexLoader)."""
+
+    done = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.result: Any = None
+        self.error: BaseException | None = None
 
 
 class _Job(QRunnable):
@@ -23,11 +33,10 @@ class _Job(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self.fn()
-        except Exception as exc:
-            self.relay.done.emit(None, exc)
-        else:
-            self.relay.done.emit(result, None)
+            self.relay.result = self.fn()
+        except Exception as exc:  # handed to the GUI thread as the error
+            self.relay.error = exc
+        self.relay.done.emit()
 
 
 _live: set[_Relay] = set()
@@ -41,8 +50,10 @@ def run_in_background(
     relay.moveToThread(owner.thread())
     _live.add(relay)
 
-    def finish(result: Any, error: Any) -> None:
+    def finish() -> None:
         _live.discard(relay)
+        result, error = relay.result, relay.error
+        relay.result = relay.error = None
         on_done(result, error)
 
     relay.done.connect(finish)
@@ -50,16 +61,21 @@ def run_in_background(
 
 
 class IndexLoader(QObject):
-    """Builds an archive index on its own thread, emitting batches of records as they come."""
+    """Builds an archive index on its own thread. Batches of records go to ``inbox`` (a thread-safe queue,
+    drained by the window at its own pace); only plain signals cross threads: ``progress(done, total)``
+    and ``finished()``, after which ``stats`` and ``error`` are set. (Python objects are deliberately not
+    sent through queued signals: PySide's cross-thread marshalling of them corrupted references.)"""
 
-    batch = Signal(list)
     progress = Signal(int, int)
-    finished = Signal(object, object)  # stats, error
+    finished = Signal()
 
     def __init__(self, index: ArchiveIndex) -> None:
         super().__init__()
         self.index = index
         self.cancel = threading.Event()
+        self.inbox: queue.SimpleQueue[list[Record]] = queue.SimpleQueue()
+        self.stats: BuildStats | None = None
+        self.error: BaseException | None = None
         self._thread = QThread()
         self._thread.setObjectName("index-loader")
         self.moveToThread(self._thread)
@@ -78,14 +94,24 @@ class IndexLoader(QObject):
     def is_running(self) -> bool:
         return self._thread.isRunning()
 
+    def take(self, limit: int) -> list[Record]:
+        """Up to ``limit`` records that have arrived (GUI thread)."""
+        out: list[Record] = []
+        while len(out) < limit:
+            try:
+                out.extend(self.inbox.get_nowait())
+            except queue.Empty:
+                break
+        return out
+
     @Slot()
     def _run(self) -> None:
         try:
             for batch in self.index.build(self.cancel, progress=self.progress.emit):
-                self.batch.emit(batch)
+                self.inbox.put(batch)
         except Exception as exc:
-            self.finished.emit(self.index.stats, exc)
-        else:
-            self.finished.emit(self.index.stats, None)
+            self.error = exc
         finally:
+            self.stats = self.index.stats
+            self.finished.emit()
             self._thread.quit()

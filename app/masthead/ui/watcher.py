@@ -12,6 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
+SLICE = 400  # watches added per event-loop turn
+
 
 class ArchiveWatcher(QObject):
     """Emits ``files_changed(paths)`` and ``folders_changed()`` at most every ``delay_ms``."""
@@ -31,19 +33,38 @@ class ArchiveWatcher(QObject):
         self._timer.setInterval(delay_ms)
         self._timer.timeout.connect(self._flush)
         self.unwatched = 0  # paths the system would not watch (limits): those rely on folder events
+        self._queue: list[str] = []
+        self._generation = 0
 
     def watch(self, root: Path, files: list[str]) -> None:
-        """Watch ``root``'s folders and the given files (paths relative to it)."""
+        """Watch ``root``'s folders, then the given files (relative paths), a slice per event-loop turn so
+        that thousands of watches never block the window."""
         self.clear()
-        folders = {str(root)}
+        base = str(root)
+        folders = {base}
         for rel in files:
             parent = os.path.dirname(rel)
-            while parent:
-                folders.add(str(root / parent))
+            while parent and parent not in folders:
+                folders.add(parent)
                 parent = os.path.dirname(parent)
-        failed = self._watcher.addPaths(sorted(folders))
-        failed += self._watcher.addPaths([str(root / rel) for rel in files])
-        self.unwatched = len(failed)
+        self.unwatched = 0
+        self._queue = [base] + [os.path.join(base, f) for f in sorted(folders - {base})]
+        self._queue += [os.path.join(base, rel) for rel in files]
+        self._generation += 1
+        self._feed(self._generation)
+
+    def _feed(self, generation: int) -> None:
+        if generation != self._generation or not self._queue:
+            return
+        batch, self._queue = self._queue[:SLICE], self._queue[SLICE:]
+        self.unwatched += len(self._watcher.addPaths(batch))
+        if self._queue:
+            QTimer.singleShot(0, lambda: self._feed(generation))
+
+    @property
+    def pending(self) -> int:
+        """Paths still waiting to be watched."""
+        return len(self._queue)
 
     def add(self, paths: list[str]) -> None:
         existing = [p for p in paths if os.path.exists(p)]
@@ -51,6 +72,8 @@ class ArchiveWatcher(QObject):
             self._watcher.addPaths(existing)
 
     def clear(self) -> None:
+        self._generation += 1
+        self._queue = []
         for group in (self._watcher.files(), self._watcher.directories()):
             if group:
                 self._watcher.removePaths(group)
