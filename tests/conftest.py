@@ -57,3 +57,27 @@ def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     folder = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("MASTHEAD_CACHE_DIR", str(folder))
     return folder
+
+
+@pytest.fixture(autouse=True)
+def no_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """A modal dialog nobody answers would hang the suite: record it and answer Cancel/Ok instead.
+    Tests that expect a dialog patch the function themselves (after this fixture)."""
+    shown: list[tuple[str, str]] = []
+    try:
+        from PySide6.QtWidgets import QMessageBox
+    except ImportError:  # pragma: no cover - Qt is a dependency
+        return shown
+
+    def record(kind: str, default: object) -> object:
+        def show(*args: object, **kwargs: object) -> object:
+            shown.append((kind, str(args[2]) if len(args) > 2 else ""))
+            return default
+
+        return show
+
+    monkeypatch.setattr(QMessageBox, "question", record("question", QMessageBox.StandardButton.Cancel))
+    monkeypatch.setattr(QMessageBox, "warning", record("warning", QMessageBox.StandardButton.Ok))
+    monkeypatch.setattr(QMessageBox, "critical", record("critical", QMessageBox.StandardButton.Ok))
+    monkeypatch.setattr(QMessageBox, "information", record("information", QMessageBox.StandardButton.Ok))
+    return shown

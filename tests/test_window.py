@@ -152,7 +152,7 @@ def test_selecting_a_file_shows_front_matter_and_preview(qtbot: QtBot, window: M
         window.preview.outline_model.item(i).text().strip() for i in range(window.preview.outline_model.rowCount())
     ]
     assert outline == ["Opening", "The migration"]
-    assert "title: Rebuilding a Data Platform" in window.form_yaml.toPlainText()
+    assert window.form.editors["title"].text().startswith("Rebuilding a Data Platform")  # type: ignore[attr-defined]
     assert window.windowTitle().replace("[*]", "").startswith("english-null.md — archive")
     assert window.selected_paths() == ["2025/01/english-null.md"]
 
@@ -185,7 +185,7 @@ def test_broken_file_shows_its_error(qtbot: QtBot, window: MainWindow, archive: 
     assert index.data(Qt.ItemDataRole.DecorationRole) is not None
     with qtbot.waitSignal(window.preview.rendered, timeout=5000):
         click_row(qtbot, window, row)
-    assert "cannot be edited: line 4: found duplicate key" in window.form_title.text()
+    assert "cannot be edited: line 4: found duplicate key" in window.form.title.text()
     assert "⚠" in window.preview.header.text()
 
 
@@ -196,7 +196,7 @@ def test_external_changes_show_up(qtbot: QtBot, window: MainWindow, archive: Pat
     time.sleep(0.01)
     target.write_bytes(target.read_bytes().replace(b"Quiet Infrastructure", b"Loud Infrastructure"))
     qtbot.waitUntil(lambda: "Loud Infrastructure" in titles(window), timeout=5000)
-    qtbot.waitUntil(lambda: "Loud Infrastructure" in window.form_yaml.toPlainText(), timeout=5000)
+    qtbot.waitUntil(lambda: window.form.editors["title"].text() == "Loud Infrastructure", timeout=5000)  # type: ignore[attr-defined]
     # an atomic replace (write a temp file, rename over): the watch survives it
     tmp = archive / "2025/01/.crlf.tmp"
     tmp.write_bytes(target.read_bytes().replace(b"Loud Infrastructure", b"Replaced Infrastructure"))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QPoint, QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
@@ -18,7 +19,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -36,6 +36,8 @@ from masthead.core.errors import MastheadError
 from masthead.core.index import ArchiveIndex, BuildStats, Changes
 from masthead.core.query import Query, QueryError, parse_query
 from masthead.core.records import LIST_FIELDS, Record
+from masthead.core.vocabulary import Vocabulary, build_vocabulary
+from masthead.ui.form import FormPane
 from masthead.ui.models import PATH_ROLE, RECORD_ROLE, Column, DocumentsModel, DocumentsProxy, FolderModel
 from masthead.ui.preview import PreviewPane
 from masthead.ui.tasks import IndexLoader, run_in_background
@@ -47,7 +49,11 @@ DRAIN = 300  # records inserted into the table per event-loop turn while an arch
 DEFAULT_HIDDEN = (Column.STATUS, Column.CATEGORY, Column.PATH)
 
 
-def named(widget: Any, name: str, accessible: str) -> Any:
+W = TypeVar("W", bound=QWidget)
+
+
+def named(widget: W, name: str, accessible: str) -> W:
+    """Give a widget its object name and accessible name (every interactive widget has both)."""
     widget.setObjectName(name)
     widget.setAccessibleName(accessible)
     return widget
@@ -59,7 +65,7 @@ class MainWindow(QMainWindow):
     archive_loaded = Signal()
     records_changed = Signal()
     browser: QWidget
-    form: QWidget
+    form: FormPane
     _search_timer: QTimer
 
     def __init__(self, settings: QSettings | None = None) -> None:
@@ -78,6 +84,7 @@ class MainWindow(QMainWindow):
         self._drain_timer.setInterval(15)
         self._drain_timer.timeout.connect(self._drain)
         self._query: Query | None = None
+        self.vocabulary: dict[str, dict[str, int]] = {}
         self._search_generation = 0
 
         self.model = DocumentsModel(self)
@@ -89,7 +96,9 @@ class MainWindow(QMainWindow):
         self.watcher.folders_changed.connect(self._on_folders_changed)
 
         self._build_browser()
-        self._build_form_placeholder()
+        self.form = FormPane()
+        self.form.saved.connect(self._on_saved)
+        self.form.dirty_changed.connect(self._on_dirty)
         self.preview = PreviewPane()
         self.splitter = named(QSplitter(Qt.Orientation.Horizontal), "mainSplitter", "Panes")
         for widget in (self.browser, self.form, self.preview):
@@ -198,19 +207,6 @@ class MainWindow(QMainWindow):
         layout.addLayout(quick_row)
         layout.addWidget(self.browser_splitter)
 
-    def _build_form_placeholder(self) -> None:
-        self.form = QWidget()
-        self.form.setObjectName("formPane")
-        self.form_title = named(QLabel("Front matter"), "formTitle", "Front matter")
-        self.form_title.setWordWrap(True)
-        self.form_yaml = named(QPlainTextEdit(), "frontMatterView", "Front matter (read-only)")
-        self.form_yaml.setReadOnly(True)
-        self.form_yaml.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        layout = QVBoxLayout(self.form)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.form_title)
-        layout.addWidget(self.form_yaml)
-
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         bar.setObjectName("statusBar")
@@ -258,7 +254,23 @@ class MainWindow(QMainWindow):
         quit_action = self._action("&Quit", self.close, (QKeySequence.StandardKey.Quit, "Ctrl+Q"), "quit")
         file_menu.addAction(quit_action)
 
+        self.save_action = self._action("&Save", self.save_current, (QKeySequence.StandardKey.Save, "Ctrl+S"), "save")
+        file_menu.insertAction(self.reveal_action, self.save_action)
         edit_menu = menu.addMenu("&Edit")
+        self.undo_action = self.form.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setObjectName("undo")
+        self.undo_action.setShortcuts(
+            QKeySequence.keyBindings(QKeySequence.StandardKey.Undo) or [QKeySequence("Ctrl+Z")]
+        )
+        self.redo_action = self.form.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setObjectName("redo")
+        self.redo_action.setShortcuts(
+            QKeySequence.keyBindings(QKeySequence.StandardKey.Redo) or [QKeySequence("Ctrl+Shift+Z")]
+        )
+        for action in (self.undo_action, self.redo_action):
+            self.addAction(action)
+            edit_menu.addAction(action)
+        edit_menu.addSeparator()
         self.find_action = self._action(
             "&Find in Preview", self.preview.show_find, (QKeySequence.StandardKey.Find, "Ctrl+F"), "findInPreview"
         )
@@ -408,7 +420,7 @@ class MainWindow(QMainWindow):
         self.model.reset([])
         self.proxy.set_filters(self._query)  # drops cached verdicts of the old archive
         self.preview.clear()
-        self.form_yaml.clear()
+        self.form.show_document(None, None, None)
 
     def reload_archive(self) -> None:
         if self.index is not None:
@@ -475,9 +487,14 @@ class MainWindow(QMainWindow):
         self.watcher.watch(self.index.root, [r.path for r in self.model.records])
         if self._query is not None and self._query.needs_body:
             self._apply_filters()  # the transcript search ran on part of the archive: run it again
+        self._update_vocabulary()
         self.archive_loaded.emit()
 
     # ------------------------------------------------------------------ external changes
+    def rescan_now(self) -> None:
+        """Compare the archive with the index now (stat only), without waiting for the watcher."""
+        self._refresh(None)
+
     def _on_files_changed(self, paths: list[str]) -> None:
         self._refresh(paths)
 
@@ -524,12 +541,16 @@ class MainWindow(QMainWindow):
             self.folders.rebuild(self.index.root.name, (r.path for r in self.model.records))
             self.folder_view.expandToDepth(0)
         if self.current in changes.updated:
-            self.show_file(self.current)
-        elif self.current in changes.removed:
+            if self.form.dirty:  # keep the editor's work; saving will meet the conflict check
+                self.statusBar().showMessage(f"{self.current} changed on disk; your unsaved edits are kept", 8000)
+            else:
+                self.show_file(self.current)
+        elif self.current in changes.removed and not self.form.dirty:
             self.current = None
             self.preview.clear()
-            self.form_yaml.clear()
-            self.form_title.setText("The file was deleted or renamed on disk.")
+            self.form.show_document(None, None, None, message="The file was deleted or renamed on disk.")
+        if changes:
+            self._update_vocabulary()
         self.records_changed.emit()
 
     # ------------------------------------------------------------------ filtering
@@ -609,8 +630,36 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ the current file
     def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
         record = current.data(RECORD_ROLE) if current.isValid() else None
-        if isinstance(record, Record):
-            self.show_file(record.path)
+        if not isinstance(record, Record) or record.path == self.current:
+            return
+        if self.form.dirty:
+            previous = self.current
+            self.confirm_unsaved(
+                lambda: self.show_file(record.path),
+                lambda: self.select_path(previous) if previous else None,
+            )
+            return
+        self.show_file(record.path)
+
+    def confirm_unsaved(self, proceed: Callable[[], Any], cancel: Callable[[], Any]) -> None:
+        """Ask Save / Discard / Cancel about unsaved edits, then ``proceed`` (after a successful save)
+        or ``cancel``."""
+        answer = QMessageBox.question(
+            self,
+            "Unsaved changes",
+            f"Save your changes to {self.current}?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            self.form.save(lambda ok: proceed() if ok else cancel())
+        elif answer == QMessageBox.StandardButton.Discard:
+            if self.current:
+                self.model.set_dirty(self.current, False)
+            self.form.show_document(None, None, None)
+            proceed()
+        else:
+            cancel()
 
     def select_path(self, path: str) -> bool:
         row = self.model.row_of(path)
@@ -638,23 +687,44 @@ class MainWindow(QMainWindow):
             doc = storage.load(full)
         except MastheadError as exc:
             self.preview.clear()
-            self.form_title.setText(str(exc))
-            self.form_yaml.clear()
+            self.form.show_document(None, None, None, message=str(exc))
             return
         record = self.index.records.get(path)
         title = (record.title if record else "") or full.name
         entities = [v for f in ENTITY_FIELDS for v in (doc.data.get(f) or []) if isinstance(v, str)]
         error = str(doc.error.message) if doc.error else None
-        if doc.error is not None:
-            line = f"line {doc.error.line}: " if doc.error.line else ""
-            self.form_title.setText(f"⚠ {path} cannot be edited: {line}{doc.error.message}")
-        elif doc.readonly_reason:
-            self.form_title.setText(f"{path}: {doc.readonly_reason}")
-        else:
-            self.form_title.setText(path)
-        self.form_yaml.setPlainText(doc.block_text if doc.kind != "none" else "(no front matter)")
+        self.form.show_document(doc, self.index.root, path, self.vocabulary)
         self.preview.show_text(title.replace("\n", " "), doc.body_text, full.parent, self.index.root, entities, error)
         self._update_title()
+
+    def save_current(self) -> None:
+        self.form.save()
+
+    def _on_saved(self, path: str) -> None:
+        self.model.set_dirty(path, False)
+        self.setWindowModified(False)
+        self.statusBar().showMessage(f"Saved {path}", 4000)
+        if self.index is not None:
+            self._refresh([str(self.index.root / path)])
+
+    def _on_dirty(self, dirty: bool) -> None:
+        self.setWindowModified(dirty)
+        if self.current:
+            self.model.set_dirty(self.current, dirty)
+
+    def _update_vocabulary(self) -> None:
+        """Value counts for the pickers, computed off the GUI thread."""
+        records = list(self.model.records)
+
+        def done(vocab: Vocabulary | None, error: BaseException | None) -> None:
+            if vocab is not None:
+                self.vocabulary = {
+                    **{f: dict(c) for f, c in vocab.choices.items()},
+                    **{f: dict(c) for f, c in vocab.lists.items()},
+                }
+                self.form.vocabulary = self.vocabulary
+
+        run_in_background(lambda: build_vocabulary(records), done, self)
 
     def reveal_current(self) -> None:
         if self.index is None:
@@ -670,6 +740,10 @@ class MainWindow(QMainWindow):
         parts.append("Masthead")
         self.setWindowTitle(parts[0] + "[*]" + "".join(" — " + p for p in parts[1:]))
 
+    def _close_now(self) -> None:
+        self.form.show_document(None, None, None)
+        self.close()
+
     def show_about(self) -> None:
         QMessageBox.about(
             self,
@@ -680,6 +754,10 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ closing
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.form.dirty:
+            event.ignore()
+            self.confirm_unsaved(self._close_now, lambda: None)
+            return
         self.save_settings()
         self.close_archive()
         super().closeEvent(event)

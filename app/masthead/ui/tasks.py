@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
+from shiboken6 import Shiboken
 
 from masthead.core.index import ArchiveIndex, BuildStats
 from masthead.core.records import Record
@@ -43,9 +44,13 @@ _live: set[_Relay] = set()
 
 
 def run_in_background(
-    fn: Callable[[], Any], on_done: Callable[[Any, BaseException | None], None], owner: QObject
+    fn: Callable[[], Any],
+    on_done: Callable[[Any, BaseException | None], None],
+    owner: QObject,
+    pool: QThreadPool | None = None,
 ) -> None:
-    """Run ``fn`` on the thread pool; call ``on_done(result, error)`` on ``owner``'s (GUI) thread."""
+    """Run ``fn`` on a thread pool (the global one unless given); call ``on_done(result, error)`` on
+    ``owner``'s (GUI) thread."""
     relay = _Relay()
     relay.moveToThread(owner.thread())
     _live.add(relay)
@@ -54,10 +59,11 @@ def run_in_background(
         _live.discard(relay)
         result, error = relay.result, relay.error
         relay.result = relay.error = None
-        on_done(result, error)
+        if Shiboken.isValid(owner):  # the window may have been closed while the job ran
+            on_done(result, error)
 
     relay.done.connect(finish)
-    QThreadPool.globalInstance().start(_Job(fn, relay))
+    (pool or QThreadPool.globalInstance()).start(_Job(fn, relay))
 
 
 class IndexLoader(QObject):

@@ -1,0 +1,192 @@
+"""A list-of-strings picker: the values as removable chips, in the file's order, and a field to add more.
+
+Typing offers completions from the archive vocabulary (case, width and spacing ignored, most used first,
+with file counts). A value the archive does not know yet is added only through the explicit
+"Create 'x'" entry, so a typo never silently becomes a new tag. Backspace in the empty field removes
+the last chip; Left from the field's start moves onto the chips, where Left/Right move, Delete removes
+and Alt+Left/Alt+Right move a chip within the list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QCompleter, QHBoxLayout, QLayout, QLineEdit, QToolButton, QWidget
+
+from masthead.core.vocabulary import normalize
+from masthead.ui.flow_layout import FlowLayout
+
+CREATE = "Create “{}”"
+
+
+class Chip(QToolButton):
+    """One value: click ✕ (or press Delete) to remove it."""
+
+    def __init__(self, value: str, picker: ChipsEditor) -> None:
+        super().__init__(picker)
+        self.value = value
+        self.picker = picker
+        self.setText(f"{value}  ✕")
+        self.setObjectName(f"chip_{picker.objectName()}")
+        self.setAccessibleName(f"{value} (press Delete to remove)")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAutoRaise(False)
+        self.clicked.connect(self._remove)
+
+    def _remove(self) -> None:
+        self.picker.remove_value(self.value)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key, mods = event.key(), event.modifiers()
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.picker.remove_value(self.value, focus_next=True)
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            step = -1 if key == Qt.Key.Key_Left else 1
+            if mods & Qt.KeyboardModifier.AltModifier:
+                self.picker.move_value(self.value, step)
+            else:
+                self.picker.focus_chip(self.picker.values.index(self.value) + step)
+        else:
+            super().keyPressEvent(event)
+
+
+class ChipsEditor(QWidget):
+    """Edits one list field; emits ``edited(list)`` with the whole new list after every change."""
+
+    edited = Signal(list)
+
+    def __init__(self, name: str, vocabulary: Mapping[str, int], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"chips_{name}")
+        self.setAccessibleName(f"{name} values")
+        self.field = name
+        self.vocabulary = dict(vocabulary)
+        self.values: list[str] = []
+        self._chips: list[Chip] = []
+        self._flow = FlowLayout(spacing=4)
+        self.input = QLineEdit(self)
+        self.input.setObjectName(f"chipsInput_{name}")
+        self.input.setAccessibleName(f"Add to {name}")
+        self.input.setPlaceholderText("add…")
+        self.input.setMinimumWidth(120)
+        self.input.installEventFilter(self)
+        self.input.returnPressed.connect(self._on_return)
+        self.input.textEdited.connect(self._update_completions)
+        self._model = QStringListModel(self)
+        self.completer = QCompleter(self._model, self)
+        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.completer.setMaxVisibleItems(12)
+        self.completer.activated.connect(self._on_completion)
+        self.input.setCompleter(self.completer)
+        self._entries: dict[str, str] = {}  # completion text -> value to add
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(self._flow)
+        outer.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        self._flow.addWidget(self.input)
+
+    # -- showing
+    def set_values(self, values: list[str]) -> None:
+        """Show ``values`` (from the document); emits nothing."""
+        if values == self.values and len(self._chips) == len(values):
+            return
+        for chip in self._chips:
+            self._flow.removeWidget(chip)
+            chip.deleteLater()
+        self.values = list(values)
+        self._chips = [Chip(v, self) for v in self.values]
+        for chip in self._chips:
+            self._flow.insertWidget(self._flow.count() - 1, chip)
+            self._flag(chip)
+        self.updateGeometry()
+
+    def _flag(self, chip: Chip) -> None:
+        """Mark a value that the archive also writes differently (a near-duplicate)."""
+        key = normalize(chip.value)
+        others = [(v, c) for v, c in self.vocabulary.items() if v != chip.value and normalize(v) == key]
+        if others:
+            chip.setText(f"⚠ {chip.value}  ✕")
+            chip.setToolTip("Also written as: " + ", ".join(f"“{v}” ({c} files)" for v, c in others))
+            chip.setProperty("nearDuplicate", True)
+
+    def focus_chip(self, index: int) -> None:
+        if 0 <= index < len(self._chips):
+            self._chips[index].setFocus()
+        else:
+            self.input.setFocus()
+
+    # -- changing (each emits the whole new list)
+    def add_value(self, value: str) -> None:
+        value = value.strip()
+        if value and value not in self.values:
+            self.edited.emit([*self.values, value])
+        self.input.clear()
+
+    def remove_value(self, value: str, focus_next: bool = False) -> None:
+        if value in self.values:
+            index = self.values.index(value)
+            self.edited.emit([v for v in self.values if v != value])
+            if focus_next:
+                self.focus_chip(min(index, len(self.values) - 1))
+
+    def move_value(self, value: str, step: int) -> None:
+        index = self.values.index(value)
+        target = index + step
+        if 0 <= target < len(self.values):
+            new = list(self.values)
+            new.insert(target, new.pop(index))
+            self.edited.emit(new)
+            self.focus_chip(target)
+
+    # -- completion
+    def matches(self, text: str) -> list[tuple[str, int]]:
+        """Vocabulary values containing ``text`` (normalized), most used first, not already in the list."""
+        key = normalize(text)
+        if not key:
+            return []
+        found = [(v, c) for v, c in self.vocabulary.items() if key in normalize(v) and v not in self.values]
+        return sorted(found, key=lambda item: (not normalize(item[0]).startswith(key), -item[1], item[0]))[:50]
+
+    def _update_completions(self, text: str) -> None:
+        entries: dict[str, str] = {}
+        exact = False
+        for value, count in self.matches(text):
+            entries[f"{value}  ({count})"] = value
+            exact = exact or normalize(value) == normalize(text)
+        if text.strip() and not exact and text.strip() not in self.values:
+            entries[CREATE.format(text.strip())] = text.strip()
+        self._entries = entries
+        self._model.setStringList(list(entries))
+        if entries:
+            self.completer.complete()
+
+    def _on_completion(self, entry: str) -> None:
+        value = self._entries.get(entry)
+        if value is not None:
+            self.add_value(value)
+
+    def _on_return(self) -> None:
+        """Enter adds a value the archive knows (spelled its way); an unknown one needs "Create"."""
+        text = self.input.text().strip()
+        if not text:
+            return
+        known = [v for v, _ in self.matches(text) if normalize(v) == normalize(text)]
+        if known:
+            self.add_value(known[0])
+        else:
+            self._update_completions(text)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.input and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() == Qt.Key.Key_Backspace and not self.input.text() and self.values:
+                self.remove_value(self.values[-1])
+                return True
+            if event.key() == Qt.Key.Key_Left and self.input.cursorPosition() == 0 and self._chips:
+                self.focus_chip(len(self._chips) - 1)
+                return True
+        return super().eventFilter(watched, event)

@@ -1,0 +1,279 @@
+"""The front-matter form, driven through its widgets; the file on disk shows exactly the edits."""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from benchmarks.fidelity import file_lines, key_spans
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QMessageBox, QPushButton
+from pytestqt.qtbot import QtBot
+from tests.conftest import FIXTURES
+
+from masthead.core.document import Document
+from masthead.ui.chips import ChipsEditor
+from masthead.ui.main_window import MainWindow
+
+NAMES = ["indent2-cjk.md", "pyyaml-sorted-cjk.md", "crlf.md", "comments.md", "english-null.md"]
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    root = tmp_path / "archive"
+    root.mkdir()
+    for name in NAMES:
+        shutil.copy(FIXTURES / "good" / name, root / name)
+    shutil.copy(FIXTURES / "broken" / "duplicate-key.md", root / "broken.md")
+    return root
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path, archive: Path) -> Iterator[MainWindow]:
+    win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    with qtbot.waitSignal(win.archive_loaded, timeout=20000):
+        win.open_archive(archive)
+    qtbot.waitUntil(lambda: bool(win.vocabulary), timeout=5000)
+    yield win
+    win.form.show_document(None, None, None)  # drop unsaved edits: closing would ask about them
+
+
+def open_file(qtbot: QtBot, window: MainWindow, name: str) -> None:
+    assert window.select_path(name)
+    qtbot.waitUntil(lambda: window.form.rel == name, timeout=3000)
+
+
+def line_edit(window: MainWindow, key: str) -> QLineEdit:
+    editor = window.form.editors[key]
+    return editor if isinstance(editor, QLineEdit) else editor.findChild(QLineEdit)
+
+
+def chips(window: MainWindow, key: str) -> ChipsEditor:
+    editor = window.form.editors[key]
+    assert isinstance(editor, ChipsEditor)
+    return editor
+
+
+def save(qtbot: QtBot, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.form.saved, timeout=5000):
+        window.save_action.trigger()
+
+
+def changed_keys_only(before: bytes, after: bytes, keys: set[str]) -> bool:
+    """Every line that differs lies within the lines of one of ``keys`` (found independently)."""
+    spans = [key_spans(before)[k] for k in keys]
+    old, new = file_lines(before), file_lines(after)
+    for op, i1, i2, _, _ in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        if op == "insert":  # new lines between i1-1 and i1: inside a key, or right after its last line
+            if not any(start < i1 <= stop for start, stop in spans):
+                return False
+        elif not any(start <= i1 and i2 <= stop for start, stop in spans):
+            return False
+    return True
+
+
+@pytest.mark.parametrize("name", ["indent2-cjk.md", "pyyaml-sorted-cjk.md", "crlf.md", "comments.md"])
+def test_edit_title_tags_entities_draft_then_save(qtbot: QtBot, window: MainWindow, archive: Path, name: str) -> None:
+    path = archive / name
+    before = path.read_bytes()
+    original = Document(before).data
+    open_file(qtbot, window, name)
+    # type a title
+    title = line_edit(window, "title")
+    title.selectAll()
+    qtbot.keyClicks(title, "Edited title")
+    # add a tag through the completer: "data-pl" finds "data-platform", used by another file
+    tags = chips(window, "tags")
+    qtbot.keyClicks(tags.input, "data-pl")
+    popup = tags.completer.popup()
+    qtbot.waitUntil(popup.isVisible, timeout=2000)
+    assert popup.model().index(0, 0).data().startswith("data-platform")
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert tags.values[-1] == "data-platform"
+    # toggle draft
+    draft = window.form.editors["draft"]
+    assert isinstance(draft, QCheckBox)
+    draft.setFocus()
+    qtbot.keyClick(draft, Qt.Key.Key_Space)
+    assert draft.isChecked() != original["draft"]
+    assert window.isWindowModified() and window.model.records[window.model.row_of(name)].path == name
+    # undo the draft toggle, then redo it
+    window.undo_action.trigger()
+    assert draft.isChecked() == original["draft"]
+    window.redo_action.trigger()
+    assert draft.isChecked() != original["draft"]
+    save(qtbot, window)
+    after = path.read_bytes()
+    data = Document(after).data
+    assert data["title"] == "Edited title" and data["tags"] == [*original["tags"], "data-platform"]
+    assert data["draft"] is (not original["draft"])
+    assert {k: v for k, v in data.items() if k not in ("title", "tags", "draft")} == {
+        k: v for k, v in original.items() if k not in ("title", "tags", "draft")
+    }
+    assert changed_keys_only(before, after, {"title", "tags", "draft"})
+    assert after.endswith(before[-20:])  # the body (and its final newline, or none) untouched
+    if b"\r\n" in before:
+        assert after.count(b"\n") == after.count(b"\r\n")
+    assert not window.isWindowModified()
+
+
+def test_remove_an_entity_chip_and_typing_is_one_undo_step(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    path = archive / "pyyaml-sorted-cjk.md"
+    before = path.read_bytes()
+    open_file(qtbot, window, "pyyaml-sorted-cjk.md")
+    people = chips(window, "people")
+    assert people.values == ["林望舒", "周岚"]
+    qtbot.mouseClick(people._chips[0], Qt.MouseButton.LeftButton)  # its ✕
+    assert people.values == ["周岚"]
+    series = line_edit(window, "series")
+    qtbot.keyClicks(series, "Edge Talks")
+    assert window.form.undo_stack.count() == 2  # the chip, and all the typing as one step
+    window.undo_action.trigger()
+    assert series.text() == ""
+    save(qtbot, window)
+    after = path.read_bytes()
+    assert after == before.replace("people:\n- 林望舒\n- 周岚\n".encode(), "people:\n- 周岚\n".encode())
+
+
+def test_unknown_value_needs_create(qtbot: QtBot, window: MainWindow) -> None:
+    open_file(qtbot, window, "english-null.md")
+    tags = chips(window, "tags")
+    qtbot.keyClicks(tags.input, "brand-new-tag")
+    qtbot.keyClick(tags.input, Qt.Key.Key_Return)
+    assert "brand-new-tag" not in tags.values  # Enter alone does not invent a tag
+    popup = tags.completer.popup()
+    qtbot.waitUntil(popup.isVisible, timeout=2000)
+    entries = [popup.model().index(r, 0).data() for r in range(popup.model().rowCount())]
+    assert entries[-1] == "Create “brand-new-tag”"
+    tags.completer.activated.emit(entries[-1])
+    assert tags.values[-1] == "brand-new-tag"
+    qtbot.keyClick(tags.input, Qt.Key.Key_Backspace)  # empty field: removes the last chip
+    assert "brand-new-tag" not in tags.values
+
+
+def test_near_duplicates_are_flagged(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    (archive / "dup.md").write_text("---\ntitle: Dup\ntags:\n  - Data Platform\n---\nbody\n")
+    window.rescan_now()
+    qtbot.waitUntil(lambda: window.model.row_of("dup.md") is not None, timeout=5000)
+    qtbot.waitUntil(lambda: "Data Platform" in window.vocabulary.get("tags", {}), timeout=5000)
+    open_file(qtbot, window, "english-null.md")
+    flagged = [c for c in chips(window, "tags")._chips if c.property("nearDuplicate")]
+    assert [c.value for c in flagged] == ["data-platform"] and "Data Platform" in flagged[0].toolTip()
+
+
+def test_suggestions_add_to_the_right_list(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    open_file(qtbot, window, "english-null.md")
+
+    def shown() -> list[QPushButton]:
+        return [b for b in window.form.suggestions.findChildren(QPushButton) if b.isVisible()]
+
+    qtbot.waitUntil(lambda: bool(shown()), timeout=3000)
+    buttons = shown()
+    labels = [b.text() for b in buttons]
+    assert "+ Devon Pike → people" in labels  # a speaker not yet in people
+    target = buttons[labels.index("+ Devon Pike → people")]
+    qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
+    assert chips(window, "people").values == ["Devon Pike"]
+
+
+def test_conflict_bar_merge(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    path = archive / "english-null.md"
+    open_file(qtbot, window, "english-null.md")
+    title = line_edit(window, "title")
+    title.selectAll()
+    qtbot.keyClicks(title, "Mine")
+    theirs = path.read_bytes().replace(b"status: evergreen", b"status: archived")
+    path.write_bytes(theirs)
+    window.save_action.trigger()
+    bar = window.form.conflict_bar
+    qtbot.waitUntil(bar.isVisible, timeout=5000)
+    assert path.read_bytes() == theirs  # nothing was overwritten
+    assert bar.merge_button.isEnabled() and "different fields" in bar.label.text()
+    with qtbot.waitSignal(window.form.saved, timeout=5000):
+        qtbot.mouseClick(bar.merge_button, Qt.MouseButton.LeftButton)
+    data = Document(path.read_bytes()).data
+    assert data["title"] == "Mine" and data["status"] == "archived"
+
+
+def test_conflict_bar_overlap_and_reload(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    path = archive / "english-null.md"
+    open_file(qtbot, window, "english-null.md")
+    title = line_edit(window, "title")
+    title.selectAll()
+    qtbot.keyClicks(title, "Mine")
+    theirs = path.read_bytes().replace(b"title: Rebuilding", b"title: Theirs, rebuilding")
+    path.write_bytes(theirs)
+    window.save_action.trigger()
+    bar = window.form.conflict_bar
+    qtbot.waitUntil(bar.isVisible, timeout=5000)
+    assert not bar.merge_button.isEnabled() and "Both changed title" in bar.label.text()
+    qtbot.mouseClick(bar.reload_button, Qt.MouseButton.LeftButton)
+    assert line_edit(window, "title").text().startswith("Theirs, rebuilding") and not window.form.dirty
+    assert path.read_bytes() == theirs
+
+
+@pytest.mark.parametrize("answer", ["cancel", "discard", "save"])
+def test_unsaved_changes_prompt(
+    qtbot: QtBot, window: MainWindow, archive: Path, monkeypatch: pytest.MonkeyPatch, answer: str
+) -> None:
+    path = archive / "crlf.md"
+    before = path.read_bytes()
+    buttons = {
+        "cancel": QMessageBox.StandardButton.Cancel,
+        "discard": QMessageBox.StandardButton.Discard,
+        "save": QMessageBox.StandardButton.Save,
+    }
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or buttons[answer])
+    open_file(qtbot, window, "crlf.md")
+    series = window.form.editors["summary"]
+    series.setFocus()
+    qtbot.keyClicks(series, "More. ")
+    window.select_path("english-null.md")
+    assert asked == ["Save your changes to crlf.md?"]
+    if answer == "cancel":
+        assert window.current == "crlf.md" and window.form.dirty
+        assert window.selected_paths() == ["crlf.md"]
+    elif answer == "discard":
+        qtbot.waitUntil(lambda: window.form.rel == "english-null.md", timeout=3000)
+        assert path.read_bytes() == before
+    else:
+        qtbot.waitUntil(lambda: window.form.rel == "english-null.md", timeout=5000)
+        assert Document(path.read_bytes()).data["summary"].startswith("More. ")
+
+
+def test_read_only_file_reports_and_keeps_bytes(
+    qtbot: QtBot, window: MainWindow, archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = archive / "comments.md"
+    before = path.read_bytes()
+    path.chmod(stat.S_IRUSR | stat.S_IRGRP)
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+    open_file(qtbot, window, "comments.md")
+    draft = window.form.editors["draft"]
+    draft.setFocus()
+    qtbot.keyClick(draft, Qt.Key.Key_Space)
+    with qtbot.waitSignal(window.form.save_failed, timeout=5000):
+        window.save_action.trigger()
+    assert warnings and "read-only" in warnings[0] and str(path) in warnings[0]
+    assert path.read_bytes() == before and window.form.dirty
+
+
+def test_broken_file_is_read_only(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    before = (archive / "broken.md").read_bytes()
+    open_file(qtbot, window, "broken.md")
+    assert "cannot be edited" in window.form.title.text()
+    assert window.form.editors == {} and not window.form.add_button.isEnabled()
+    window.save_action.trigger()
+    assert (archive / "broken.md").read_bytes() == before and not window.form.dirty
