@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from benchmarks.fidelity import file_lines, key_spans
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QCheckBox, QLineEdit, QMessageBox, QPushButton
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QMessageBox, QPushButton, QToolButton
 from pytestqt.qtbot import QtBot
 from tests.conftest import FIXTURES
 
@@ -277,3 +277,120 @@ def test_broken_file_is_read_only(qtbot: QtBot, window: MainWindow, archive: Pat
     assert window.form.editors == {} and not window.form.add_button.isEnabled()
     window.save_action.trigger()
     assert (archive / "broken.md").read_bytes() == before and not window.form.dirty
+
+
+def test_save_is_enabled_only_with_unsaved_edits(qtbot: QtBot, window: MainWindow) -> None:
+    open_file(qtbot, window, "broken.md")
+    assert not window.save_action.isEnabled()
+    open_file(qtbot, window, "english-null.md")
+    assert not window.save_action.isEnabled()
+    qtbot.keyClicks(line_edit(window, "author"), " Jr.")
+    assert window.save_action.isEnabled()
+    row = window.model.row_of("english-null.md")
+    assert row is not None and window.model.index(row, 0).data().startswith("● ")  # the dirty row
+    save(qtbot, window)
+    assert not window.save_action.isEnabled() and not window.model.index(row, 0).data().startswith("● ")
+
+
+def test_yaml_tab_shows_block_and_pending_diff(qtbot: QtBot, window: MainWindow) -> None:
+    open_file(qtbot, window, "comments.md")
+    window.form.tabs.setCurrentIndex(1)
+    text = window.form.yaml_view.toPlainText()
+    assert text.startswith("# Episode metadata") and "changes not saved" not in text
+    window.form.tabs.setCurrentIndex(0)
+    qtbot.keyClicks(line_edit(window, "status"), "-ish")
+    window.form.tabs.setCurrentIndex(1)
+    text = window.form.yaml_view.toPlainText()
+    assert "-status: draft  # not evergreen yet" in text and "+status: draft-ish  # not evergreen yet" in text
+    assert window.form.yaml_view.isReadOnly()
+
+
+def test_add_and_remove_fields(
+    qtbot: QtBot, window: MainWindow, archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    path = archive / "crlf.md"
+    before = path.read_bytes()
+    open_file(qtbot, window, "crlf.md")
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("reviewer", True))
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("text", True))
+    qtbot.mouseClick(window.form.add_button, Qt.MouseButton.LeftButton)
+    assert "reviewer" in window.form.editors
+    qtbot.keyClicks(line_edit(window, "reviewer"), "Kim")
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    remove = window.form.findChild(QToolButton, "remove_people")
+    assert remove is not None
+    qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)
+    assert "people" not in window.form.editors
+    save(qtbot, window)
+    assert path.read_bytes() == before.replace(b"people:\r\n  - Sam Reyes\r\n", b"").replace(
+        b"status: evergreen\r\n---", b"status: evergreen\r\nreviewer: Kim\r\n---"
+    )
+
+
+def test_date_keeps_its_form_and_complex_values_are_read_only(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QDateEdit, QPlainTextEdit
+
+    path = archive / "nested.md"
+    shutil.copy(FIXTURES / "good" / "nested.md", path)
+    window.rescan_now()
+    qtbot.waitUntil(lambda: window.model.row_of("nested.md") is not None, timeout=5000)
+    open_file(qtbot, window, "nested.md")
+    episode = window.form.editors["episode"]
+    assert isinstance(episode, QPlainTextEdit) and episode.isReadOnly() and "number: 42" in episode.toPlainText()
+    open_file(qtbot, window, "indent2-cjk.md")  # date written as a quoted string
+    date = window.form.editors["date"]
+    assert isinstance(date, QDateEdit)
+    date.setDate(QDate(2026, 3, 1))
+    save(qtbot, window)
+    assert b"date: '2026-03-01'\n" in (archive / "indent2-cjk.md").read_bytes()
+
+
+def test_keep_mine_overwrites_after_showing_the_diff(
+    qtbot: QtBot, window: MainWindow, archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = archive / "english-null.md"
+    open_file(qtbot, window, "english-null.md")
+    title = line_edit(window, "title")
+    title.selectAll()
+    qtbot.keyClicks(title, "Mine")
+    path.write_bytes(path.read_bytes().replace(b"title: Rebuilding", b"title: Theirs"))
+    window.save_action.trigger()
+    qtbot.waitUntil(window.form.conflict_bar.isVisible, timeout=5000)
+    shown: list[str] = []
+
+    def answer(box: QMessageBox) -> QMessageBox.StandardButton:
+        shown.append(box.detailedText())
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    qtbot.mouseClick(window.form.conflict_bar.keep_button, Qt.MouseButton.LeftButton)
+    assert "-title: Theirs" in shown[0] and "+title: Mine" in shown[0]
+    assert Document(path.read_bytes()).data["title"] == "Mine" and not window.form.dirty
+
+
+def test_drag_a_chip_to_reorder(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    from PySide6.QtCore import QMimeData, QPointF
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    from masthead.ui.chips import CHIP_MIME
+
+    path = archive / "english-null.md"
+    open_file(qtbot, window, "english-null.md")
+    tags = chips(window, "tags")
+    assert tags.values == ["streaming", "data-platform", "migrations"]
+    data = QMimeData()
+    data.setData(CHIP_MIME, b"migrations")
+    first = tags._chips[0].geometry()
+    at = QPointF(first.left() + 2, first.center().y())
+    buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(at, Qt.DropAction.MoveAction, data, buttons, mods)
+    QApplication.sendEvent(tags, enter)  # as a real drag does: Qt delivers the drop to whoever accepted it
+    assert enter.isAccepted()
+    QApplication.sendEvent(tags, QDropEvent(at, Qt.DropAction.MoveAction, data, buttons, mods))
+    assert tags.values == ["migrations", "streaming", "data-platform"]
+    save(qtbot, window)
+    assert b"tags:\n- migrations\n- streaming\n- data-platform\n" in path.read_bytes()

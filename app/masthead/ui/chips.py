@@ -1,10 +1,10 @@
 """A list-of-strings picker: the values as removable chips, in the file's order, and a field to add more.
 
-Typing offers completions from the archive vocabulary (case, width and spacing ignored, most used first,
-with file counts). A value the archive does not know yet is added only through the explicit
-"Create 'x'" entry, so a typo never silently becomes a new tag. Backspace in the empty field removes
-the last chip; Left from the field's start moves onto the chips, where Left/Right move, Delete removes
-and Alt+Left/Alt+Right move a chip within the list.
+Chips can be dragged to another place in the list. Typing offers completions from the archive
+vocabulary (case, width and spacing ignored, most used first, with file counts). A value the archive
+does not know yet is added only through the explicit "Create 'x'" entry, so a typo never silently
+becomes a new tag. Backspace in the empty field removes the last chip; Left from the field's start
+moves onto the chips, where Left/Right move, Delete removes and Alt+Left/Alt+Right move a chip.
 """
 
 from __future__ import annotations
@@ -12,14 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QCompleter, QHBoxLayout, QLayout, QLineEdit, QToolButton, QWidget
+from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QStringListModel, Qt, Signal
+from PySide6.QtGui import QDrag, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import QApplication, QCompleter, QHBoxLayout, QLayout, QLineEdit, QToolButton, QWidget
 
 from masthead.core.vocabulary import normalize
 from masthead.ui.flow_layout import FlowLayout
 
 CREATE = "Create “{}”"
+CHIP_MIME = "application/x-masthead-chip"
 
 
 class Chip(QToolButton):
@@ -35,9 +36,32 @@ class Chip(QToolButton):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAutoRaise(False)
         self.clicked.connect(self._remove)
+        self._press: QPoint | None = None
 
     def _remove(self) -> None:
         self.picker.remove_value(self.value)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._press = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        """Dragging a chip (beyond the system's drag distance) moves it within the list."""
+        start = self._press
+        if start is None or not (event.buttons() & Qt.MouseButton.LeftButton):
+            return super().mouseMoveEvent(event)
+        if (event.position().toPoint() - start).manhattanLength() < QApplication.startDragDistance():
+            return None
+        self._press = None
+        self.setDown(False)
+        drag = QDrag(self)
+        data = QMimeData()
+        data.setData(CHIP_MIME, self.value.encode("utf-8"))
+        data.setText(self.value)
+        drag.setMimeData(data)
+        drag.setPixmap(self.grab())
+        drag.exec(Qt.DropAction.MoveAction)
+        return None
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key, mods = event.key(), event.modifiers()
@@ -88,6 +112,7 @@ class ChipsEditor(QWidget):
         outer.addLayout(self._flow)
         outer.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self._flow.addWidget(self.input)
+        self.setAcceptDrops(True)
 
     # -- showing
     def set_values(self, values: list[str]) -> None:
@@ -141,6 +166,42 @@ class ChipsEditor(QWidget):
             new.insert(target, new.pop(index))
             self.edited.emit(new)
             self.focus_chip(target)
+
+    # -- drag and drop within the list
+    def _dragged_value(self, event: QDropEvent | QDragEnterEvent | QDragMoveEvent) -> str | None:
+        data = event.mimeData()
+        if data is None or not data.hasFormat(CHIP_MIME):
+            return None
+        value = bytes(data.data(CHIP_MIME).data()).decode("utf-8")
+        return value if value in self.values else None  # only chips of this list
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dragged_value(event) is not None:
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self._dragged_value(event) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        value = self._dragged_value(event)
+        if value is None:
+            return
+        target = self.index_at(event.position().toPoint())
+        new = [v for v in self.values if v != value]
+        new.insert(min(target, len(new)) if target <= self.values.index(value) else target - 1, value)
+        if new != self.values:
+            self.edited.emit(new)
+        event.acceptProposedAction()
+
+    def index_at(self, pos: QPoint) -> int:
+        """Where a chip dropped at ``pos`` goes: before the first chip whose middle is after it."""
+        for index, chip in enumerate(self._chips):
+            rect = chip.geometry()
+            same_line = rect.top() <= pos.y() <= rect.bottom()
+            if (same_line and pos.x() < rect.center().x()) or pos.y() < rect.top():
+                return index
+        return len(self._chips)
 
     # -- completion
     def matches(self, text: str) -> list[tuple[str, int]]:

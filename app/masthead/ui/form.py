@@ -183,6 +183,7 @@ class FormPane(QWidget):
         self.doc, self.root, self.rel = doc, root, rel
         self.vocabulary = vocabulary or {}
         self.undo_stack.clear()
+        self.dirty_changed.emit(False)
         self.conflict_bar.hide()
         self._rebuild()
         if doc is None:

@@ -255,6 +255,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_action)
 
         self.save_action = self._action("&Save", self.save_current, (QKeySequence.StandardKey.Save, "Ctrl+S"), "save")
+        self.save_action.setEnabled(False)  # enabled while the file has unsaved edits (never for read-only files)
         file_menu.insertAction(self.reveal_action, self.save_action)
         edit_menu = menu.addMenu("&Edit")
         self.undo_action = self.form.undo_stack.createUndoAction(self, "&Undo")
@@ -709,6 +710,7 @@ class MainWindow(QMainWindow):
 
     def _on_dirty(self, dirty: bool) -> None:
         self.setWindowModified(dirty)
+        self.save_action.setEnabled(dirty)
         if self.current:
             self.model.set_dirty(self.current, dirty)
 
