@@ -394,3 +394,53 @@ def test_drag_a_chip_to_reorder(qtbot: QtBot, window: MainWindow, archive: Path)
     assert tags.values == ["migrations", "streaming", "data-platform"]
     save(qtbot, window)
     assert b"tags:\n- migrations\n- streaming\n- data-platform\n" in path.read_bytes()
+
+
+def test_keyboard_moves_between_chips(qtbot: QtBot, window: MainWindow) -> None:
+    open_file(qtbot, window, "english-null.md")
+    tags = chips(window, "tags")
+    tags.input.setFocus()
+    qtbot.keyClick(tags.input, Qt.Key.Key_Left)  # from the empty field onto the last chip
+    assert tags._chips[-1].hasFocus()
+    qtbot.keyClick(tags._chips[-1], Qt.Key.Key_Left)
+    assert tags._chips[1].hasFocus()
+    qtbot.keyClick(tags._chips[1], Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)  # move it left
+    assert tags.values == ["data-platform", "streaming", "migrations"]
+    focused = next(c for c in tags._chips if c.hasFocus())
+    qtbot.keyClick(focused, Qt.Key.Key_Delete)
+    assert tags.values == ["streaming", "migrations"]
+
+
+def test_closing_with_unsaved_edits_asks(
+    qtbot: QtBot, window: MainWindow, archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    open_file(qtbot, window, "english-null.md")
+    author = line_edit(window, "author")
+    qtbot.keyClick(author, Qt.Key.Key_End)
+    qtbot.keyClicks(author, " Jr.")
+    asked: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Cancel
+    )
+    window.close()
+    assert asked == ["Save your changes to english-null.md?"] and window.isVisible() and window.form.dirty
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Save)
+    with qtbot.waitSignal(window.form.saved, timeout=5000):
+        window.close()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
+    assert Document((archive / "english-null.md").read_bytes()).data["author"] == "Maya Ortiz Jr."
+
+
+def test_listed_entities_are_highlighted_in_the_preview(qtbot: QtBot, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.preview.rendered, timeout=5000):
+        open_file(qtbot, window, "pyyaml-sorted-cjk.md")
+    browser = window.preview.browser
+
+    def colour_of(text: str) -> str:
+        cursor = browser.document().find(text)
+        assert not cursor.isNull()
+        return cursor.charFormat().foreground().color().name()
+
+    link = browser.palette().color(browser.palette().ColorRole.Link).name()
+    assert colour_of("林望舒") == link  # in people: marked
+    assert colour_of("端侧模型") != link  # bold, but in no list

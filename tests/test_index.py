@@ -6,6 +6,7 @@ import os
 import shutil
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,26 @@ def test_front_matter_longer_than_the_first_read(tmp_path: Path) -> None:
     (root / "long.md").write_text(f"---\ntitle: Long\nsummary: {long_summary}\ntags: [a]\n---\nbody\n")
     record = ArchiveIndex(root, use_cache=False).open().records["long.md"]
     assert record.error is None and record.meta["tags"] == ["a"] and record.meta["summary"] == long_summary
+
+
+def test_cache_writes_racing_with_close_are_safe(archive: Path) -> None:
+    """A refresh job may still write the cache while the window closes it (seen as a segfault once)."""
+    index = ArchiveIndex(archive).open()
+    cache = index.cache
+    assert cache is not None
+    records = list(index.records.values())
+    errors: list[BaseException] = []
+
+    def writer() -> None:
+        try:
+            for _ in range(300):
+                cache.put(records)
+        except BaseException as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    time.sleep(0.01)
+    cache.close()
+    thread.join()
+    assert errors == [] and cache.known_paths() == set(index.records)

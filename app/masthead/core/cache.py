@@ -11,6 +11,7 @@ import hashlib
 import os
 import sqlite3
 import sys
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -41,6 +42,7 @@ class IndexCache:
         self.path = path or cache_path(root)
         self._rows: dict[str, tuple[int, int, bytes]] = {}
         self.rebuilt = False
+        self._lock = threading.RLock()  # one connection, used from the loader, refresh jobs and close()
         self._db = self._open()
 
     def _open(self) -> sqlite3.Connection | None:
@@ -98,27 +100,32 @@ class IndexCache:
 
     def put_rows(self, rows: list[tuple[str, int, int, bytes]]) -> None:
         """Store records already in their cache form."""
-        for path, size, mtime, text in rows:
-            self._rows[path] = (size, mtime, text)
-        if self._db is not None and rows:
-            try:
-                with self._db:
-                    self._db.execute("BEGIN")
-                    self._db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", rows)
-            except sqlite3.Error:
-                self._db = None
+        with self._lock:
+            for path, size, mtime, text in rows:
+                self._rows[path] = (size, mtime, text)
+            if self._db is not None and rows:
+                try:
+                    with self._db:
+                        self._db.execute("BEGIN")
+                        self._db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", rows)
+                except sqlite3.Error:
+                    self._db = None
 
     def remove(self, paths: Iterable[str]) -> None:
-        gone = [(p,) for p in paths if self._rows.pop(p, None) is not None]
-        if self._db is not None and gone:
-            with contextlib.suppress(sqlite3.Error), self._db:
-                self._db.execute("BEGIN")
-                self._db.executemany("DELETE FROM files WHERE path = ?", gone)
+        with self._lock:
+            gone = [(p,) for p in paths if self._rows.pop(p, None) is not None]
+            if self._db is not None and gone:
+                with contextlib.suppress(sqlite3.Error), self._db:
+                    self._db.execute("BEGIN")
+                    self._db.executemany("DELETE FROM files WHERE path = ?", gone)
 
     def known_paths(self) -> set[str]:
-        return set(self._rows)
+        with self._lock:
+            return set(self._rows)
 
     def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+        """Close the database; later writes only update the in-memory rows."""
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
