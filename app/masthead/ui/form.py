@@ -127,7 +127,7 @@ class FormPane(QWidget):
         self.saving = False
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setObjectName("formUndoStack")
-        self.undo_stack.cleanChanged.connect(lambda clean: self.dirty_changed.emit(not clean))
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
 
         self.title = named(QLabel("No file selected"), "formTitle", "Front matter")
         self.title.setWordWrap(True)
@@ -159,12 +159,19 @@ class FormPane(QWidget):
         self.tabs = named(QTabWidget(), "formTabs", "Form or YAML")
         self.tabs.addTab(scroll, "Fields")
         self.tabs.addTab(self.yaml_view, "YAML")
-        self.tabs.currentChanged.connect(lambda _: self._refresh_yaml())
+        self.tabs.currentChanged.connect(self._on_tab_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.title)
         layout.addWidget(self.conflict_bar)
         layout.addWidget(self.tabs)
+
+    # slots are bound methods, never lambdas holding self (a child's signal would keep the form alive)
+    def _on_clean_changed(self, clean: bool) -> None:
+        self.dirty_changed.emit(not clean)
+
+    def _on_tab_changed(self, _index: int) -> None:
+        self._refresh_yaml()
 
     # ------------------------------------------------------------------ loading
     @property
