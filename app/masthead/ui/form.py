@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QThreadPool, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QUndoCommand, QUndoStack
@@ -41,20 +41,11 @@ from masthead.core.suggest import Suggestion, suggest
 from masthead.core.values import Value, same
 from masthead.ui.chips import ChipsEditor
 from masthead.ui.tasks import run_in_background
+from masthead.ui.widgets import named
 
 ABSENT: Any = object()  # "the key is not in the front matter"
 _writer = QThreadPool()
 _writer.setMaxThreadCount(1)  # one writer: two saves never race
-
-
-W = TypeVar("W", bound=QWidget)
-
-
-def named(widget: W, name: str, accessible: str) -> W:
-    """Give a widget its object name and accessible name (every interactive widget has both)."""
-    widget.setObjectName(name)
-    widget.setAccessibleName(accessible)
-    return widget
 
 
 class SetField(QUndoCommand):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QPoint, QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
@@ -42,21 +42,12 @@ from masthead.ui.models import PATH_ROLE, RECORD_ROLE, Column, DocumentsModel, D
 from masthead.ui.preview import PreviewPane
 from masthead.ui.tasks import IndexLoader, run_in_background
 from masthead.ui.watcher import ArchiveWatcher
+from masthead.ui.widgets import named
 
 ENTITY_FIELDS = tuple(f for f in LIST_FIELDS if f not in ("tags", "project"))
 MAX_RECENT = 10
 DRAIN = 300  # records inserted into the table per event-loop turn while an archive loads
 DEFAULT_HIDDEN = (Column.STATUS, Column.CATEGORY, Column.PATH)
-
-
-W = TypeVar("W", bound=QWidget)
-
-
-def named(widget: W, name: str, accessible: str) -> W:
-    """Give a widget its object name and accessible name (every interactive widget has both)."""
-    widget.setObjectName(name)
-    widget.setAccessibleName(accessible)
-    return widget
 
 
 class MainWindow(QMainWindow):
