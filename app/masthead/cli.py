@@ -23,8 +23,9 @@ from masthead.core.records import Record
 from masthead.core.scan import iter_markdown
 from masthead.core.values import Value, to_json
 from masthead.core.vocabulary import build_vocabulary
+from masthead.core.workflow import Schema, load_schema, publish, unpublish, validate
 
-COMMANDS = ("get", "set", "check", "index", "query", "vocab")
+COMMANDS = ("get", "set", "check", "index", "query", "vocab", "validate", "publish", "unpublish")
 
 
 def _print_json(value: Any) -> None:
@@ -264,6 +265,94 @@ def run_window(argv: list[str]) -> int:
     return run(archive)
 
 
+def _schema_for(path: Path, warned: set[str]) -> Schema:
+    schema = load_schema(path)
+    if schema.warning and schema.warning not in warned:
+        warned.add(schema.warning)
+        print(f"masthead: warning: {schema.warning}", file=sys.stderr)
+    return schema
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    files = _check_targets(args.paths)
+    warned: set[str] = set()
+    failing = 0
+    report = []
+    for path in files:
+        try:
+            doc = storage.load(path)
+        except MastheadError as exc:
+            report.append({"path": str(path), "problems": [exc.message]})
+            failing += 1
+            continue
+        if doc.error is not None:
+            problems = [f"cannot be read: {doc.error.message}"]
+        else:
+            problems = [str(p) for p in validate(doc.data, _schema_for(path, warned))]
+        if problems:
+            failing += 1
+        report.append({"path": str(path), "problems": problems})
+    for item in report:
+        if args.json:
+            print(json.dumps(item, ensure_ascii=False))
+        else:
+            for problem in item["problems"]:
+                print(f"{item['path']}: {problem}")
+    print(f"validated {len(files)} file(s): {failing} with problems", file=sys.stderr)
+    return 1 if failing else 0
+
+
+def _publish_targets(args: argparse.Namespace) -> list[Path] | None:
+    if args.query is None:
+        if not args.files:
+            _fail("give FILE... or --query Q --archive DIR")
+            return None
+        return [Path(f) for f in args.files]
+    if args.archive is None:
+        _fail("--query needs --archive DIR")
+        return None
+    try:
+        query = parse_query(args.query)
+    except QueryError as exc:
+        _fail(f"bad query: {exc}")
+        return None
+    index = ArchiveIndex(Path(args.archive)).open()
+    index.close()
+    return [index.root / r.path for r in index.records.values() if query.matches(r, index.body)]
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    targets = _publish_targets(args)
+    if targets is None:
+        return 2
+    warned: set[str] = set()
+    failed = changed = blocked = 0
+    for path in targets:
+        try:
+            doc = storage.load(path)
+            schema = _schema_for(path, warned)
+            if args.command == "unpublish":
+                unpublish(doc, schema)
+            else:
+                problems = publish(doc, schema)
+                if problems:
+                    blocked += 1
+                    _fail(f"{path}: not published: " + "; ".join(str(p) for p in problems))
+                    continue
+            if args.diff:
+                sys.stdout.write(doc.diff())
+            if doc.to_bytes() != doc.raw:
+                changed += 1
+                if not args.dry_run:
+                    storage.save(doc)
+        except MastheadError as exc:
+            failed += 1
+            _fail(str(exc))
+    verb = ("would " if args.dry_run else "") + ("unpublish" if args.command == "unpublish" else "publish")
+    print(f"{verb}: {changed} changed, {blocked} blocked, {failed} failed of {len(targets)} file(s)", file=sys.stderr)
+    return 1 if failed or blocked else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="masthead",
@@ -369,6 +458,35 @@ def build_parser() -> argparse.ArgumentParser:
     vc.add_argument("--field", metavar="F", help="only this field")
     vc.add_argument("--json", action="store_true", help="JSON output")
     vc.set_defaults(func=cmd_vocab)
+
+    va = sub.add_parser(
+        "validate",
+        help="report what keeps files from being published",
+        description=(
+            "Check each FILE, and every Markdown file under each FOLDER, against the archive's masthead.yaml (or the "
+            "built-in transcript profile: title, date, source, summary, category and at least one tag). One line per "
+            "problem, or JSON lines with --json. Exit status 1 if any file has a problem."
+        ),
+    )
+    va.add_argument("paths", nargs="+", metavar="ARCHIVE|FILE")
+    va.add_argument("--json", action="store_true", help="one JSON object per file")
+    va.set_defaults(func=cmd_validate)
+    for name, text in (("publish", "publish drafts that validate"), ("unpublish", "turn files back into drafts")):
+        pb = sub.add_parser(
+            name,
+            help=text,
+            description=(
+                f"{text[0].upper()}{text[1:]}: apply the {name} rules of masthead.yaml (by default draft: false, or "
+                "draft: true to unpublish), changing only those keys. Files that do not validate are reported and left "
+                "alone. Exit status 1 if any file was blocked or failed."
+            ),
+        )
+        pb.add_argument("files", nargs="*", metavar="FILE")
+        pb.add_argument("--query", metavar="Q", help="the files of --archive matching this query")
+        pb.add_argument("--archive", metavar="DIR", help="the archive, for --query")
+        pb.add_argument("--diff", action="store_true", help="print a unified diff of each file")
+        pb.add_argument("--dry-run", action="store_true", help="change nothing on disk")
+        pb.set_defaults(func=cmd_publish)
     return parser
 
 
