@@ -156,3 +156,15 @@ def test_cli_publish_some_blocked(archive: Path, capsys: pytest.CaptureFixture[s
     assert code == 0 and "+draft: true" in out and "would unpublish: 1 changed" in err
     code, _, err = run(capsys, "publish", "--query", "draft:true")
     assert code == 2 and "--query needs --archive" in err
+
+
+def test_init_schema(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "init-schema", str(archive))[0] == 0
+    schema = load_schema(archive / "english-null.md")
+    assert schema.source == archive / "masthead.yaml" and schema.warning is None
+    assert schema.fields["category"].kind == Kind.CHOICE and "data-engineering" in schema.fields["category"].values
+    assert schema.fields["answer"].kind == Kind.TEXT and schema.fields["title"].required
+    assert schema.fields["tags"].min_items == 1
+    code, _, err = run(capsys, "init-schema", str(archive))
+    assert code == 1 and "already exists" in err
+    assert run(capsys, "init-schema", str(archive), "--force")[0] == 0

@@ -23,9 +23,9 @@ from masthead.core.records import Record
 from masthead.core.scan import iter_markdown
 from masthead.core.values import Value, to_json
 from masthead.core.vocabulary import build_vocabulary
-from masthead.core.workflow import Schema, load_schema, publish, unpublish, validate
+from masthead.core.workflow import SCHEMA_FILE, Schema, infer_schema, load_schema, publish, unpublish, validate
 
-COMMANDS = ("get", "set", "check", "index", "query", "vocab", "validate", "publish", "unpublish")
+COMMANDS = ("get", "set", "check", "index", "query", "vocab", "validate", "publish", "unpublish", "init-schema")
 
 
 def _print_json(value: Any) -> None:
@@ -353,6 +353,28 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return 1 if failed or blocked else 0
 
 
+def cmd_init_schema(args: argparse.Namespace) -> int:
+    root = Path(args.archive)
+    target = root / SCHEMA_FILE
+    if target.exists() and not args.force:
+        _fail(f"{target} already exists (use --force to replace it)")
+        return 1
+    index = _open_index(args)
+    if index is None:
+        return 2
+    text = infer_schema(r for r in index.records.values() if r.error is None)
+    try:
+        if target.exists():
+            storage.write_atomic(target, text.encode("utf-8"), storage.read_bytes(target)[1])
+        else:
+            storage.write_atomic(target, text.encode("utf-8"), None)
+    except MastheadError as exc:
+        _fail(str(exc))
+        return 1
+    print(f"wrote {target}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="masthead",
@@ -487,6 +509,17 @@ def build_parser() -> argparse.ArgumentParser:
         pb.add_argument("--diff", action="store_true", help="print a unified diff of each file")
         pb.add_argument("--dry-run", action="store_true", help="change nothing on disk")
         pb.set_defaults(func=cmd_publish)
+
+    ini = archive_command(
+        "init-schema",
+        "write a starting masthead.yaml inferred from the archive",
+        (
+            "Write ARCHIVE/masthead.yaml describing every key the archive's files use (its kind, inferred from the "
+            "values), the values of choice-like fields, the fields required to publish and the default publish rules."
+        ),
+    )
+    ini.add_argument("--force", action="store_true", help="replace an existing masthead.yaml")
+    ini.set_defaults(func=cmd_init_schema)
     return parser
 
 

@@ -7,7 +7,10 @@ and at least one tag are required to publish, and publishing sets ``draft: false
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +20,8 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from masthead.core.document import Document
 from masthead.core.errors import ParseError
-from masthead.core.schema import TRANSCRIPT_PROFILE, Kind
+from masthead.core.records import Record
+from masthead.core.schema import TRANSCRIPT_PROFILE, Kind, kind_of
 from masthead.core.values import Value, looks_like_iso_date
 
 SCHEMA_FILE = "masthead.yaml"
@@ -242,21 +246,27 @@ def is_draft(data: dict[str, Value], schema: Schema) -> bool:
     return data.get(schema.publish.draft_field) is True
 
 
+def publish_edits(data: dict[str, Value], schema: Schema, today: dt.date | None = None) -> dict[str, Value]:
+    """The keys publishing sets, with their values (a stamped date in the file's date form)."""
+    rules = schema.publish
+    edits: dict[str, Value] = dict(rules.publish_set)
+    if rules.stamp_date:
+        day = today or dt.date.today()
+        model = data.get(rules.stamp_date)
+        model = model if model is not None else data.get("date")
+        edits[rules.stamp_date] = day.isoformat() if isinstance(model, str) else day
+    if rules.status:
+        edits[rules.status_field] = rules.status
+    return edits
+
+
 def publish(doc: Document, schema: Schema, today: dt.date | None = None) -> list[Problem]:
     """Apply the publish rules to ``doc`` (pending edits) if it validates; return the problems otherwise."""
     problems = validate(doc.data, schema)
     if problems:
         return problems
-    rules = schema.publish
-    for key, value in rules.publish_set.items():
+    for key, value in publish_edits(doc.data, schema, today).items():
         doc.set(key, value)
-    if rules.stamp_date:
-        day = today or dt.date.today()
-        current = doc.data.get(rules.stamp_date)
-        model = current if current is not None else doc.data.get("date")
-        doc.set(rules.stamp_date, day.isoformat() if isinstance(model, str) else day)  # the file's date form
-    if rules.status:
-        doc.set(rules.status_field, rules.status)
     return []
 
 
@@ -264,3 +274,35 @@ def unpublish(doc: Document, schema: Schema) -> None:
     """Apply the unpublish rules (by default ``draft: true``)."""
     for key, value in schema.publish.unpublish_set.items():
         doc.set(key, value)
+
+
+def infer_schema(records: Iterable[Record]) -> str:
+    """A starting masthead.yaml for an archive: every key with the kind its values suggest, the values of
+    choice-like fields, and the built-in publish rules. Returned as text, for the editor to adjust."""
+    kinds: dict[str, Counter[str]] = {}
+    choices: dict[str, Counter[str]] = {}
+    for record in records:
+        for key, value in record.meta.items():
+            kinds.setdefault(key, Counter())[kind_of(key, value).value] += 1
+            if isinstance(value, str) and value and kind_of(key, value) == Kind.CHOICE:
+                choices.setdefault(key, Counter())[value] += 1
+    required = {name for name, rule in builtin_schema().fields.items() if rule.required}
+    lines = [
+        "# masthead.yaml: written by `masthead init-schema` from this archive's files; adjust as needed.",
+        "fields:",
+    ]
+    for key in sorted(kinds):
+        kind = kinds[key].most_common(1)[0][0]
+        if kind == Kind.COMPLEX.value:
+            continue  # shown read-only whatever the schema says
+        parts = [f"kind: {kind}"]
+        if key in required:
+            parts.append("required: true")
+        if key == "tags":
+            parts.append("min_items: 1")
+        values = [v for v, _ in choices.get(key, Counter()).most_common(30)]
+        if values:
+            parts.append("values: [" + ", ".join(json.dumps(v, ensure_ascii=False) for v in values) + "]")
+        lines.append(f"  {json.dumps(key, ensure_ascii=False)}: {{{', '.join(parts)}}}")
+    lines += ["publish:", "  draft_field: draft", "  set: {draft: false}", "unpublish:", "  set: {draft: true}", ""]
+    return "\n".join(lines)
