@@ -39,6 +39,7 @@ from masthead.core.errors import ConflictError, MastheadError
 from masthead.core.schema import LIST_KINDS, Kind, kind_of
 from masthead.core.suggest import Suggestion, suggest
 from masthead.core.values import Value, same
+from masthead.core.workflow import Problem, Schema, builtin_schema, is_draft, publish_edits, validate
 from masthead.ui.chips import ChipsEditor
 from masthead.ui.tasks import run_in_background
 from masthead.ui.widgets import named
@@ -105,6 +106,7 @@ class FormPane(QWidget):
     saved = Signal(str)  # path
     dirty_changed = Signal(bool)
     save_failed = Signal(str)
+    state_changed = Signal()  # badge / problems changed: publish actions may change
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -122,6 +124,13 @@ class FormPane(QWidget):
 
         self.title = named(QLabel("No file selected"), "formTitle", "Front matter")
         self.title.setWordWrap(True)
+        self.schema: Schema = builtin_schema()
+        self.badge = named(QLabel(""), "formBadge", "Publication status")
+        self.problems_box = QFrame()
+        self.problems_box.setObjectName("formProblems")
+        self.problems_rows = QVBoxLayout(self.problems_box)
+        self.problems_rows.setContentsMargins(0, 0, 0, 0)
+        self.problems_rows.setSpacing(2)
         self.conflict_bar = ConflictBar(self)
         self.fields = QWidget()
         self.fields.setObjectName("formFields")
@@ -153,7 +162,11 @@ class FormPane(QWidget):
         self.tabs.currentChanged.connect(self._on_tab_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.title)
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(header)
+        layout.addWidget(self.problems_box)
         layout.addWidget(self.conflict_bar)
         layout.addWidget(self.tabs)
 
@@ -176,8 +189,11 @@ class FormPane(QWidget):
         rel: str | None,
         vocabulary: Mapping[str, Mapping[str, int]] | None = None,
         message: str = "",
+        schema: Schema | None = None,
     ) -> None:
         """Show a file (its undo history starts afresh)."""
+        if schema is not None:
+            self.schema = schema
         self.doc, self.root, self.rel = doc, root, rel
         self.vocabulary = vocabulary or {}
         self.undo_stack.clear()
@@ -206,6 +222,7 @@ class FormPane(QWidget):
                 self._add_row(key, value, editable)
         self._refresh_yaml()
         self._refresh_suggestions()
+        self._refresh_state()
 
     def _add_row(self, key: str, value: Value, editable: bool) -> None:
         kind = kind_of(key, value)
@@ -349,6 +366,7 @@ class FormPane(QWidget):
         else:
             self._sync_editor(key)
             self._refresh_yaml()
+            self._refresh_state()
             if kind_of(key, self.doc.data.get(key)) in LIST_KINDS:
                 self._refresh_suggestions()
 
@@ -405,6 +423,86 @@ class FormPane(QWidget):
                 "list": [],
             }
             self.edit(name, defaults[kind])
+
+    # ------------------------------------------------------------------ publication status
+    @property
+    def problems(self) -> list[Problem]:
+        doc = self.doc
+        return validate(doc.data, self.schema) if doc is not None and doc.error is None else []
+
+    @property
+    def can_publish(self) -> bool:
+        doc = self.doc
+        return bool(doc and doc.editable and is_draft(doc.data, self.schema) and not self.problems)
+
+    @property
+    def can_unpublish(self) -> bool:
+        doc = self.doc
+        return bool(doc and doc.editable and not is_draft(doc.data, self.schema))
+
+    def _refresh_state(self) -> None:
+        """The badge (Draft / Published / Has problems) and the list of problems, each a button to its field."""
+        while self.problems_rows.count():
+            old = self.problems_rows.takeAt(0)
+            widget = old.widget() if old is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        doc = self.doc
+        if doc is None or doc.error is not None:
+            self.badge.setText("")
+            self.state_changed.emit()
+            return
+        problems = self.problems
+        draft = is_draft(doc.data, self.schema)
+        label, colour = (
+            ("Has problems", "#c62828") if problems else (("Draft", "#8a6d00") if draft else ("Published", "#2e7d32"))
+        )
+        self.badge.setText(label)
+        self.badge.setStyleSheet(
+            f"QLabel {{ color: white; background: {colour}; border-radius: 3px; padding: 1px 6px; }}"
+        )
+        for problem in problems:
+            button = named(QPushButton(f"⚠ {problem}"), "problem", f"Problem: {problem}; go to the field")
+            button.setFlat(True)
+            button.setStyleSheet("QPushButton { text-align: left; color: #c62828; }")
+            button.clicked.connect(lambda _=False, key=problem.field: self.focus_field(key))
+            self.problems_rows.addWidget(button)
+        self.state_changed.emit()
+
+    def focus_field(self, key: str) -> None:
+        """Show and focus a field's editor (adding the field when the schema wants it and it is missing)."""
+        if key not in self.editors and self.doc is not None and self.doc.editable:
+            rule = self.schema.rule(key)
+            kind = rule.kind if rule else Kind.TEXT
+            self.edit(key, [] if kind in LIST_KINDS else (dt.date.today() if kind == Kind.DATE else ""))
+        editor = self.editors.get(key)
+        if editor is None:
+            return
+        self.tabs.setCurrentIndex(0)
+        scroll = self.findChild(QScrollArea, "formScroll")
+        if scroll is not None:
+            scroll.ensureWidgetVisible(editor)
+        target = editor.input if isinstance(editor, ChipsEditor) else editor
+        target.setFocus()
+
+    def publish_current(self) -> None:
+        """Apply the publish rules as one undoable step, then save."""
+        if not self.can_publish or self.doc is None:
+            return
+        self.undo_stack.beginMacro("Publish")
+        for key, value in publish_edits(self.doc.data, self.schema).items():
+            self.edit(key, value)
+        self.undo_stack.endMacro()
+        self.save()
+
+    def unpublish_current(self) -> None:
+        if not self.can_unpublish:
+            return
+        self.undo_stack.beginMacro("Unpublish")
+        for key, value in self.schema.publish.unpublish_set.items():
+            self.edit(key, value)
+        self.undo_stack.endMacro()
+        self.save()
 
     # ------------------------------------------------------------------ YAML tab and suggestions
     def _refresh_yaml(self) -> None:
@@ -468,6 +566,7 @@ class FormPane(QWidget):
                 self.doc = saved
                 self.undo_stack.setClean()
                 self._refresh_yaml()
+                self._refresh_state()
                 self.saved.emit(str(self.rel))
             elif isinstance(error, ConflictError):
                 self.show_conflict(str(error))

@@ -37,6 +37,7 @@ from masthead.core.index import ArchiveIndex, BuildStats, Changes
 from masthead.core.query import Query, QueryError, parse_query
 from masthead.core.records import LIST_FIELDS, Record
 from masthead.core.vocabulary import Vocabulary, build_vocabulary
+from masthead.core.workflow import Schema, builtin_schema, load_schema
 from masthead.ui.form import FormPane
 from masthead.ui.models import PATH_ROLE, RECORD_ROLE, Column, DocumentsModel, DocumentsProxy, FolderModel
 from masthead.ui.preview import PreviewPane
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
         self._drain_timer.timeout.connect(self._drain)
         self._query: Query | None = None
         self.vocabulary: dict[str, dict[str, int]] = {}
+        self.schema: Schema = builtin_schema()
         self._search_generation = 0
 
         self.model = DocumentsModel(self)
@@ -208,6 +210,10 @@ class MainWindow(QMainWindow):
         self.cancel_button = named(QPushButton("Cancel"), "cancelIndexing", "Cancel indexing")
         self.cancel_button.clicked.connect(self.cancel_indexing)
         self.cancel_button.hide()
+        self.schema_warning = named(QLabel(""), "schemaWarning", "Schema warning")
+        self.schema_warning.setStyleSheet("color: #c62828;")
+        self.schema_warning.hide()
+        bar.addPermanentWidget(self.schema_warning)  # a temporary message would hide a normal widget
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.cancel_button)
 
@@ -269,6 +275,22 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.find_action)
         self.search_action = self._action("&Search Archive", self.focus_search, "Ctrl+Shift+F", "searchArchive")
         edit_menu.addAction(self.search_action)
+
+        document_menu = menu.addMenu("&Document")
+        self.publish_action = self._action("&Publish", self.form.publish_current, "Ctrl+Shift+P", "publish")
+        self.unpublish_action = self._action("&Unpublish", self.form.unpublish_current, "Ctrl+Shift+U", "unpublish")
+        for action in (self.publish_action, self.unpublish_action):
+            action.setEnabled(False)
+            document_menu.addAction(action)
+        toolbar = self.addToolBar("Document")
+        toolbar.setObjectName("documentToolbar")
+        toolbar.setAccessibleName("Document actions")
+        for action in (self.save_action, self.publish_action, self.unpublish_action):
+            toolbar.addAction(action)
+            button = toolbar.widgetForAction(action)
+            if button is not None:
+                named(button, f"toolbar_{action.objectName()}", action.text().replace("&", ""))
+        self.form.state_changed.connect(self._update_document_actions)
 
         view_menu = menu.addMenu("&View")
         self.pane_actions: dict[str, QAction] = {}
@@ -381,6 +403,8 @@ class MainWindow(QMainWindow):
             return
         self.close_archive()
         self.index = ArchiveIndex(root)
+        self.schema = load_schema(root)
+        self.model.schema = self.schema
         self._remember(root)
         self.stack.setCurrentIndex(1)
         self.model.reset([])
@@ -395,6 +419,8 @@ class MainWindow(QMainWindow):
         self.progress.show()
         self.cancel_button.show()
         self.statusBar().showMessage(f"Indexing {root} …")
+        self.schema_warning.setText(f"⚠ {self.schema.warning}" if self.schema.warning else "")
+        self.schema_warning.setVisible(bool(self.schema.warning))
         self._update_title()
         self.loader.start()
 
@@ -685,9 +711,17 @@ class MainWindow(QMainWindow):
         title = (record.title if record else "") or full.name
         entities = [v for f in ENTITY_FIELDS for v in (doc.data.get(f) or []) if isinstance(v, str)]
         error = str(doc.error.message) if doc.error else None
-        self.form.show_document(doc, self.index.root, path, self.vocabulary)
+        self.form.show_document(doc, self.index.root, path, self.vocabulary, schema=self.schema)
         self.preview.show_text(title.replace("\n", " "), doc.body_text, full.parent, self.index.root, entities, error)
         self._update_title()
+
+    def _update_document_actions(self) -> None:
+        self.publish_action.setEnabled(self.form.can_publish)
+        self.unpublish_action.setEnabled(self.form.can_unpublish)
+        problems = self.form.problems
+        self.publish_action.setToolTip(
+            "Publish this file" if not problems else "Cannot publish yet: " + "; ".join(str(p) for p in problems)
+        )
 
     def save_current(self) -> None:
         self.form.save()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from masthead.core.query import Query
 from masthead.core.records import Record
+from masthead.core.workflow import Schema, validate
 from masthead.ui.tasks import run_in_background
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -45,9 +46,12 @@ HEADERS = {
 }
 
 
-def state_of(record: Record) -> str:
+def state_of(record: Record, schema: Schema | None = None) -> str:
+    """The badge of a file: Error, Has problems (it would not validate), Draft or Published."""
     if record.error:
         return "Error"
+    if schema is not None and validate(record.meta, schema):
+        return "Has problems"
     return "Draft" if record.draft else "Published"
 
 
@@ -63,6 +67,7 @@ class DocumentsModel(QAbstractTableModel):
         self._dirty: set[str] = set()
         self._error_icon: QIcon | None = None
         self._order: tuple[Column, Qt.SortOrder] | None = None
+        self.schema: Schema | None = None  # for the Has problems badge
         self._keys: dict[tuple[str, int, int], str] = {}  # sort keys of the current column, per record version
         self.deferred = False  # while an archive loads: append rows, sort once at the end
         self._sort_generation = 0
@@ -125,7 +130,7 @@ class DocumentsModel(QAbstractTableModel):
         if column == Column.DATE:
             return record.date.isoformat() if record.date else record.text("date")
         if column == Column.STATE:
-            return state_of(record)
+            return state_of(record, self.schema)
         if column == Column.STATUS:
             return record.text("status")
         if column == Column.CATEGORY:

@@ -1,0 +1,117 @@
+"""The publish workflow in the window: badge, problems panel, Publish/Unpublish actions, schema warning."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QPushButton
+from pytestqt.qtbot import QtBot
+from tests.conftest import FIXTURES
+
+from masthead.core.document import Document
+from masthead.ui.main_window import MainWindow
+from masthead.ui.models import Column
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    root = tmp_path / "archive"
+    root.mkdir()
+    for name in ("english-null.md", "indent2-cjk.md"):
+        shutil.copy(FIXTURES / "good" / name, root / name)
+    text = (FIXTURES / "good" / "pyyaml-sorted-cjk.md").read_text(encoding="utf-8")
+    start = text.index("summary:")
+    end = text.index("tags:")
+    (root / "no-summary.md").write_text(text[:start] + text[end:], encoding="utf-8")
+    return root
+
+
+def make_window(qtbot: QtBot, tmp_path: Path, archive: Path) -> MainWindow:
+    win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(win.archive_loaded, timeout=20000):
+        win.open_archive(archive)
+    return win
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path, archive: Path) -> Iterator[MainWindow]:
+    win = make_window(qtbot, tmp_path, archive)
+    yield win
+    win.form.show_document(None, None, None)
+
+
+def open_file(qtbot: QtBot, window: MainWindow, name: str) -> None:
+    assert window.select_path(name)
+    qtbot.waitUntil(lambda: window.form.rel == name, timeout=3000)
+
+
+def test_publish_a_valid_draft(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    path = archive / "english-null.md"
+    before = path.read_bytes()
+    open_file(qtbot, window, "english-null.md")
+    assert window.form.badge.text() == "Draft" and window.publish_action.isEnabled()
+    assert not window.unpublish_action.isEnabled()
+    with qtbot.waitSignal(window.form.saved, timeout=5000):
+        window.publish_action.trigger()
+    assert path.read_bytes() == before.replace(b"draft: true\n", b"draft: false\n")
+    assert window.form.badge.text() == "Published" and window.unpublish_action.isEnabled()
+    window.undo_action.trigger()  # publishing was one step
+    assert window.form.doc is not None and window.form.doc.data["draft"] is True and window.form.dirty
+    window.redo_action.trigger()
+    assert not window.form.dirty
+
+
+def test_unpublish(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    path = archive / "indent2-cjk.md"
+    open_file(qtbot, window, "indent2-cjk.md")
+    assert window.form.badge.text() == "Published"
+    with qtbot.waitSignal(window.form.saved, timeout=5000):
+        window.unpublish_action.trigger()
+    assert Document(path.read_bytes()).data["draft"] is True and window.form.badge.text() == "Draft"
+
+
+def test_problems_block_publishing_and_lead_to_the_field(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    row = window.model.row_of("no-summary.md")
+    assert row is not None and window.model.index(row, Column.STATE).data() == "Has problems"
+    open_file(qtbot, window, "no-summary.md")
+    assert window.form.badge.text() == "Has problems" and not window.publish_action.isEnabled()
+    assert "summary: is required to publish" in window.publish_action.toolTip()
+    buttons = [b for b in window.form.problems_box.findChildren(QPushButton) if b.objectName() == "problem"]
+    qtbot.waitUntil(lambda: all(b.isVisible() for b in buttons), timeout=2000)
+    assert [b.text() for b in buttons] == ["⚠ summary: is required to publish"]
+    qtbot.mouseClick(buttons[0], Qt.MouseButton.LeftButton)  # adds the missing field and focuses it
+    summary = window.form.editors["summary"]
+    assert summary.hasFocus()
+    qtbot.keyClicks(summary, "A summary at last.")
+    assert window.form.badge.text() == "Draft" and window.publish_action.isEnabled()
+    with qtbot.waitSignal(window.form.saved, timeout=5000):
+        window.publish_action.trigger()
+    data = Document((archive / "no-summary.md").read_bytes()).data
+    assert data["summary"] == "A summary at last." and data["draft"] is False
+
+
+def test_broken_schema_is_a_visible_warning(qtbot: QtBot, tmp_path: Path, archive: Path) -> None:
+    (archive / "masthead.yaml").write_text("fields:\n  title: {kind: paragraph}\n")
+    win = make_window(qtbot, tmp_path, archive)
+    assert win.schema_warning.isVisible() and "masthead.yaml:2" in win.schema_warning.text()
+    assert "built-in transcript profile" in win.schema_warning.text()
+
+
+def test_schema_rules_apply_in_the_window(qtbot: QtBot, tmp_path: Path, archive: Path) -> None:
+    (archive / "masthead.yaml").write_text(
+        "fields:\n  source: {kind: url, pattern: '^https://', message: needs https}\n"
+    )
+    win = make_window(qtbot, tmp_path, archive)
+    open_file(qtbot, win, "english-null.md")  # its source is https: fine
+    assert win.form.badge.text() == "Draft" and not win.schema_warning.isVisible()
+    source = win.form.editors["source"].findChildren(type(win.search))[0]
+    source.selectAll()
+    qtbot.keyClicks(source, "http://plain.example")
+    assert win.form.badge.text() == "Has problems" and not win.publish_action.isEnabled()
+    win.form.show_document(None, None, None)
