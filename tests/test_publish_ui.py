@@ -115,3 +115,37 @@ def test_schema_rules_apply_in_the_window(qtbot: QtBot, tmp_path: Path, archive:
     qtbot.keyClicks(source, "http://plain.example")
     assert win.form.badge.text() == "Has problems" and not win.publish_action.isEnabled()
     win.form.show_document(None, None, None)
+
+
+def test_bulk_publish_of_the_shown_files(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    blocked_before = (archive / "no-summary.md").read_bytes()
+    dialog = window.bulk_publish()
+    assert dialog is not None
+    qtbot.waitUntil(lambda: bool(dialog.plans), timeout=5000)
+    report = dialog.report.toPlainText()
+    assert "Will be published (2):" in report and "Blocked (1):" in report
+    assert "no-summary.md: summary: is required to publish" in report
+    assert dialog.apply_button.text() == "Publish 2 file(s)" and dialog.apply_button.isEnabled()
+    with qtbot.waitSignal(dialog.applied, timeout=5000):
+        qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    statuses = {o.path.name: o.status for o in dialog.outcomes}
+    assert statuses == {"english-null.md": "changed", "indent2-cjk.md": "unchanged", "no-summary.md": "blocked"}
+    assert "1 changed, 1 unchanged, 1 blocked, 0 failed" in dialog.summary.text()
+    assert Document((archive / "english-null.md").read_bytes()).data["draft"] is False
+    assert (archive / "no-summary.md").read_bytes() == blocked_before
+    row = window.model.row_of("english-null.md")
+    assert row is not None
+    qtbot.waitUntil(lambda: window.model.index(row, Column.STATE).data() == "Published", timeout=5000)
+    dialog.close()
+
+
+def test_bulk_unpublish_of_a_selection(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    window.table.selectAll()
+    assert len(window.selected_paths()) == 3
+    dialog = window.bulk_unpublish()
+    assert dialog is not None
+    qtbot.waitUntil(lambda: bool(dialog.plans), timeout=5000)
+    with qtbot.waitSignal(dialog.applied, timeout=5000):
+        dialog.apply_button.click()
+    assert Document((archive / "indent2-cjk.md").read_bytes()).data["draft"] is True
+    dialog.close()

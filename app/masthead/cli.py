@@ -23,7 +23,15 @@ from masthead.core.records import Record
 from masthead.core.scan import iter_markdown
 from masthead.core.values import Value, to_json
 from masthead.core.vocabulary import build_vocabulary
-from masthead.core.workflow import SCHEMA_FILE, Schema, infer_schema, load_schema, publish, unpublish, validate
+from masthead.core.workflow import (
+    SCHEMA_FILE,
+    Schema,
+    apply_publication,
+    infer_schema,
+    load_schema,
+    plan_publication,
+    validate,
+)
 
 COMMANDS = ("get", "set", "check", "index", "query", "vocab", "validate", "publish", "unpublish", "init-schema")
 
@@ -326,31 +334,27 @@ def cmd_publish(args: argparse.Namespace) -> int:
     if targets is None:
         return 2
     warned: set[str] = set()
-    failed = changed = blocked = 0
     for path in targets:
-        try:
-            doc = storage.load(path)
-            schema = _schema_for(path, warned)
-            if args.command == "unpublish":
-                unpublish(doc, schema)
-            else:
-                problems = publish(doc, schema)
-                if problems:
-                    blocked += 1
-                    _fail(f"{path}: not published: " + "; ".join(str(p) for p in problems))
-                    continue
-            if args.diff:
-                sys.stdout.write(doc.diff())
-            if doc.to_bytes() != doc.raw:
-                changed += 1
-                if not args.dry_run:
-                    storage.save(doc)
-        except MastheadError as exc:
-            failed += 1
-            _fail(str(exc))
-    verb = ("would " if args.dry_run else "") + ("unpublish" if args.command == "unpublish" else "publish")
-    print(f"{verb}: {changed} changed, {blocked} blocked, {failed} failed of {len(targets)} file(s)", file=sys.stderr)
-    return 1 if failed or blocked else 0
+        _schema_for(path, warned)  # a broken masthead.yaml is reported once
+    plans = plan_publication(targets, unpublishing=args.command == "unpublish")
+    if args.diff:
+        for plan in plans:
+            if plan.doc is not None:
+                sys.stdout.write(plan.doc.diff())
+    outcomes = apply_publication(plans, dry_run=args.dry_run)
+    counts = {status: sum(1 for o in outcomes if o.status == status) for status in ("changed", "blocked", "failed")}
+    for outcome in outcomes:
+        if outcome.status == "blocked":
+            _fail(f"{outcome.path}: not {args.command}ed: {outcome.detail}")
+        elif outcome.status == "failed":
+            _fail(outcome.detail)
+    verb = ("would " if args.dry_run else "") + args.command
+    print(
+        f"{verb}: {counts['changed']} changed, {counts['blocked']} blocked, {counts['failed']} failed "
+        f"of {len(targets)} file(s)",
+        file=sys.stderr,
+    )
+    return 1 if counts["failed"] or counts["blocked"] else 0
 
 
 def cmd_init_schema(args: argparse.Namespace) -> int:

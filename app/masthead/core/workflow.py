@@ -306,3 +306,72 @@ def infer_schema(records: Iterable[Record]) -> str:
         lines.append(f"  {json.dumps(key, ensure_ascii=False)}: {{{', '.join(parts)}}}")
     lines += ["publish:", "  draft_field: draft", "  set: {draft: false}", "unpublish:", "  set: {draft: true}", ""]
     return "\n".join(lines)
+
+
+@dataclass
+class PlannedChange:
+    """One file of a bulk publish or unpublish: ready (with its edited document), blocked or unreadable."""
+
+    path: Path
+    doc: Document | None
+    problems: list[str]
+
+    @property
+    def ready(self) -> bool:
+        return self.doc is not None and not self.problems
+
+
+@dataclass
+class Outcome:
+    path: Path
+    status: str  # changed, unchanged, blocked, failed
+    detail: str = ""
+
+
+def plan_publication(
+    paths: Iterable[Path], unpublishing: bool = False, today: dt.date | None = None
+) -> list[PlannedChange]:
+    """Read each file and prepare its publish (or unpublish) edits; nothing is written."""
+    from masthead.core import storage
+    from masthead.core.errors import MastheadError
+
+    plans = []
+    for path in paths:
+        try:
+            doc = storage.load(path)
+        except MastheadError as exc:
+            plans.append(PlannedChange(path, None, [exc.message]))
+            continue
+        if doc.error is not None:
+            plans.append(PlannedChange(path, None, [f"cannot be read: {doc.error.message}"]))
+            continue
+        schema = load_schema(path)
+        if unpublishing:
+            unpublish(doc, schema)
+            plans.append(PlannedChange(path, doc, []))
+        else:
+            problems = publish(doc, schema, today)
+            plans.append(PlannedChange(path, doc if not problems else None, [str(p) for p in problems]))
+    return plans
+
+
+def apply_publication(plans: Iterable[PlannedChange], dry_run: bool = False) -> list[Outcome]:
+    """Save every ready file (atomically, each checked against what was read); report every file."""
+    from masthead.core import storage
+    from masthead.core.errors import MastheadError
+
+    outcomes = []
+    for plan in plans:
+        if not plan.ready or plan.doc is None:
+            outcomes.append(Outcome(plan.path, "blocked", "; ".join(plan.problems)))
+            continue
+        try:
+            if plan.doc.to_bytes() == plan.doc.raw:
+                outcomes.append(Outcome(plan.path, "unchanged"))
+                continue
+            if not dry_run:
+                storage.save(plan.doc)
+            outcomes.append(Outcome(plan.path, "changed"))
+        except MastheadError as exc:
+            outcomes.append(Outcome(plan.path, "failed", str(exc)))
+    return outcomes

@@ -45,8 +45,8 @@ from masthead.ui.tasks import run_in_background
 from masthead.ui.widgets import named
 
 ABSENT: Any = object()  # "the key is not in the front matter"
-_writer = QThreadPool()
-_writer.setMaxThreadCount(1)  # one writer: two saves never race
+WRITER = QThreadPool()
+WRITER.setMaxThreadCount(1)  # one writer for the whole window: two saves never race
 
 
 class SetField(QUndoCommand):
@@ -576,7 +576,7 @@ class FormPane(QWidget):
             if on_done:
                 on_done(saved is not None)
 
-        run_in_background(lambda: storage.save(doc), done, self, pool=_writer)
+        run_in_background(lambda: storage.save(doc), done, self, pool=WRITER)
 
     def show_conflict(self, message: str) -> None:
         overlap = self._overlap()

@@ -37,10 +37,11 @@ from masthead.core.index import ArchiveIndex, BuildStats, Changes
 from masthead.core.query import Query, QueryError, parse_query
 from masthead.core.records import LIST_FIELDS, Record
 from masthead.core.vocabulary import Vocabulary, build_vocabulary
-from masthead.core.workflow import Schema, builtin_schema, load_schema
+from masthead.core.workflow import Outcome, Schema, builtin_schema, load_schema
 from masthead.ui.form import FormPane
 from masthead.ui.models import PATH_ROLE, RECORD_ROLE, Column, DocumentsModel, DocumentsProxy, FolderModel
 from masthead.ui.preview import PreviewPane
+from masthead.ui.publish_dialog import BulkPublishDialog
 from masthead.ui.tasks import IndexLoader, run_in_background
 from masthead.ui.watcher import ArchiveWatcher
 from masthead.ui.widgets import named
@@ -282,6 +283,15 @@ class MainWindow(QMainWindow):
         for action in (self.publish_action, self.unpublish_action):
             action.setEnabled(False)
             document_menu.addAction(action)
+        document_menu.addSeparator()
+        self.bulk_publish_action = self._action(
+            "Publish Selected or Shown Files…", self.bulk_publish, None, "bulkPublish"
+        )
+        self.bulk_unpublish_action = self._action(
+            "Unpublish Selected or Shown Files…", self.bulk_unpublish, None, "bulkUnpublish"
+        )
+        document_menu.addAction(self.bulk_publish_action)
+        document_menu.addAction(self.bulk_unpublish_action)
         toolbar = self.addToolBar("Document")
         toolbar.setObjectName("documentToolbar")
         toolbar.setAccessibleName("Document actions")
@@ -722,6 +732,34 @@ class MainWindow(QMainWindow):
         self.publish_action.setToolTip(
             "Publish this file" if not problems else "Cannot publish yet: " + "; ".join(str(p) for p in problems)
         )
+
+    def bulk_targets(self) -> list[str]:
+        """The selected files when several are selected, else every file the browser shows."""
+        selected = self.selected_paths()
+        if len(selected) > 1:
+            return selected
+        return [str(self.proxy.index(r, 0).data(PATH_ROLE)) for r in range(self.proxy.rowCount())]
+
+    def bulk_publish(self, unpublishing: bool = False) -> BulkPublishDialog | None:
+        if self.index is None:
+            return None
+        if self.form.dirty:
+            QMessageBox.information(self, "Publish", "Save or discard the edits of the current file first.")
+            return None
+        dialog = BulkPublishDialog(self.index.root, self.bulk_targets(), unpublishing, self)
+        dialog.applied.connect(self._on_bulk_applied)
+        dialog.open()
+        return dialog
+
+    def bulk_unpublish(self) -> BulkPublishDialog | None:
+        return self.bulk_publish(unpublishing=True)
+
+    def _on_bulk_applied(self, outcomes: list[Outcome]) -> None:
+        changed = [str(o.path) for o in outcomes if o.status == "changed"]
+        if changed:
+            self._refresh(changed)
+        if self.current and self.index is not None and str(self.index.root / self.current) in changed:
+            self.show_file(self.current)
 
     def save_current(self) -> None:
         self.form.save()
