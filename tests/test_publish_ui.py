@@ -149,3 +149,39 @@ def test_bulk_unpublish_of_a_selection(qtbot: QtBot, window: MainWindow, archive
         dialog.apply_button.click()
     assert Document((archive / "indent2-cjk.md").read_bytes()).data["draft"] is True
     dialog.close()
+
+
+def test_schema_labels_help_and_fixed_values_in_the_form(qtbot: QtBot, tmp_path: Path, archive: Path) -> None:
+    from PySide6.QtWidgets import QComboBox, QLabel
+
+    from masthead.ui.chips import ChipsEditor
+
+    (archive / "masthead.yaml").write_text(
+        "fields:\n"
+        "  title: {kind: text, label: Headline, help: Shown on the front page.}\n"
+        "  category: {kind: choice, values: [data-engineering, science], new_values: false}\n"
+        "  tags: {kind: tags, values: [streaming, batch], new_values: false}\n"
+        "  people: {kind: entities, vocabulary: companies_orgs}\n"
+    )
+    win = make_window(qtbot, tmp_path, archive)
+    qtbot.waitUntil(lambda: bool(win.vocabulary), timeout=5000)
+    open_file(qtbot, win, "english-null.md")
+    form = win.form
+    label = form.findChild(QLabel, "label_title")
+    assert (
+        label is not None
+        and label.text() == "Headline"
+        and form.editors["title"].toolTip() == "Shown on the front page."
+    )
+    category = form.editors["category"]
+    assert isinstance(category, QComboBox) and not category.isEditable()
+    assert [category.itemText(i) for i in range(category.count())] == ["data-engineering", "science"]
+    tags = form.editors["tags"]
+    assert isinstance(tags, ChipsEditor) and not tags.allow_new
+    tags._update_completions("brand-new")
+    assert tags._model.stringList() == []  # no Create entry when new values are not allowed
+    tags._update_completions("bat")
+    assert tags._model.stringList() == ["batch  (0)"]
+    people = form.editors["people"]
+    assert isinstance(people, ChipsEditor) and "星河半导体" in people.vocabulary  # drawn from companies_orgs
+    form.show_document(None, None, None)

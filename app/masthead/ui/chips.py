@@ -82,8 +82,9 @@ class ChipsEditor(QWidget):
 
     edited = Signal(list)
 
-    def __init__(self, name: str, vocabulary: Mapping[str, int], parent: Any = None) -> None:
+    def __init__(self, name: str, vocabulary: Mapping[str, int], parent: Any = None, allow_new: bool = True) -> None:
         super().__init__(parent)
+        self.allow_new = allow_new  # False: only values of the vocabulary (the schema's new_values: false)
         self.setObjectName(f"chips_{name}")
         self.setAccessibleName(f"{name} values")
         self.field = name
@@ -218,7 +219,7 @@ class ChipsEditor(QWidget):
         for value, count in self.matches(text):
             entries[f"{value}  ({count})"] = value
             exact = exact or normalize(value) == normalize(text)
-        if text.strip() and not exact and text.strip() not in self.values:
+        if self.allow_new and text.strip() and not exact and text.strip() not in self.values:
             entries[CREATE.format(text.strip())] = text.strip()
         self._entries = entries
         self._model.setStringList(list(entries))

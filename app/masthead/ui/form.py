@@ -224,9 +224,23 @@ class FormPane(QWidget):
         self._refresh_suggestions()
         self._refresh_state()
 
+    def _choices(self, key: str) -> dict[str, int]:
+        """The values a picker or combo offers: the schema's fixed list, or a vocabulary (the field's own, or
+        the one the schema names), with file counts."""
+        rule = self.schema.rule(key)
+        counts = dict(self.vocabulary.get(rule.vocabulary if rule and rule.vocabulary else key, {}))
+        for value in rule.values if rule else ():
+            counts.setdefault(value, 0)
+        if rule is not None and rule.values and not rule.new_values:
+            counts = {v: c for v, c in counts.items() if v in rule.values}
+        return counts
+
     def _add_row(self, key: str, value: Value, editable: bool) -> None:
         kind = kind_of(key, value)
         editor = self._editor(key, kind, value)
+        rule = self.schema.rule(key)
+        if rule is not None and rule.help:
+            editor.setToolTip(rule.help)
         editor.setEnabled(editable or kind == Kind.COMPLEX)
         remove = named(QToolButton(), f"remove_{key}", f"Remove field {key}")
         remove.setText("✕")
@@ -238,8 +252,10 @@ class FormPane(QWidget):
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(editor, 1)
         box.addWidget(remove, 0, Qt.AlignmentFlag.AlignTop)
-        label = QLabel(key)
+        label = QLabel(rule.label if rule is not None and rule.label else key)
         label.setObjectName(f"label_{key}")
+        if rule is not None and rule.label:
+            label.setToolTip(key)
         label.setBuddy(editor)
         self.rows.addRow(label, row)
         self.editors[key] = editor
@@ -263,18 +279,26 @@ class FormPane(QWidget):
             edit.dateChanged.connect(lambda d: push(None if d == edit.minimumDate() else d.toPython()))
             return edit
         if kind in LIST_KINDS:
-            chips = ChipsEditor(key, self.vocabulary.get(key, {}))
+            rule = self.schema.rule(key)
+            chips = ChipsEditor(key, self._choices(key), allow_new=rule is None or rule.new_values)
             chips.set_values(list(value or []))
             chips.edited.connect(lambda values: push(list(values)))
             return chips
         if kind == Kind.CHOICE:
             combo = named(QComboBox(), f"field_{key}", key)
-            combo.setEditable(True)
+            rule = self.schema.rule(key)
+            combo.setEditable(rule is None or rule.new_values)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(8)
-            counts = self.vocabulary.get(key, {})
-            combo.addItems([v for v, _ in sorted(counts.items(), key=lambda item: -item[1])])
-            combo.setEditText(str(value or ""))
+            counts = self._choices(key)
+            items = [v for v, _ in sorted(counts.items(), key=lambda item: -item[1])]
+            if value and str(value) not in items:
+                items.insert(0, str(value))  # what the file says is always shown, allowed or not
+            combo.addItems(items)
+            if combo.isEditable():
+                combo.setEditText(str(value or ""))
+            else:
+                combo.setCurrentText(str(value or ""))
             inner = combo.lineEdit()
             if inner is not None:
                 named(inner, f"fieldText_{key}", key)
@@ -386,7 +410,10 @@ class FormPane(QWidget):
                 editor.set_values(list(value or []))
             elif isinstance(editor, QComboBox):
                 if editor.currentText() != str(value or ""):
-                    editor.setEditText(str(value or ""))
+                    if editor.isEditable():
+                        editor.setEditText(str(value or ""))
+                    else:
+                        editor.setCurrentText(str(value or ""))
             elif isinstance(editor, QPlainTextEdit):
                 if editor.toPlainText() != str(value or ""):
                     editor.setPlainText(str(value or ""))
