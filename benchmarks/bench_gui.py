@@ -13,6 +13,7 @@ import itertools
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -59,16 +60,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--archive", type=Path)
+    parser.add_argument("--mode", choices=["cold", "warm"], help=argparse.SUPPRESS)
+    parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.mode:  # one measurement, in a fresh process as when the app starts
+        os.environ["MASTHEAD_CACHE_DIR"] = str(args.work / "cache")
+        app = QApplication.instance() or QApplication([])
+        settings = QSettings(str(args.work / "settings.ini"), QSettings.Format.IniFormat)
+        measure(app, args.archive, settings, "cold (no cache)" if args.mode == "cold" else "warm (cache)   ")
+        return
     work = Path(tempfile.mkdtemp(prefix="masthead-gui-"))
-    os.environ["MASTHEAD_CACHE_DIR"] = str(work / "cache")
     archive = args.archive or work / "archive"
     if args.archive is None:
         make_archive(archive, args.files)
-    app = QApplication.instance() or QApplication([])
-    settings = QSettings(str(work / "settings.ini"), QSettings.Format.IniFormat)
-    measure(app, archive, settings, "cold (no cache)")
-    measure(app, archive, settings, "warm (cache)   ")
+    for mode in ("cold", "warm"):
+        subprocess.run(
+            [sys.executable, __file__, "--mode", mode, "--archive", str(archive), "--work", str(work)], check=True
+        )
     shutil.rmtree(work, ignore_errors=True)
 
 

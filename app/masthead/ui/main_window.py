@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -419,6 +420,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(1)
         self.model.reset([])
         self.model.set_deferred(True)
+        gc.disable()  # see _complete_loading
         self.folders.rebuild(root.name, [])
         self.loader = IndexLoader(self.index)
         self.loader.progress.connect(self._on_progress)
@@ -438,6 +440,8 @@ class MainWindow(QMainWindow):
         if self.loader is not None:
             self.loader.stop(wait=True)
             self.loader = None
+        gc.enable()
+        gc.unfreeze()
         self._drain_timer.stop()
         self._loader_done = False
         if self.index is not None:
@@ -487,6 +491,11 @@ class MainWindow(QMainWindow):
         self._loader_done = True  # the drain finishes the job once the inbox is empty
 
     def _complete_loading(self, stats: BuildStats, error: BaseException | None) -> None:
+        # The cyclic garbage collector was off while records arrived: with a large archive alive, one full
+        # collection takes hundreds of milliseconds, on whichever thread allocates (often this one). Now
+        # the loaded objects are frozen: later collections skip them (reference counting still frees them).
+        gc.enable()
+        gc.freeze()
         self.last_stats = stats
         self.model.set_deferred(False)
         self.progress.hide()

@@ -3,6 +3,7 @@ archive loader that streams index batches as they are read."""
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 from collections.abc import Callable
@@ -37,7 +38,8 @@ class _Job(QRunnable):
             self.relay.result = self.fn()
         except Exception as exc:  # handed to the GUI thread as the error
             self.relay.error = exc
-        self.relay.done.emit()
+        with contextlib.suppress(RuntimeError):  # the receiver is gone (its window closed meanwhile)
+            self.relay.done.emit()
 
 
 _live: set[_Relay] = set()
