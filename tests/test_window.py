@@ -298,3 +298,18 @@ def test_cancel_indexing(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> No
     assert window.last_stats is not None and window.last_stats.cancelled
     assert window.model.rowCount() < 900 and window.progress.isHidden()
     assert "Indexing cancelled" in window.statusBar().currentMessage()
+
+
+def test_opening_another_archive_moves_the_watch(
+    qtbot: QtBot, window: MainWindow, archive: Path, tmp_path: Path
+) -> None:
+    open_and_wait(qtbot, window, archive)
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(FIXTURES / "good" / "bom.md", other / "bom.md")
+    open_and_wait(qtbot, window, other)
+    assert titles(window) == ["数据中心的冷却革命"]
+    (archive / "2025/01/crlf.md").write_text("---\ntitle: Not Watched Any More\n---\n")
+    (other / "bom.md").write_bytes((other / "bom.md").read_bytes().replace("冷却革命".encode(), "冷却新篇".encode()))
+    qtbot.waitUntil(lambda: titles(window) == ["数据中心的冷却新篇"], timeout=5000)
+    assert window.model.rowCount() == 1
