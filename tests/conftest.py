@@ -56,6 +56,7 @@ def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     """Every test gets its own index cache folder: never the user's real one."""
     folder = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("MASTHEAD_CACHE_DIR", str(folder))
+    monkeypatch.setenv("MASTHEAD_DATA_DIR", str(tmp_path_factory.mktemp("data")))  # journals
     return folder
 
 

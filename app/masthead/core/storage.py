@@ -57,6 +57,15 @@ def _writable(st: os.stat_result) -> bool:
     return bool(st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
 
 
+def is_writable(path: Path) -> bool:
+    """Whether a save of ``path`` can proceed: the file (or the target of a link) and its folder writable."""
+    target = _target(Path(path))
+    try:
+        return _writable(os.stat(target)) and _writable(os.stat(target.parent)) and os.access(target.parent, os.W_OK)
+    except OSError:
+        return False
+
+
 def _check_unchanged(target: Path, path: Path, expected: Snapshot) -> None:
     try:
         current, _ = read_bytes(target)

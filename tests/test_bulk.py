@@ -1,0 +1,148 @@
+"""Bulk edits across an archive: plan, preflight, journaled apply, undo, recovery."""
+
+from __future__ import annotations
+
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+from benchmarks.fidelity import file_lines, key_spans
+from tests.conftest import FIXTURES
+
+from masthead.core import bulk, storage
+from masthead.core.document import Document
+from masthead.core.errors import SaveError
+from masthead.core.operations import add, merge, rename
+
+NAMES = ["english-null.md", "indent2-cjk.md", "pyyaml-sorted-cjk.md", "crlf.md", "comments.md", "chunks-en.md"]
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    root = tmp_path / "archive"
+    root.mkdir()
+    for name in NAMES:
+        shutil.copy(FIXTURES / "good" / name, root / name)
+    shutil.copy(FIXTURES / "broken" / "duplicate-key.md", root / "broken.md")
+    return root
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(root.glob("*.md"))}
+
+
+def only_lines_of(before: bytes, after: bytes, key: str) -> bool:
+    start, stop = key_spans(before)[key]
+    old, new = file_lines(before), file_lines(after)
+    tail = len(old) - stop
+    return new[:start] == old[:start] and new[len(new) - tail :] == old[stop:]
+
+
+def test_add_a_tag_everywhere_touches_only_the_tags(archive: Path) -> None:
+    before = snapshot(archive)
+    plan = bulk.plan(archive, [*NAMES, "broken.md"], add("tags", ["weekly"]))
+    assert [c.rel for c in plan.changes] == NAMES and plan.skipped[0][0] == "broken.md"
+    assert "+- weekly" in plan.changes[0].diff or "+  - weekly" in plan.changes[0].diff
+    assert bulk.preflight(plan) == []
+    report = bulk.apply(plan)
+    assert report.changed == NAMES and report.failed == [] and report.journal is not None
+    after = snapshot(archive)
+    for name in NAMES:
+        assert Document(after[name]).data["tags"][-1] == "weekly"
+        assert only_lines_of(before[name], after[name], "tags"), name
+    assert after["broken.md"] == before["broken.md"]
+    # re-running the finished operation changes nothing
+    again = bulk.plan(archive, NAMES, add("tags", ["weekly"]))
+    assert again.changes == [] and again.unchanged == NAMES
+
+
+def test_rename_and_merge_across_list_fields(archive: Path) -> None:
+    report = bulk.apply(bulk.plan(archive, NAMES, rename("Northwind Labs", "Northwind")))
+    assert report.changed == ["pyyaml-sorted-cjk.md", "chunks-en.md"]
+    data = Document((archive / "chunks-en.md").read_bytes()).data
+    assert data["companies_orgs"] == ["Northwind"]
+    report = bulk.apply(bulk.plan(archive, NAMES, merge("streaming", ["scheduling", "streaming"], "tags")))
+    assert Document((archive / "chunks-en.md").read_bytes()).data["tags"] == ["streaming"]
+
+
+def test_preflight_finds_read_only_and_changed_files_before_writing(archive: Path) -> None:
+    plan = bulk.plan(archive, NAMES, add("tags", ["weekly"]))
+    (archive / "crlf.md").chmod(stat.S_IRUSR)
+    (archive / "comments.md").write_bytes((archive / "comments.md").read_bytes() + b"\nmore\n")
+    problems = dict(bulk.preflight(plan, unsaved=["english-null.md"]))
+    assert problems == {
+        "english-null.md": "has unsaved edits in the window",
+        "crlf.md": "the file or its folder is read-only",
+        "comments.md": "changed on disk since the plan was made",
+    }
+
+
+def test_a_file_changed_after_planning_is_skipped_and_reported(archive: Path) -> None:
+    plan = bulk.plan(archive, NAMES, add("tags", ["weekly"]))
+    theirs = (archive / "comments.md").read_bytes() + b"\nmore\n"
+    (archive / "comments.md").write_bytes(theirs)
+    report = bulk.apply(plan)
+    assert ("comments.md", "the file was changed on disk since it was opened") in report.skipped
+    assert (archive / "comments.md").read_bytes() == theirs and len(report.changed) == len(NAMES) - 1
+
+
+def test_failure_at_file_n_leaves_the_rest_journaled_and_undoable(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = snapshot(archive)
+    real = storage.write_atomic
+    calls: list[Path] = []
+
+    def flaky(path: Path, data: bytes, expected: object) -> object:
+        calls.append(path)
+        if len(calls) == 3:
+            raise SaveError("could not save: the disk is full; the file was not changed", path)
+        return real(path, data, expected)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(storage, "write_atomic", flaky)
+    report = bulk.apply(bulk.plan(archive, NAMES, add("tags", ["weekly"])))
+    monkeypatch.undo()
+    assert [rel for rel, _ in report.failed] == [NAMES[2]] and len(report.changed) == len(NAMES) - 1
+    assert snapshot(archive)[NAMES[2]] == before[NAMES[2]]
+    assert report.journal is not None
+    undone = bulk.undo(report.journal)
+    assert sorted(undone.changed) == sorted(report.changed) and undone.unchanged == [NAMES[2]]
+    assert snapshot(archive) == before
+
+
+def test_undo_leaves_files_changed_since_alone(archive: Path) -> None:
+    before = snapshot(archive)
+    report = bulk.apply(bulk.plan(archive, NAMES, add("tags", ["weekly"])))
+    edited = (archive / "crlf.md").read_bytes().replace(b"Quiet", b"Loud")
+    (archive / "crlf.md").write_bytes(edited)
+    assert report.journal is not None
+    undone = bulk.undo(report.journal)
+    assert undone.skipped == [("crlf.md", "changed since the operation: left alone")]
+    after = snapshot(archive)
+    assert after["crlf.md"] == edited
+    assert {k: v for k, v in after.items() if k != "crlf.md"} == {k: v for k, v in before.items() if k != "crlf.md"}
+    assert [h["state"] for h in bulk.history(archive)] == ["undone"]
+
+
+def test_interrupted_operation_can_be_rolled_back(archive: Path) -> None:
+    before = snapshot(archive)
+
+    def crash(done: int, total: int) -> None:
+        if done == 2:
+            raise KeyboardInterrupt  # the process dies after two files
+
+    with pytest.raises(KeyboardInterrupt):
+        bulk.apply(bulk.plan(archive, NAMES, add("tags", ["weekly"])), progress=crash)
+    pending = bulk.unfinished(archive)
+    assert len(pending) == 1
+    assert sum(1 for n in NAMES if b"weekly" in (archive / n).read_bytes()) == 2  # each file old or new
+    report = bulk.roll_back(pending[0])
+    assert len(report.changed) == 2 and snapshot(archive) == before and bulk.unfinished(archive) == []
+
+
+def test_history_keeps_the_last_twenty(archive: Path) -> None:
+    for i in range(22):
+        bulk.apply(bulk.plan(archive, ["crlf.md"], add("tags", [f"t{i}"])))
+    entries = bulk.history(archive)
+    assert len(entries) == 20 and entries[0]["description"] == "add “t21” to tags"
