@@ -15,9 +15,10 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from masthead import __version__
-from masthead.core import storage
+from masthead.core import bulk, storage
 from masthead.core.errors import MastheadError
 from masthead.core.index import ArchiveIndex
+from masthead.core.operations import ListEdit, delete, merge, rename
 from masthead.core.query import QueryError, parse_query
 from masthead.core.records import Record
 from masthead.core.scan import iter_markdown
@@ -33,7 +34,21 @@ from masthead.core.workflow import (
     validate,
 )
 
-COMMANDS = ("get", "set", "check", "index", "query", "vocab", "validate", "publish", "unpublish", "init-schema")
+COMMANDS = (
+    "get",
+    "set",
+    "check",
+    "index",
+    "query",
+    "vocab",
+    "validate",
+    "publish",
+    "unpublish",
+    "init-schema",
+    "tag",
+    "history",
+    "undo",
+)
 
 
 def _print_json(value: Any) -> None:
@@ -379,6 +394,118 @@ def cmd_init_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _selection(args: argparse.Namespace, root: Path) -> list[str] | None:
+    """The files a change command works on: --files, --query or --all (one is required)."""
+    chosen = [bool(args.files), args.query is not None, args.all]
+    if sum(chosen) != 1:
+        _fail("choose the files: exactly one of --files F..., --query Q or --all")
+        return None
+    if args.files:
+        rels = []
+        for name in args.files:
+            path = Path(name)
+            full = path if path.is_absolute() else (root / path if (root / path).exists() else Path.cwd() / path)
+            try:
+                rels.append(full.resolve().relative_to(root.resolve()).as_posix())
+            except ValueError:
+                _fail(f"{name}: not inside the archive {root}")
+                return None
+        return rels
+    index = ArchiveIndex(root).open()
+    index.close()
+    if args.all:
+        return sorted(index.records)
+    try:
+        query = parse_query(args.query)
+    except QueryError as exc:
+        _fail(f"bad query: {exc}")
+        return None
+    return sorted(r.path for r in index.records.values() if query.matches(r, index.body))
+
+
+def _tag_edit(args: argparse.Namespace) -> ListEdit:
+    field = None if args.field == "*" else args.field
+    if args.action in ("add", "remove"):
+        return ListEdit(args.action, (args.field,), tuple(args.values))
+    if args.action == "rename":
+        return rename(args.old, args.new, field)
+    if args.action == "merge":
+        return merge(args.survivor, args.others, field)
+    return delete(args.value, field)
+
+
+def _warn_unfinished(root: Path) -> None:
+    for journal in bulk.unfinished(root):
+        _fail(
+            f"warning: an operation was interrupted ({journal.stem}); "
+            f"run 'masthead undo {root} {journal.stem}' to roll it back"
+        )
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    root = Path(args.archive)
+    if not root.is_dir():
+        _fail(f"{root}: not a folder")
+        return 2
+    _warn_unfinished(root)
+    rels = _selection(args, root)
+    if rels is None:
+        return 2
+    plan = bulk.plan(root, rels, _tag_edit(args))
+    if args.diff:
+        for change in plan.changes:
+            sys.stdout.write(change.diff)
+    for rel, reason in plan.skipped:
+        _fail(f"{root / rel}: skipped: {reason}")
+    problems = bulk.preflight(plan)
+    if problems:
+        for rel, reason in problems:
+            _fail(f"{root / rel}: {reason}")
+        _fail("nothing was written")
+        return 1
+    if args.dry_run:
+        print(f"would change {len(plan.changes)} of {len(rels)} file(s): {plan.description}", file=sys.stderr)
+        return 0
+    report = bulk.apply(plan)
+    for rel, reason in report.failed + [s for s in report.skipped if s not in plan.skipped]:
+        _fail(f"{root / rel}: {reason}")
+    op = f"; undo with: masthead undo {root} {report.journal.stem}" if report.journal else ""
+    print(
+        f"{plan.description}: {len(report.changed)} changed, {len(report.unchanged)} unchanged, "
+        f"{len(report.skipped)} skipped, {len(report.failed)} failed{op}",
+        file=sys.stderr,
+    )
+    return 1 if report.failed else 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    root = Path(args.archive)
+    for entry in bulk.history(root):
+        print(f"{entry['id']}\t{entry['state']}\t{entry['files']} file(s)\t{entry['description']}")
+    return 0
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    root = Path(args.archive)
+    entries = bulk.history(root)
+    if args.op:
+        chosen = [e for e in entries if e["id"] == args.op]
+    else:
+        chosen = [e for e in entries if e["state"] in ("done", "applying")][:1]
+    if not chosen:
+        _fail("nothing to undo" if not args.op else f"no operation {args.op!r} (see masthead history)")
+        return 1
+    report = bulk.undo(Path(chosen[0]["_path"]))
+    for rel, reason in report.skipped + report.failed:
+        _fail(f"{root / rel}: {reason}")
+    print(
+        f"undid {chosen[0]['description']}: {len(report.changed)} restored, {len(report.unchanged)} already old, "
+        f"{len(report.skipped)} left alone, {len(report.failed)} failed",
+        file=sys.stderr,
+    )
+    return 1 if report.failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="masthead",
@@ -524,6 +651,68 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ini.add_argument("--force", action="store_true", help="replace an existing masthead.yaml")
     ini.set_defaults(func=cmd_init_schema)
+
+    tag = sub.add_parser(
+        "tag",
+        help="add, remove, rename, merge or delete list values across files",
+        description=(
+            "Change a list field (tags, people, ...) in many files as one operation: planned and checked first, "
+            "journaled, undoable with 'masthead undo'. FIELD '*' means every list field (rename, merge, delete)."
+        ),
+    )
+    tag_sub = tag.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    def tag_command(name: str, help_text: str) -> argparse.ArgumentParser:
+        cmd = tag_sub.add_parser(name, help=help_text, description=help_text)
+        cmd.add_argument("archive", metavar="ARCHIVE")
+        cmd.add_argument("field", metavar="FIELD")
+        return cmd
+
+    def selection(cmd: argparse.ArgumentParser) -> None:
+        cmd.add_argument("--files", nargs="+", metavar="F", help="these files")
+        cmd.add_argument("--query", metavar="Q", help="the files matching this query")
+        cmd.add_argument("--all", action="store_true", help="every file of the archive")
+        cmd.add_argument("--dry-run", action="store_true", help="change nothing on disk")
+        cmd.add_argument("--diff", action="store_true", help="print a unified diff of each file")
+        cmd.set_defaults(func=cmd_tag)
+
+    for name, text in (("add", "add values to a list field"), ("remove", "remove values from a list field")):
+        cmd = tag_command(name, text)
+        cmd.add_argument("values", nargs="+", metavar="VALUE")
+        selection(cmd)
+    cmd = tag_command("rename", "rename a value")
+    cmd.add_argument("old", metavar="OLD")
+    cmd.add_argument("new", metavar="NEW")
+    selection(cmd)
+    cmd = tag_command("merge", "merge values into one (the survivor keeps the first position)")
+    cmd.add_argument("survivor", metavar="SURVIVOR")
+    cmd.add_argument("others", nargs="+", metavar="OTHER")
+    selection(cmd)
+    cmd = tag_command("delete", "delete a value")
+    cmd.add_argument("value", metavar="VALUE")
+    selection(cmd)
+
+    hist = sub.add_parser(
+        "history",
+        help="the operations that can be undone",
+        description=(
+            "List the archive's bulk operations, newest first: id, state (done, undone, or applying when it was "
+            "interrupted), files and what it did."
+        ),
+    )
+    hist.add_argument("archive", metavar="ARCHIVE")
+    hist.set_defaults(func=cmd_history)
+    und = sub.add_parser(
+        "undo",
+        help="undo a bulk operation",
+        description=(
+            "Restore the old bytes of every file that still has the bytes the operation wrote (the newest operation, "
+            "or OP); files changed since are left alone and reported. An interrupted operation is rolled back."
+        ),
+    )
+    und.add_argument("archive", metavar="ARCHIVE")
+    und.add_argument("op", nargs="?", metavar="OP")
+    und.set_defaults(func=cmd_undo)
     return parser
 
 

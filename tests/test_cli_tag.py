@@ -1,0 +1,121 @@
+"""masthead tag / history / undo, as a user runs them; and a kill -9 halfway through."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from benchmarks.make_archive import make_archive
+from tests.conftest import FIXTURES
+
+from masthead.cli import main
+from masthead.core import bulk
+from masthead.core.document import Document
+
+NAMES = ["english-null.md", "indent2-cjk.md", "pyyaml-sorted-cjk.md", "crlf.md", "chunks-en.md"]
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    root = tmp_path / "archive"
+    root.mkdir()
+    for name in NAMES:
+        shutil.copy(FIXTURES / "good" / name, root / name)
+    return root
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def tags(root: Path, name: str) -> list[str]:
+    return list(Document((root / name).read_bytes()).data.get("tags", []))
+
+
+def test_add_with_query_history_and_undo(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = {n: (archive / n).read_bytes() for n in NAMES}
+    code, _, err = run(capsys, "tag", "add", str(archive), "tags", "weekly", "--query", "draft:true")
+    assert code == 0 and "add “weekly” to tags: 3 changed" in err
+    assert tags(archive, "english-null.md")[-1] == "weekly" and "weekly" not in tags(archive, "crlf.md")
+    code, out, _ = run(capsys, "history", str(archive))
+    assert code == 0 and out.count("\n") == 1 and "\tdone\t3 file(s)\tadd “weekly” to tags" in out
+    code, _, err = run(capsys, "undo", str(archive))
+    assert code == 0 and "3 restored" in err
+    assert {n: (archive / n).read_bytes() for n in NAMES} == before
+    assert "\tundone\t" in run(capsys, "history", str(archive))[1]
+
+
+def test_rename_merge_delete_dry_run_and_diff(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(
+        capsys, "tag", "rename", str(archive), "*", "Northwind Labs", "Northwind", "--all", "--dry-run", "--diff"
+    )
+    assert code == 0 and '-  - "Northwind Labs"' in out and "would change 2 of 5 file(s)" in err
+    assert "Northwind Labs" in (archive / "chunks-en.md").read_text()
+    assert run(capsys, "tag", "merge", str(archive), "tags", "streaming", "scheduling", "--all")[0] == 0
+    assert tags(archive, "chunks-en.md") == ["streaming"]
+    assert run(capsys, "tag", "delete", str(archive), "tags", "streaming", "--files", "chunks-en.md")[0] == 0
+    assert tags(archive, "chunks-en.md") == [] and "streaming" in tags(archive, "english-null.md")
+
+
+def test_selection_is_required_and_read_only_files_stop_everything(
+    archive: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "tag", "add", str(archive), "tags", "x")
+    assert code == 2 and "exactly one of --files F..., --query Q or --all" in err
+    before = {n: (archive / n).read_bytes() for n in NAMES}
+    (archive / "crlf.md").chmod(0o444)
+    code, _, err = run(capsys, "tag", "add", str(archive), "tags", "x", "--all")
+    assert code == 1 and "crlf.md: the file or its folder is read-only" in err and "nothing was written" in err
+    assert {n: (archive / n).read_bytes() for n in NAMES} == before
+
+
+def test_kill_9_halfway_leaves_every_file_old_or_new_and_recovery_works(tmp_path: Path) -> None:
+    root = tmp_path / "big"
+    make_archive(root, 400)
+    files = sorted(root.rglob("*.md"))
+    before = {p: p.read_bytes() for p in files}
+    env = {**os.environ}
+    journals = Path(env["MASTHEAD_DATA_DIR"])
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "masthead", "tag", "add", str(root), "tags", "killed", "--all"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list(journals.rglob("*.json")):
+        time.sleep(0.005)
+    written = 0
+    while time.monotonic() < deadline and written < 20:  # let some files be written, then kill it
+        written = sum(1 for p in files if b"killed" in p.read_bytes())
+        time.sleep(0.002)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    journal_files = list(journals.rglob("*.json"))
+    assert len(journal_files) == 1
+    journal = json.loads(journal_files[0].read_text())
+    assert journal["state"] == "applying"
+    new_sha = {e["rel"]: e["new_sha"] for e in journal["files"]}
+    done = 0
+    for path in files:  # every file is exactly its old or its new bytes
+        data = path.read_bytes()
+        rel = path.relative_to(root).as_posix()
+        assert data == before[path] or hashlib.sha256(data).hexdigest() == new_sha[rel]
+        done += data != before[path]
+    assert 0 < done < len(new_sha)
+    assert [p.stem for p in bulk.unfinished(root)] == [journal["id"]]
+    result = subprocess.run(
+        [sys.executable, "-m", "masthead", "undo", str(root)], env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0 and f"{done} restored" in result.stderr
+    assert {p: p.read_bytes() for p in files} == before and bulk.unfinished(root) == []
