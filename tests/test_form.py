@@ -366,7 +366,8 @@ def test_keep_mine_overwrites_after_showing_the_diff(
         return QMessageBox.StandardButton.Yes
 
     monkeypatch.setattr(QMessageBox, "exec", answer)
-    qtbot.mouseClick(window.form.conflict_bar.keep_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.form.saved, timeout=5000):  # written by the writer thread, then reloaded
+        qtbot.mouseClick(window.form.conflict_bar.keep_button, Qt.MouseButton.LeftButton)
     assert "-title: Theirs" in shown[0] and "+title: Mine" in shown[0]
     assert Document(path.read_bytes()).data["title"] == "Mine" and not window.form.dirty
 

@@ -185,3 +185,20 @@ def test_schema_labels_help_and_fixed_values_in_the_form(qtbot: QtBot, tmp_path:
     people = form.editors["people"]
     assert isinstance(people, ChipsEditor) and "星河半导体" in people.vocabulary  # drawn from companies_orgs
     form.show_document(None, None, None)
+
+
+def test_entity_fields_of_the_schema_are_highlighted(qtbot: QtBot, tmp_path: Path, archive: Path) -> None:
+    (archive / "masthead.yaml").write_text("fields:\n  guests: {kind: entities}\n")
+    (archive / "guests.md").write_text(
+        "---\ntitle: G\nguests: [Kofi Mensah]\n---\n**Kofi Mensah** and **Someone Else**\n"
+    )
+    win = make_window(qtbot, tmp_path, archive)
+    with qtbot.waitSignal(win.preview.rendered, timeout=5000):
+        open_file(qtbot, win, "guests.md")
+    browser = win.preview.browser
+    link = browser.palette().color(browser.palette().ColorRole.Link).name()
+
+    def colour_of(text: str) -> str:
+        return browser.document().find(text).charFormat().foreground().color().name()
+
+    assert colour_of("Kofi Mensah") == link and colour_of("Someone Else") != link

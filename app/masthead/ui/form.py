@@ -666,12 +666,16 @@ class FormPane(QWidget):
         box.setDetailedText(diff)
         if box.exec() != QMessageBox.StandardButton.Yes:
             return
-        try:
-            storage.write_atomic(doc.path, mine, disk.snapshot)
-        except MastheadError as exc:
-            QMessageBox.warning(self, "Save failed", str(exc))
-            return
-        self.reload_from_disk()
+        path, snapshot = doc.path, disk.snapshot
+
+        def done(_: object, error: BaseException | None) -> None:
+            if error is not None:
+                QMessageBox.warning(self, "Save failed", str(error))
+                self.save_failed.emit(str(error))
+                return
+            self.reload_from_disk()
+
+        run_in_background(lambda: storage.write_atomic(path, mine, snapshot), done, self, pool=WRITER)
 
     def merge(self) -> None:
         doc, disk = self.doc, self._disk_document()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QPoint, QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
@@ -36,7 +36,8 @@ from masthead.core import storage
 from masthead.core.errors import MastheadError
 from masthead.core.index import ArchiveIndex, BuildStats, Changes
 from masthead.core.query import Query, QueryError, parse_query
-from masthead.core.records import LIST_FIELDS, Record
+from masthead.core.records import Record
+from masthead.core.schema import Kind
 from masthead.core.vocabulary import Vocabulary, build_vocabulary
 from masthead.core.workflow import Outcome, Schema, builtin_schema, load_schema
 from masthead.ui.form import FormPane
@@ -47,7 +48,6 @@ from masthead.ui.tasks import IndexLoader, run_in_background
 from masthead.ui.watcher import ArchiveWatcher
 from masthead.ui.widgets import named
 
-ENTITY_FIELDS = tuple(f for f in LIST_FIELDS if f not in ("tags", "project"))
 MAX_RECENT = 10
 DRAIN = 300  # records inserted into the table per event-loop turn while an archive loads
 DEFAULT_HIDDEN = (Column.STATUS, Column.CATEGORY, Column.PATH)
@@ -71,8 +71,7 @@ class MainWindow(QMainWindow):
         self.current: str | None = None
         self.last_stats: BuildStats | None = None
         self._refreshing = False
-        self._refresh_pending: list[str] | None = None
-        self._pending_flag = False
+        self._refresh_pending: set[str] | Literal["all"] | None = None  # asked while a refresh was running
         self._loader_done = False
         self._drain_timer = QTimer(self)
         self._drain_timer.setInterval(15)
@@ -539,19 +538,17 @@ class MainWindow(QMainWindow):
         self._refresh(None)
 
     def _refresh(self, paths: list[str] | None) -> None:
-        """Bring the index up to date off the GUI thread: the given files, or a stat-only rescan."""
+        """Bring the index up to date off the GUI thread: the given files, or a stat-only rescan (None)."""
         index = self.index
         if index is None or self.indexing:
             return
-        if self._refreshing:  # one at a time; remember what else is asked
-            if paths is None or self._refresh_pending is None:
-                self._refresh_pending = None if paths is None else list(paths)
+        if self._refreshing:  # one at a time; remember what else is asked, a rescan covering everything
+            if paths is None or self._refresh_pending == "all":
+                self._refresh_pending = "all"
             else:
-                self._refresh_pending += paths
-            self._pending_flag = True
+                self._refresh_pending = (self._refresh_pending or set()) | set(paths)
             return
         self._refreshing = True
-        self._pending_flag = False
 
         def work() -> Changes:
             return index.rescan() if paths is None else index.refresh(paths)
@@ -560,10 +557,9 @@ class MainWindow(QMainWindow):
             self._refreshing = False
             if changes is not None and index is self.index:
                 self._apply_changes(changes)
-            if self._pending_flag:
-                pending, self._refresh_pending = self._refresh_pending, None
-                self._pending_flag = False
-                self._refresh(pending)
+            pending, self._refresh_pending = self._refresh_pending, None
+            if pending is not None:
+                self._refresh(None if pending == "all" else sorted(pending))
 
         run_in_background(work, done, self)
 
@@ -728,7 +724,8 @@ class MainWindow(QMainWindow):
             return
         record = self.index.records.get(path)
         title = (record.title if record else "") or full.name
-        entities = [v for f in ENTITY_FIELDS for v in (doc.data.get(f) or []) if isinstance(v, str)]
+        entity_fields = [name for name, rule in self.schema.fields.items() if rule.kind == Kind.ENTITIES]
+        entities = [v for f in entity_fields for v in (doc.data.get(f) or []) if isinstance(v, str)]
         error = str(doc.error.message) if doc.error else None
         self.form.show_document(doc, self.index.root, path, self.vocabulary, schema=self.schema)
         self.preview.show_text(title.replace("\n", " "), doc.body_text, full.parent, self.index.root, entities, error)

@@ -18,7 +18,6 @@ from masthead.core.records import Record
 from masthead.core.workflow import Schema, validate
 from masthead.ui.tasks import run_in_background
 
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 BACKGROUND_SORT = 2000  # rows from which the order is computed off the GUI thread
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
 PATH_ROLE = Qt.ItemDataRole.UserRole + 3
@@ -102,8 +101,6 @@ class DocumentsModel(QAbstractTableModel):
         column = Column(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(record, column)
-        if role == SORT_ROLE:
-            return self._sort_key(record, column)
         if role == RECORD_ROLE:
             return record
         if role == PATH_ROLE:

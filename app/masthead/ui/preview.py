@@ -63,8 +63,6 @@ def stylesheet(palette: QPalette) -> str:
 class PreviewBrowser(QTextBrowser):
     """A QTextBrowser that opens only http(s)/mailto links, in the system browser, and stays on its page."""
 
-    external_link = Signal(QUrl)
-
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.archive_root: Path | None = None
@@ -74,7 +72,6 @@ class PreviewBrowser(QTextBrowser):
 
     def _on_anchor(self, url: QUrl) -> None:
         if url.scheme().lower() in SAFE_SCHEMES:
-            self.external_link.emit(url)
             QDesktopServices.openUrl(url)
         elif not url.scheme() and url.hasFragment() and not url.path():
             self.scrollToAnchor(url.fragment())
