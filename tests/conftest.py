@@ -31,6 +31,25 @@ def copy_tree(src: Path, dest: Path) -> Path:
     return dest
 
 
+def copy_fixtures(root: Path, good: list[str], broken: dict[str, str] | None = None) -> Path:
+    """An archive folder ``root`` holding copies of good fixtures, and broken ones under new names."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name in good:
+        shutil.copy(FIXTURES / "good" / name, root / name)
+    for name, target in (broken or {}).items():
+        shutil.copy(FIXTURES / "broken" / name, root / target)
+    return root
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run ``masthead ARGS...`` in-process: (exit status, stdout, stderr)."""
+    from masthead.cli import main
+
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 @pytest.fixture
 def good(tmp_path: Path) -> Path:
     """A writable copy of tests/fixtures/good."""

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 import stat
 from pathlib import Path
 
 import pytest
 from benchmarks.fidelity import file_lines, key_spans
-from tests.conftest import FIXTURES
+from tests.conftest import copy_fixtures
 
 from masthead.core import bulk, storage
 from masthead.core.document import Document
@@ -20,12 +19,7 @@ NAMES = ["english-null.md", "indent2-cjk.md", "pyyaml-sorted-cjk.md", "crlf.md",
 
 @pytest.fixture
 def archive(tmp_path: Path) -> Path:
-    root = tmp_path / "archive"
-    root.mkdir()
-    for name in NAMES:
-        shutil.copy(FIXTURES / "good" / name, root / name)
-    shutil.copy(FIXTURES / "broken" / "duplicate-key.md", root / "broken.md")
-    return root
+    return copy_fixtures(tmp_path / "archive", NAMES, {"duplicate-key.md": "broken.md"})
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

@@ -8,14 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.conftest import run_cli
 
 from masthead.cli import main
 
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 def test_get_prints_json_with_iso_dates(good: Path, capsys: pytest.CaptureFixture[str]) -> None:

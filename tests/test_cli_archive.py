@@ -9,9 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.conftest import FIXTURES
-
-from masthead.cli import main
+from tests.conftest import FIXTURES, run_cli
 
 
 @pytest.fixture
@@ -25,10 +23,7 @@ def archive(tmp_path: Path) -> Path:
     return root
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 def test_index_lists_records_and_errors(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:

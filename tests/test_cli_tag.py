@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -14,9 +13,8 @@ from pathlib import Path
 
 import pytest
 from benchmarks.make_archive import make_archive
-from tests.conftest import FIXTURES
+from tests.conftest import copy_fixtures, run_cli
 
-from masthead.cli import main
 from masthead.core import bulk
 from masthead.core.document import Document
 
@@ -25,17 +23,10 @@ NAMES = ["english-null.md", "indent2-cjk.md", "pyyaml-sorted-cjk.md", "crlf.md",
 
 @pytest.fixture
 def archive(tmp_path: Path) -> Path:
-    root = tmp_path / "archive"
-    root.mkdir()
-    for name in NAMES:
-        shutil.copy(FIXTURES / "good" / name, root / name)
-    return root
+    return copy_fixtures(tmp_path / "archive", NAMES)
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 def tags(root: Path, name: str) -> list[str]:

@@ -13,7 +13,7 @@ from benchmarks.fidelity import file_lines, key_spans
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QMessageBox, QPushButton, QToolButton
 from pytestqt.qtbot import QtBot
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, copy_fixtures
 
 from masthead.core.document import Document
 from masthead.ui.chips import ChipsEditor
@@ -24,12 +24,7 @@ NAMES = ["indent2-cjk.md", "pyyaml-sorted-cjk.md", "crlf.md", "comments.md", "en
 
 @pytest.fixture
 def archive(tmp_path: Path) -> Path:
-    root = tmp_path / "archive"
-    root.mkdir()
-    for name in NAMES:
-        shutil.copy(FIXTURES / "good" / name, root / name)
-    shutil.copy(FIXTURES / "broken" / "duplicate-key.md", root / "broken.md")
-    return root
+    return copy_fixtures(tmp_path / "archive", NAMES, {"duplicate-key.md": "broken.md"})
 
 
 @pytest.fixture

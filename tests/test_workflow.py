@@ -8,9 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, run_cli
 
-from masthead.cli import main
 from masthead.core.document import Document
 from masthead.core.errors import ParseError
 from masthead.core.schema import Kind
@@ -121,10 +120,7 @@ def test_blocked_publish_leaves_the_document_alone() -> None:
     assert problems and not doc.dirty
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 @pytest.fixture
