@@ -12,7 +12,7 @@ from tests.conftest import copy_fixtures
 from masthead.core import bulk, storage
 from masthead.core.document import Document
 from masthead.core.errors import SaveError
-from masthead.core.operations import add, merge, rename
+from masthead.core.operations import add, clear_field, merge, rename, set_field
 
 NAMES = ["english-null.md", "indent2-cjk.md", "pyyaml-sorted-cjk.md", "crlf.md", "comments.md", "chunks-en.md"]
 
@@ -140,3 +140,68 @@ def test_history_keeps_the_last_twenty(archive: Path) -> None:
         bulk.apply(bulk.plan(archive, ["crlf.md"], add("tags", [f"t{i}"])))
     entries = bulk.history(archive)
     assert len(entries) == 20 and entries[0]["description"] == "add “t21” to tags"
+
+
+def test_set_and_clear_a_single_value_field_touch_only_that_key(archive: Path) -> None:
+    before = snapshot(archive)
+    plan = bulk.plan(archive, NAMES, set_field("category", "Interviews"))
+    report = bulk.apply(plan)
+    assert report.failed == [] and set(report.changed) | set(report.unchanged) == set(NAMES)
+    after = snapshot(archive)
+    for name in report.changed:
+        doc = Document(after[name])
+        assert doc.data["category"] == "Interviews"
+        if "category" in Document(before[name]).data:
+            assert only_lines_of(before[name], after[name], "category"), name
+    assert bulk.plan(archive, NAMES, set_field("category", "Interviews")).changes == []  # re-run: no-op
+    cleared = bulk.apply(bulk.plan(archive, NAMES, clear_field("category")))
+    assert set(cleared.changed) == set(NAMES)
+    assert all("category" not in Document(v).data for k, v in snapshot(archive).items() if k in NAMES)
+
+
+def test_setting_a_single_value_where_a_file_has_a_list_skips_that_file(archive: Path) -> None:
+    plan = bulk.plan(archive, NAMES, set_field("tags", "one"))
+    assert plan.changes == [] and {reason for _, reason in plan.skipped} == {
+        "tags holds a list here, not a single value"
+    }
+
+
+def test_worker_processes_plan_exactly_what_this_process_plans(archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    serial = bulk.plan(archive, [*NAMES, "broken.md"], rename("Northwind Labs", "Northwind"), workers=1)
+    monkeypatch.setattr(bulk, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(bulk, "CHUNK", 2)
+    parallel = bulk.plan(archive, [*NAMES, "broken.md"], rename("Northwind Labs", "Northwind"), workers=2)
+    assert [(c.rel, c.old, c.new, c.snapshot) for c in parallel.changes] == [
+        (c.rel, c.old, c.new, c.snapshot) for c in serial.changes
+    ]
+    assert parallel.unchanged == serial.unchanged and parallel.skipped == serial.skipped
+    assert len(parallel.skipped) == 1 and parallel.skipped[0][0] == "broken.md"
+
+
+def test_undo_after_undo_and_redo(archive: Path) -> None:
+    before = snapshot(archive)
+    report = bulk.apply(bulk.plan(archive, NAMES, add("tags", ["weekly"])))
+    applied = snapshot(archive)
+    assert report.journal is not None
+    bulk.undo(report.journal)
+    again = bulk.undo(report.journal)  # nothing left to undo: every file is already old
+    assert again.changed == [] and sorted(again.unchanged) == sorted(NAMES) and snapshot(archive) == before
+    redone = bulk.redo(report.journal)
+    assert sorted(redone.changed) == sorted(NAMES) and snapshot(archive) == applied
+    assert bulk.redo(report.journal).changed == []  # redo after redo: nothing more
+    assert bulk.history(archive)[0]["state"] == "done"
+
+
+def test_interrupted_operation_can_be_completed(archive: Path) -> None:
+    def crash(done: int, total: int) -> None:
+        if done == 2:
+            raise KeyboardInterrupt
+
+    plan = bulk.plan(archive, NAMES, add("tags", ["weekly"]))
+    expected = {c.rel: c.new for c in plan.changes}
+    with pytest.raises(KeyboardInterrupt):
+        bulk.apply(plan, progress=crash)
+    (pending,) = bulk.unfinished(archive)
+    report = bulk.complete(pending)
+    assert len(report.changed) == len(NAMES) - 2 and len(report.unchanged) == 2
+    assert {n: (archive / n).read_bytes() for n in NAMES} == expected and bulk.unfinished(archive) == []

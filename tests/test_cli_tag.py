@@ -17,6 +17,7 @@ from tests.conftest import copy_fixtures, run_cli
 
 from masthead.core import bulk
 from masthead.core.document import Document
+from masthead.core.operations import add as bulk_add
 
 NAMES = ["english-null.md", "indent2-cjk.md", "pyyaml-sorted-cjk.md", "crlf.md", "chunks-en.md"]
 
@@ -56,6 +57,46 @@ def test_rename_merge_delete_dry_run_and_diff(archive: Path, capsys: pytest.Capt
     assert tags(archive, "chunks-en.md") == ["streaming"]
     assert run(capsys, "tag", "delete", str(archive), "tags", "streaming", "--files", "chunks-en.md")[0] == 0
     assert tags(archive, "chunks-en.md") == [] and "streaming" in tags(archive, "english-null.md")
+
+
+def test_field_set_and_clear_then_redo(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "field", "set", str(archive), "series", "Weekly Talks", "--all", "--diff")
+    assert code == 0 and "set series to “Weekly Talks”: 5 changed" in err and out.count("+series: ") == 5
+    assert all(Document((archive / n).read_bytes()).data["series"] == "Weekly Talks" for n in NAMES)
+    code, _, err = run(capsys, "field", "set", str(archive), "draft", "false", "--yaml", "--files", "crlf.md")
+    assert code == 0 and "0 changed, 1 unchanged" in err  # crlf.md is published already: draft stays false
+    code, _, err = run(capsys, "field", "set", str(archive), "draft", "false", "--yaml", "--query", "draft:true")
+    assert code == 0 and "3 changed" in err
+    assert Document((archive / "english-null.md").read_bytes()).data["draft"] is False
+    cleared = run(capsys, "field", "clear", str(archive), "series", "--all")
+    assert cleared[0] == 0 and "5 changed" in cleared[2]
+    assert all("series" not in Document((archive / n).read_bytes()).data for n in NAMES)
+    after_clear = {n: (archive / n).read_bytes() for n in NAMES}
+    assert run(capsys, "undo", str(archive))[0] == 0
+    assert all("series" in Document((archive / n).read_bytes()).data for n in NAMES)
+    code, _, err = run(capsys, "redo", str(archive))
+    assert code == 0 and "5 written" in err and {n: (archive / n).read_bytes() for n in NAMES} == after_clear
+    assert run(capsys, "redo", str(archive))[2].strip() == "masthead: nothing to redo"
+
+
+def test_recover_completes_an_interrupted_operation(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    plan = bulk.plan(archive, NAMES, bulk_add("tags", ["weekly"]))
+    expected = {c.rel: c.new for c in plan.changes}
+
+    def crash(done: int, total: int) -> None:
+        if done == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        bulk.apply(plan, progress=crash)
+    code, _, err = run(capsys, "tag", "add", str(archive), "tags", "other", "--all", "--dry-run")
+    assert "an operation was interrupted" in err and f"masthead recover {archive} --complete" in err
+    code, out, _ = run(capsys, "recover", str(archive))
+    assert code == 0 and "5 file(s)\tadd “weekly” to tags" in out
+    code, _, err = run(capsys, "recover", str(archive), "--complete")
+    assert code == 0 and "3 file(s) written, 2 already done" in err
+    assert {n: (archive / n).read_bytes() for n in NAMES} == expected
+    assert run(capsys, "recover", str(archive))[2].strip() == "no interrupted operation"
 
 
 def test_selection_is_required_and_read_only_files_stop_everything(

@@ -18,7 +18,7 @@ from masthead import __version__
 from masthead.core import bulk, storage
 from masthead.core.errors import MastheadError
 from masthead.core.index import ArchiveIndex
-from masthead.core.operations import ListEdit, delete, merge, rename
+from masthead.core.operations import FieldEdit, ListEdit, clear_field, delete, merge, rename, set_field
 from masthead.core.query import QueryError, parse_query
 from masthead.core.records import Record
 from masthead.core.scan import iter_markdown
@@ -46,8 +46,11 @@ COMMANDS = (
     "unpublish",
     "init-schema",
     "tag",
+    "field",
     "history",
     "undo",
+    "redo",
+    "recover",
 )
 
 
@@ -434,15 +437,34 @@ def _tag_edit(args: argparse.Namespace) -> ListEdit:
     return delete(args.value, field)
 
 
+def _field_edit(args: argparse.Namespace) -> FieldEdit | None:
+    if args.action == "clear":
+        return clear_field(args.field)
+    if not args.yaml:
+        return set_field(args.field, args.value)
+    try:
+        value = parse_yaml_value(args.value)
+    except YAMLError as exc:
+        _fail(f"{args.value!r} is not valid YAML: {exc}")
+        return None
+    if isinstance(value, (list, dict)):
+        _fail("field set takes a single value; use 'masthead tag' for lists")
+        return None
+    return set_field(args.field, value)
+
+
 def _warn_unfinished(root: Path) -> None:
     for journal in bulk.unfinished(root):
         _fail(
-            f"warning: an operation was interrupted ({journal.stem}); "
-            f"run 'masthead undo {root} {journal.stem}' to roll it back"
+            f"warning: an operation was interrupted ({journal.stem}); finish it with "
+            f"'masthead recover {root} --complete' or roll it back with 'masthead recover {root} --roll-back'"
         )
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
+    edit = _tag_edit(args) if args.command == "tag" else _field_edit(args)
+    if edit is None:
+        return 2
     root = Path(args.archive)
     if not root.is_dir():
         _fail(f"{root}: not a folder")
@@ -451,7 +473,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
     rels = _selection(args, root)
     if rels is None:
         return 2
-    plan = bulk.plan(root, rels, _tag_edit(args))
+    plan = bulk.plan(root, rels, edit)
     if args.diff:
         for change in plan.changes:
             sys.stdout.write(change.diff)
@@ -485,25 +507,83 @@ def cmd_history(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_undo(args: argparse.Namespace) -> int:
-    root = Path(args.archive)
-    entries = bulk.history(root)
-    if args.op:
-        chosen = [e for e in entries if e["id"] == args.op]
-    else:
-        chosen = [e for e in entries if e["state"] in ("done", "applying")][:1]
-    if not chosen:
-        _fail("nothing to undo" if not args.op else f"no operation {args.op!r} (see masthead history)")
-        return 1
-    report = bulk.undo(Path(chosen[0]["_path"]))
+def _report_files(root: Path, report: bulk.Report) -> None:
     for rel, reason in report.skipped + report.failed:
         _fail(f"{root / rel}: {reason}")
+
+
+def _choose(root: Path, op: str | None, states: tuple[str, ...], nothing: str) -> dict[str, Any] | None:
+    entries = bulk.history(root)
+    chosen = [e for e in entries if e["id"] == op] if op else [e for e in entries if e["state"] in states][:1]
+    if not chosen:
+        _fail(nothing if not op else f"no operation {op!r} (see masthead history)")
+        return None
+    return chosen[0]
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    root = Path(args.archive)
+    entry = _choose(root, args.op, ("done", "applying"), "nothing to undo")
+    if entry is None:
+        return 1
+    report = bulk.undo(Path(entry["_path"]))
+    _report_files(root, report)
     print(
-        f"undid {chosen[0]['description']}: {len(report.changed)} restored, {len(report.unchanged)} already old, "
+        f"undid {entry['description']}: {len(report.changed)} restored, {len(report.unchanged)} already old, "
         f"{len(report.skipped)} left alone, {len(report.failed)} failed",
         file=sys.stderr,
     )
     return 1 if report.failed else 0
+
+
+def cmd_redo(args: argparse.Namespace) -> int:
+    root = Path(args.archive)
+    entry = _choose(root, args.op, ("undone",), "nothing to redo")
+    if entry is None:
+        return 1
+    if entry["state"] == "done":
+        _fail(f"{entry['id']} is already done")
+        return 1
+    try:
+        report = bulk.redo(Path(entry["_path"]))
+    except MastheadError as exc:
+        _fail(str(exc))
+        return 1
+    _report_files(root, report)
+    print(
+        f"redid {entry['description']}: {len(report.changed)} written, {len(report.unchanged)} already new, "
+        f"{len(report.skipped)} left alone, {len(report.failed)} failed",
+        file=sys.stderr,
+    )
+    return 1 if report.failed else 0
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    root = Path(args.archive)
+    pending = bulk.unfinished(root)
+    if not pending:
+        print("no interrupted operation", file=sys.stderr)
+        return 0
+    code = 0
+    for journal in pending:
+        if not (args.complete or args.roll_back):
+            entry = json.loads(journal.read_text(encoding="utf-8"))
+            print(f"{journal.stem}\t{len(entry['files'])} file(s)\t{entry['description']}")
+            continue
+        try:
+            report = bulk.complete(journal) if args.complete else bulk.roll_back(journal)
+        except MastheadError as exc:
+            _fail(str(exc))
+            return 1
+        _report_files(root, report)
+        verb = "completed" if args.complete else "rolled back"
+        print(
+            f"{verb} {journal.stem}: {len(report.changed)} file(s) written, {len(report.unchanged)} already done, "
+            f"{len(report.skipped)} left alone, {len(report.failed)} failed",
+            file=sys.stderr,
+        )
+        code = code or (1 if report.failed else 0)
+    return code
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -692,6 +772,28 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("value", metavar="VALUE")
     selection(cmd)
 
+    fld = sub.add_parser(
+        "field",
+        help="set or clear a single-value field (category, status, series...) across files",
+        description=(
+            "Set or clear a single-value field in many files as one operation: planned and checked first, journaled, "
+            "undoable with 'masthead undo'. Clearing removes the key. Files where the field holds a list are skipped."
+        ),
+    )
+    fld_sub = fld.add_subparsers(dest="action", metavar="ACTION", required=True)
+    cmd = fld_sub.add_parser(
+        "set", help="set FIELD to VALUE", description="Set FIELD to VALUE (text, or YAML with --yaml)."
+    )
+    cmd.add_argument("archive", metavar="ARCHIVE")
+    cmd.add_argument("field", metavar="FIELD")
+    cmd.add_argument("value", metavar="VALUE")
+    cmd.add_argument("--yaml", action="store_true", help="read VALUE as YAML (false, 3, 2025-01-02)")
+    selection(cmd)
+    cmd = fld_sub.add_parser("clear", help="remove FIELD", description="Remove FIELD from the files.")
+    cmd.add_argument("archive", metavar="ARCHIVE")
+    cmd.add_argument("field", metavar="FIELD")
+    selection(cmd)
+
     hist = sub.add_parser(
         "history",
         help="the operations that can be undone",
@@ -713,6 +815,30 @@ def build_parser() -> argparse.ArgumentParser:
     und.add_argument("archive", metavar="ARCHIVE")
     und.add_argument("op", nargs="?", metavar="OP")
     und.set_defaults(func=cmd_undo)
+    red = sub.add_parser(
+        "redo",
+        help="redo an undone bulk operation",
+        description=(
+            "Write the operation again (the newest undone one, or OP) on every file that still has the bytes it had "
+            "before; files changed since are left alone and reported."
+        ),
+    )
+    red.add_argument("archive", metavar="ARCHIVE")
+    red.add_argument("op", nargs="?", metavar="OP")
+    red.set_defaults(func=cmd_redo)
+    rec = sub.add_parser(
+        "recover",
+        help="complete or roll back an interrupted bulk operation",
+        description=(
+            "List the archive's interrupted operations (a crash or a kill during a bulk change); with --complete, "
+            "write the files they had not written yet; with --roll-back, restore the ones they had."
+        ),
+    )
+    rec.add_argument("archive", metavar="ARCHIVE")
+    how = rec.add_mutually_exclusive_group()
+    how.add_argument("--complete", action="store_true", help="finish the operation")
+    how.add_argument("--roll-back", action="store_true", help="undo what it had written")
+    rec.set_defaults(func=cmd_recover)
     return parser
 
 

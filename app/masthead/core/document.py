@@ -51,6 +51,13 @@ class _Region:
     value: Node
 
 
+def unified_diff(old: bytes, new: bytes, name: str, context: int = 3) -> str:
+    """Unified diff of two versions of a file (as text, undecodable bytes replaced)."""
+    before = old.decode("utf-8", errors="replace").splitlines(keepends=True)
+    after = new.decode("utf-8", errors="replace").splitlines(keepends=True)
+    return "".join(difflib.unified_diff(before, after, name, f"{name} (edited)", n=context))
+
+
 class Document:
     """A file's bytes, its parsed front matter, and the pending edits to it."""
 
@@ -246,10 +253,7 @@ class Document:
 
     def diff(self, context: int = 3) -> str:
         """Unified diff between the file as read and as it would be saved."""
-        name = str(self.path) if self.path else "document"
-        old = self.raw.decode("utf-8", errors="replace").splitlines(keepends=True)
-        new = self.to_bytes().decode("utf-8", errors="replace").splitlines(keepends=True)
-        return "".join(difflib.unified_diff(old, new, name, f"{name} (edited)", n=context))
+        return unified_diff(self.raw, self.to_bytes(), str(self.path) if self.path else "document", context)
 
     def _style(self) -> yamlio.Style:
         seq_offset, map_indent = None, None

@@ -1,9 +1,10 @@
 """Index worker process: reads chunks of files into records for the parent, over stdin and stdout.
 
-Started as ``python -m masthead.core.index_worker``. Each request is ``(root, [(relpath, size, mtime_ns),
-...])`` and each reply a list of cache rows ``(relpath, size, mtime_ns, encoded record)``, both as
-length-prefixed marshal dumps (plain data only); an empty request ends it. Sending the cache form means
-the parent decodes each record once and stores the bytes as they are.
+Started as ``python -m masthead.core.index_worker``. Each request is ``(job, root, payload)`` and each
+reply a list of rows, both as length-prefixed marshal dumps (plain data only); an empty request ends it.
+Jobs: ``read`` takes ``[(relpath, size, mtime_ns), ...]`` and answers cache rows ``(relpath, size,
+mtime_ns, encoded record)`` (the parent decodes each record once and stores the bytes as they are);
+``plan`` takes ``(edit spec, [relpath, ...])`` and answers the planned bulk edit of each file.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import struct
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from queue import Queue
 from typing import IO, Any
 
@@ -56,25 +57,44 @@ def serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
             return
         if not request:
             return
-        root, chunk = request
-        send(stdout, read_rows(root, chunk))
+        job, root, payload = request
+        send(stdout, JOBS[job](root, payload))
+
+
+def _plan_rows(root: str, payload: Any) -> list[Any]:
+    from masthead.core.bulk import plan_rows  # bulk uses this module to plan in parallel
+
+    spec, rels = payload
+    return plan_rows(root, rels, spec)
+
+
+JOBS: dict[str, Callable[[str, Any], list[Any]]] = {"read": read_rows, "plan": _plan_rows}
 
 
 def read_parallel(
     root: str, chunks: list[list[tuple[str, int, int]]], workers: int, cancel: threading.Event | None = None
 ) -> Iterator[list[Row]]:
-    """Cache rows of every chunk, read by ``workers`` child processes, yielded as each chunk is done.
+    """Cache rows of every chunk, read by ``workers`` child processes, yielded as each chunk is done."""
+    return run_parallel("read", root, chunks, workers, cancel)
 
-    The first chunk is read here while the workers start. A worker that dies is reported as an error.
+
+def run_parallel(
+    job: str, root: str, payloads: list[Any], workers: int, cancel: threading.Event | None = None
+) -> Iterator[list[Any]]:
+    """Run ``job`` on every payload in ``workers`` child processes; yield each reply as it is done.
+
+    The first payload is done here while the workers start. A worker that dies is reported as an error.
     """
-    jobs: Queue[list[tuple[str, int, int]] | None] = Queue()
-    for chunk in chunks[1:]:
-        jobs.put(chunk)
-    results: Queue[list[Row] | BaseException] = Queue()
+    jobs: Queue[Any] = Queue()
+    for payload in payloads[1:]:
+        jobs.put(payload)
+    results: Queue[list[Any] | BaseException] = Queue()
     procs = [
         subprocess.Popen(worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        for _ in range(max(1, min(workers, len(chunks) - 1)))
+        for _ in range(max(1, min(workers, len(payloads) - 1)))
     ]
+
+    job_name = job
 
     def pump(proc: subprocess.Popen[bytes]) -> None:
         assert proc.stdin is not None and proc.stdout is not None
@@ -83,7 +103,7 @@ def read_parallel(
                 job = jobs.get_nowait() if not jobs.empty() else None
                 if job is None:
                     break
-                send(proc.stdin, (root, job))
+                send(proc.stdin, (job_name, root, job))
                 results.put(receive(proc.stdout))
         except BaseException as exc:
             results.put(exc)
@@ -98,13 +118,13 @@ def read_parallel(
     for thread in threads:
         thread.start()
     try:
-        yield read_rows(root, chunks[0])
-        for _ in range(len(chunks) - 1):
+        yield JOBS[job](root, payloads[0])
+        for _ in range(len(payloads) - 1):
             if cancel and cancel.is_set():
                 return
             item = results.get()
             if isinstance(item, BaseException):
-                raise RuntimeError(f"an index worker failed: {item}") from item
+                raise RuntimeError(f"a worker process failed: {item}") from item
             yield item
     finally:
         while not jobs.empty():  # nothing more for the workers; they finish their chunk and stop

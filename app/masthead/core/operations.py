@@ -1,22 +1,27 @@
-"""Edits of list fields across many files, as pure functions of one file's front matter.
+"""Edits of front-matter fields across many files, as pure functions of one file's front matter.
 
-Each returns only the lists it changes (new value per key), so a caller can set exactly those keys;
-values match exactly (a merge of near-duplicates names them all explicitly). Every edit keeps the
-file's order, never adds a duplicate, leaves values it does not name exactly as they were, and is
-idempotent: applying it twice changes nothing more.
-The planning, journaling and applying across an archive build on these (issue 7, in progress).
+List edits (add, remove, rename, merge, delete) and scalar edits (set, clear) each return only the keys
+they change, so a caller sets exactly those keys; values match exactly (a merge of near-duplicates names
+them all explicitly). A list edit keeps the file's order, never adds a duplicate and leaves values it
+does not name exactly as they were. Every edit is idempotent: applying it twice changes nothing more.
+Each edit has a plain ``spec`` (JSON and marshal safe) so that a journal or a worker process can rebuild it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from masthead.core.records import is_string_list
-from masthead.core.values import Value
+from masthead.core.values import Value, same
 
 Action = Literal["add", "remove", "rename", "merge", "delete"]
+
+
+class NotApplicable(Exception):
+    """The edit cannot apply to this file (e.g. setting a single value where the file has a list)."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,57 @@ class ListEdit:
             "merge": f"merge {shown} into “{self.target}” in {where}",
             "delete": f"delete {shown} from {where}",
         }[self.action]
+
+    @property
+    def spec(self) -> list[Any]:
+        return [
+            "list",
+            self.action,
+            list(self.fields) if self.fields is not None else None,
+            list(self.values),
+            self.target,
+        ]
+
+
+@dataclass(frozen=True)
+class FieldEdit:
+    """Set a single-value field (category, status, series...) to ``value``, or clear it (remove the key)."""
+
+    action: Literal["set", "clear"]
+    field: str
+    value: Value = None
+
+    def describe(self) -> str:
+        if self.action == "clear":
+            return f"clear {self.field}"
+        return f"set {self.field} to “{self.value}”"
+
+    @property
+    def spec(self) -> list[Any]:
+        value = self.value.isoformat() if hasattr(self.value, "isoformat") else self.value
+        return ["field", self.action, self.field, value, type(self.value).__name__]
+
+
+Edit = ListEdit | FieldEdit
+
+
+def edit_from_spec(spec: list[Any]) -> Edit:
+    """Rebuild an edit from its ``spec``."""
+    if spec[0] == "list":
+        _, action, fields, values, target = spec
+        return ListEdit(action, tuple(fields) if fields is not None else None, tuple(values), target)
+    _, action, field, value, kind = spec
+    if kind in ("date", "datetime") and isinstance(value, str):
+        value = dt.date.fromisoformat(value) if kind == "date" else dt.datetime.fromisoformat(value)
+    return FieldEdit(action, field, value)
+
+
+def set_field(field: str, value: Value) -> FieldEdit:
+    return FieldEdit("set", field, value)
+
+
+def clear_field(field: str) -> FieldEdit:
+    return FieldEdit("clear", field)
 
 
 def add(field: str, values: Iterable[str]) -> ListEdit:
@@ -105,3 +161,18 @@ def apply_list_edit(data: dict[str, Value], edit: ListEdit) -> dict[str, list[st
         if new != current or (value is None and new):
             changed[name] = new
     return changed
+
+
+def apply_edit(data: dict[str, Value], edit: Edit) -> tuple[dict[str, Value], list[str]]:
+    """What ``edit`` does to one file: (keys to set -> new value, keys to delete). Raises NotApplicable."""
+    if isinstance(edit, ListEdit):
+        return dict(apply_list_edit(data, edit)), []
+    current = data.get(edit.field)
+    if isinstance(current, (list, dict)):
+        kind = "a list" if isinstance(current, list) else "a nested mapping"
+        raise NotApplicable(f"{edit.field} holds {kind} here, not a single value")
+    if edit.action == "clear":
+        return {}, [edit.field] if edit.field in data else []
+    if edit.field in data and same(current, edit.value):
+        return {}, []
+    return {edit.field: edit.value}, []
