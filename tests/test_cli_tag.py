@@ -57,6 +57,11 @@ def test_rename_merge_delete_dry_run_and_diff(archive: Path, capsys: pytest.Capt
     assert tags(archive, "chunks-en.md") == ["streaming"]
     assert run(capsys, "tag", "delete", str(archive), "tags", "streaming", "--files", "chunks-en.md")[0] == 0
     assert tags(archive, "chunks-en.md") == [] and "streaming" in tags(archive, "english-null.md")
+    old = tags(archive, "english-null.md")
+    replaced = run(capsys, "tag", "replace", str(archive), "tags", "--remove", "streaming", "--add", "live", "--all")
+    assert replaced[0] == 0 and "replace “streaming” with “live” in tags: 5 changed" in replaced[2]
+    assert tags(archive, "english-null.md") == [("live" if t == "streaming" else t) for t in old]
+    assert tags(archive, "chunks-en.md") == ["live"]
 
 
 def test_field_set_and_clear_then_redo(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,7 +18,16 @@ from masthead import __version__
 from masthead.core import bulk, storage
 from masthead.core.errors import MastheadError
 from masthead.core.index import ArchiveIndex
-from masthead.core.operations import FieldEdit, ListEdit, clear_field, delete, merge, rename, set_field
+from masthead.core.operations import (
+    FieldEdit,
+    ListEdit,
+    clear_field,
+    delete,
+    merge,
+    rename,
+    replace,
+    set_field,
+)
 from masthead.core.query import QueryError, parse_query
 from masthead.core.records import Record
 from masthead.core.scan import iter_markdown
@@ -430,6 +439,8 @@ def _tag_edit(args: argparse.Namespace) -> ListEdit:
     field = None if args.field == "*" else args.field
     if args.action in ("add", "remove"):
         return ListEdit(args.action, (args.field,), tuple(args.values))
+    if args.action == "replace":
+        return replace(args.field, args.remove or [], args.add or [])
     if args.action == "rename":
         return rename(args.old, args.new, field)
     if args.action == "merge":
@@ -760,6 +771,13 @@ def build_parser() -> argparse.ArgumentParser:
         cmd = tag_command(name, text)
         cmd.add_argument("values", nargs="+", metavar="VALUE")
         selection(cmd)
+    cmd = tag_command(
+        "replace",
+        "remove some values and add others in one step (the added ones take the first removed one's place)",
+    )
+    cmd.add_argument("--remove", nargs="+", metavar="VALUE", default=[], help="values to remove")
+    cmd.add_argument("--add", nargs="+", metavar="VALUE", default=[], help="values to add")
+    selection(cmd)
     cmd = tag_command("rename", "rename a value")
     cmd.add_argument("old", metavar="OLD")
     cmd.add_argument("new", metavar="NEW")

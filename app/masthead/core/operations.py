@@ -17,7 +17,7 @@ from typing import Any, Literal
 from masthead.core.records import is_string_list
 from masthead.core.values import Value, same
 
-Action = Literal["add", "remove", "rename", "merge", "delete"]
+Action = Literal["add", "remove", "replace", "rename", "merge", "delete"]
 
 
 class NotApplicable(Exception):
@@ -26,7 +26,9 @@ class NotApplicable(Exception):
 
 @dataclass(frozen=True)
 class ListEdit:
-    """add/remove VALUES in FIELD; rename OLD to NEW; merge OTHERS into SURVIVOR; delete VALUE.
+    """add/remove VALUES in FIELD; replace VALUES by ADDED; rename OLD to NEW; merge OTHERS into SURVIVOR;
+    delete VALUE. ``replace`` gives every file the ADDED values (where the first removed one was, or at
+    the end) and none of VALUES.
 
     ``fields`` None means every list-of-strings field of the file (rename, merge and delete only).
     """
@@ -35,12 +37,14 @@ class ListEdit:
     fields: tuple[str, ...] | None
     values: tuple[str, ...]  # add/remove: the values; rename: (old,); merge: others; delete: (value,)
     target: str | None = None  # rename: new; merge: survivor
+    added: tuple[str, ...] = ()  # replace: the values that take the removed ones' place
 
     def describe(self) -> str:
         where = ", ".join(self.fields) if self.fields else "every list field"
         shown = ", ".join(f"“{v}”" for v in self.values)
         return {
             "add": f"add {shown} to {where}",
+            "replace": f"replace {shown} with {', '.join(f'“{v}”' for v in self.added)} in {where}",
             "remove": f"remove {shown} from {where}",
             "rename": f"rename {shown} to “{self.target}” in {where}",
             "merge": f"merge {shown} into “{self.target}” in {where}",
@@ -55,6 +59,7 @@ class ListEdit:
             list(self.fields) if self.fields is not None else None,
             list(self.values),
             self.target,
+            list(self.added),
         ]
 
 
@@ -83,8 +88,9 @@ Edit = ListEdit | FieldEdit
 def edit_from_spec(spec: list[Any]) -> Edit:
     """Rebuild an edit from its ``spec``."""
     if spec[0] == "list":
-        _, action, fields, values, target = spec
-        return ListEdit(action, tuple(fields) if fields is not None else None, tuple(values), target)
+        _, action, fields, values, target, *rest = spec
+        added = tuple(rest[0]) if rest else ()
+        return ListEdit(action, tuple(fields) if fields is not None else None, tuple(values), target, added)
     _, action, field, value, kind = spec
     if kind in ("date", "datetime") and isinstance(value, str):
         value = dt.date.fromisoformat(value) if kind == "date" else dt.datetime.fromisoformat(value)
@@ -97,6 +103,10 @@ def set_field(field: str, value: Value) -> FieldEdit:
 
 def clear_field(field: str) -> FieldEdit:
     return FieldEdit("clear", field)
+
+
+def replace(field: str, removed: Iterable[str], added: Iterable[str]) -> ListEdit:
+    return ListEdit("replace", (field,), tuple(removed), None, tuple(added))
 
 
 def add(field: str, values: Iterable[str]) -> ListEdit:
@@ -129,6 +139,12 @@ def _edit_list(current: list[str], edit: ListEdit) -> list[str]:
         return current + [v for v in _dedupe(edit.values) if v not in current]
     if edit.action in ("remove", "delete"):
         return [v for v in current if v not in edit.values]
+    if edit.action == "replace":
+        gone = set(edit.values) - set(edit.added)  # a value both removed and added stays
+        kept = [v for v in current if v not in gone]
+        first = next((i for i, v in enumerate(current) if v in gone), len(current))
+        at = sum(1 for v in current[:first] if v not in gone)
+        return kept[:at] + [v for v in _dedupe(edit.added) if v not in kept] + kept[at:]
     # rename and merge: the survivor takes the place of the first value involved; later ones go. Values the
     # edit does not name are left exactly as they are (duplicates included: not this edit's business).
     target = edit.target
@@ -151,7 +167,7 @@ def apply_list_edit(data: dict[str, Value], edit: ListEdit) -> dict[str, list[st
     names = [k for k, v in data.items() if is_string_list(v)] if edit.fields is None else list(edit.fields)
     for name in names:
         value = data.get(name)
-        if value is None and edit.action == "add":
+        if value is None and edit.action in ("add", "replace"):
             current: list[str] = []
         elif isinstance(value, list) and is_string_list(value):
             current = [str(v) for v in value]

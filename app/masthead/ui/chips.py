@@ -116,6 +116,10 @@ class ChipsEditor(QWidget):
         self.setAcceptDrops(True)
 
     # -- showing
+    def set_vocabulary(self, vocabulary: Mapping[str, int]) -> None:
+        """The values (with file counts) offered while typing."""
+        self.vocabulary = dict(vocabulary)
+
     def set_values(self, values: list[str]) -> None:
         """Show ``values`` (from the document); emits nothing."""
         if values == self.values and len(self._chips) == len(values):

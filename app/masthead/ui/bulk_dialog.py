@@ -1,0 +1,325 @@
+"""One bulk operation in the window: preview of every affected file with its diff, then Apply, with a
+progress bar and Cancel. The bulk tag dialog adds list pickers in front of it.
+
+Planning and writing run off the GUI thread (writing through the form's single writer); the work
+reports progress through plain counters that a timer reads, never through cross-thread signals.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from masthead.core import bulk
+from masthead.core.operations import Edit, ListEdit, replace
+from masthead.ui.chips import ChipsEditor
+from masthead.ui.form import WRITER
+from masthead.ui.tasks import run_in_background
+from masthead.ui.widgets import named
+
+PROBLEM = Qt.ItemDataRole.UserRole + 1
+
+
+class _Progress:
+    """Counters written by the worker thread and read by the GUI timer (ints only: no locking needed)."""
+
+    def __init__(self) -> None:
+        self.done = 0
+        self.total = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        self.done, self.total = done, total
+
+
+class OperationDialog(QDialog):
+    """Preview and apply one bulk edit of ``rels`` (paths relative to ``root``).
+
+    ``make_edit`` builds the edit from the dialog's inputs (None: not ready); ``unsaved`` names the files
+    with unsaved edits in the window, which preflight refuses to touch. ``applied`` carries the journal.
+    """
+
+    planned = Signal()
+    applied = Signal(str)  # journal path
+    finished_work = Signal()
+
+    def __init__(
+        self,
+        root: Path,
+        rels: list[str],
+        make_edit: Callable[[], Edit | None],
+        unsaved: Callable[[], list[str]],
+        title: str,
+        parent: Any = None,
+        editor: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("bulkDialog")
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self.root, self.rels, self.make_edit, self.unsaved = root, rels, make_edit, unsaved
+        self.plan: bulk.Plan | None = None
+        self.report: bulk.Report | None = None
+        self.problems: list[tuple[str, str]] = []
+        self._cancel = threading.Event()
+        self._progress = _Progress()
+        self._busy = False
+
+        self.summary = named(QLabel(""), "bulkSummary", "What will change")
+        self.summary.setWordWrap(True)
+        self.files = named(QListWidget(), "bulkFiles", "Files the operation changes")
+        self.files.currentItemChanged.connect(self._show_diff)
+        self.diff = named(QPlainTextEdit(), "bulkDiff", "Changes to the selected file")
+        self.diff.setReadOnly(True)
+        self.diff.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        self.diff.setFont(mono)
+        split = named(QSplitter(Qt.Orientation.Horizontal), "bulkSplitter", "Files and changes")
+        split.addWidget(self.files)
+        split.addWidget(self.diff)
+        split.setSizes([260, 520])
+        self.progress = named(QProgressBar(), "bulkProgress", "Progress")
+        self.progress.setVisible(False)
+        self.preview_button = named(QPushButton("&Preview"), "bulkPreview", "Preview the changes")
+        self.preview_button.clicked.connect(self.preview)
+        self.apply_button = named(QPushButton("&Apply"), "bulkApply", "Apply the changes")
+        self.apply_button.setEnabled(False)
+        self.apply_button.setDefault(True)
+        self.apply_button.clicked.connect(self.apply)
+        self.cancel_button = named(QPushButton("Cancel"), "bulkCancel", "Stop the running work")
+        self.cancel_button.setVisible(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.close_button = named(QPushButton("Close"), "bulkClose", "Close")
+        self.close_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.progress, 1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addStretch(0)
+        buttons.addWidget(self.preview_button)
+        buttons.addWidget(self.apply_button)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        if editor is not None:
+            layout.addWidget(editor)
+        else:
+            self.preview_button.setVisible(False)
+        layout.addWidget(self.summary)
+        layout.addWidget(split, 1)
+        layout.addLayout(buttons)
+        self.resize(860, 560)
+        self._timer = QTimer(self)
+        self._timer.setInterval(100)
+        self._timer.timeout.connect(self._tick)
+        if editor is None:
+            QTimer.singleShot(0, self.preview)
+
+    # ------------------------------------------------------------------ planning
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    def _start(self, text: str) -> None:
+        self._busy = True
+        self._cancel = threading.Event()
+        self._progress = _Progress()
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(True)
+        self.cancel_button.setVisible(True)
+        self.apply_button.setEnabled(False)
+        self.preview_button.setEnabled(False)
+        self.summary.setText(text)
+        self._timer.start()
+
+    def _stop(self) -> None:
+        self._busy = False
+        self._timer.stop()
+        self.progress.setVisible(False)
+        self.cancel_button.setVisible(False)
+        self.preview_button.setEnabled(True)
+        self.finished_work.emit()
+
+    def _tick(self) -> None:
+        if self._progress.total:
+            self.progress.setRange(0, self._progress.total)
+            self.progress.setValue(self._progress.done)
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def preview(self) -> None:
+        edit = self.make_edit()
+        if edit is None:
+            self.summary.setText("Choose what to change first.")
+            return
+        self.plan = None
+        self.files.clear()
+        self.diff.clear()
+        self._start(f"Checking {len(self.rels):,} file(s)…")
+        root, rels, progress, cancel = self.root, list(self.rels), self._progress, self._cancel
+        run_in_background(lambda: bulk.plan(root, rels, edit, progress=progress, cancel=cancel), self._planned, self)
+
+    def _planned(self, plan: bulk.Plan | None, error: BaseException | None) -> None:
+        self._stop()
+        if plan is None or self._cancel.is_set():
+            self.summary.setText("Cancelled." if error is None else f"Could not check the files: {error}")
+            return
+        self.plan = plan
+        for change in plan.changes:
+            item = QListWidgetItem(change.rel)
+            item.setData(Qt.ItemDataRole.UserRole, change.diff)
+            self.files.addItem(item)
+        for rel, reason in plan.skipped:
+            item = QListWidgetItem(f"⚠ {rel}")
+            item.setData(Qt.ItemDataRole.UserRole, f"Skipped: {reason}")
+            item.setData(PROBLEM, reason)
+            item.setToolTip(reason)
+            self.files.addItem(item)
+        parts = [f"{len(plan.changes):,} file(s) will change", f"{len(plan.unchanged):,} already right"]
+        if plan.skipped:
+            parts.append(f"{len(plan.skipped):,} skipped (marked ⚠)")
+        self.summary.setText(f"{plan.description[0].upper()}{plan.description[1:]}: " + ", ".join(parts) + ".")
+        self.apply_button.setText(f"&Apply to {len(plan.changes):,} file(s)")
+        self.apply_button.setEnabled(bool(plan.changes))
+        if self.files.count():
+            self.files.setCurrentRow(0)
+        self.planned.emit()
+
+    def _show_diff(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None = None) -> None:
+        self.diff.setPlainText(str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else "")
+
+    # ------------------------------------------------------------------ applying
+    def apply(self) -> None:
+        plan = self.plan
+        if plan is None or not plan.changes:
+            return
+        unsaved = self.unsaved()
+        self._start(f"Writing {len(plan.changes):,} file(s)…")
+        progress, cancel = self._progress, self._cancel
+
+        def work() -> tuple[list[tuple[str, str]], bulk.Report | None]:
+            problems = bulk.preflight(plan, unsaved)
+            if problems:
+                return problems, None
+            return [], bulk.apply(plan, progress=progress, cancel=cancel)
+
+        run_in_background(work, self._applied, self, pool=WRITER)
+
+    def _applied(self, outcome: tuple[list[tuple[str, str]], bulk.Report | None] | None, error: Any) -> None:
+        self._stop()
+        if outcome is None:
+            self.summary.setText(f"Stopped: {error}")
+            return
+        problems, report = outcome
+        if report is None:
+            self.problems = problems
+            self.summary.setText(
+                "Nothing was written: "
+                + "; ".join(f"{rel}: {reason}" for rel, reason in problems[:5])
+                + (f" and {len(problems) - 5} more" if len(problems) > 5 else "")
+            )
+            self.plan = None  # plan again after fixing these
+            return
+        self.report = report
+        self.preview_button.setEnabled(False)
+        self.files.clear()
+        for rel in report.changed:
+            self.files.addItem(QListWidgetItem(f"✓ {rel}"))
+        for rel, reason in report.skipped + report.failed:
+            item = QListWidgetItem(f"⚠ {rel}: {reason}")
+            item.setData(PROBLEM, reason)
+            self.files.addItem(item)
+        self.summary.setText(
+            f"{len(report.changed):,} changed, {len(report.unchanged):,} unchanged, "
+            f"{len(report.skipped):,} skipped, {len(report.failed):,} failed. Edit ▸ Undo reverses it."
+        )
+        self.close_button.setText("Done")
+        if report.journal is not None:
+            self.applied.emit(str(report.journal))
+
+    def reject(self) -> None:
+        if self._busy:
+            self.cancel()  # the work stops at the next file; the dialog stays until it has
+            return
+        super().reject()
+
+
+class BulkTagDialog(OperationDialog):
+    """Add and remove values of one list field in many files."""
+
+    def __init__(
+        self,
+        root: Path,
+        rels: list[str],
+        fields: list[str],
+        vocabulary: Mapping[str, Mapping[str, int]],
+        unsaved: Callable[[], list[str]],
+        parent: Any = None,
+    ) -> None:
+        self.vocabulary = vocabulary
+        box = QWidget()
+        form = QFormLayout(box)
+        self.field = named(QComboBox(), "bulkField", "List field")
+        self.field.setEditable(True)
+        self.field.addItems(fields)
+        self.add_picker = ChipsEditor("bulkAdd", vocabulary.get(fields[0] if fields else "tags", {}))
+        self.add_picker.setAccessibleName("Values to add")
+        self.remove_picker = ChipsEditor(
+            "bulkRemove", vocabulary.get(fields[0] if fields else "tags", {}), allow_new=False
+        )
+        self.remove_picker.setAccessibleName("Values to remove")
+        form.addRow("&Field:", self.field)
+        form.addRow("A&dd:", self.add_picker)
+        form.addRow("&Remove:", self.remove_picker)
+        super().__init__(root, rels, self._edit, unsaved, f"Tag {len(rels):,} file(s)", parent, box)
+        self.setObjectName("bulkTagDialog")
+        self.field.currentTextChanged.connect(self._on_field)
+        self.add_picker.edited.connect(self._on_adds)
+        self.remove_picker.edited.connect(self._on_removes)
+        self.summary.setText(f"{len(rels):,} file(s) selected. Choose values to add or remove, then Preview.")
+
+    def _on_field(self, name: str) -> None:
+        counts = dict(self.vocabulary.get(name, {}))
+        self.add_picker.set_vocabulary(counts)
+        self.remove_picker.set_vocabulary(counts)
+        self._on_inputs()
+
+    def _on_adds(self, values: list[str]) -> None:
+        self.add_picker.set_values(values)
+        self._on_inputs()
+
+    def _on_removes(self, values: list[str]) -> None:
+        self.remove_picker.set_values(values)
+        self._on_inputs()
+
+    def _on_inputs(self, *_: Any) -> None:
+        self.plan = None
+        self.apply_button.setEnabled(False)
+
+    def _edit(self) -> Edit | None:
+        name = self.field.currentText().strip()
+        adds, removes = list(self.add_picker.values), list(self.remove_picker.values)
+        if not name or not (adds or removes):
+            return None
+        if adds and removes:
+            return replace(name, removes, adds)
+        return ListEdit("add" if adds else "remove", (name,), tuple(adds or removes))
