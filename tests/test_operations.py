@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-import datetime as dt
-
-import pytest
 
 from masthead.core.operations import (
     NotApplicable,
