@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
@@ -10,8 +11,10 @@ from typing import Any, Literal
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QPoint, QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QButtonGroup,
+    QDockWidget,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -32,23 +35,34 @@ from PySide6.QtWidgets import (
 )
 
 from masthead import __version__
-from masthead.core import storage
+from masthead.core import bulk, storage
 from masthead.core.errors import MastheadError
 from masthead.core.index import ArchiveIndex, BuildStats, Changes
+from masthead.core.operations import Edit
 from masthead.core.query import Query, QueryError, parse_query
 from masthead.core.records import Record
 from masthead.core.schema import Kind
 from masthead.core.vocabulary import Vocabulary, build_vocabulary
 from masthead.core.workflow import Outcome, Schema, builtin_schema, load_schema
-from masthead.ui.form import FormPane
+from masthead.ui.bulk_dialog import BulkTagDialog, OperationDialog
+from masthead.ui.form import WRITER, FormPane
 from masthead.ui.models import PATH_ROLE, RECORD_ROLE, Column, DocumentsModel, DocumentsProxy, FolderModel
 from masthead.ui.preview import PreviewPane
 from masthead.ui.publish_dialog import BulkPublishDialog
 from masthead.ui.tasks import IndexLoader, run_in_background
+from masthead.ui.taxonomy import TaxonomyPanel
 from masthead.ui.watcher import ArchiveWatcher
 from masthead.ui.widgets import named
 
 MAX_RECENT = 10
+
+
+def json_entry(journal: Path) -> dict[str, Any]:
+    """A journal's contents (description, files, state...)."""
+    data: dict[str, Any] = json.loads(journal.read_text(encoding="utf-8"))
+    return data
+
+
 DRAIN = 300  # records inserted into the table per event-loop turn while an archive loads
 DEFAULT_HIDDEN = (Column.STATUS, Column.CATEGORY, Column.PATH)
 
@@ -80,6 +94,10 @@ class MainWindow(QMainWindow):
         self.vocabulary: dict[str, dict[str, int]] = {}
         self.schema: Schema = builtin_schema()
         self._search_generation = 0
+        self._undo_ops: list[tuple[str, str]] = []  # (journal, description) of this session's bulk operations
+        self._redo_ops: list[tuple[str, str]] = []
+        self._bulk_busy = False
+        self.recovery_box: QMessageBox | None = None
 
         self.model = DocumentsModel(self)
         self.proxy = DocumentsProxy(self)
@@ -99,6 +117,13 @@ class MainWindow(QMainWindow):
             self.splitter.addWidget(widget)
         self.splitter.setSizes([470, 330, 480])
         self.setCentralWidget(self.splitter)
+        self.taxonomy = TaxonomyPanel(self)
+        self.taxonomy_dock = QDockWidget("Taxonomy", self)
+        self.taxonomy_dock.setObjectName("taxonomyDock")
+        self.taxonomy_dock.setAccessibleName("Taxonomy")
+        self.taxonomy_dock.setWidget(self.taxonomy)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.taxonomy_dock)
+        self.taxonomy_dock.hide()
         self._build_status_bar()
         self._build_actions()
         self._restore_settings()
@@ -256,19 +281,15 @@ class MainWindow(QMainWindow):
         self.save_action.setEnabled(False)  # enabled while the file has unsaved edits (never for read-only files)
         file_menu.insertAction(self.reveal_action, self.save_action)
         edit_menu = menu.addMenu("&Edit")
-        self.undo_action = self.form.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setObjectName("undo")
-        self.undo_action.setShortcuts(
-            QKeySequence.keyBindings(QKeySequence.StandardKey.Undo) or [QKeySequence("Ctrl+Z")]
-        )
-        self.redo_action = self.form.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setObjectName("redo")
-        self.redo_action.setShortcuts(
-            QKeySequence.keyBindings(QKeySequence.StandardKey.Redo) or [QKeySequence("Ctrl+Shift+Z")]
-        )
+        self.undo_action = self._action("&Undo", self.undo, (QKeySequence.StandardKey.Undo, "Ctrl+Z"), "undo")
+        self.redo_action = self._action("&Redo", self.redo, (QKeySequence.StandardKey.Redo, "Ctrl+Shift+Z"), "redo")
         for action in (self.undo_action, self.redo_action):
             self.addAction(action)
             edit_menu.addAction(action)
+        stack = self.form.undo_stack
+        for stack_signal in (stack.canUndoChanged, stack.canRedoChanged, stack.undoTextChanged, stack.redoTextChanged):
+            stack_signal.connect(self._update_undo_actions)
+        self._update_undo_actions()
         edit_menu.addSeparator()
         self.find_action = self._action(
             "&Find in Preview", self.preview.show_find, (QKeySequence.StandardKey.Find, "Ctrl+F"), "findInPreview"
@@ -292,6 +313,8 @@ class MainWindow(QMainWindow):
         )
         document_menu.addAction(self.bulk_publish_action)
         document_menu.addAction(self.bulk_unpublish_action)
+        self.bulk_tag_action = self._action("&Tag Selected or Shown Files…", self.bulk_tag, "Ctrl+Shift+T", "bulkTag")
+        document_menu.addAction(self.bulk_tag_action)
         toolbar = self.addToolBar("Document")
         toolbar.setObjectName("documentToolbar")
         toolbar.setAccessibleName("Document actions")
@@ -314,6 +337,11 @@ class MainWindow(QMainWindow):
             action.setChecked(True)
             view_menu.addAction(action)
             self.pane_actions[key] = action
+        self.taxonomy_action = self.taxonomy_dock.toggleViewAction()
+        self.taxonomy_action.setText("&Taxonomy")
+        self.taxonomy_action.setObjectName("show_taxonomy")
+        self.taxonomy_action.setShortcut(QKeySequence("Ctrl+Shift+Y"))
+        view_menu.addAction(self.taxonomy_action)
 
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self._action("&About Masthead", self.show_about, None, "about"))
@@ -434,6 +462,7 @@ class MainWindow(QMainWindow):
         self.schema_warning.setVisible(bool(self.schema.warning))
         self._update_title()
         self.loader.start()
+        QTimer.singleShot(0, self.offer_recovery)
 
     def close_archive(self) -> None:
         if self.loader is not None:
@@ -767,6 +796,163 @@ class MainWindow(QMainWindow):
         if self.current and self.index is not None and str(self.index.root / self.current) in changed:
             self.show_file(self.current)
 
+    # ------------------------------------------------------------------ bulk operations
+    def unsaved_paths(self) -> list[str]:
+        """Files with unsaved edits in the window (bulk operations leave them alone)."""
+        return [self.current] if self.current and self.form.dirty else []
+
+    def open_operation(
+        self, rels: list[str], make_edit: Callable[[], Edit | None], title: str, editor: QWidget | None = None
+    ) -> OperationDialog | None:
+        """A preview-then-apply dialog for one bulk edit of ``rels``."""
+        if self.index is None:
+            return None
+        dialog = OperationDialog(self.index.root, rels, make_edit, self.unsaved_paths, title, self, editor)
+        dialog.applied.connect(self._on_operation_applied)
+        dialog.open()
+        return dialog
+
+    def bulk_tag(self) -> BulkTagDialog | None:
+        """Add or remove list values in the selected files (or every file shown)."""
+        if self.index is None:
+            return None
+        fields = [f.name for f in self.schema.fields.values() if f.kind in (Kind.TAGS, Kind.ENTITIES)]
+        fields += sorted(f for f in self.taxonomy.vocabulary.lists if f not in fields)
+        dialog = BulkTagDialog(
+            self.index.root, self.bulk_targets(), fields or ["tags"], self.vocabulary, self.unsaved_paths, self
+        )
+        dialog.applied.connect(self._on_operation_applied)
+        dialog.open()
+        return dialog
+
+    def show_query(self, text: str) -> None:
+        """Show the files matching ``text`` in the browser."""
+        self.search.setText(text)
+        self._search_timer.stop()
+        self._apply_search()
+
+    def _on_operation_applied(self, journal: str) -> None:
+        entry = json_entry(Path(journal))
+        self._undo_ops.append((journal, entry["description"]))
+        self._redo_ops.clear()
+        self._after_bulk([str(c) for c in entry.get("changed", [])], f"Done: {entry['description']}")
+
+    def _after_bulk(self, rels: list[str], message: str) -> None:
+        self._update_undo_actions()
+        self.statusBar().showMessage(message, 8000)
+        if self.index is not None and rels:
+            self._refresh([str(self.index.root / r) for r in rels])
+
+    def undo(self) -> None:
+        """Edit ▸ Undo: the current file's edits first; then this session's bulk operations, newest first."""
+        if self.form.undo_stack.canUndo():
+            self.form.undo_stack.undo()
+        elif self._undo_ops and not self._bulk_busy:
+            self._run_journal(self._undo_ops.pop(), undoing=True)
+
+    def redo(self) -> None:
+        if self.form.undo_stack.canRedo():
+            self.form.undo_stack.redo()
+        elif self._redo_ops and not self._bulk_busy:
+            self._run_journal(self._redo_ops.pop(), undoing=False)
+
+    def _run_journal(self, op: tuple[str, str], undoing: bool) -> None:
+        journal, description = op
+        self._bulk_busy = True
+        self._update_undo_actions()
+        self.statusBar().showMessage(f"{'Undoing' if undoing else 'Redoing'} {description}…")
+
+        def done(report: bulk.Report | None, error: BaseException | None) -> None:
+            self._bulk_busy = False
+            (self._redo_ops if undoing else self._undo_ops).append(op)
+            if report is None:
+                QMessageBox.warning(self, "Undo" if undoing else "Redo", f"{description}: {error}")
+                self._update_undo_actions()
+                return
+            left = report.skipped + report.failed
+            verb = "Undid" if undoing else "Redid"
+            message = f"{verb} {description}: {len(report.changed):,} file(s)"
+            if left:
+                message += f"; {len(left):,} left alone"
+                QMessageBox.information(
+                    self, verb, message + ":\n" + "\n".join(f"{rel}: {why}" for rel, why in left[:20])
+                )
+            self._after_bulk(report.changed, message)
+
+        work = bulk.undo if undoing else bulk.redo
+        run_in_background(lambda: work(Path(journal)), done, self, pool=WRITER)
+
+    def _update_undo_actions(self, *_: Any) -> None:
+        stack = self.form.undo_stack
+        for action, can, text, ops, verb in (
+            (self.undo_action, stack.canUndo(), stack.undoText(), self._undo_ops, "Undo"),
+            (self.redo_action, stack.canRedo(), stack.redoText(), self._redo_ops, "Redo"),
+        ):
+            if can:
+                action.setText(f"&{verb} {text}".strip())
+                action.setEnabled(True)
+            elif ops:
+                action.setText(f"&{verb} “{ops[-1][1]}”")
+                action.setEnabled(not self._bulk_busy)
+            else:
+                action.setText(f"&{verb}")
+                action.setEnabled(False)
+
+    def offer_recovery(self) -> None:
+        """An operation interrupted by a crash or kill: offer to complete it or roll it back."""
+        if self.index is None or self.recovery_box is not None:
+            return
+        pending = bulk.unfinished(self.index.root)
+        if not pending:
+            return
+        journal = pending[0]
+        entry = json_entry(journal)
+        box = QMessageBox(self)
+        box.setObjectName("recoveryBox")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Interrupted operation")
+        box.setText(
+            f"“{entry['description']}” was interrupted before it finished ({len(entry['files']):,} file(s)). "
+            "Every file is either as it was or as the operation left it."
+        )
+        box.setInformativeText("Complete it, or roll back the files it had already changed?")
+        complete = box.addButton("&Complete", QMessageBox.ButtonRole.AcceptRole)
+        complete.setObjectName("recoveryComplete")
+        roll_back = box.addButton("&Roll Back", QMessageBox.ButtonRole.DestructiveRole)
+        roll_back.setObjectName("recoveryRollBack")
+        later = box.addButton("&Later", QMessageBox.ButtonRole.RejectRole)
+        later.setObjectName("recoveryLater")
+        box.setProperty("journal", str(journal))
+        box.buttonClicked.connect(self._on_recovery_choice)
+        self.recovery_box = box
+        box.open()
+
+    def _on_recovery_choice(self, button: QAbstractButton) -> None:
+        box = self.recovery_box
+        self.recovery_box = None
+        if box is None:
+            return
+        journal = Path(str(box.property("journal")))
+        name = button.objectName()
+        if name == "recoveryLater":
+            return
+        completing = name == "recoveryComplete"
+        self._bulk_busy = True
+
+        def done(report: bulk.Report | None, error: BaseException | None) -> None:
+            self._bulk_busy = False
+            if report is None:
+                QMessageBox.warning(self, "Interrupted operation", f"Could not finish: {error}")
+                return
+            if completing:
+                self._undo_ops.append((str(journal), json_entry(journal)["description"]))
+            verb = "Completed" if completing else "Rolled back"
+            self._after_bulk(report.changed, f"{verb}: {len(report.changed):,} file(s) written")
+            QTimer.singleShot(0, self.offer_recovery)  # another one?
+
+        work = bulk.complete if completing else bulk.roll_back
+        run_in_background(lambda: work(journal), done, self, pool=WRITER)
+
     def save_current(self) -> None:
         self.form.save()
 
@@ -794,6 +980,7 @@ class MainWindow(QMainWindow):
                     **{f: dict(c) for f, c in vocab.lists.items()},
                 }
                 self.form.vocabulary = self.vocabulary
+                self.taxonomy.set_data(vocab, records)
 
         run_in_background(lambda: build_vocabulary(records), done, self)
 

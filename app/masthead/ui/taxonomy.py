@@ -1,0 +1,309 @@
+"""The taxonomy view: every value of every list field with its file count; near-duplicates highlighted;
+rename, merge, delete and "show files". Each change opens a preview of its diffs before anything is
+written, and lands on the window's undo history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from masthead.core.operations import Edit, ListEdit, merge, rename
+from masthead.core.records import Record
+from masthead.core.vocabulary import Vocabulary, normalize
+from masthead.ui.widgets import named
+
+ALL_FIELDS = "All list fields"
+VALUE, FIELD, COUNT, SIMILAR = range(4)
+NEAR_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class Host(Protocol):
+    """What the view needs from the window."""
+
+    def open_operation(
+        self, rels: list[str], make_edit: Callable[[], Edit | None], title: str, editor: QWidget | None = None
+    ) -> Any: ...
+
+    def show_query(self, text: str) -> None: ...
+
+
+class _Filter(QSortFilterProxyModel):
+    """Text (value, case and width ignored), field, and "near-duplicates only"."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.text = ""
+        self.field = ""
+        self.near_only = False
+        self.setSortRole(Qt.ItemDataRole.UserRole)
+
+    def set(self, text: str, field: str, near_only: bool) -> None:
+        self.text, self.field, self.near_only = normalize(text), field, near_only
+        self.invalidate()
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
+        model = self.sourceModel()
+        if self.field and model.index(row, FIELD, parent).data() != self.field:
+            return False
+        if self.near_only and not model.index(row, VALUE, parent).data(NEAR_ROLE):
+            return False
+        return not self.text or self.text in normalize(str(model.index(row, VALUE, parent).data()))
+
+
+def _query_value(value: str) -> str:
+    return value if value and all(c.isalnum() or c in "-_." for c in value) else f'"{value}"'
+
+
+class TaxonomyPanel(QWidget):
+    """Values of the archive's list fields, and the operations on them."""
+
+    changed = Signal()  # the table was rebuilt
+
+    def __init__(self, host: Host, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("taxonomy")
+        self.setAccessibleName("Taxonomy: values of the list fields")
+        self.host = host
+        self.records: list[Record] = []
+        self.vocabulary = Vocabulary()
+        self.model = QStandardItemModel(0, 4, self)
+        self.model.setHorizontalHeaderLabels(["Value", "Field", "Files", "Near-duplicates"])
+        self.proxy = _Filter(self)
+        self.proxy.setSourceModel(self.model)
+        self.filter = named(QLineEdit(), "taxonomyFilter", "Filter values")
+        self.filter.setPlaceholderText("Filter values…")
+        self.filter.setClearButtonEnabled(True)
+        self.field = named(QComboBox(), "taxonomyField", "Field")
+        self.field.addItem(ALL_FIELDS)
+        named(self.field.view(), "taxonomyFieldList", "Fields")
+        self.near_only = named(QCheckBox("Near-duplicates only"), "taxonomyNearOnly", "Show only near-duplicates")
+        for signal in (self.filter.textChanged, self.field.currentTextChanged, self.near_only.toggled):
+            signal.connect(self._apply_filter)
+        self.table = named(QTableView(), "taxonomyTable", "Values with their file counts")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COUNT, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(VALUE, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.horizontalHeader().setObjectName("taxonomyHeader")
+        self.table.horizontalHeader().setAccessibleName("Taxonomy columns")
+        self.table.doubleClicked.connect(self.show_files)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.rename_button = named(QPushButton("Re&name…"), "taxonomyRename", "Rename the selected value")
+        self.merge_button = named(QPushButton("&Merge…"), "taxonomyMerge", "Merge the selected values into one")
+        self.delete_button = named(QPushButton("&Delete…"), "taxonomyDelete", "Delete the selected values everywhere")
+        self.show_button = named(QPushButton("&Show Files"), "taxonomyShowFiles", "Show the files using the value")
+        self.rename_button.clicked.connect(self.rename_selected)
+        self.merge_button.clicked.connect(self.merge_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.show_button.clicked.connect(self.show_files)
+        named(self.table.verticalHeader(), "taxonomyRows", "Value rows")
+        for button in self.filter.findChildren(QToolButton):
+            named(button, "taxonomyFilterClear", "Clear the filter")
+        self.table.installEventFilter(self)  # F2 renames, Delete deletes (like a file manager)
+        self.status = named(QLabel(""), "taxonomyStatus", "Taxonomy summary")
+        top = QHBoxLayout()
+        top.addWidget(self.filter, 1)
+        top.addWidget(self.field)
+        top.addWidget(self.near_only)
+        buttons = QHBoxLayout()
+        for button in (self.rename_button, self.merge_button, self.delete_button, self.show_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        self._update_buttons()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() == Qt.Key.Key_F2:
+                self.rename_selected()
+                return True
+            if event.matches(QKeySequence.StandardKey.Delete) or event.key() == Qt.Key.Key_Delete:
+                self.delete_selected()
+                return True
+        return super().eventFilter(watched, event)
+
+    # ------------------------------------------------------------------ content
+    def set_data(self, vocabulary: Vocabulary, records: list[Record]) -> None:
+        """Show the archive's list values (the window calls this whenever its vocabulary is rebuilt)."""
+        self.vocabulary, self.records = vocabulary, records
+        near: dict[tuple[str, str], list[str]] = {}
+        for group in vocabulary.near_duplicates():
+            if group.field in vocabulary.lists:
+                names = [v for v, _ in group.values]
+                for value in names:
+                    near[(group.field, value)] = [n for n in names if n != value]
+        tint = QBrush(QColor(240, 180, 0, 60))
+        self.table.setSortingEnabled(False)
+        self.model.removeRows(0, self.model.rowCount())
+        for field_name in sorted(vocabulary.lists):
+            for value, count in vocabulary.lists[field_name].items():
+                others = near.get((field_name, value), [])
+                items = [
+                    QStandardItem(value),
+                    QStandardItem(field_name),
+                    QStandardItem(f"{count:,}"),
+                    QStandardItem(("⚠ " + ", ".join(others)) if others else ""),
+                ]
+                items[VALUE].setData(value.casefold(), Qt.ItemDataRole.UserRole)
+                items[VALUE].setData(bool(others), NEAR_ROLE)
+                items[FIELD].setData(field_name, Qt.ItemDataRole.UserRole)
+                items[COUNT].setData(count, Qt.ItemDataRole.UserRole)
+                items[SIMILAR].setData(len(others), Qt.ItemDataRole.UserRole)
+                for item in items:
+                    item.setEditable(False)
+                    if others:
+                        item.setBackground(tint)
+                        item.setToolTip(f"Near-duplicate of {', '.join(others)}")
+                self.model.appendRow(items)
+        self.table.setSortingEnabled(True)
+        current = self.field.currentText()
+        self.field.blockSignals(True)
+        self.field.clear()
+        self.field.addItems([ALL_FIELDS, *sorted(vocabulary.lists)])
+        self.field.setCurrentText(current if current in vocabulary.lists else ALL_FIELDS)
+        self.field.blockSignals(False)
+        self._apply_filter()
+        groups = len({tuple(sorted([v, *o])) for (_, v), o in near.items()})
+        self.status.setText(
+            f"{self.model.rowCount():,} values in {len(vocabulary.lists)} fields; {groups} near-duplicate group(s)"
+        )
+        self.changed.emit()
+
+    def _apply_filter(self, *_: Any) -> None:
+        field_name = self.field.currentText()
+        self.proxy.set(self.filter.text(), "" if field_name == ALL_FIELDS else field_name, self.near_only.isChecked())
+        self._update_buttons()
+
+    def selected(self) -> list[tuple[str, str, int]]:
+        """(field, value, count) of the selected rows, most used first."""
+        rows = []
+        for index in self.table.selectionModel().selectedRows(VALUE):
+            source = self.proxy.mapToSource(index)
+            value = str(self.model.item(source.row(), VALUE).text())
+            field_name = str(self.model.item(source.row(), FIELD).text())
+            rows.append((field_name, value, int(self.model.item(source.row(), COUNT).data(Qt.ItemDataRole.UserRole))))
+        return sorted(rows, key=lambda r: (-r[2], r[1]))
+
+    def select_value(self, field_name: str, value: str, extend: bool = False) -> bool:
+        """Select the row of ``value`` in ``field_name`` (for keyboard users and tests); False if not shown."""
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, VALUE)
+            if index.data() == value and self.proxy.index(row, FIELD).data() == field_name:
+                flags = self.table.selectionModel().SelectionFlag
+                mode = flags.Select if extend else flags.ClearAndSelect
+                self.table.selectionModel().select(index, mode | flags.Rows)
+                self.table.setCurrentIndex(index) if not extend else None
+                return True
+        return False
+
+    def _update_buttons(self, *_: Any) -> None:
+        rows = self.selected()
+        one_field = len({f for f, _, _ in rows}) == 1
+        self.rename_button.setEnabled(len(rows) == 1)
+        self.show_button.setEnabled(len(rows) == 1)
+        self.merge_button.setEnabled(len(rows) >= 2 and one_field)
+        self.delete_button.setEnabled(bool(rows) and one_field)
+
+    def files_with(self, field_name: str, values: list[str]) -> list[str]:
+        wanted = set(values)
+        return sorted(
+            r.path
+            for r in self.records
+            if isinstance(r.meta.get(field_name), list) and wanted & set(r.meta[field_name])
+        )
+
+    # ------------------------------------------------------------------ actions
+    def show_files(self, *_: Any) -> None:
+        rows = self.selected()
+        if len(rows) == 1:
+            field_name, value, _count = rows[0]
+            self.host.show_query(f"{field_name}:{_query_value(value)}")
+
+    def rename_selected(self) -> Any:
+        rows = self.selected()
+        if len(rows) != 1:
+            return None
+        field_name, value, _ = rows[0]
+        box = QWidget()
+        form = QFormLayout(box)
+        new_name = named(QLineEdit(value), "taxonomyNewName", "New name")
+        completer = QCompleter(sorted(self.vocabulary.lists.get(field_name, {})), new_name)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        new_name.setCompleter(completer)
+        new_name.selectAll()
+        form.addRow(f"Rename “{value}” in {field_name} to:", new_name)
+        note = QLabel("If the new name is already used, the two are merged in each file.")
+        note.setWordWrap(True)
+        form.addRow(note)
+
+        def make() -> Edit | None:
+            text = new_name.text().strip()
+            return rename(value, text, field_name) if text and text != value else None
+
+        dialog = self.host.open_operation(self.files_with(field_name, [value]), make, f"Rename “{value}”", box)
+        new_name.returnPressed.connect(dialog.preview)
+        new_name.setFocus()
+        return dialog
+
+    def merge_selected(self) -> Any:
+        rows = self.selected()
+        if len(rows) < 2 or len({f for f, _, _ in rows}) != 1:
+            return None
+        field_name = rows[0][0]
+        values = [v for _, v, _ in rows]
+        box = QWidget()
+        form = QFormLayout(box)
+        survivor = named(QComboBox(), "taxonomySurvivor", "The value to keep")
+        for _, value, count in rows:
+            survivor.addItem(f"{value}  ({count:,} files)", value)
+        form.addRow(f"Merge {len(values)} values of {field_name} into:", survivor)
+
+        def make() -> Edit | None:
+            keep = str(survivor.currentData())
+            return merge(keep, [v for v in values if v != keep], field_name)
+
+        dialog = self.host.open_operation(self.files_with(field_name, values), make, f"Merge {len(values)} values", box)
+        survivor.currentIndexChanged.connect(dialog.preview)
+        dialog.preview()
+        return dialog
+
+    def delete_selected(self) -> Any:
+        rows = self.selected()
+        if not rows or len({f for f, _, _ in rows}) != 1:
+            return None
+        field_name = rows[0][0]
+        values = tuple(v for _, v, _ in rows)
+        edit = ListEdit("delete", (field_name,), values)
+        return self.host.open_operation(
+            self.files_with(field_name, list(values)), lambda: edit, f"Delete {len(values)} value(s)"
+        )

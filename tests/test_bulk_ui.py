@@ -1,0 +1,254 @@
+"""Bulk operations in the window: the tag dialog, the taxonomy view, Edit > Undo/Redo, crash recovery."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel, QSettings, Qt
+from PySide6.QtWidgets import QLineEdit, QMessageBox
+from pytestqt.qtbot import QtBot
+from tests.conftest import copy_fixtures
+
+from masthead.core import bulk
+from masthead.core.document import Document
+from masthead.core.operations import add
+from masthead.ui.bulk_dialog import BulkTagDialog, OperationDialog
+from masthead.ui.main_window import MainWindow
+
+NAMES = ["english-null.md", "indent2-cjk.md", "pyyaml-sorted-cjk.md", "crlf.md", "chunks-en.md"]
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    return copy_fixtures(tmp_path / "archive", NAMES)
+
+
+def open_window(qtbot: QtBot, tmp_path: Path, archive: Path) -> MainWindow:
+    win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(win.archive_loaded, timeout=20000):
+        win.open_archive(archive)
+    qtbot.waitUntil(lambda: bool(win.vocabulary) and win.taxonomy.model.rowCount() > 0, timeout=5000)
+    return win
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path, archive: Path) -> Iterator[MainWindow]:
+    win = open_window(qtbot, tmp_path, archive)
+    yield win
+    win.form.show_document(None, None, None)
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {n: (root / n).read_bytes() for n in NAMES}
+
+
+def data(root: Path, name: str) -> dict[str, object]:
+    return Document((root / name).read_bytes()).data
+
+
+def type_value(qtbot: QtBot, picker: object, text: str) -> None:
+    """Type into a chips picker and choose the completion that adds ``text`` (or creates it)."""
+    entry = picker.input  # type: ignore[attr-defined]
+    qtbot.keyClicks(entry, text)
+    popup = picker.completer.popup()  # type: ignore[attr-defined]
+    qtbot.waitUntil(popup.isVisible, timeout=2000)
+    entries = picker._model.stringList()  # type: ignore[attr-defined]
+    chosen = next(e for e in entries if e.startswith(f"{text}  (") or e == f"Create “{text}”")
+    picker.completer.activated.emit(chosen)  # type: ignore[attr-defined]
+
+
+def select_rows(window: MainWindow, names: list[str]) -> None:
+    window.table.clearSelection()
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    for name in names:
+        row = window.model.row_of(name)
+        assert row is not None
+        window.table.selectionModel().select(window.proxy.mapFromSource(window.model.index(row, 0)), flags)
+
+
+def apply_and_wait(qtbot: QtBot, dialog: OperationDialog) -> None:
+    qtbot.waitUntil(dialog.apply_button.isEnabled, timeout=10000)
+    with qtbot.waitSignal(dialog.applied, timeout=10000):
+        qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+
+
+def test_bulk_tag_dialog_previews_diffs_applies_and_undoes(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    before = snapshot(archive)
+    select_rows(window, ["english-null.md", "crlf.md"])
+    window.bulk_tag_action.trigger()
+    dialog = window.findChild(BulkTagDialog)
+    assert isinstance(dialog, BulkTagDialog) and dialog.isVisible()
+    assert set(dialog.rels) == {"english-null.md", "crlf.md"}
+    type_value(qtbot, dialog.add_picker, "weekly-digest")
+    assert dialog.add_picker.values == ["weekly-digest"]
+    qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10000)
+    assert dialog.files.count() == 2 and "2 file(s) will change" in dialog.summary.text()
+    dialog.files.setCurrentRow(0)
+    assert "+" in dialog.diff.toPlainText() and "weekly-digest" in dialog.diff.toPlainText()
+    assert snapshot(archive) == before  # previewing writes nothing
+    apply_and_wait(qtbot, dialog)
+    assert data(archive, "english-null.md")["tags"][-1] == "weekly-digest"  # type: ignore[index]
+    assert data(archive, "crlf.md")["tags"][-1] == "weekly-digest"  # type: ignore[index]
+    assert snapshot(archive)["chunks-en.md"] == before["chunks-en.md"]
+    assert "weekly-digest" in window.undo_action.text()
+    qtbot.waitUntil(lambda: "weekly-digest" in window.vocabulary.get("tags", {}), timeout=5000)
+    dialog.close()
+    window.undo_action.trigger()  # Edit > Undo reaches the bulk operation
+    qtbot.waitUntil(lambda: snapshot(archive) == before, timeout=10000)
+    qtbot.waitUntil(lambda: window.redo_action.isEnabled(), timeout=5000)
+    window.redo_action.trigger()
+    qtbot.waitUntil(lambda: b"weekly-digest" in (archive / "crlf.md").read_bytes(), timeout=10000)
+
+
+def test_add_and_remove_in_one_step_on_the_shown_files(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    published = (archive / "crlf.md").read_bytes()
+    window.show_query("draft:true")
+    qtbot.waitUntil(lambda: window.proxy.rowCount() == 3, timeout=5000)
+    dialog = window.bulk_tag()
+    assert dialog is not None and len(dialog.rels) == 3
+    type_value(qtbot, dialog.remove_picker, "streaming")
+    type_value(qtbot, dialog.add_picker, "live")
+    dialog.preview()
+    apply_and_wait(qtbot, dialog)
+    for name in ("english-null.md", "chunks-en.md"):
+        tags = data(archive, name)["tags"]
+        assert "live" in tags and "streaming" not in tags  # type: ignore[operator]
+    assert (archive / "crlf.md").read_bytes() == published  # not shown: untouched
+
+
+def test_unsaved_edits_stop_the_operation_before_anything_is_written(
+    qtbot: QtBot, window: MainWindow, archive: Path
+) -> None:
+    assert window.select_path("crlf.md")
+    qtbot.waitUntil(lambda: window.form.rel == "crlf.md", timeout=3000)
+    editor = window.form.editors["title"]
+    title = editor if isinstance(editor, QLineEdit) else editor.findChild(QLineEdit)
+    assert isinstance(title, QLineEdit)
+    qtbot.keyClicks(title, " edited")
+    assert window.form.dirty
+    before = snapshot(archive)
+    select_rows(window, ["english-null.md", "crlf.md"])
+    dialog = window.bulk_tag()
+    assert dialog is not None
+    type_value(qtbot, dialog.add_picker, "weekly-digest")
+    dialog.preview()
+    qtbot.waitUntil(dialog.apply_button.isEnabled, timeout=10000)
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Nothing was written" in dialog.summary.text(), timeout=10000)
+    assert "crlf.md: has unsaved edits in the window" in dialog.summary.text()
+    assert snapshot(archive) == before
+
+
+def test_taxonomy_shows_counts_and_near_duplicates(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    (archive / "dup.md").write_text("---\ntitle: Dup\ntags:\n- Streaming\n---\nBody\n", encoding="utf-8")
+    window.rescan_now()
+    qtbot.waitUntil(lambda: "Streaming" in window.vocabulary.get("tags", {}), timeout=5000)
+    window.taxonomy_action.trigger()
+    panel = window.taxonomy
+    assert window.taxonomy_dock.isVisible()
+    panel.filter.setText("northwind")
+    rows = {(panel.proxy.index(r, 0).data(), panel.proxy.index(r, 1).data()) for r in range(panel.proxy.rowCount())}
+    assert ("Northwind Labs", "companies_orgs") in rows
+    panel.filter.clear()
+    panel.near_only.setChecked(True)
+    near = {panel.proxy.index(r, 0).data(): panel.proxy.index(r, 3).data() for r in range(panel.proxy.rowCount())}
+    assert near == {"Streaming": "⚠ streaming", "streaming": "⚠ Streaming"}
+    assert "1 near-duplicate group" in panel.status.text()
+    window.taxonomy.grab().save(str(Path(window.index.root).parent / "taxonomy.png"))  # type: ignore[union-attr]
+
+
+def test_taxonomy_rename_previews_then_applies_and_undoes(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    before = snapshot(archive)
+    window.taxonomy_action.trigger()
+    panel = window.taxonomy
+    assert panel.select_value("companies_orgs", "Northwind Labs")
+    qtbot.mouseClick(panel.rename_button, Qt.MouseButton.LeftButton)
+    dialog = window.findChild(OperationDialog, "bulkDialog")
+    assert dialog is not None
+    new_name = dialog.findChild(object, "taxonomyNewName")
+    new_name.selectAll()  # type: ignore[attr-defined]
+    qtbot.keyClicks(new_name, "Northwind")
+    qtbot.keyClick(new_name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10000)
+    assert dialog.files.count() == 2 and snapshot(archive) == before
+    assert '-  - "Northwind Labs"' in dialog.diff.toPlainText() or "-- Northwind Labs" in dialog.diff.toPlainText()
+    apply_and_wait(qtbot, dialog)
+    assert data(archive, "chunks-en.md")["companies_orgs"] == ["Northwind"]
+    qtbot.waitUntil(lambda: panel.select_value("companies_orgs", "Northwind"), timeout=5000)
+    assert not panel.select_value("companies_orgs", "Northwind Labs")
+    dialog.close()
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: snapshot(archive) == before, timeout=10000)
+
+
+def test_taxonomy_merge_and_delete_and_show_files(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    window.taxonomy_action.trigger()
+    panel = window.taxonomy
+    assert panel.select_value("tags", "streaming") and panel.select_value("tags", "scheduling", extend=True)
+    assert panel.merge_button.isEnabled() and not panel.rename_button.isEnabled()
+    dialog = panel.merge_selected()
+    assert isinstance(dialog, OperationDialog)
+    survivor = dialog.findChild(object, "taxonomySurvivor")
+    survivor.setCurrentIndex(survivor.findData("streaming"))  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: dialog.plan is not None and "merge" in dialog.summary.text().lower(), timeout=10000)
+    apply_and_wait(qtbot, dialog)
+    assert data(archive, "chunks-en.md")["tags"] == ["streaming"]
+    dialog.close()
+    qtbot.waitUntil(lambda: panel.select_value("tags", "streaming"), timeout=5000)
+    qtbot.waitUntil(lambda: not panel.select_value("tags", "scheduling"), timeout=5000)
+    panel.select_value("tags", "streaming")
+    qtbot.mouseClick(panel.show_button, Qt.MouseButton.LeftButton)
+    assert window.search.text() == "tags:streaming"
+    qtbot.waitUntil(lambda: 0 < window.proxy.rowCount() < len(NAMES), timeout=5000)
+    panel.select_value("tags", "streaming")
+    qtbot.keyClick(panel.table, Qt.Key.Key_Delete)
+    delete_dialog = [d for d in window.findChildren(OperationDialog) if d.isVisible()][-1]
+    apply_and_wait(qtbot, delete_dialog)
+    assert all("streaming" not in (data(archive, n).get("tags") or []) for n in NAMES)  # type: ignore[operator]
+    assert window.undo_action.text().startswith("&Undo “delete")
+
+
+def test_interrupted_operation_is_offered_at_start(
+    qtbot: QtBot, tmp_path: Path, archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = bulk.plan(archive, NAMES, add("tags", ["weekly"]))
+    expected = {c.rel: c.new for c in plan.changes}
+
+    def crash(done: int, total: int) -> None:
+        if done == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        bulk.apply(plan, progress=crash)
+    window = open_window(qtbot, tmp_path, archive)
+    qtbot.waitUntil(lambda: window.recovery_box is not None and window.recovery_box.isVisible(), timeout=5000)
+    box = window.recovery_box
+    assert isinstance(box, QMessageBox) and "add “weekly” to tags" in box.text()
+    complete = box.findChild(object, "recoveryComplete")
+    qtbot.mouseClick(complete, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: snapshot(archive) == expected, timeout=10000)
+    qtbot.waitUntil(lambda: bulk.unfinished(archive) == [], timeout=5000)
+    qtbot.waitUntil(lambda: window.undo_action.isEnabled(), timeout=5000)
+    window.form.show_document(None, None, None)
+
+
+def test_roll_back_from_the_recovery_prompt(qtbot: QtBot, tmp_path: Path, archive: Path) -> None:
+    before = snapshot(archive)
+
+    def crash(done: int, total: int) -> None:
+        if done == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        bulk.apply(bulk.plan(archive, NAMES, add("tags", ["weekly"])), progress=crash)
+    window = open_window(qtbot, tmp_path, archive)
+    qtbot.waitUntil(lambda: window.recovery_box is not None and window.recovery_box.isVisible(), timeout=5000)
+    assert window.recovery_box is not None
+    qtbot.mouseClick(window.recovery_box.findChild(object, "recoveryRollBack"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: snapshot(archive) == before, timeout=10000)
+    window.form.show_document(None, None, None)
