@@ -131,8 +131,8 @@ class TaxonomyPanel(QWidget):
         top.addWidget(self.field)
         top.addWidget(self.near_only)
         buttons = QHBoxLayout()
-        for button in (self.rename_button, self.merge_button, self.delete_button, self.show_button):
-            buttons.addWidget(button)
+        for push in (self.rename_button, self.merge_button, self.delete_button, self.show_button):
+            buttons.addWidget(push)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
