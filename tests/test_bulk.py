@@ -205,3 +205,27 @@ def test_interrupted_operation_can_be_completed(archive: Path) -> None:
     report = bulk.complete(pending)
     assert len(report.changed) == len(NAMES) - 2 and len(report.unchanged) == 2
     assert {n: (archive / n).read_bytes() for n in NAMES} == expected and bulk.unfinished(archive) == []
+
+
+def test_publish_is_a_bulk_operation_blocked_files_skipped_with_their_problems(archive: Path) -> None:
+    import datetime as dt
+
+    from masthead.core.operations import PublishEdit, edit_from_spec
+
+    (archive / "masthead.yaml").write_text(
+        "publish:\n  set: {draft: false}\n  stamp_date: published\n", encoding="utf-8"
+    )
+    edit = PublishEdit("publish", dt.date(2026, 3, 4))
+    assert edit_from_spec(edit.spec) == edit
+    plan = bulk.plan(archive, NAMES, edit)
+    reasons = dict(plan.skipped)
+    assert all("is required to publish" in reason for reason in reasons.values())
+    assert {c.rel for c in plan.changes} | set(reasons) | set(plan.unchanged) == set(NAMES)
+    report = bulk.apply(plan)
+    for rel in report.changed:
+        data = Document((archive / rel).read_bytes()).data
+        assert data["draft"] is False and str(data["published"]) == "2026-03-04"
+    written = snapshot(archive)
+    assert report.journal is not None
+    bulk.undo(report.journal)
+    assert bulk.redo(report.journal).changed == report.changed and snapshot(archive) == written

@@ -119,24 +119,30 @@ def test_schema_rules_apply_in_the_window(qtbot: QtBot, tmp_path: Path, archive:
 
 def test_bulk_publish_of_the_shown_files(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
     blocked_before = (archive / "no-summary.md").read_bytes()
+    before = {p.name: p.read_bytes() for p in archive.glob("*.md")}
     dialog = window.bulk_publish()
     assert dialog is not None
-    qtbot.waitUntil(lambda: bool(dialog.plans), timeout=5000)
-    report = dialog.report.toPlainText()
-    assert "Will be published (2):" in report and "Blocked (1):" in report
-    assert "no-summary.md: summary: is required to publish" in report
-    assert dialog.apply_button.text() == "Publish 2 file(s)" and dialog.apply_button.isEnabled()
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=5000)
+    items = [dialog.files.item(i) for i in range(dialog.files.count())]
+    assert [i.text() for i in items] == ["english-null.md", "⚠ no-summary.md"]
+    assert items[1].toolTip() == "summary: is required to publish"
+    assert "1 file(s) will change, 1 already right, 1 skipped" in dialog.summary.text()
+    dialog.files.setCurrentRow(0)
+    assert "-draft: true" in dialog.diff.toPlainText() and "+draft: false" in dialog.diff.toPlainText()
+    assert dialog.apply_button.text() == "&Publish 1 file(s)" and dialog.apply_button.isEnabled()
     with qtbot.waitSignal(dialog.applied, timeout=5000):
         qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
-    statuses = {o.path.name: o.status for o in dialog.outcomes}
-    assert statuses == {"english-null.md": "changed", "indent2-cjk.md": "unchanged", "no-summary.md": "blocked"}
-    assert "1 changed, 1 unchanged, 1 blocked, 0 failed" in dialog.summary.text()
+    assert dialog.report is not None and dialog.report.changed == ["english-null.md"]
+    assert "1 changed, 1 unchanged, 1 skipped, 0 failed" in dialog.summary.text()
     assert Document((archive / "english-null.md").read_bytes()).data["draft"] is False
     assert (archive / "no-summary.md").read_bytes() == blocked_before
     row = window.model.row_of("english-null.md")
     assert row is not None
     qtbot.waitUntil(lambda: window.model.index(row, Column.STATE).data() == "Published", timeout=5000)
     dialog.close()
+    assert window.undo_action.text() == "&Undo “publish”"
+    window.undo_action.trigger()  # a bulk publish is undoable like any bulk operation
+    qtbot.waitUntil(lambda: {p.name: p.read_bytes() for p in archive.glob("*.md")} == before, timeout=5000)
 
 
 def test_bulk_unpublish_of_a_selection(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
@@ -144,7 +150,7 @@ def test_bulk_unpublish_of_a_selection(qtbot: QtBot, window: MainWindow, archive
     assert len(window.selected_paths()) == 3
     dialog = window.bulk_unpublish()
     assert dialog is not None
-    qtbot.waitUntil(lambda: bool(dialog.plans), timeout=5000)
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=5000)
     with qtbot.waitSignal(dialog.applied, timeout=5000):
         dialog.apply_button.click()
     assert Document((archive / "indent2-cjk.md").read_bytes()).data["draft"] is True

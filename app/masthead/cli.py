@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -21,6 +22,7 @@ from masthead.core.index import ArchiveIndex
 from masthead.core.operations import (
     FieldEdit,
     ListEdit,
+    PublishEdit,
     clear_field,
     delete,
     merge,
@@ -36,10 +38,8 @@ from masthead.core.vocabulary import build_vocabulary
 from masthead.core.workflow import (
     SCHEMA_FILE,
     Schema,
-    apply_publication,
     infer_schema,
     load_schema,
-    plan_publication,
     validate,
 )
 
@@ -363,25 +363,43 @@ def cmd_publish(args: argparse.Namespace) -> int:
     warned: set[str] = set()
     for path in targets:
         _schema_for(path, warned)  # a broken masthead.yaml is reported once
-    plans = plan_publication(targets, unpublishing=args.command == "unpublish")
+    root = Path(args.archive) if args.archive else _common_folder(targets)
+    rels = [t.resolve().relative_to(root.resolve()).as_posix() for t in targets]
+    edit = PublishEdit(args.command, dt.date.today())
+    plan = bulk.plan(root, rels, edit)
     if args.diff:
-        for plan in plans:
-            if plan.doc is not None:
-                sys.stdout.write(plan.doc.diff())
-    outcomes = apply_publication(plans, dry_run=args.dry_run)
-    counts = {status: sum(1 for o in outcomes if o.status == status) for status in ("changed", "blocked", "failed")}
-    for outcome in outcomes:
-        if outcome.status == "blocked":
-            _fail(f"{outcome.path}: not {args.command}ed: {outcome.detail}")
-        elif outcome.status == "failed":
-            _fail(outcome.detail)
+        for change in plan.changes:
+            sys.stdout.write(change.diff)
+    for rel, reason in plan.skipped:
+        _fail(f"{root / rel}: not {args.command}ed: {reason}")
+    failed: list[tuple[str, str]] = []
+    changed = len(plan.changes)
+    journal = ""
+    if not args.dry_run and plan.changes:
+        problems = bulk.preflight(plan)
+        if problems:
+            for rel, reason in problems:
+                _fail(f"{root / rel}: {reason}")
+            _fail("nothing was written")
+            return 1
+        report = bulk.apply(plan)
+        failed = report.failed + [s for s in report.skipped if s not in plan.skipped]
+        for rel, reason in failed:
+            _fail(f"{root / rel}: {reason}")
+        changed = len(report.changed)
+        journal = f"; undo with: masthead undo {root} {report.journal.stem}" if report.journal else ""
     verb = ("would " if args.dry_run else "") + args.command
     print(
-        f"{verb}: {counts['changed']} changed, {counts['blocked']} blocked, {counts['failed']} failed "
-        f"of {len(targets)} file(s)",
+        f"{verb}: {changed} changed, {len(plan.skipped)} blocked, {len(failed)} failed "
+        f"of {len(targets)} file(s){journal}",
         file=sys.stderr,
     )
-    return 1 if counts["failed"] or counts["blocked"] else 0
+    return 1 if failed or plan.skipped else 0
+
+
+def _common_folder(paths: list[Path]) -> Path:
+    """The deepest folder holding every one of ``paths`` (where their journal goes)."""
+    return Path(os.path.commonpath([str(p.resolve().parent) for p in paths]))
 
 
 def cmd_init_schema(args: argparse.Namespace) -> int:

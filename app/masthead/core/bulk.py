@@ -27,7 +27,8 @@ from masthead.core import storage
 from masthead.core.document import Snapshot, unified_diff
 from masthead.core.errors import ConflictError, MastheadError
 from masthead.core.index_worker import run_parallel
-from masthead.core.operations import Edit, NotApplicable, apply_edit, edit_from_spec
+from masthead.core.operations import Edit, NotApplicable, PublishEdit, apply_edit, edit_from_spec
+from masthead.core.workflow import Schema, load_schema
 
 KEEP = 20  # operations that can be undone, per archive
 
@@ -82,16 +83,24 @@ CHUNK = 100  # files per worker request
 PARALLEL_MIN = 200  # fewer files are planned in this process (starting workers costs ~0.2 s)
 
 
-def plan_file(root: Path, rel: str, edit: Edit) -> PlanRow:
-    """Read one file and render the edit (verified by the core): a ``change``, ``unchanged`` or ``skipped`` row."""
+def plan_file(root: Path, rel: str, edit: Edit, schemas: dict[Path, Schema] | None = None) -> PlanRow:
+    """Read one file and render the edit (verified by the core): a ``change``, ``unchanged`` or ``skipped`` row.
+
+    ``schemas`` caches the masthead.yaml of each folder (publishing needs it)."""
     try:
         doc = storage.load(root / rel)
     except MastheadError as exc:
         return rel, "skipped", b"", b"", None, exc.message
     if not doc.editable:
-        return rel, "skipped", b"", b"", None, doc.error.message if doc.error else doc.readonly_reason or "read-only"
+        reason = f"cannot be read: {doc.error.message}" if doc.error else doc.readonly_reason or "read-only"
+        return rel, "skipped", b"", b"", None, reason
+    schema = None
+    if isinstance(edit, PublishEdit):
+        folder = (root / rel).parent
+        cache = schemas if schemas is not None else {}
+        schema = cache.get(folder) or cache.setdefault(folder, load_schema(root / rel))
     try:
-        sets, deletes = apply_edit(doc.data, edit)
+        sets, deletes = apply_edit(doc.data, edit, schema)
         for key, value in sets.items():
             doc.set(key, value)
         for key in deletes:
@@ -109,7 +118,8 @@ def plan_file(root: Path, rel: str, edit: Edit) -> PlanRow:
 def plan_rows(root: str, rels: list[str], spec: list[Any]) -> list[PlanRow]:
     """``plan_file`` for each file (the unit of work of a worker process)."""
     edit, base = edit_from_spec(spec), Path(root)
-    return [plan_file(base, rel, edit) for rel in rels]
+    schemas: dict[Path, Schema] = {}
+    return [plan_file(base, rel, edit, schemas) for rel in rels]
 
 
 def plan(

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from masthead.core.records import is_string_list
 from masthead.core.values import Value, same
+from masthead.core.workflow import Schema, builtin_schema, publish_edits, validate
 
 Action = Literal["add", "remove", "replace", "rename", "merge", "delete"]
 
@@ -82,11 +83,31 @@ class FieldEdit:
         return ["field", self.action, self.field, value, type(self.value).__name__]
 
 
-Edit = ListEdit | FieldEdit
+@dataclass(frozen=True)
+class PublishEdit:
+    """Publish (apply the schema's publish rules to a file that validates) or unpublish.
+
+    ``today`` is the date a publish stamps; it is fixed when the edit is made, so that completing or
+    redoing the operation later writes the very same bytes."""
+
+    action: Literal["publish", "unpublish"]
+    today: dt.date | None = None
+
+    def describe(self) -> str:
+        return self.action
+
+    @property
+    def spec(self) -> list[Any]:
+        return ["publish", self.action, self.today.isoformat() if self.today else None]
+
+
+Edit = ListEdit | FieldEdit | PublishEdit
 
 
 def edit_from_spec(spec: list[Any]) -> Edit:
     """Rebuild an edit from its ``spec``."""
+    if spec[0] == "publish":
+        return PublishEdit(spec[1], dt.date.fromisoformat(spec[2]) if spec[2] else None)
     if spec[0] == "list":
         _, action, fields, values, target, *rest = spec
         added = tuple(rest[0]) if rest else ()
@@ -179,10 +200,20 @@ def apply_list_edit(data: dict[str, Value], edit: ListEdit) -> dict[str, list[st
     return changed
 
 
-def apply_edit(data: dict[str, Value], edit: Edit) -> tuple[dict[str, Value], list[str]]:
-    """What ``edit`` does to one file: (keys to set -> new value, keys to delete). Raises NotApplicable."""
+def apply_edit(data: dict[str, Value], edit: Edit, schema: Schema | None = None) -> tuple[dict[str, Value], list[str]]:
+    """What ``edit`` does to one file: (keys to set -> new value, keys to delete). Raises NotApplicable.
+
+    Publishing follows ``schema`` (the file's masthead.yaml; the built-in profile when None)."""
     if isinstance(edit, ListEdit):
         return dict(apply_list_edit(data, edit)), []
+    if isinstance(edit, PublishEdit):
+        rules = schema or builtin_schema()
+        if edit.action == "unpublish":
+            return dict(rules.publish.unpublish_set), []
+        problems = validate(data, rules)
+        if problems:
+            raise NotApplicable("; ".join(str(p) for p in problems))
+        return publish_edits(data, rules, edit.today), []
     current = data.get(edit.field)
     if isinstance(current, (list, dict)):
         kind = "a list" if isinstance(current, list) else "a nested mapping"

@@ -71,9 +71,11 @@ class OperationDialog(QDialog):
         title: str,
         parent: Any = None,
         editor: QWidget | None = None,
+        verb: str = "Apply to",
     ) -> None:
         super().__init__(parent)
         self.setObjectName("bulkDialog")
+        self.verb = verb
         self.setWindowTitle(title)
         self.setAccessibleName(title)
         self.root, self.rels, self.make_edit, self.unsaved = root, rels, make_edit, unsaved
@@ -198,7 +200,7 @@ class OperationDialog(QDialog):
         if plan.skipped:
             parts.append(f"{len(plan.skipped):,} skipped (marked ⚠)")
         self.summary.setText(f"{plan.description[0].upper()}{plan.description[1:]}: " + ", ".join(parts) + ".")
-        self.apply_button.setText(f"&Apply to {len(plan.changes):,} file(s)")
+        self.apply_button.setText(f"&{self.verb} {len(plan.changes):,} file(s)")
         self.apply_button.setEnabled(bool(plan.changes))
         if self.files.count():
             self.files.setCurrentRow(0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import json
 from collections.abc import Callable
@@ -38,17 +39,16 @@ from masthead import __version__
 from masthead.core import bulk, storage
 from masthead.core.errors import MastheadError
 from masthead.core.index import ArchiveIndex, BuildStats, Changes
-from masthead.core.operations import Edit
+from masthead.core.operations import Edit, PublishEdit
 from masthead.core.query import Query, QueryError, parse_query
 from masthead.core.records import Record
 from masthead.core.schema import Kind
 from masthead.core.vocabulary import Vocabulary, build_vocabulary
-from masthead.core.workflow import Outcome, Schema, builtin_schema, load_schema
+from masthead.core.workflow import Schema, builtin_schema, load_schema
 from masthead.ui.bulk_dialog import BulkTagDialog, OperationDialog
 from masthead.ui.form import WRITER, FormPane
 from masthead.ui.models import PATH_ROLE, RECORD_ROLE, Column, DocumentsModel, DocumentsProxy, FolderModel
 from masthead.ui.preview import PreviewPane
-from masthead.ui.publish_dialog import BulkPublishDialog
 from masthead.ui.tasks import IndexLoader, run_in_background
 from masthead.ui.taxonomy import TaxonomyPanel
 from masthead.ui.watcher import ArchiveWatcher
@@ -775,26 +775,18 @@ class MainWindow(QMainWindow):
             return selected
         return [str(self.proxy.index(r, 0).data(PATH_ROLE)) for r in range(self.proxy.rowCount())]
 
-    def bulk_publish(self, unpublishing: bool = False) -> BulkPublishDialog | None:
+    def bulk_publish(self, unpublishing: bool = False) -> OperationDialog | None:
+        """Publish (or unpublish) the selected files, or every file shown: files that do not validate are
+        listed with their problems and left alone; one undoable operation."""
         if self.index is None:
             return None
-        if self.form.dirty:
-            QMessageBox.information(self, "Publish", "Save or discard the edits of the current file first.")
-            return None
-        dialog = BulkPublishDialog(self.index.root, self.bulk_targets(), unpublishing, self)
-        dialog.applied.connect(self._on_bulk_applied)
-        dialog.open()
-        return dialog
+        edit = PublishEdit("unpublish" if unpublishing else "publish", dt.date.today())
+        verb = "Unpublish" if unpublishing else "Publish"
+        targets = self.bulk_targets()
+        return self.open_operation(targets, lambda: edit, f"{verb} {len(targets):,} file(s)", verb=verb)
 
-    def bulk_unpublish(self) -> BulkPublishDialog | None:
+    def bulk_unpublish(self) -> OperationDialog | None:
         return self.bulk_publish(unpublishing=True)
-
-    def _on_bulk_applied(self, outcomes: list[Outcome]) -> None:
-        changed = [str(o.path) for o in outcomes if o.status == "changed"]
-        if changed:
-            self._refresh(changed)
-        if self.current and self.index is not None and str(self.index.root / self.current) in changed:
-            self.show_file(self.current)
 
     # ------------------------------------------------------------------ bulk operations
     def unsaved_paths(self) -> list[str]:
@@ -802,12 +794,17 @@ class MainWindow(QMainWindow):
         return [self.current] if self.current and self.form.dirty else []
 
     def open_operation(
-        self, rels: list[str], make_edit: Callable[[], Edit | None], title: str, editor: QWidget | None = None
+        self,
+        rels: list[str],
+        make_edit: Callable[[], Edit | None],
+        title: str,
+        editor: QWidget | None = None,
+        verb: str = "Apply to",
     ) -> OperationDialog | None:
         """A preview-then-apply dialog for one bulk edit of ``rels``."""
         if self.index is None:
             return None
-        dialog = OperationDialog(self.index.root, rels, make_edit, self.unsaved_paths, title, self, editor)
+        dialog = OperationDialog(self.index.root, rels, make_edit, self.unsaved_paths, title, self, editor, verb)
         dialog.applied.connect(self._on_operation_applied)
         dialog.open()
         return dialog
