@@ -252,3 +252,46 @@ def test_roll_back_from_the_recovery_prompt(qtbot: QtBot, tmp_path: Path, archiv
     qtbot.mouseClick(window.recovery_box.findChild(object, "recoveryRollBack"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: snapshot(archive) == before, timeout=10000)
     window.form.show_document(None, None, None)
+
+
+def test_cancel_stops_a_long_run_and_what_was_written_is_undoable(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from benchmarks.make_archive import make_archive
+
+    from masthead.core import storage
+
+    root = tmp_path / "big"
+    make_archive(root, 120)
+    files = sorted(root.rglob("*.md"))
+    before = {p: p.read_bytes() for p in files}
+    real = storage.write_atomic
+
+    def slow(path: Path, data: bytes, expected: object) -> object:
+        time.sleep(0.02)  # a slow disk: long enough to press Cancel
+        return real(path, data, expected)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(storage, "write_atomic", slow)
+    window = open_window(qtbot, tmp_path, root)
+    window.table.selectAll()
+    dialog = window.bulk_tag()
+    assert dialog is not None
+    type_value(qtbot, dialog.add_picker, "cancel-me")
+    dialog.preview()
+    qtbot.waitUntil(dialog.apply_button.isEnabled, timeout=20000)
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.progress.value() >= 5, timeout=20000)
+    assert dialog.cancel_button.isVisible()
+    with qtbot.waitSignal(dialog.applied, timeout=20000):
+        qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    report = dialog.report
+    assert report is not None and 0 < len(report.changed) < len(dialog.plan.changes if dialog.plan else files)
+    assert {reason for _, reason in report.skipped} >= {"cancelled"}
+    written = sum(1 for p in files if p.read_bytes() != before[p])
+    assert written == len(report.changed)
+    dialog.close()
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: all(p.read_bytes() == before[p] for p in files), timeout=20000)
+    window.form.show_document(None, None, None)
