@@ -151,6 +151,10 @@ def test_kill_9_halfway_leaves_every_file_old_or_new_and_recovery_works(tmp_path
         done += data != before[path]
     assert 0 < done < len(new_sha)
     assert [p.stem for p in bulk.unfinished(root)] == [journal["id"]]
+    offered = subprocess.run(  # the next run offers recovery
+        [sys.executable, "-m", "masthead", "recover", str(root)], env=env, capture_output=True, text=True
+    )
+    assert offered.returncode == 0 and offered.stdout.startswith(journal["id"])
     result = subprocess.run(
         [sys.executable, "-m", "masthead", "undo", str(root)], env=env, capture_output=True, text=True
     )
