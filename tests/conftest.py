@@ -76,6 +76,7 @@ def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     folder = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("MASTHEAD_CACHE_DIR", str(folder))
     monkeypatch.setenv("MASTHEAD_DATA_DIR", str(tmp_path_factory.mktemp("data")))  # journals
+    monkeypatch.setenv("MASTHEAD_SAMPLE_DIR", str(tmp_path_factory.mktemp("documents") / "Sample"))
     return folder
 
 

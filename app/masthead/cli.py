@@ -32,6 +32,7 @@ from masthead.core.operations import (
 )
 from masthead.core.query import QueryError, parse_query
 from masthead.core.records import Record
+from masthead.core.sample import install_sample
 from masthead.core.scan import iter_markdown
 from masthead.core.values import Value, to_json
 from masthead.core.vocabulary import build_vocabulary
@@ -42,6 +43,7 @@ from masthead.core.workflow import (
     load_schema,
     validate,
 )
+from masthead.qtcheck import missing_qt_libraries
 
 COMMANDS = (
     "get",
@@ -287,7 +289,25 @@ def cmd_vocab(args: argparse.Namespace) -> int:
 
 
 def run_window(argv: list[str]) -> int:
-    """``masthead [ARCHIVE]``: the window, on ARCHIVE or the last archive opened."""
+    """``masthead [ARCHIVE] [--sample] [--smoke-test]``: the window, on ARCHIVE, the sample archive (copied
+    to a user folder first), or the last archive opened (the sample on the very first run).
+    ``--smoke-test`` quits once the archive is loaded (for packaging checks)."""
+    smoke = "--smoke-test" in argv
+    use_sample = "--sample" in argv
+    argv = [a for a in argv if a not in ("--smoke-test", "--sample")]
+    missing = missing_qt_libraries()
+    if missing:
+        _fail(missing)
+        return 3
+    if use_sample:
+        if argv:
+            _fail("--sample opens the sample archive: give no ARCHIVE with it")
+            return 2
+        try:
+            argv = [str(install_sample())]
+        except OSError as exc:
+            _fail(f"could not copy the sample archive: {exc}")
+            return 1
     if len(argv) > 1:
         _fail(f"unknown command {argv[0]!r}; commands: {', '.join(COMMANDS)} (see masthead --help)")
         return 2
@@ -297,7 +317,7 @@ def run_window(argv: list[str]) -> int:
         return 2
     from masthead.ui.app import run
 
-    return run(archive)
+    return run(archive, smoke_test=smoke)
 
 
 def _schema_for(path: Path, warned: set[str]) -> Schema:
@@ -618,11 +638,13 @@ def cmd_recover(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="masthead",
-        usage="masthead [ARCHIVE] | masthead COMMAND ...",
+        usage="masthead [ARCHIVE | --sample] | masthead COMMAND ...",
         description="Edit the YAML front matter of a Markdown archive without damaging a byte. "
-        "Without a command, opens the window on ARCHIVE (or the last archive opened).",
+        "Without a command, opens the window on ARCHIVE (or the last archive opened); --sample copies the "
+        "sample archive to your Documents folder (once) and opens it.",
     )
     parser.add_argument("--version", action="version", version=f"masthead {__version__}")
+    parser.add_argument("--sample", action="store_true", help="open the sample archive (copied to Documents once)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", prog="masthead")
 
     get = sub.add_parser(
@@ -880,7 +902,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
+    if argv[:1] == ["--index-worker"]:  # a packaged app starting its own index worker (see index_worker)
+        from masthead.core.index_worker import lower_priority, serve
+
+        lower_priority()
+        serve(sys.stdin.buffer, sys.stdout.buffer)
+        return 0
+    window_flags = ("--sample", "--smoke-test")
+    if not argv or (argv[0] not in COMMANDS and (not argv[0].startswith("-") or argv[0] in window_flags)):
         return run_window(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
