@@ -3,6 +3,7 @@
 
     python3 dev.py run [ARGS...]    start Masthead (ARGS go to the `masthead` command)
     python3 dev.py test [ARGS...]   ruff, mypy and the whole pytest suite (ARGS go to pytest)
+    python3 dev.py package          build the one-folder app with PyInstaller and smoke-test it
 
 Each command creates or reuses a virtual environment in `.venv` and installs the project with its
 development tools whenever `pyproject.toml` changed since the last install.
@@ -56,17 +57,23 @@ def run_steps(steps: list[list[str | Path]]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"run", "test"}:
+    if not argv or argv[0] not in {"run", "test", "package"}:
         print(__doc__)
         return 2
     python = ensure_env()
     command, rest = argv[0], argv[1:]
     if command == "run":
         return subprocess.run([python, "-m", "masthead", *rest]).returncode
+    if command == "package":
+        has_pyinstaller = subprocess.run([python, "-c", "import PyInstaller"], capture_output=True).returncode == 0
+        steps: list[list[str | Path]] = []
+        if not has_pyinstaller:
+            steps.append([python, "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[dev,package]"])
+        return run_steps([*steps, [python, ROOT / "packaging" / "build.py", *rest]])
     return run_steps(
         [
-            [python, "-m", "ruff", "check", "app", "tests", "benchmarks", "dev.py"],
-            [python, "-m", "ruff", "format", "--check", "app", "tests", "benchmarks", "dev.py"],
+            [python, "-m", "ruff", "check", "app", "tests", "benchmarks", "packaging", "dev.py"],
+            [python, "-m", "ruff", "format", "--check", "app", "tests", "benchmarks", "packaging", "dev.py"],
             [python, "-m", "mypy"],
             [python, "-m", "pytest", *rest],
         ]
