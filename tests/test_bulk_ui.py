@@ -28,6 +28,7 @@ def archive(tmp_path: Path) -> Path:
 def open_window(qtbot: QtBot, tmp_path: Path, archive: Path) -> MainWindow:
     win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(win)
+    win.prefs.confirm_bulk = False  # asking first is tested on its own below
     win.show()
     with qtbot.waitSignal(win.archive_loaded, timeout=20000):
         win.open_archive(archive)
@@ -295,3 +296,27 @@ def test_cancel_stops_a_long_run_and_what_was_written_is_undoable(
     window.undo_action.trigger()
     qtbot.waitUntil(lambda: all(p.read_bytes() == before[p] for p in files), timeout=20000)
     window.form.show_document(None, None, None)
+
+
+def test_confirmation_before_writing_when_the_preference_asks_for_it(
+    qtbot: QtBot,
+    window: MainWindow,
+    archive: Path,
+    no_modal_dialogs: list[tuple[str, str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    before = snapshot(archive)
+    window.prefs.confirm_bulk = True
+    select_rows(window, ["english-null.md", "crlf.md"])
+    dialog = window.bulk_tag()
+    assert dialog is not None and dialog.confirm
+    type_value(qtbot, dialog.add_picker, "weekly-digest")
+    dialog.preview()
+    qtbot.waitUntil(dialog.apply_button.isEnabled, timeout=10000)
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)  # answered Cancel
+    assert no_modal_dialogs[-1][0] == "question" and "2 file(s)?" in no_modal_dialogs[-1][1]
+    assert snapshot(archive) == before and dialog.apply_button.isEnabled()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(dialog.applied, timeout=10000):
+        qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    assert snapshot(archive) != before

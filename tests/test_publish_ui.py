@@ -33,6 +33,7 @@ def archive(tmp_path: Path) -> Path:
 def make_window(qtbot: QtBot, tmp_path: Path, archive: Path) -> MainWindow:
     win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(win)
+    win.prefs.confirm_bulk = False
     win.show()
     with qtbot.waitSignal(win.archive_loaded, timeout=20000):
         win.open_archive(archive)

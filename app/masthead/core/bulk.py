@@ -24,7 +24,7 @@ from typing import Any
 import platformdirs
 
 from masthead.core import storage
-from masthead.core.document import Snapshot, unified_diff
+from masthead.core.document import DEFAULT_SEQ_OFFSET, Snapshot, unified_diff
 from masthead.core.errors import ConflictError, MastheadError
 from masthead.core.index_worker import run_parallel
 from masthead.core.operations import Edit, NotApplicable, PublishEdit, apply_edit, edit_from_spec
@@ -64,6 +64,7 @@ class Plan:
     root: Path
     description: str
     edit: Edit | None = None
+    list_indent: int = DEFAULT_SEQ_OFFSET
     changes: list[FileChange] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (rel, reason)
@@ -83,12 +84,15 @@ CHUNK = 100  # files per worker request
 PARALLEL_MIN = 200  # fewer files are planned in this process (starting workers costs ~0.2 s)
 
 
-def plan_file(root: Path, rel: str, edit: Edit, schemas: dict[Path, Schema] | None = None) -> PlanRow:
+def plan_file(
+    root: Path, rel: str, edit: Edit, schemas: dict[Path, Schema] | None = None, list_indent: int = DEFAULT_SEQ_OFFSET
+) -> PlanRow:
     """Read one file and render the edit (verified by the core): a ``change``, ``unchanged`` or ``skipped`` row.
 
-    ``schemas`` caches the masthead.yaml of each folder (publishing needs it)."""
+    ``schemas`` caches the masthead.yaml of each folder (publishing needs it); ``list_indent`` is the dash
+    indent of a new list in a file that has no list to copy."""
     try:
-        doc = storage.load(root / rel)
+        doc = storage.load(root / rel, list_indent)
     except MastheadError as exc:
         return rel, "skipped", b"", b"", None, exc.message
     if not doc.editable:
@@ -115,11 +119,11 @@ def plan_file(root: Path, rel: str, edit: Edit, schemas: dict[Path, Schema] | No
     return rel, ("unchanged" if new == doc.raw else "change"), doc.raw, new, snap, ""
 
 
-def plan_rows(root: str, rels: list[str], spec: list[Any]) -> list[PlanRow]:
+def plan_rows(root: str, rels: list[str], spec: list[Any], list_indent: int = DEFAULT_SEQ_OFFSET) -> list[PlanRow]:
     """``plan_file`` for each file (the unit of work of a worker process)."""
     edit, base = edit_from_spec(spec), Path(root)
     schemas: dict[Path, Schema] = {}
-    return [plan_file(base, rel, edit, schemas) for rel in rels]
+    return [plan_file(base, rel, edit, schemas, list_indent) for rel in rels]
 
 
 def plan(
@@ -130,20 +134,21 @@ def plan(
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancel: threading.Event | None = None,
+    list_indent: int = DEFAULT_SEQ_OFFSET,
 ) -> Plan:
     """Read each file and render its edit (verified by the core); nothing is written.
 
     Large sets are planned by worker processes (``workers``, by default one per CPU)."""
-    result = Plan(root.resolve(), description or edit.describe(), edit)
+    result = Plan(root.resolve(), description or edit.describe(), edit, list_indent)
     names = list(rels)
     chunks = [names[i : i + CHUNK] for i in range(0, len(names), CHUNK)]
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count > 1 and len(names) >= PARALLEL_MIN:
         replies: Iterable[list[PlanRow]] = run_parallel(
-            "plan", str(result.root), [(edit.spec, c) for c in chunks], count, cancel
+            "plan", str(result.root), [(edit.spec, c, list_indent) for c in chunks], count, cancel
         )
     else:
-        replies = (plan_rows(str(result.root), chunk, edit.spec) for chunk in chunks)
+        replies = (plan_rows(str(result.root), chunk, edit.spec, list_indent) for chunk in chunks)
     done = 0
     for rows in replies:
         for rel, status, old, new, snap, reason in rows:
@@ -216,6 +221,7 @@ def apply(
         "created": now.isoformat(),
         "state": "applying",
         "edit": plan_.edit.spec if plan_.edit is not None else None,
+        "list_indent": plan_.list_indent,
         "files": [
             {
                 "rel": c.rel,
@@ -332,7 +338,9 @@ def redo(journal_path: Path) -> Report:
                 (rel, "changed since the operation: left alone" if state == "other" else "no longer exists")
             )
             continue
-        _, status, _, new, snap, reason = plan_file(root, rel, edit)
+        _, status, _, new, snap, reason = plan_file(
+            root, rel, edit, None, journal.get("list_indent", DEFAULT_SEQ_OFFSET)
+        )
         if status != "change" or snap is None or _sha(new) != entry["new_sha"]:
             report.skipped.append((rel, reason or "the edit no longer gives the same result: left alone"))
             continue

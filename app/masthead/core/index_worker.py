@@ -4,7 +4,7 @@ Started as ``python -m masthead.core.index_worker``. Each request is ``(job, roo
 reply a list of rows, both as length-prefixed marshal dumps (plain data only); an empty request ends it.
 Jobs: ``read`` takes ``[(relpath, size, mtime_ns), ...]`` and answers cache rows ``(relpath, size,
 mtime_ns, encoded record)`` (the parent decodes each record once and stores the bytes as they are);
-``plan`` takes ``(edit spec, [relpath, ...])`` and answers the planned bulk edit of each file.
+``plan`` takes ``(edit spec, [relpath, ...], list indent)`` and answers the planned bulk edit of each file.
 """
 
 from __future__ import annotations
@@ -64,8 +64,8 @@ def serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
 def _plan_rows(root: str, payload: Any) -> list[Any]:
     from masthead.core.bulk import plan_rows  # bulk uses this module to plan in parallel
 
-    spec, rels = payload
-    return plan_rows(root, rels, spec)
+    spec, rels, list_indent = payload
+    return plan_rows(root, rels, spec, list_indent)
 
 
 JOBS: dict[str, Callable[[str, Any], list[Any]]] = {"read": read_rows, "plan": _plan_rows}

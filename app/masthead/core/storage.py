@@ -15,7 +15,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from masthead.core.document import Document, Snapshot
+from masthead.core.document import DEFAULT_SEQ_OFFSET, Document, Snapshot
 from masthead.core.errors import ConflictError, SaveError
 
 
@@ -41,10 +41,12 @@ def read_bytes(path: Path | str) -> tuple[bytes, Snapshot]:
     return data, snapshot_of(data, st)
 
 
-def load(path: Path | str) -> Document:
-    """Read and parse one file. Parse problems are kept on ``Document.error``; I/O problems raise."""
+def load(path: Path | str, default_seq_offset: int = DEFAULT_SEQ_OFFSET) -> Document:
+    """Read and parse one file. Parse problems are kept on ``Document.error``; I/O problems raise.
+
+    ``default_seq_offset``: how a new list is indented when the file has no list to copy (0 or 2)."""
     data, snap = read_bytes(path)
-    return Document(data, path=path, snapshot=snap)
+    return Document(data, path=path, snapshot=snap, default_seq_offset=default_seq_offset)
 
 
 def _target(path: Path) -> Path:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from masthead.core import bulk
+from masthead.core.document import DEFAULT_SEQ_OFFSET
 from masthead.core.operations import Edit, ListEdit, replace
 from masthead.ui.chips import ChipsEditor
 from masthead.ui.form import WRITER
@@ -76,6 +78,8 @@ class OperationDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("bulkDialog")
         self.verb = verb
+        self.confirm = False  # ask before writing (Preferences)
+        self.list_indent = DEFAULT_SEQ_OFFSET  # a new list's indent in files without one (Preferences)
         self.setWindowTitle(title)
         self.setAccessibleName(title)
         self.root, self.rels, self.make_edit, self.unsaved = root, rels, make_edit, unsaved
@@ -178,7 +182,12 @@ class OperationDialog(QDialog):
         self.diff.clear()
         self._start(f"Checking {len(self.rels):,} file(s)…")
         root, rels, progress, cancel = self.root, list(self.rels), self._progress, self._cancel
-        run_in_background(lambda: bulk.plan(root, rels, edit, progress=progress, cancel=cancel), self._planned, self)
+        indent = self.list_indent
+        run_in_background(
+            lambda: bulk.plan(root, rels, edit, progress=progress, cancel=cancel, list_indent=indent),
+            self._planned,
+            self,
+        )
 
     def _planned(self, plan: bulk.Plan | None, error: BaseException | None) -> None:
         self._stop()
@@ -214,6 +223,17 @@ class OperationDialog(QDialog):
         plan = self.plan
         if plan is None or not plan.changes:
             return
+        if self.confirm:
+            answer = QMessageBox.question(
+                self,
+                self.windowTitle(),
+                f"{plan.description[0].upper()}{plan.description[1:]} in {len(plan.changes):,} file(s)?\n"
+                "Edit ▸ Undo can reverse it afterwards.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Yes,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
         unsaved = self.unsaved()
         self._start(f"Writing {len(plan.changes):,} file(s)…")
         progress, cancel = self._progress, self._cancel

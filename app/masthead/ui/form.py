@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from masthead.core import storage, yamlio
-from masthead.core.document import Document
+from masthead.core.document import DEFAULT_SEQ_OFFSET, Document
 from masthead.core.errors import ConflictError, MastheadError
 from masthead.core.schema import LIST_KINDS, Kind, kind_of
 from masthead.core.suggest import Suggestion, suggest
@@ -42,6 +42,7 @@ from masthead.core.values import Value, same
 from masthead.core.workflow import Problem, Schema, builtin_schema, is_draft, publish_edits, validate
 from masthead.ui.chips import ChipsEditor
 from masthead.ui.tasks import run_in_background
+from masthead.ui.theme import error_colour, notice_style
 from masthead.ui.widgets import named
 
 ABSENT: Any = object()  # "the key is not in the front matter"
@@ -81,7 +82,7 @@ class ConflictBar(QFrame):
         super().__init__(form)
         self.setObjectName("conflictBar")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet("#conflictBar { background: #fff3cd; color: #5c4400; }")
+        self.setStyleSheet(f"#conflictBar {{ {notice_style()} }}")
         self.label = named(QLabel(""), "conflictMessage", "Conflict")
         self.label.setWordWrap(True)
         self.reload_button = named(QPushButton("Reload (discard mine)"), "conflictReload", "Reload from disk")
@@ -118,6 +119,7 @@ class FormPane(QWidget):
         self.editors: dict[str, QWidget] = {}
         self._updating = False
         self.saving = False
+        self.list_indent = DEFAULT_SEQ_OFFSET  # a new list's dash indent where the file has none (Preferences)
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setObjectName("formUndoStack")
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
@@ -345,7 +347,7 @@ class FormPane(QWidget):
             try:
                 number = float(text)
             except ValueError:
-                line.setStyleSheet("QLineEdit { border: 1px solid #c62828; }")
+                line.setStyleSheet(f"QLineEdit {{ border: 1px solid {error_colour()}; }}")
                 return
         line.setStyleSheet("")
         self.edit(key, number, typing=True)
@@ -491,7 +493,7 @@ class FormPane(QWidget):
         for problem in problems:
             button = named(QPushButton(f"⚠ {problem}"), "problem", f"Problem: {problem}; go to the field")
             button.setFlat(True)
-            button.setStyleSheet("QPushButton { text-align: left; color: #c62828; }")
+            button.setStyleSheet(f"QPushButton {{ text-align: left; color: {error_colour()}; }}")
             button.clicked.connect(lambda _=False, key=problem.field: self.focus_field(key))
             self.problems_rows.addWidget(button)
         self.state_changed.emit()
@@ -621,7 +623,7 @@ class FormPane(QWidget):
         if self.doc is None or self.doc.path is None:
             return None
         try:
-            return storage.load(self.doc.path)
+            return storage.load(self.doc.path, self.list_indent)
         except MastheadError:
             return None
 

@@ -5,11 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+import platform
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QPoint, QSettings, Qt, QTimer, QUrl, Signal
+import PySide6
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    QSettings,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+    qVersion,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -48,9 +61,12 @@ from masthead.core.workflow import Schema, builtin_schema, load_schema
 from masthead.ui.bulk_dialog import BulkTagDialog, OperationDialog
 from masthead.ui.form import WRITER, FormPane
 from masthead.ui.models import PATH_ROLE, RECORD_ROLE, Column, DocumentsModel, DocumentsProxy, FolderModel
+from masthead.ui.preferences import Preferences, PreferencesDialog
 from masthead.ui.preview import PreviewPane
+from masthead.ui.shortcuts import ShortcutsDialog
 from masthead.ui.tasks import IndexLoader, run_in_background
 from masthead.ui.taxonomy import TaxonomyPanel
+from masthead.ui.theme import error_colour
 from masthead.ui.watcher import ArchiveWatcher
 from masthead.ui.widgets import named
 
@@ -125,7 +141,9 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.taxonomy_dock)
         self.taxonomy_dock.hide()
         self._build_status_bar()
+        self.prefs = Preferences.load(self.settings)
         self._build_actions()
+        self.apply_preferences()
         self._restore_settings()
         self._update_title()
         self._name_helpers()
@@ -149,7 +167,7 @@ class MainWindow(QMainWindow):
         self._search_timer.timeout.connect(self._apply_search)
         self.search_error = named(QLabel(""), "searchError", "Search error")
         self.search_error.setWordWrap(True)
-        self.search_error.setStyleSheet("color: #c62828;")
+        self.search_error.setStyleSheet(f"color: {error_colour()};")
         self.search_error.hide()
 
         self.quick_group = QButtonGroup(self)
@@ -237,7 +255,7 @@ class MainWindow(QMainWindow):
         self.cancel_button.clicked.connect(self.cancel_indexing)
         self.cancel_button.hide()
         self.schema_warning = named(QLabel(""), "schemaWarning", "Schema warning")
-        self.schema_warning.setStyleSheet("color: #c62828;")
+        self.schema_warning.setStyleSheet(f"color: {error_colour()};")
         self.schema_warning.hide()
         bar.addPermanentWidget(self.schema_warning)  # a temporary message would hide a normal widget
         bar.addPermanentWidget(self.progress)
@@ -343,7 +361,20 @@ class MainWindow(QMainWindow):
         self.taxonomy_action.setShortcut(QKeySequence("Ctrl+Shift+Y"))
         view_menu.addAction(self.taxonomy_action)
 
+        edit_menu.addSeparator()
+        self.preferences_action = self._action(
+            "&Preferences…", self.show_preferences, (QKeySequence.StandardKey.Preferences, "Ctrl+,"), "preferences"
+        )
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        edit_menu.addAction(self.preferences_action)
         help_menu = menu.addMenu("&Help")
+        self.shortcuts_action = self._action(
+            "&Keyboard Shortcuts",
+            self.show_shortcuts,
+            (QKeySequence.StandardKey.HelpContents, "F1"),
+            "keyboardShortcuts",
+        )
+        help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self._action("&About Masthead", self.show_about, None, "about"))
         self._refresh_recent_menu()
 
@@ -651,7 +682,7 @@ class MainWindow(QMainWindow):
             self.search_error.setText(f"⚠ {exc.message} (at column {exc.position + 1})")
             self.search_error.show()
             self.search.setProperty("invalid", True)
-            self.search.setStyleSheet("QLineEdit { border: 1px solid #c62828; }")
+            self.search.setStyleSheet(f"QLineEdit {{ border: 1px solid {error_colour()}; }}")
             return
         self.search_error.hide()
         self.search.setStyleSheet("")
@@ -746,7 +777,7 @@ class MainWindow(QMainWindow):
         self.current = path
         full = self.index.root / path
         try:
-            doc = storage.load(full)
+            doc = storage.load(full, self.prefs.list_indent)
         except MastheadError as exc:
             self.preview.clear()
             self.form.show_document(None, None, None, message=str(exc))
@@ -805,6 +836,8 @@ class MainWindow(QMainWindow):
         if self.index is None:
             return None
         dialog = OperationDialog(self.index.root, rels, make_edit, self.unsaved_paths, title, self, editor, verb)
+        dialog.confirm = self.prefs.confirm_bulk
+        dialog.list_indent = self.prefs.list_indent
         dialog.applied.connect(self._on_operation_applied)
         dialog.open()
         return dialog
@@ -818,6 +851,8 @@ class MainWindow(QMainWindow):
         dialog = BulkTagDialog(
             self.index.root, self.bulk_targets(), fields or ["tags"], self.vocabulary, self.unsaved_paths, self
         )
+        dialog.confirm = self.prefs.confirm_bulk
+        dialog.list_indent = self.prefs.list_indent
         dialog.applied.connect(self._on_operation_applied)
         dialog.open()
         return dialog
@@ -999,13 +1034,41 @@ class MainWindow(QMainWindow):
         self.form.show_document(None, None, None)
         self.close()
 
-    def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About Masthead",
-            f"<h3>Masthead {__version__}</h3>"
-            "<p>Edit the front matter of a Markdown archive without damaging a byte.</p>",
+    def apply_preferences(self) -> None:
+        self.preview.set_font_size(self.prefs.preview_font_pt)
+        self.form.list_indent = self.prefs.list_indent
+
+    def show_preferences(self) -> PreferencesDialog:
+        dialog = PreferencesDialog(self.prefs, self.font().pointSize(), self)
+        dialog.accepted.connect(self._on_preferences_accepted)
+        dialog.open()
+        return dialog
+
+    def _on_preferences_accepted(self) -> None:
+        dialog = self.sender()
+        if isinstance(dialog, PreferencesDialog):
+            self.prefs = dialog.result_preferences()
+            self.prefs.save(self.settings)
+            self.apply_preferences()
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        dialog = ShortcutsDialog(self.findChildren(QAction), self)
+        dialog.open()
+        return dialog
+
+    def show_about(self) -> QMessageBox:
+        box = QMessageBox(self)
+        box.setObjectName("aboutBox")
+        box.setWindowTitle("About Masthead")
+        box.setIconPixmap(self.windowIcon().pixmap(64, 64))
+        box.setText(f"<h3>Masthead {__version__}</h3>")
+        box.setInformativeText(
+            "<p>Edit the front matter of a Markdown archive without damaging a byte.</p>"
+            f"<p>Qt {qVersion()}, PySide6 {PySide6.__version__}, Python {platform.python_version()}</p>"
         )
+        box.setStandardButtons(QMessageBox.StandardButton.Close)
+        box.open()
+        return box
 
     # ------------------------------------------------------------------ closing
     def closeEvent(self, event: QCloseEvent) -> None:

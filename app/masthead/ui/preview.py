@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QDesktopServices,
     QImage,
@@ -163,6 +163,7 @@ class PreviewPane(QWidget):
         layout.addWidget(self.splitter)
 
         self._generation = 0
+        self.html = ""  # the transcript shown, as rendered (restyled when the palette changes)
         self._pending: tuple[str, tuple[str, ...]] | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -172,6 +173,24 @@ class PreviewPane(QWidget):
 
     def apply_palette(self) -> None:
         self.browser.document().setDefaultStyleSheet(stylesheet(self.palette()))
+
+    def set_font_size(self, points: int) -> None:
+        """The transcript's font size in points (0: the system's)."""
+        font = self.font()
+        if points > 0:
+            font.setPointSize(points)
+        self.browser.setFont(font)
+        self.browser.document().setDefaultFont(font)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Follow the system palette (light/dark) as it changes: restyle and re-lay out the transcript."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.apply_palette()
+            if self.html:
+                position = self.browser.verticalScrollBar().value()
+                self.browser.setHtml(self.html)
+                self.browser.verticalScrollBar().setValue(position)
 
     # -- showing
     def show_text(
@@ -195,6 +214,7 @@ class PreviewPane(QWidget):
     def clear(self) -> None:
         self._generation += 1
         self._pending = None
+        self.html = ""
         self.header.setText("No file selected")
         self.browser.clear()
         self.outline_model.clear()
@@ -215,6 +235,7 @@ class PreviewPane(QWidget):
         run_in_background(lambda: render_markdown(body, entities), done, self)
 
     def _show(self, result: Rendered) -> None:
+        self.html = result.html
         self.browser.setHtml(result.html)
         self.outline_model.clear()
         for heading in result.outline:

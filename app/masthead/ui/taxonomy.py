@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QBrush, QKeyEvent, QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from masthead.core.operations import Edit, ListEdit, merge, rename
 from masthead.core.records import Record
 from masthead.core.vocabulary import Vocabulary, normalize
+from masthead.ui.theme import highlight_tint
 from masthead.ui.widgets import named
 
 ALL_FIELDS = "All list fields"
@@ -162,7 +163,7 @@ class TaxonomyPanel(QWidget):
                 names = [v for v, _ in group.values]
                 for value in names:
                     near[(group.field, value)] = [n for n in names if n != value]
-        tint = QBrush(QColor(240, 180, 0, 60))
+        tint = QBrush(highlight_tint(self.palette()))
         self.table.setSortingEnabled(False)
         self.model.removeRows(0, self.model.rowCount())
         for field_name in sorted(vocabulary.lists):
