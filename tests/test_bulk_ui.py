@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, QSettings, Qt
-from PySide6.QtWidgets import QLineEdit, QMessageBox
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 from tests.conftest import copy_fixtures
 
@@ -183,6 +183,16 @@ def test_taxonomy_rename_previews_then_applies_and_undoes(qtbot: QtBot, window: 
     qtbot.waitUntil(lambda: panel.select_value("companies_orgs", "Northwind"), timeout=5000)
     assert not panel.select_value("companies_orgs", "Northwind Labs")
     dialog.close()
+    # the same in every list field: "streaming" is a tag; nothing else uses it, so the same files
+    assert panel.select_value("tags", "streaming")
+    everywhere_dialog = panel.rename_selected()
+    everywhere = everywhere_dialog.findChild(QCheckBox, "taxonomyEverywhere")
+    everywhere_dialog.findChild(QLineEdit, "taxonomyNewName").setText("live")
+    everywhere.setChecked(True)
+    qtbot.waitUntil(lambda: everywhere_dialog.plan is not None, timeout=10000)
+    assert "in every list field" in everywhere_dialog.summary.text()
+    assert set(everywhere_dialog.rels) == {n for n in NAMES if "streaming" in (data(archive, n).get("tags") or [])}
+    everywhere_dialog.close()
     window.undo_action.trigger()
     qtbot.waitUntil(lambda: snapshot(archive) == before, timeout=10000)
 

@@ -235,12 +235,14 @@ class TaxonomyPanel(QWidget):
         self.merge_button.setEnabled(len(rows) >= 2 and one_field)
         self.delete_button.setEnabled(bool(rows) and one_field)
 
-    def files_with(self, field_name: str, values: list[str]) -> list[str]:
+    def files_with(self, field_name: str | None, values: list[str]) -> list[str]:
+        """Files whose ``field_name`` list (any list field when None) holds one of ``values``."""
         wanted = set(values)
+        names = [field_name] if field_name else list(self.vocabulary.lists)
         return sorted(
             r.path
             for r in self.records
-            if isinstance(r.meta.get(field_name), list) and wanted & set(r.meta[field_name])
+            if any(isinstance(r.meta.get(n), list) and wanted & set(r.meta[n]) for n in names)
         )
 
     # ------------------------------------------------------------------ actions
@@ -263,16 +265,30 @@ class TaxonomyPanel(QWidget):
         new_name.setCompleter(completer)
         new_name.selectAll()
         form.addRow(f"Rename “{value}” in {field_name} to:", new_name)
+        everywhere = named(
+            QCheckBox(f"In every list field, not only {field_name}"), "taxonomyEverywhere", "Rename in every list field"
+        )
+        form.addRow(everywhere)
         note = QLabel("If the new name is already used, the two are merged in each file.")
         note.setWordWrap(True)
         form.addRow(note)
+        holder: list[Any] = []
 
         def make() -> Edit | None:
             text = new_name.text().strip()
-            return rename(value, text, field_name) if text and text != value else None
+            if not text or text == value:
+                return None
+            dialog = holder[0]
+            if everywhere.isChecked():
+                dialog.rels = self.files_with(None, [value])
+                return rename(value, text)
+            dialog.rels = self.files_with(field_name, [value])
+            return rename(value, text, field_name)
 
         dialog = self.host.open_operation(self.files_with(field_name, [value]), make, f"Rename “{value}”", box)
+        holder.append(dialog)
         new_name.returnPressed.connect(dialog.preview)
+        everywhere.toggled.connect(dialog.preview)
         new_name.setFocus()
         return dialog
 
