@@ -102,3 +102,20 @@ def no_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     monkeypatch.setattr(QMessageBox, "critical", record("critical", QMessageBox.StandardButton.Ok))
     monkeypatch.setattr(QMessageBox, "information", record("information", QMessageBox.StandardButton.Ok))
     return shown
+
+
+def interrupt_after(root: Path, names: list[str], files_written: int, tag: str = "weekly") -> dict[str, bytes]:
+    """Add ``tag`` to the files as a bulk operation that dies (as if killed) after ``files_written`` files;
+    return the bytes every file would have had, had it finished."""
+    from masthead.core import bulk
+    from masthead.core.operations import add
+
+    plan = bulk.plan(root, names, add("tags", [tag]))
+
+    def crash(done: int, total: int) -> None:
+        if done == files_written:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        bulk.apply(plan, progress=crash)
+    return {c.rel: c.new for c in plan.changes}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from benchmarks.fidelity import file_lines, key_spans
-from tests.conftest import copy_fixtures
+from tests.conftest import copy_fixtures, interrupt_after
 
 from masthead.core import bulk, storage
 from masthead.core.document import Document
@@ -121,13 +121,7 @@ def test_undo_leaves_files_changed_since_alone(archive: Path) -> None:
 
 def test_interrupted_operation_can_be_rolled_back(archive: Path) -> None:
     before = snapshot(archive)
-
-    def crash(done: int, total: int) -> None:
-        if done == 2:
-            raise KeyboardInterrupt  # the process dies after two files
-
-    with pytest.raises(KeyboardInterrupt):
-        bulk.apply(bulk.plan(archive, NAMES, add("tags", ["weekly"])), progress=crash)
+    interrupt_after(archive, NAMES, 2)  # the process dies after two files
     pending = bulk.unfinished(archive)
     assert len(pending) == 1
     assert sum(1 for n in NAMES if b"weekly" in (archive / n).read_bytes()) == 2  # each file old or new
@@ -193,14 +187,7 @@ def test_undo_after_undo_and_redo(archive: Path) -> None:
 
 
 def test_interrupted_operation_can_be_completed(archive: Path) -> None:
-    def crash(done: int, total: int) -> None:
-        if done == 2:
-            raise KeyboardInterrupt
-
-    plan = bulk.plan(archive, NAMES, add("tags", ["weekly"]))
-    expected = {c.rel: c.new for c in plan.changes}
-    with pytest.raises(KeyboardInterrupt):
-        bulk.apply(plan, progress=crash)
+    expected = interrupt_after(archive, NAMES, 2)
     (pending,) = bulk.unfinished(archive)
     report = bulk.complete(pending)
     assert len(report.changed) == len(NAMES) - 2 and len(report.unchanged) == 2

@@ -9,11 +9,10 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel, QSettings, Qt
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
-from tests.conftest import copy_fixtures
+from tests.conftest import copy_fixtures, interrupt_after
 
 from masthead.core import bulk
 from masthead.core.document import Document
-from masthead.core.operations import add
 from masthead.ui.bulk_dialog import BulkTagDialog, OperationDialog
 from masthead.ui.main_window import MainWindow
 
@@ -227,15 +226,7 @@ def test_taxonomy_merge_and_delete_and_show_files(qtbot: QtBot, window: MainWind
 def test_interrupted_operation_is_offered_at_start(
     qtbot: QtBot, tmp_path: Path, archive: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    plan = bulk.plan(archive, NAMES, add("tags", ["weekly"]))
-    expected = {c.rel: c.new for c in plan.changes}
-
-    def crash(done: int, total: int) -> None:
-        if done == 2:
-            raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt):
-        bulk.apply(plan, progress=crash)
+    expected = interrupt_after(archive, NAMES, 2)
     window = open_window(qtbot, tmp_path, archive)
     qtbot.waitUntil(lambda: window.recovery_box is not None and window.recovery_box.isVisible(), timeout=5000)
     box = window.recovery_box
@@ -250,13 +241,7 @@ def test_interrupted_operation_is_offered_at_start(
 
 def test_roll_back_from_the_recovery_prompt(qtbot: QtBot, tmp_path: Path, archive: Path) -> None:
     before = snapshot(archive)
-
-    def crash(done: int, total: int) -> None:
-        if done == 3:
-            raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt):
-        bulk.apply(bulk.plan(archive, NAMES, add("tags", ["weekly"])), progress=crash)
+    interrupt_after(archive, NAMES, 3)
     window = open_window(qtbot, tmp_path, archive)
     qtbot.waitUntil(lambda: window.recovery_box is not None and window.recovery_box.isVisible(), timeout=5000)
     assert window.recovery_box is not None

@@ -13,11 +13,10 @@ from pathlib import Path
 
 import pytest
 from benchmarks.make_archive import make_archive
-from tests.conftest import copy_fixtures, run_cli
+from tests.conftest import copy_fixtures, interrupt_after, run_cli
 
 from masthead.core import bulk
 from masthead.core.document import Document
-from masthead.core.operations import add as bulk_add
 
 NAMES = ["english-null.md", "indent2-cjk.md", "pyyaml-sorted-cjk.md", "crlf.md", "chunks-en.md"]
 
@@ -85,15 +84,7 @@ def test_field_set_and_clear_then_redo(archive: Path, capsys: pytest.CaptureFixt
 
 
 def test_recover_completes_an_interrupted_operation(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    plan = bulk.plan(archive, NAMES, bulk_add("tags", ["weekly"]))
-    expected = {c.rel: c.new for c in plan.changes}
-
-    def crash(done: int, total: int) -> None:
-        if done == 2:
-            raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt):
-        bulk.apply(plan, progress=crash)
+    expected = interrupt_after(archive, NAMES, 2)
     code, _, err = run(capsys, "tag", "add", str(archive), "tags", "other", "--all", "--dry-run")
     assert "an operation was interrupted" in err and f"masthead recover {archive} --complete" in err
     code, out, _ = run(capsys, "recover", str(archive))
