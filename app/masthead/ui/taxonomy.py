@@ -4,11 +4,22 @@ written, and lands on the window's undo history."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QBrush, QKeyEvent, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -34,7 +45,8 @@ from masthead.ui.widgets import named
 
 ALL_FIELDS = "All list fields"
 VALUE, FIELD, COUNT, SIMILAR = range(4)
-NEAR_ROLE = Qt.ItemDataRole.UserRole + 1
+NEAR_ROLE = Qt.ItemDataRole.UserRole + 1  # "1" for near-duplicates, "" otherwise
+KEY_ROLE = Qt.ItemDataRole.UserRole + 2  # the value normalized (case, width and spacing ignored)
 
 
 class Host(Protocol):
@@ -47,27 +59,91 @@ class Host(Protocol):
     def show_query(self, text: str) -> None: ...
 
 
-class _Filter(QSortFilterProxyModel):
-    """Text (value, case and width ignored), field, and "near-duplicates only"."""
+@dataclass(frozen=True)
+class _Row:
+    value: str
+    field: str
+    count: int
+    others: tuple[str, ...]  # the value's near-duplicates in the same field
+    key: str  # normalized value
+
+
+class _ValuesModel(QAbstractTableModel):
+    """The values table: plain rows, read by ``data`` (no per-item objects)."""
+
+    HEADERS = ("Value", "Field", "Files", "Near-duplicates")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.text = ""
-        self.field = ""
-        self.near_only = False
+        self.rows: list[_Row] = []
+        self.tint = QBrush()
+
+    def set_rows(self, rows: list[_Row], tint: QBrush) -> None:
+        self.beginResetModel()
+        self.rows, self.tint = rows, tint
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = self.rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            others = ("⚠ " + ", ".join(row.others)) if row.others else ""
+            return (row.value, row.field, f"{row.count:,}", others)[column]
+        if role == Qt.ItemDataRole.UserRole:  # sort keys
+            return (row.value.casefold(), row.field, row.count, len(row.others))[column]
+        if role == NEAR_ROLE:
+            return "1" if row.others else ""
+        if role == KEY_ROLE:
+            return row.key
+        if role == Qt.ItemDataRole.BackgroundRole and row.others:
+            return self.tint
+        if role == Qt.ItemDataRole.ToolTipRole and row.others:
+            return f"Near-duplicate of {', '.join(row.others)}"
+        return None
+
+
+class _Filter(QSortFilterProxyModel):
+    """Text (value, case and width ignored), field, and "near-duplicates only", as three built-in proxies
+    stacked (no Python runs per row: faster, and PySide6 6.12 mishandles references in a Python
+    ``filterAcceptsRow`` override: the interpreter aborted at exit after a few refreshes)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.by_field = QSortFilterProxyModel(self)
+        self.by_field.setFilterKeyColumn(FIELD)
+        self.by_near = QSortFilterProxyModel(self)
+        self.by_near.setSourceModel(self.by_field)
+        self.by_near.setFilterKeyColumn(VALUE)
+        self.by_near.setFilterRole(NEAR_ROLE)
+        self.setSourceModel(self.by_near)
+        self.setFilterKeyColumn(VALUE)
+        self.setFilterRole(KEY_ROLE)
         self.setSortRole(Qt.ItemDataRole.UserRole)
 
-    def set(self, text: str, field: str, near_only: bool) -> None:
-        self.text, self.field, self.near_only = normalize(text), field, near_only
-        self.invalidate()
+    def set_source(self, model: QAbstractTableModel) -> None:
+        self.by_field.setSourceModel(model)
 
-    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
-        model = self.sourceModel()
-        if self.field and model.index(row, FIELD, parent).data() != self.field:
-            return False
-        if self.near_only and not model.index(row, VALUE, parent).data(NEAR_ROLE):
-            return False
-        return not self.text or self.text in normalize(str(model.index(row, VALUE, parent).data()))
+    def set(self, text: str, field: str, near_only: bool) -> None:
+        self.by_field.setFilterFixedString("")
+        self.by_field.setFilterRegularExpression(f"^{re.escape(field)}$" if field else "")
+        self.by_near.setFilterFixedString("1" if near_only else "")
+        self.setFilterFixedString(normalize(text))
+
+    def source_row(self, index: QModelIndex) -> int:
+        """The row of ``index`` (of this proxy) in the item model."""
+        return self.by_field.mapToSource(self.by_near.mapToSource(self.mapToSource(index))).row()
 
 
 def _query_value(value: str) -> str:
@@ -86,10 +162,9 @@ class TaxonomyPanel(QWidget):
         self.host = host
         self.records: list[Record] = []
         self.vocabulary = Vocabulary()
-        self.model = QStandardItemModel(0, 4, self)
-        self.model.setHorizontalHeaderLabels(["Value", "Field", "Files", "Near-duplicates"])
+        self.model = _ValuesModel(self)
         self.proxy = _Filter(self)
-        self.proxy.setSourceModel(self.model)
+        self.proxy.set_source(self.model)
         self.filter = named(QLineEdit(), "taxonomyFilter", "Filter values")
         self.filter.setPlaceholderText("Filter values…")
         self.filter.setClearButtonEnabled(True)
@@ -163,30 +238,12 @@ class TaxonomyPanel(QWidget):
                 names = [v for v, _ in group.values]
                 for value in names:
                     near[(group.field, value)] = [n for n in names if n != value]
-        tint = QBrush(highlight_tint(self.palette()))
-        self.table.setSortingEnabled(False)
-        self.model.removeRows(0, self.model.rowCount())
-        for field_name in sorted(vocabulary.lists):
-            for value, count in vocabulary.lists[field_name].items():
-                others = near.get((field_name, value), [])
-                items = [
-                    QStandardItem(value),
-                    QStandardItem(field_name),
-                    QStandardItem(f"{count:,}"),
-                    QStandardItem(("⚠ " + ", ".join(others)) if others else ""),
-                ]
-                items[VALUE].setData(value.casefold(), Qt.ItemDataRole.UserRole)
-                items[VALUE].setData(bool(others), NEAR_ROLE)
-                items[FIELD].setData(field_name, Qt.ItemDataRole.UserRole)
-                items[COUNT].setData(count, Qt.ItemDataRole.UserRole)
-                items[SIMILAR].setData(len(others), Qt.ItemDataRole.UserRole)
-                for item in items:
-                    item.setEditable(False)
-                    if others:
-                        item.setBackground(tint)
-                        item.setToolTip(f"Near-duplicate of {', '.join(others)}")
-                self.model.appendRow(items)
-        self.table.setSortingEnabled(True)
+        rows = [
+            _Row(value, field_name, count, tuple(near.get((field_name, value), ())), normalize(value))
+            for field_name in sorted(vocabulary.lists)
+            for value, count in vocabulary.lists[field_name].items()
+        ]
+        self.model.set_rows(rows, QBrush(highlight_tint(self.palette())))
         current = self.field.currentText()
         self.field.blockSignals(True)
         self.field.clear()
@@ -209,10 +266,9 @@ class TaxonomyPanel(QWidget):
         """(field, value, count) of the selected rows, most used first."""
         rows = []
         for index in self.table.selectionModel().selectedRows(VALUE):
-            source = self.proxy.mapToSource(index)
-            value = str(self.model.item(source.row(), VALUE).text())
-            field_name = str(self.model.item(source.row(), FIELD).text())
-            rows.append((field_name, value, int(self.model.item(source.row(), COUNT).data(Qt.ItemDataRole.UserRole))))
+            source_row = self.proxy.source_row(index)
+            row = self.model.rows[source_row]
+            rows.append((row.field, row.value, row.count))
         return sorted(rows, key=lambda r: (-r[2], r[1]))
 
     def select_value(self, field_name: str, value: str, extend: bool = False) -> bool:
