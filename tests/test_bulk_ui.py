@@ -13,7 +13,7 @@ from tests.conftest import copy_fixtures, interrupt_after
 
 from masthead.core import bulk
 from masthead.core.document import Document
-from masthead.ui.bulk_dialog import BulkTagDialog, OperationDialog
+from masthead.ui.bulk_dialog import BulkTagDialog, OperationDialog, SetFieldDialog
 from masthead.ui.main_window import MainWindow
 
 NAMES = ["english-null.md", "indent2-cjk.md", "pyyaml-sorted-cjk.md", "crlf.md", "chunks-en.md"]
@@ -315,3 +315,35 @@ def test_confirmation_before_writing_when_the_preference_asks_for_it(
     with qtbot.waitSignal(dialog.applied, timeout=10000):
         qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
     assert snapshot(archive) != before
+
+
+def test_set_a_field_then_clear_it_in_the_selected_files(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    before = snapshot(archive)
+    select_rows(window, ["english-null.md", "indent2-cjk.md"])
+    window.set_field_action.trigger()
+    dialog = window.findChild(SetFieldDialog)
+    assert isinstance(dialog, SetFieldDialog) and set(dialog.rels) == {"english-null.md", "indent2-cjk.md"}
+    dialog.field.setCurrentText("series")
+    dialog.value.lineEdit().clear()
+    qtbot.keyClicks(dialog.value.lineEdit(), "Weekly Talks")
+    qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10000)
+    assert dialog.summary.text().startswith("Set series to “Weekly Talks”: 2 file(s) will change")
+    assert "+series:" in dialog.diff.toPlainText() or "-series:" in dialog.diff.toPlainText()
+    apply_and_wait(qtbot, dialog)
+    for name in ("english-null.md", "indent2-cjk.md"):
+        assert data(archive, name)["series"] == "Weekly Talks"
+    assert snapshot(archive)["crlf.md"] == before["crlf.md"]
+    dialog.close()
+    select_rows(window, ["english-null.md", "indent2-cjk.md"])
+    clearing = window.bulk_set_field()
+    assert clearing is not None
+    clearing.field.setCurrentText("series")
+    clearing.clear.setChecked(True)
+    assert not clearing.value.isEnabled()
+    clearing.preview()
+    apply_and_wait(qtbot, clearing)
+    assert all("series" not in data(archive, n) for n in ("english-null.md", "indent2-cjk.md"))
+    clearing.close()
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: data(archive, "english-null.md").get("series") == "Weekly Talks", timeout=10000)

@@ -13,6 +13,8 @@ from PySide6.QtGui import QDesktopServices, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
     QLineEdit,
     QPlainTextEdit,
     QSplitter,
@@ -241,9 +243,30 @@ def test_preview_is_inert(qtbot: QtBot, window: MainWindow, archive: Path, monke
 
 def test_every_interactive_widget_is_named(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
     open_and_wait(qtbot, window, archive)
-    kinds = (QAbstractButton, QLineEdit, QAbstractItemView, QTextBrowser, QPlainTextEdit, QSplitter)
+    window.prefs.confirm_bulk = False
+    window.taxonomy_action.trigger()
+    qtbot.waitUntil(lambda: window.taxonomy.proxy.rowCount() > 0, timeout=5000)
+    window.taxonomy.table.selectRow(0)
+    dialogs = [
+        window.bulk_tag(),
+        window.bulk_set_field(),
+        window.bulk_publish(),
+        window.show_preferences(),
+        window.show_shortcuts(),
+        window.taxonomy.rename_selected(),
+    ]
+    kinds = (
+        QAbstractButton,
+        QLineEdit,
+        QAbstractItemView,
+        QTextBrowser,
+        QPlainTextEdit,
+        QSplitter,
+        QComboBox,
+        QAbstractSpinBox,
+    )
     unnamed = [
-        f"{type(w).__name__} {w.objectName()!r}"
+        f"{type(w).__name__} {w.objectName()!r} in {w.parent().objectName()!r}"
         for w in window.findChildren(QWidget)
         if isinstance(w, kinds)
         and w.parent() is not None
@@ -252,7 +275,10 @@ def test_every_interactive_widget_is_named(qtbot: QtBot, window: MainWindow, arc
         and (not w.objectName() or not w.accessibleName())
         and not w.objectName().startswith("qt_")
     ]
-    assert unnamed == []
+    assert unnamed == [], unnamed
+    for dialog in dialogs:
+        assert dialog is not None
+        dialog.close()
     shortcuts = {a.objectName(): a.shortcut().toString() for a in window.actions() if not a.shortcut().isEmpty()}
     assert shortcuts["openArchive"] == "Ctrl+O" and shortcuts["quit"] == "Ctrl+Q"
     assert shortcuts["findInPreview"] == "Ctrl+F"

@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -33,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from masthead.core import bulk
 from masthead.core.document import DEFAULT_SEQ_OFFSET
-from masthead.core.operations import Edit, ListEdit, replace
+from masthead.core.operations import Edit, ListEdit, clear_field, replace, set_field
 from masthead.ui.chips import ChipsEditor
 from masthead.ui.form import WRITER
 from masthead.ui.tasks import run_in_background
@@ -302,6 +303,8 @@ class BulkTagDialog(OperationDialog):
         form = QFormLayout(box)
         self.field = named(QComboBox(), "bulkField", "List field")
         self.field.setEditable(True)
+        named(self.field.lineEdit(), "bulkFieldText", "List field name")
+        named(self.field.view(), "bulkFieldList", "List fields")
         self.field.addItems(fields)
         self.add_picker = ChipsEditor("bulkAdd", vocabulary.get(fields[0] if fields else "tags", {}))
         self.add_picker.setAccessibleName("Values to add")
@@ -345,3 +348,68 @@ class BulkTagDialog(OperationDialog):
         if adds and removes:
             return replace(name, removes, adds)
         return ListEdit("add" if adds else "remove", (name,), tuple(adds or removes))
+
+
+class SetFieldDialog(OperationDialog):
+    """Set a single-value field (category, status, series...) to one value in many files, or clear it."""
+
+    def __init__(
+        self,
+        root: Path,
+        rels: list[str],
+        fields: list[str],
+        vocabulary: Mapping[str, Mapping[str, int]],
+        unsaved: Callable[[], list[str]],
+        parent: Any = None,
+    ) -> None:
+        self.vocabulary = vocabulary
+        box = QWidget()
+        form = QFormLayout(box)
+        self.field = named(QComboBox(), "setFieldName", "Field")
+        self.field.setEditable(True)
+        self.field.addItems(fields)
+        named(self.field.lineEdit(), "setFieldNameText", "Field name")
+        named(self.field.view(), "setFieldNameList", "Fields")
+        self.value = named(QComboBox(), "setFieldValue", "Value")
+        self.value.setEditable(True)
+        self.value.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        named(self.value.lineEdit(), "setFieldValueText", "Value text")
+        named(self.value.view(), "setFieldValueList", "Values the archive uses")
+        self.clear = named(QCheckBox("Clear it (remove the key)"), "setFieldClear", "Clear the field")
+        form.addRow("&Field:", self.field)
+        form.addRow("&Value:", self.value)
+        form.addRow(self.clear)
+        super().__init__(root, rels, self._edit, unsaved, f"Set a field in {len(rels):,} file(s)", parent, box)
+        self.setObjectName("setFieldDialog")
+        self.field.currentTextChanged.connect(self._on_field)
+        self.value.currentTextChanged.connect(self._on_inputs)
+        self.clear.toggled.connect(self._on_clear)
+        self._on_field(self.field.currentText())
+        self.summary.setText(f"{len(rels):,} file(s) selected. Choose a field and a value, then Preview.")
+
+    def _on_field(self, name: str) -> None:
+        counts = self.vocabulary.get(name, {})
+        text = self.value.currentText()
+        self.value.blockSignals(True)
+        self.value.clear()
+        self.value.addItems([v for v, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))])
+        self.value.setEditText(text)
+        self.value.blockSignals(False)
+        self._on_inputs()
+
+    def _on_clear(self, on: bool) -> None:
+        self.value.setEnabled(not on)
+        self._on_inputs()
+
+    def _on_inputs(self, *_: Any) -> None:
+        self.plan = None
+        self.apply_button.setEnabled(False)
+
+    def _edit(self) -> Edit | None:
+        name = self.field.currentText().strip()
+        if not name:
+            return None
+        if self.clear.isChecked():
+            return clear_field(name)
+        value = self.value.currentText().strip()
+        return set_field(name, value) if value else None

@@ -54,11 +54,11 @@ from masthead.core.errors import MastheadError
 from masthead.core.index import ArchiveIndex, BuildStats, Changes
 from masthead.core.operations import Edit, PublishEdit
 from masthead.core.query import Query, QueryError, parse_query
-from masthead.core.records import Record
+from masthead.core.records import CHOICE_FIELDS, Record
 from masthead.core.schema import Kind
 from masthead.core.vocabulary import Vocabulary, build_vocabulary
 from masthead.core.workflow import Schema, builtin_schema, load_schema
-from masthead.ui.bulk_dialog import BulkTagDialog, OperationDialog
+from masthead.ui.bulk_dialog import BulkTagDialog, OperationDialog, SetFieldDialog
 from masthead.ui.form import WRITER, FormPane
 from masthead.ui.models import PATH_ROLE, RECORD_ROLE, Column, DocumentsModel, DocumentsProxy, FolderModel
 from masthead.ui.preferences import Preferences, PreferencesDialog
@@ -333,6 +333,10 @@ class MainWindow(QMainWindow):
         document_menu.addAction(self.bulk_unpublish_action)
         self.bulk_tag_action = self._action("&Tag Selected or Shown Files…", self.bulk_tag, "Ctrl+Shift+T", "bulkTag")
         document_menu.addAction(self.bulk_tag_action)
+        self.set_field_action = self._action(
+            "Set a &Field in Selected or Shown Files…", self.bulk_set_field, None, "bulkSetField"
+        )
+        document_menu.addAction(self.set_field_action)
         toolbar = self.addToolBar("Document")
         toolbar.setObjectName("documentToolbar")
         toolbar.setAccessibleName("Document actions")
@@ -851,6 +855,19 @@ class MainWindow(QMainWindow):
         dialog = BulkTagDialog(
             self.index.root, self.bulk_targets(), fields or ["tags"], self.vocabulary, self.unsaved_paths, self
         )
+        dialog.confirm = self.prefs.confirm_bulk
+        dialog.list_indent = self.prefs.list_indent
+        dialog.applied.connect(self._on_operation_applied)
+        dialog.open()
+        return dialog
+
+    def bulk_set_field(self) -> SetFieldDialog | None:
+        """Set or clear a single-value field (category, status, series...) in the selected or shown files."""
+        if self.index is None:
+            return None
+        fields = [n for n, rule in self.schema.fields.items() if rule.kind in (Kind.CHOICE, Kind.TEXT)]
+        fields += [f for f in (*CHOICE_FIELDS, "series") if f not in fields]
+        dialog = SetFieldDialog(self.index.root, self.bulk_targets(), fields, self.vocabulary, self.unsaved_paths, self)
         dialog.confirm = self.prefs.confirm_bulk
         dialog.list_indent = self.prefs.list_indent
         dialog.applied.connect(self._on_operation_applied)
