@@ -38,7 +38,7 @@ from masthead.core.operations import Edit, ListEdit, clear_field, replace, set_f
 from masthead.ui.chips import ChipsEditor
 from masthead.ui.form import WRITER
 from masthead.ui.tasks import run_in_background
-from masthead.ui.widgets import named
+from masthead.ui.widgets import named, named_combo
 
 PROBLEM = Qt.ItemDataRole.UserRole + 1
 
@@ -301,10 +301,7 @@ class BulkTagDialog(OperationDialog):
         self.vocabulary = vocabulary
         box = QWidget()
         form = QFormLayout(box)
-        self.field = named(QComboBox(), "bulkField", "List field")
-        self.field.setEditable(True)
-        named(self.field.lineEdit(), "bulkFieldText", "List field name")
-        named(self.field.view(), "bulkFieldList", "List fields")
+        self.field = named_combo(QComboBox(), "bulkField", "List field", editable=True)
         self.field.addItems(fields)
         self.add_picker = ChipsEditor("bulkAdd", vocabulary.get(fields[0] if fields else "tags", {}))
         self.add_picker.setAccessibleName("Values to add")
@@ -365,16 +362,10 @@ class SetFieldDialog(OperationDialog):
         self.vocabulary = vocabulary
         box = QWidget()
         form = QFormLayout(box)
-        self.field = named(QComboBox(), "setFieldName", "Field")
-        self.field.setEditable(True)
+        self.field = named_combo(QComboBox(), "setFieldName", "Field", editable=True)
         self.field.addItems(fields)
-        named(self.field.lineEdit(), "setFieldNameText", "Field name")
-        named(self.field.view(), "setFieldNameList", "Fields")
-        self.value = named(QComboBox(), "setFieldValue", "Value")
-        self.value.setEditable(True)
+        self.value = named_combo(QComboBox(), "setFieldValue", "Value", editable=True)
         self.value.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        named(self.value.lineEdit(), "setFieldValueText", "Value text")
-        named(self.value.view(), "setFieldValueList", "Values the archive uses")
         self.clear = named(QCheckBox("Clear it (remove the key)"), "setFieldClear", "Clear the field")
         form.addRow("&Field:", self.field)
         form.addRow("&Value:", self.value)

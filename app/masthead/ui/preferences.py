@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QSpinBox
 
 from masthead.core.document import DEFAULT_SEQ_OFFSET
-from masthead.ui.widgets import named
+from masthead.ui.widgets import named, named_combo
 
 INDENTS = {0: "Flush with the key (tags:↵- ai)", 2: "Indented two spaces (tags:↵  - ai)"}
 
@@ -56,11 +56,10 @@ class PreferencesDialog(QDialog):
         self.font_size.setSuffix(" pt")
         self.font_size.setValue(prefs.preview_font_pt or system_pt)
         self._system_pt = system_pt
-        self.indent = named(QComboBox(), "prefListIndent", "Indentation of new lists")
+        self.indent = named_combo(QComboBox(), "prefListIndent", "Indentation of new lists")
         for offset, label in INDENTS.items():
             self.indent.addItem(label.replace("↵", " "), offset)
         self.indent.setCurrentIndex(self.indent.findData(prefs.list_indent))
-        named(self.indent.view(), "prefListIndentList", "Indentation choices")
         self.confirm = named(
             QCheckBox("Ask before a bulk operation writes files"), "prefConfirmBulk", "Ask before bulk operations"
         )

@@ -41,7 +41,7 @@ from masthead.core.operations import Edit, ListEdit, merge, rename
 from masthead.core.records import Record
 from masthead.core.vocabulary import Vocabulary, normalize
 from masthead.ui.theme import highlight_tint
-from masthead.ui.widgets import named
+from masthead.ui.widgets import named, named_combo
 
 ALL_FIELDS = "All list fields"
 VALUE, FIELD, COUNT, SIMILAR = range(4)
@@ -168,9 +168,8 @@ class TaxonomyPanel(QWidget):
         self.filter = named(QLineEdit(), "taxonomyFilter", "Filter values")
         self.filter.setPlaceholderText("Filter values…")
         self.filter.setClearButtonEnabled(True)
-        self.field = named(QComboBox(), "taxonomyField", "Field")
+        self.field = named_combo(QComboBox(), "taxonomyField", "Field")
         self.field.addItem(ALL_FIELDS)
-        named(self.field.view(), "taxonomyFieldList", "Fields")
         self.near_only = named(QCheckBox("Near-duplicates only"), "taxonomyNearOnly", "Show only near-duplicates")
         for signal in (self.filter.textChanged, self.field.currentTextChanged, self.near_only.toggled):
             signal.connect(self._apply_filter)
@@ -356,7 +355,7 @@ class TaxonomyPanel(QWidget):
         values = [v for _, v, _ in rows]
         box = QWidget()
         form = QFormLayout(box)
-        survivor = named(QComboBox(), "taxonomySurvivor", "The value to keep")
+        survivor = named_combo(QComboBox(), "taxonomySurvivor", "The value to keep")
         for _, value, count in rows:
             survivor.addItem(f"{value}  ({count:,} files)", value)
         form.addRow(f"Merge {len(values)} values of {field_name} into:", survivor)

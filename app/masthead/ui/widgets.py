@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QComboBox, QWidget
 
 W = TypeVar("W", bound=QWidget)
 
@@ -14,3 +14,14 @@ def named(widget: W, name: str, accessible: str) -> W:
     widget.setObjectName(name)
     widget.setAccessibleName(accessible)
     return widget
+
+
+def named_combo(combo: QComboBox, name: str, accessible: str, editable: bool = False) -> QComboBox:
+    """``named`` for a combo box, with its text field (when ``editable``) and its popup list named too."""
+    named(combo, name, accessible)
+    combo.setEditable(editable)
+    line = combo.lineEdit()
+    if line is not None:
+        named(line, f"{name}Text", f"{accessible}: text")
+    named(combo.view(), f"{name}List", f"{accessible}: choices")
+    return combo
