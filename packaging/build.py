@@ -6,7 +6,9 @@ python packaging/build.py [--skip-build]
 2. builds build/dist/masthead/ from packaging/masthead.spec;
 3. smoke-tests the binary: --version; a CLI command that starts index worker processes (the frozen
    app must serve --index-worker itself); the sample archive opened offscreen, loaded, and closed;
-4. validates the .desktop file and the AppStream metainfo where the validators are installed.
+4. validates the .desktop file and the AppStream metainfo where the validators are installed;
+5. installs the build for a user into a scratch home with packaging/linux/install-user.sh, runs the
+   installed command, and uninstalls it.
 Exit status 0 only if every step passed.
 """
 
@@ -110,6 +112,25 @@ def smoke_test() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def install_for_a_user() -> None:
+    step("install-user.sh into a scratch home")
+    prefix = Path(tempfile.mkdtemp(prefix="masthead-home-")) / ".local"
+    env = {**os.environ, "PREFIX": str(prefix)}
+    try:
+        run(["sh", str(ROOT / "packaging" / "linux" / "install-user.sh")], env=env)
+        out = run([str(prefix / "bin" / "masthead"), "--version"], env=env).stdout.strip()
+        desktop = prefix / "share" / "applications" / "org.masthead.Masthead.desktop"
+        assert f"Exec={prefix}/bin/masthead %f" in desktop.read_text(encoding="utf-8")
+        assert (prefix / "share" / "icons" / "hicolor" / "256x256" / "apps" / "org.masthead.Masthead.png").exists()
+        if shutil.which("desktop-file-validate"):
+            run(["desktop-file-validate", str(desktop)])
+        run(["sh", str(ROOT / "packaging" / "linux" / "install-user.sh"), "--uninstall"], env=env)
+        assert not (prefix / "bin" / "masthead").exists() and not desktop.exists()
+        print(f"installed, ran ({out}) and uninstalled")
+    finally:
+        shutil.rmtree(prefix.parent, ignore_errors=True)
+
+
 def validate_desktop_files() -> None:
     step("desktop integration")
     linux = ROOT / "packaging" / "linux"
@@ -132,6 +153,8 @@ def main() -> int:
         build()
     smoke_test()
     validate_desktop_files()
+    if os.name == "posix":
+        install_for_a_user()
     print("packaging: all checks passed")
     return 0
 
