@@ -347,3 +347,19 @@ def test_set_a_field_then_clear_it_in_the_selected_files(qtbot: QtBot, window: M
     clearing.close()
     window.undo_action.trigger()
     qtbot.waitUntil(lambda: data(archive, "english-null.md").get("series") == "Weekly Talks", timeout=10000)
+
+
+def test_changing_the_inputs_while_checking_checks_again_with_the_new_ones(qtbot: QtBot, window: MainWindow) -> None:
+    window.taxonomy_action.trigger()
+    assert window.taxonomy.select_value("companies_orgs", "Northwind Labs")
+    dialog = window.taxonomy.rename_selected()
+    new_name = dialog.findChild(QLineEdit, "taxonomyNewName")
+    new_name.setText("First")
+    dialog.preview()
+    assert dialog.busy  # still checking (off the GUI thread) when the editor types on
+    new_name.setText("Second")
+    dialog.preview()
+    qtbot.waitUntil(lambda: dialog.plan is not None and not dialog.busy, timeout=10000)
+    assert "“Second”" in dialog.plan.description and "“Second”" in dialog.summary.text()
+    assert "Second" in dialog.diff.toPlainText() and "First" not in dialog.diff.toPlainText()
+    dialog.close()

@@ -90,6 +90,8 @@ class OperationDialog(QDialog):
         self._cancel = threading.Event()
         self._progress = _Progress()
         self._busy = False
+        self._writing = False  # applying (not just checking)
+        self._again = False  # check again once the running check has stopped (the inputs changed)
 
         self.summary = named(QLabel(""), "bulkSummary", "What will change")
         self.summary.setWordWrap(True)
@@ -174,6 +176,12 @@ class OperationDialog(QDialog):
         self._cancel.set()
 
     def preview(self) -> None:
+        if self._writing:
+            return  # the inputs cannot change what is being written
+        if self._busy:  # inputs changed while checking: stop that check, start again when it has stopped
+            self._again = True
+            self.cancel()
+            return
         edit = self.make_edit()
         if edit is None:
             self.summary.setText("Choose what to change first.")
@@ -192,6 +200,10 @@ class OperationDialog(QDialog):
 
     def _planned(self, plan: bulk.Plan | None, error: BaseException | None) -> None:
         self._stop()
+        if self._again:
+            self._again = False
+            self.preview()
+            return
         if plan is None or self._cancel.is_set():
             self.summary.setText("Cancelled." if error is None else f"Could not check the files: {error}")
             return
@@ -236,6 +248,7 @@ class OperationDialog(QDialog):
             if answer != QMessageBox.StandardButton.Yes:
                 return
         unsaved = self.unsaved()
+        self._writing = True
         self._start(f"Writing {len(plan.changes):,} file(s)…")
         progress, cancel = self._progress, self._cancel
 
@@ -248,6 +261,7 @@ class OperationDialog(QDialog):
         run_in_background(work, self._applied, self, pool=WRITER)
 
     def _applied(self, outcome: tuple[list[tuple[str, str]], bulk.Report | None] | None, error: Any) -> None:
+        self._writing = False
         self._stop()
         if outcome is None:
             self.summary.setText(f"Stopped: {error}")
