@@ -362,4 +362,7 @@ def test_changing_the_inputs_while_checking_checks_again_with_the_new_ones(qtbot
     qtbot.waitUntil(lambda: dialog.plan is not None and not dialog.busy, timeout=10000)
     assert "“Second”" in dialog.plan.description and "“Second”" in dialog.summary.text()
     assert "Second" in dialog.diff.toPlainText() and "First" not in dialog.diff.toPlainText()
+    assert dialog.apply_button.isEnabled()
+    qtbot.keyClicks(new_name, "!")  # typing on: the plan shown is no longer what the field says
+    assert dialog.plan is None and not dialog.apply_button.isEnabled()
     dialog.close()

@@ -228,6 +228,13 @@ class OperationDialog(QDialog):
             self.files.setCurrentRow(0)
         self.planned.emit()
 
+    def inputs_changed(self, *_: Any) -> None:
+        """What to change was edited: the plan shown no longer matches it, so it cannot be applied."""
+        if self.plan is not None:
+            self.plan = None
+            self.apply_button.setEnabled(False)
+            self.summary.setText("Changed: Preview again to see what will change.")
+
     def _show_diff(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None = None) -> None:
         self.diff.setPlainText(str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else "")
 
@@ -337,19 +344,15 @@ class BulkTagDialog(OperationDialog):
         counts = dict(self.vocabulary.get(name, {}))
         self.add_picker.set_vocabulary(counts)
         self.remove_picker.set_vocabulary(counts)
-        self._on_inputs()
+        self.inputs_changed()
 
     def _on_adds(self, values: list[str]) -> None:
         self.add_picker.set_values(values)
-        self._on_inputs()
+        self.inputs_changed()
 
     def _on_removes(self, values: list[str]) -> None:
         self.remove_picker.set_values(values)
-        self._on_inputs()
-
-    def _on_inputs(self, *_: Any) -> None:
-        self.plan = None
-        self.apply_button.setEnabled(False)
+        self.inputs_changed()
 
     def _edit(self) -> Edit | None:
         name = self.field.currentText().strip()
@@ -387,7 +390,7 @@ class SetFieldDialog(OperationDialog):
         super().__init__(root, rels, self._edit, unsaved, f"Set a field in {len(rels):,} file(s)", parent, box)
         self.setObjectName("setFieldDialog")
         self.field.currentTextChanged.connect(self._on_field)
-        self.value.currentTextChanged.connect(self._on_inputs)
+        self.value.currentTextChanged.connect(self.inputs_changed)
         self.clear.toggled.connect(self._on_clear)
         self._on_field(self.field.currentText())
         self.summary.setText(f"{len(rels):,} file(s) selected. Choose a field and a value, then Preview.")
@@ -400,15 +403,11 @@ class SetFieldDialog(OperationDialog):
         self.value.addItems([v for v, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))])
         self.value.setEditText(text)
         self.value.blockSignals(False)
-        self._on_inputs()
+        self.inputs_changed()
 
     def _on_clear(self, on: bool) -> None:
         self.value.setEnabled(not on)
-        self._on_inputs()
-
-    def _on_inputs(self, *_: Any) -> None:
-        self.plan = None
-        self.apply_button.setEnabled(False)
+        self.inputs_changed()
 
     def _edit(self) -> Edit | None:
         name = self.field.currentText().strip()

@@ -342,6 +342,7 @@ class TaxonomyPanel(QWidget):
 
         dialog = self.host.open_operation(self.files_with(field_name, [value]), make, f"Rename “{value}”", box)
         holder.append(dialog)
+        new_name.textEdited.connect(dialog.inputs_changed)
         new_name.returnPressed.connect(dialog.preview)
         everywhere.toggled.connect(dialog.preview)
         new_name.setFocus()
