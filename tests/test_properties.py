@@ -6,13 +6,16 @@ import datetime as dt
 import io
 from typing import Any
 
+import pytest
 import yaml
 from benchmarks.fidelity import file_lines, key_spans
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
+from masthead.core import bulk
 from masthead.core.document import Document
+from masthead.core.operations import add, clear_field, remove, rename, replace, set_field
 from masthead.core.split import split
 from masthead.core.values import same
 
@@ -149,3 +152,49 @@ def test_setting_values_to_themselves_changes_nothing(data: dict[str, Any], pyya
     for k, v in doc.original.items():
         doc.set(k, v)
     assert not doc.dirty and doc.to_bytes() == raw
+
+
+bulk_edit = st.one_of(
+    st.builds(lambda f, vs: add(f, vs), st.sampled_from(["tags", "people"]), st.lists(text, min_size=1, max_size=3)),
+    st.builds(lambda f, vs: remove(f, vs), st.sampled_from(["tags", "people"]), st.lists(text, min_size=1, max_size=3)),
+    st.builds(lambda a, b: rename(a, b), text, text),
+    st.builds(
+        lambda f, a, b: replace(f, a, b), st.just("tags"), st.lists(text, max_size=2), st.lists(text, max_size=2)
+    ),
+    st.builds(lambda k, v: set_field(k, v), st.sampled_from(["category", "series", "status"]), scalar),
+    st.builds(lambda k: clear_field(k), st.sampled_from(["category", "series", "title"])),
+)
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(front_matter, st.booleans(), st.booleans()), min_size=1, max_size=3), bulk_edit)
+def test_bulk_operations_touch_only_their_keys_and_undo_to_the_same_bytes(
+    tmp_path_factory: pytest.TempPathFactory, files: list[tuple[dict[str, Any], bool, bool]], edit: Any
+) -> None:
+    root = tmp_path_factory.mktemp("bulk")
+    raws = {}
+    for i, (data, pyyaml, crlf) in enumerate(files):
+        raw = write_file(data, pyyaml, crlf, False, "### Body\n")
+        assume(Document(raw).error is None and same(Document(raw).data, data))
+        raws[f"f{i}.md"] = raw
+        (root / f"f{i}.md").write_bytes(raw)
+    plan = bulk.plan(root, sorted(raws), edit, workers=1)
+    report = bulk.apply(plan)
+    assert report.failed == [] and sorted(report.changed) == sorted(c.rel for c in plan.changes)
+    for name, raw in raws.items():
+        out = (root / name).read_bytes()
+        before, after = Document(raw), Document(out)
+        assert after.error is None and after.body == before.body
+        changed = {k for k in set(before.data) | set(after.data) if not same(before.data.get(k), after.data.get(k))}
+        changed |= set(before.data) ^ set(after.data)
+        old_spans, new_spans = key_spans(raw), key_spans(out)
+        for k in before.data:  # every key the operation did not change keeps its lines byte for byte
+            if k not in changed and k in old_spans and k in new_spans:
+                a, b = old_spans[k]
+                c, d = new_spans[k]
+                assert file_lines(raw)[a:b] == file_lines(out)[c:d], k
+    again = bulk.plan(root, sorted(raws), edit, workers=1)
+    assert again.changes == []  # re-running the finished operation changes nothing
+    if report.journal is not None:
+        bulk.undo(report.journal)
+    assert {n: (root / n).read_bytes() for n in raws} == raws
