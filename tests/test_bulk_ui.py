@@ -92,6 +92,9 @@ def test_bulk_tag_dialog_previews_diffs_applies_and_undoes(qtbot: QtBot, window:
     assert "+" in dialog.diff.toPlainText() and "weekly-digest" in dialog.diff.toPlainText()
     assert snapshot(archive) == before  # previewing writes nothing
     apply_and_wait(qtbot, dialog)
+    dialog.files.setCurrentRow(0)  # the report still shows each file's diff
+    assert dialog.files.currentItem().text().startswith("✓ ") and "+" in dialog.diff.toPlainText()
+    assert "weekly-digest" in dialog.diff.toPlainText()
     assert data(archive, "english-null.md")["tags"][-1] == "weekly-digest"  # type: ignore[index]
     assert data(archive, "crlf.md")["tags"][-1] == "weekly-digest"  # type: ignore[index]
     assert snapshot(archive)["chunks-en.md"] == before["chunks-en.md"]

@@ -41,6 +41,7 @@ from masthead.ui.tasks import run_in_background
 from masthead.ui.widgets import named, named_combo
 
 PROBLEM = Qt.ItemDataRole.UserRole + 1
+REL_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 class _Progress:
@@ -92,6 +93,7 @@ class OperationDialog(QDialog):
         self._busy = False
         self._writing = False  # applying (not just checking)
         self._again = False  # check again once the running check has stopped (the inputs changed)
+        self._by_rel: dict[str, bulk.FileChange] = {}
 
         self.summary = named(QLabel(""), "bulkSummary", "What will change")
         self.summary.setWordWrap(True)
@@ -208,16 +210,16 @@ class OperationDialog(QDialog):
             self.summary.setText("Cancelled." if error is None else f"Could not check the files: {error}")
             return
         self.plan = plan
-        for change in plan.changes:
-            item = QListWidgetItem(change.rel)
-            item.setData(Qt.ItemDataRole.UserRole, change.diff)
-            self.files.addItem(item)
+        self._by_rel = {change.rel: change for change in plan.changes}
+        self.files.setUpdatesEnabled(False)
+        self.files.addItems([change.rel for change in plan.changes])  # diffs are made when a file is shown
         for rel, reason in plan.skipped:
             item = QListWidgetItem(f"⚠ {rel}")
             item.setData(Qt.ItemDataRole.UserRole, f"Skipped: {reason}")
             item.setData(PROBLEM, reason)
             item.setToolTip(reason)
             self.files.addItem(item)
+        self.files.setUpdatesEnabled(True)
         parts = [f"{len(plan.changes):,} file(s) will change", f"{len(plan.unchanged):,} already right"]
         if plan.skipped:
             parts.append(f"{len(plan.skipped):,} skipped (marked ⚠)")
@@ -236,7 +238,13 @@ class OperationDialog(QDialog):
             self.summary.setText("Changed: Preview again to see what will change.")
 
     def _show_diff(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None = None) -> None:
-        self.diff.setPlainText(str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else "")
+        """The selected file's diff (made now: a plan of thousands of files does not diff them all)."""
+        text = ""
+        if item is not None:
+            stored = item.data(Qt.ItemDataRole.UserRole)
+            change = self._by_rel.get(str(item.data(REL_ROLE) or item.text()))
+            text = str(stored) if stored is not None else change.diff if change is not None else ""
+        self.diff.setPlainText(text)
 
     # ------------------------------------------------------------------ applying
     def apply(self) -> None:
@@ -287,7 +295,9 @@ class OperationDialog(QDialog):
         self.preview_button.setEnabled(False)
         self.files.clear()
         for rel in report.changed:
-            self.files.addItem(QListWidgetItem(f"✓ {rel}"))
+            item = QListWidgetItem(f"✓ {rel}")
+            item.setData(REL_ROLE, rel)  # its diff is still shown
+            self.files.addItem(item)
         for rel, reason in report.skipped + report.failed:
             item = QListWidgetItem(f"⚠ {rel}: {reason}")
             item.setData(PROBLEM, reason)
