@@ -7,6 +7,7 @@ import shutil
 import stat
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -119,3 +120,23 @@ def interrupt_after(root: Path, names: list[str], files_written: int, tag: str =
     with pytest.raises(KeyboardInterrupt):
         bulk.apply(plan, progress=crash)
     return {c.rel: c.new for c in plan.changes}
+
+
+def open_window(qtbot: Any, tmp_path: Path, archive: Path | None = None, confirm_bulk: bool | None = False) -> Any:
+    """A main window with its own settings file, shown, on ``archive`` once it has loaded (and its
+    vocabulary is built). Bulk operations do not ask first unless ``confirm_bulk`` (None: as saved)."""
+    from PySide6.QtCore import QSettings
+
+    from masthead.ui.main_window import MainWindow
+
+    window = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    if confirm_bulk is not None:
+        window.prefs.confirm_bulk = confirm_bulk
+    window.resize(1280, 800)
+    window.show()
+    if archive is not None:
+        with qtbot.waitSignal(window.archive_loaded, timeout=20000):
+            window.open_archive(archive)
+        qtbot.waitUntil(lambda: bool(window.vocabulary) or not window.model.records, timeout=5000)
+    return window

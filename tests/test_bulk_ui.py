@@ -6,10 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QSettings, Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 from tests.conftest import copy_fixtures, interrupt_after
+from tests.conftest import open_window as shared_open_window
 
 from masthead.core import bulk
 from masthead.core.document import Document
@@ -25,13 +26,8 @@ def archive(tmp_path: Path) -> Path:
 
 
 def open_window(qtbot: QtBot, tmp_path: Path, archive: Path) -> MainWindow:
-    win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(win)
-    win.prefs.confirm_bulk = False  # asking first is tested on its own below
-    win.show()
-    with qtbot.waitSignal(win.archive_loaded, timeout=20000):
-        win.open_archive(archive)
-    qtbot.waitUntil(lambda: bool(win.vocabulary) and win.taxonomy.model.rowCount() > 0, timeout=5000)
+    win: MainWindow = shared_open_window(qtbot, tmp_path, archive)  # asking before bulk writes: tested below
+    qtbot.waitUntil(lambda: win.taxonomy.model.rowCount() > 0, timeout=5000)
     return win
 
 

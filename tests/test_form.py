@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from benchmarks.fidelity import file_lines, key_spans
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QMessageBox, QPushButton, QToolButton
 from pytestqt.qtbot import QtBot
-from tests.conftest import FIXTURES, copy_fixtures
+from tests.conftest import FIXTURES, copy_fixtures, open_window
 
 from masthead.core.document import Document
 from masthead.ui.chips import ChipsEditor
@@ -29,13 +29,7 @@ def archive(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def window(qtbot: QtBot, tmp_path: Path, archive: Path) -> Iterator[MainWindow]:
-    win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    with qtbot.waitSignal(win.archive_loaded, timeout=20000):
-        win.open_archive(archive)
-    qtbot.waitUntil(lambda: bool(win.vocabulary), timeout=5000)
+    win: MainWindow = open_window(qtbot, tmp_path, archive)
     yield win
     win.form.show_document(None, None, None)  # drop unsaved edits: closing would ask about them
 

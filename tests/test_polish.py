@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
+from tests.conftest import open_window
 
 from masthead import __version__
 from masthead.ui.bulk_dialog import BulkTagDialog
@@ -19,9 +19,7 @@ from masthead.ui.theme import is_dark
 
 
 def make_window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
-    win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(win)
-    win.show()
+    win: MainWindow = open_window(qtbot, tmp_path, confirm_bulk=None)
     return win
 
 

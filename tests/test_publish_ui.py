@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, open_window
 
 from masthead.core.document import Document
 from masthead.ui.main_window import MainWindow
@@ -31,12 +31,7 @@ def archive(tmp_path: Path) -> Path:
 
 
 def make_window(qtbot: QtBot, tmp_path: Path, archive: Path) -> MainWindow:
-    win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(win)
-    win.prefs.confirm_bulk = False
-    win.show()
-    with qtbot.waitSignal(win.archive_loaded, timeout=20000):
-        win.open_archive(archive)
+    win: MainWindow = open_window(qtbot, tmp_path, archive)
     return win
 
 
