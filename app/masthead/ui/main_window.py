@@ -8,7 +8,7 @@ import json
 import platform
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import PySide6
 from PySide6.QtCore import (
@@ -71,6 +71,7 @@ from masthead.ui.watcher import ArchiveWatcher
 from masthead.ui.widgets import named
 
 MAX_RECENT = 10
+D = TypeVar("D", bound=OperationDialog)
 
 
 def json_entry(journal: Path) -> dict[str, Any]:
@@ -840,6 +841,10 @@ class MainWindow(QMainWindow):
         if self.index is None:
             return None
         dialog = OperationDialog(self.index.root, rels, make_edit, self.unsaved_paths, title, self, editor, verb)
+        return self._launch(dialog)
+
+    def _launch(self, dialog: D) -> D:
+        """Open a bulk operation dialog with the preferences, its result landing on the undo history."""
         dialog.confirm = self.prefs.confirm_bulk
         dialog.list_indent = self.prefs.list_indent
         dialog.applied.connect(self._on_operation_applied)
@@ -855,11 +860,7 @@ class MainWindow(QMainWindow):
         dialog = BulkTagDialog(
             self.index.root, self.bulk_targets(), fields or ["tags"], self.vocabulary, self.unsaved_paths, self
         )
-        dialog.confirm = self.prefs.confirm_bulk
-        dialog.list_indent = self.prefs.list_indent
-        dialog.applied.connect(self._on_operation_applied)
-        dialog.open()
-        return dialog
+        return self._launch(dialog)
 
     def bulk_set_field(self) -> SetFieldDialog | None:
         """Set or clear a single-value field (category, status, series...) in the selected or shown files."""
@@ -868,11 +869,7 @@ class MainWindow(QMainWindow):
         fields = [n for n, rule in self.schema.fields.items() if rule.kind in (Kind.CHOICE, Kind.TEXT)]
         fields += [f for f in (*CHOICE_FIELDS, "series") if f not in fields]
         dialog = SetFieldDialog(self.index.root, self.bulk_targets(), fields, self.vocabulary, self.unsaved_paths, self)
-        dialog.confirm = self.prefs.confirm_bulk
-        dialog.list_indent = self.prefs.list_indent
-        dialog.applied.connect(self._on_operation_applied)
-        dialog.open()
-        return dialog
+        return self._launch(dialog)
 
     def show_query(self, text: str) -> None:
         """Show the files matching ``text`` in the browser."""
