@@ -7,14 +7,16 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtWidgets import QCheckBox, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 from tests.conftest import copy_fixtures, interrupt_after
 from tests.conftest import open_window as shared_open_window
 
 from masthead.core import bulk
 from masthead.core.document import Document
+from masthead.core.operations import add
 from masthead.ui.bulk_dialog import BulkTagDialog, OperationDialog, SetFieldDialog
+from masthead.ui.history_dialog import HistoryDialog
 from masthead.ui.main_window import MainWindow
 
 NAMES = ["english-null.md", "indent2-cjk.md", "pyyaml-sorted-cjk.md", "crlf.md", "chunks-en.md"]
@@ -365,3 +367,42 @@ def test_changing_the_inputs_while_checking_checks_again_with_the_new_ones(qtbot
     qtbot.keyClicks(new_name, "!")  # typing on: the plan shown is no longer what the field says
     assert dialog.plan is None and not dialog.apply_button.isEnabled()
     dialog.close()
+
+
+def test_history_undoes_and_redoes_an_operation_made_on_the_command_line(
+    qtbot: QtBot, tmp_path: Path, archive: Path
+) -> None:
+    before = snapshot(archive)
+    bulk.apply(bulk.plan(archive, NAMES, add("tags", ["from-the-cli"])))
+    after = snapshot(archive)
+    window = open_window(qtbot, tmp_path, archive)
+    assert not window.undo_action.isEnabled()  # Edit > Undo is for this session's operations
+    window.history_action.trigger()
+    dialog = window.findChild(HistoryDialog)
+    assert isinstance(dialog, HistoryDialog) and dialog.table.rowCount() == 1
+    assert dialog.table.item(0, 1).text() == "add “from-the-cli” to tags" and dialog.table.item(0, 3).text() == "done"
+    qtbot.mouseClick(dialog.undo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.table.item(0, 3).text() == "undone", timeout=10000)
+    assert snapshot(archive) == before
+    assert window.redo_action.isEnabled()  # and now Edit > Redo can bring it back too
+    qtbot.mouseClick(dialog.redo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.table.item(0, 3).text() == "done", timeout=10000)
+    assert snapshot(archive) == after
+    dialog.close()
+    window.form.show_document(None, None, None)
+
+
+def test_history_completes_an_interrupted_operation(qtbot: QtBot, tmp_path: Path, archive: Path) -> None:
+    expected = interrupt_after(archive, NAMES, 2)
+    window = open_window(qtbot, tmp_path, archive)
+    qtbot.waitUntil(lambda: window.recovery_box is not None and window.recovery_box.isVisible(), timeout=5000)
+    assert window.recovery_box is not None
+    qtbot.mouseClick(window.recovery_box.findChild(QPushButton, "recoveryLater"), Qt.MouseButton.LeftButton)
+    dialog = window.show_history()
+    assert dialog is not None and dialog.table.item(0, 3).text() == "interrupted"
+    assert dialog.redo_button.text() == "&Complete" and dialog.undo_button.text() == "&Roll Back"
+    qtbot.mouseClick(dialog.redo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.table.item(0, 3).text() == "done", timeout=10000)
+    assert snapshot(archive) == expected
+    dialog.close()
+    window.form.show_document(None, None, None)

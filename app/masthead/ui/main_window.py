@@ -60,6 +60,7 @@ from masthead.core.vocabulary import Vocabulary, build_vocabulary
 from masthead.core.workflow import Schema, builtin_schema, load_schema
 from masthead.ui.bulk_dialog import BulkTagDialog, OperationDialog, SetFieldDialog
 from masthead.ui.form import WRITER, FormPane
+from masthead.ui.history_dialog import HistoryDialog
 from masthead.ui.models import PATH_ROLE, RECORD_ROLE, Column, DocumentsModel, DocumentsProxy, FolderModel
 from masthead.ui.preferences import Preferences, PreferencesDialog
 from masthead.ui.preview import PreviewPane
@@ -366,6 +367,8 @@ class MainWindow(QMainWindow):
         self.taxonomy_action.setShortcut(QKeySequence("Ctrl+Shift+Y"))
         view_menu.addAction(self.taxonomy_action)
 
+        self.history_action = self._action("Bulk Operation &History…", self.show_history, None, "bulkHistory")
+        edit_menu.addAction(self.history_action)
         edit_menu.addSeparator()
         self.preferences_action = self._action(
             "&Preferences…", self.show_preferences, (QKeySequence.StandardKey.Preferences, "Ctrl+,"), "preferences"
@@ -894,23 +897,33 @@ class MainWindow(QMainWindow):
         if self.form.undo_stack.canUndo():
             self.form.undo_stack.undo()
         elif self._undo_ops and not self._bulk_busy:
-            self._run_journal(self._undo_ops.pop(), undoing=True)
+            self.run_journal(*self._undo_ops[-1], undoing=True)
 
     def redo(self) -> None:
         if self.form.undo_stack.canRedo():
             self.form.undo_stack.redo()
         elif self._redo_ops and not self._bulk_busy:
-            self._run_journal(self._redo_ops.pop(), undoing=False)
+            self.run_journal(*self._redo_ops[-1], undoing=False)
 
-    def _run_journal(self, op: tuple[str, str], undoing: bool) -> None:
-        journal, description = op
+    def run_journal(
+        self, journal: str, description: str, undoing: bool, finished: Callable[[], Any] | None = None
+    ) -> bool:
+        """Undo (or redo) a bulk operation off the GUI thread; False if another one is running."""
+        if self._bulk_busy:
+            return False
         self._bulk_busy = True
         self._update_undo_actions()
         self.statusBar().showMessage(f"{'Undoing' if undoing else 'Redoing'} {description}…")
 
         def done(report: bulk.Report | None, error: BaseException | None) -> None:
             self._bulk_busy = False
-            (self._redo_ops if undoing else self._undo_ops).append(op)
+            if report is not None:  # the operation moves to the other list (it may come from History)
+                op = (journal, description)
+                self._undo_ops = [o for o in self._undo_ops if o[0] != journal]
+                self._redo_ops = [o for o in self._redo_ops if o[0] != journal]
+                (self._redo_ops if undoing else self._undo_ops).append(op)
+            if finished is not None:
+                finished()
             if report is None:
                 QMessageBox.warning(self, "Undo" if undoing else "Redo", f"{description}: {error}")
                 self._update_undo_actions()
@@ -927,6 +940,15 @@ class MainWindow(QMainWindow):
 
         work = bulk.undo if undoing else bulk.redo
         run_in_background(lambda: work(Path(journal)), done, self, pool=WRITER)
+        return True
+
+    def show_history(self) -> HistoryDialog | None:
+        """Edit ▸ Bulk Operation History: every journaled operation of the archive, to undo or redo."""
+        if self.index is None:
+            return None
+        dialog = HistoryDialog(self.index.root, self.run_journal, self)
+        dialog.open()
+        return dialog
 
     def _update_undo_actions(self, *_: Any) -> None:
         stack = self.form.undo_stack
