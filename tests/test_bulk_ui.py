@@ -406,3 +406,19 @@ def test_history_completes_an_interrupted_operation(qtbot: QtBot, tmp_path: Path
     assert snapshot(archive) == expected
     dialog.close()
     window.form.show_document(None, None, None)
+
+
+def test_a_near_duplicate_pair_is_merged_in_two_steps(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    (archive / "dup.md").write_text("---\ntitle: Dup\ntags:\n- Streaming\n- extra\n---\nBody\n", encoding="utf-8")
+    window.rescan_now()
+    qtbot.waitUntil(lambda: "Streaming" in window.vocabulary.get("tags", {}), timeout=5000)
+    panel = window.taxonomy
+    qtbot.waitUntil(lambda: panel.select_value("tags", "Streaming"), timeout=5000)
+    assert panel.select_near_duplicates() == 2 and panel.merge_button.isEnabled()
+    dialog = panel.merge_selected()
+    assert isinstance(dialog, OperationDialog)
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10000)
+    assert dialog.plan.description == "merge “Streaming” into “streaming” in tags"  # the most used survives
+    apply_and_wait(qtbot, dialog)
+    assert data(archive, "dup.md")["tags"] == ["streaming", "extra"]
+    dialog.close()

@@ -254,6 +254,7 @@ def test_every_interactive_widget_is_named(qtbot: QtBot, window: MainWindow, arc
         window.show_preferences(),
         window.show_shortcuts(),
         window.taxonomy.rename_selected(),
+        window.show_history(),
     ]
     kinds = (
         QAbstractButton,

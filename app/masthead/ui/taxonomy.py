@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
     QSortFilterProxyModel,
     Qt,
     Signal,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QTableView,
     QToolButton,
@@ -76,11 +78,13 @@ class _ValuesModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.rows: list[_Row] = []
+        self.rows_by_key: dict[tuple[str, str], tuple[str, ...]] = {}  # (field, value) -> near-duplicates
         self.tint = QBrush()
 
     def set_rows(self, rows: list[_Row], tint: QBrush) -> None:
         self.beginResetModel()
         self.rows, self.tint = rows, tint
+        self.rows_by_key = {(r.field, r.value): r.others for r in rows}
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -200,6 +204,8 @@ class TaxonomyPanel(QWidget):
         for button in self.filter.findChildren(QToolButton):
             named(button, "taxonomyFilterClear", "Clear the filter")
         self.table.installEventFilter(self)  # F2 renames, Delete deletes (like a file manager)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         self.status = named(QLabel(""), "taxonomyStatus", "Taxonomy summary")
         top = QHBoxLayout()
         top.addWidget(self.filter, 1)
@@ -281,6 +287,31 @@ class TaxonomyPanel(QWidget):
                 self.table.setCurrentIndex(index) if not extend else None
                 return True
         return False
+
+    def select_near_duplicates(self) -> int:
+        """Extend the selection to the near-duplicates of the selected values (ready to merge); how many rows."""
+        wanted = {(f, o) for f, v, _ in self.selected() for o in self.model.rows_by_key.get((f, v), ())}
+        for field_name, value in sorted(wanted):
+            self.select_value(field_name, value, extend=True)
+        return len(self.selected())
+
+    def _context_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        menu.setObjectName("taxonomyMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        rows = self.selected()
+        near = any(self.model.rows_by_key.get((f, v)) for f, v, _ in rows)
+        for text, slot, enabled in (
+            ("Select Its Near-Duplicates", self.select_near_duplicates, near),
+            ("Rename…", self.rename_selected, self.rename_button.isEnabled()),
+            ("Merge…", self.merge_selected, self.merge_button.isEnabled()),
+            ("Delete…", self.delete_selected, self.delete_button.isEnabled()),
+            ("Show Files", self.show_files, self.show_button.isEnabled()),
+        ):
+            action = menu.addAction(text)
+            action.setEnabled(enabled)
+            action.triggered.connect(slot)
+        menu.popup(self.table.viewport().mapToGlobal(pos))
 
     def _update_buttons(self, *_: Any) -> None:
         rows = self.selected()
