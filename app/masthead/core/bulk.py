@@ -23,11 +23,12 @@ from typing import Any
 
 import platformdirs
 
-from masthead.core import storage
-from masthead.core.document import DEFAULT_SEQ_OFFSET, Snapshot, unified_diff
+from masthead.core import reader, storage
+from masthead.core.document import DEFAULT_SEQ_OFFSET, Document, Snapshot, unified_diff
 from masthead.core.errors import ConflictError, MastheadError
 from masthead.core.index_worker import run_parallel
 from masthead.core.operations import Edit, NotApplicable, PublishEdit, apply_edit, edit_from_spec
+from masthead.core.values import same
 from masthead.core.workflow import Schema, load_schema
 
 KEEP = 20  # operations that can be undone, per archive
@@ -92,17 +93,20 @@ def plan_file(
     ``schemas`` caches the masthead.yaml of each folder (publishing needs it); ``list_indent`` is the dash
     indent of a new list in a file that has no list to copy."""
     try:
-        doc = storage.load(root / rel, list_indent)
+        raw, snapshot = storage.read_bytes(root / rel)
     except MastheadError as exc:
         return rel, "skipped", b"", b"", None, exc.message
-    if not doc.editable:
-        reason = f"cannot be read: {doc.error.message}" if doc.error else doc.readonly_reason or "read-only"
-        return rel, "skipped", b"", b"", None, reason
     schema = None
     if isinstance(edit, PublishEdit):
         folder = (root / rel).parent
         cache = schemas if schemas is not None else {}
         schema = cache.get(folder) or cache.setdefault(folder, load_schema(root / rel))
+    if _nothing_to_do(raw, edit, schema):
+        return rel, "unchanged", b"", b"", None, ""
+    doc = Document(raw, root / rel, snapshot, list_indent)
+    if not doc.editable:
+        reason = f"cannot be read: {doc.error.message}" if doc.error else doc.readonly_reason or "read-only"
+        return rel, "skipped", b"", b"", None, reason
     try:
         sets, deletes = apply_edit(doc.data, edit, schema)
         for key, value in sets.items():
@@ -117,6 +121,20 @@ def plan_file(
     assert doc.snapshot is not None
     snap = (doc.snapshot.size, doc.snapshot.mtime_ns, doc.snapshot.sha256)
     return rel, ("unchanged" if new == doc.raw else "change"), doc.raw, new, snap, ""
+
+
+def _nothing_to_do(raw: bytes, edit: Edit, schema: Schema | None) -> bool:
+    """Whether the fast reader (PyYAML's C parser, made to agree with the editor) already shows the edit
+    changes nothing in this file, so the slower round-trip parse can be skipped (a rename across 10,000
+    files parses only those that hold the value). Anything doubtful answers False: the full path decides."""
+    try:
+        kind, data = reader.read_meta(raw)
+        if kind != "yaml":
+            return False
+        sets, deletes = apply_edit(data, edit, schema)
+    except (MastheadError, NotApplicable):
+        return False
+    return all(k in data and same(data[k], v) for k, v in sets.items()) and not any(k in data for k in deletes)
 
 
 def plan_rows(root: str, rels: list[str], spec: list[Any], list_indent: int = DEFAULT_SEQ_OFFSET) -> list[PlanRow]:
@@ -152,10 +170,10 @@ def plan(
     done = 0
     for rows in replies:
         for rel, status, old, new, snap, reason in rows:
-            if status == "skipped" or snap is None:
-                result.skipped.append((rel, reason))
-            elif status == "unchanged":
+            if status == "unchanged":
                 result.unchanged.append(rel)
+            elif status == "skipped" or snap is None:
+                result.skipped.append((rel, reason))
             else:
                 result.changes.append(FileChange(rel, old, new, Snapshot(*snap), result.root / rel))
         done += len(rows)
