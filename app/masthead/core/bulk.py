@@ -16,6 +16,7 @@ import json
 import os
 import threading
 import uuid
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,13 @@ def journal_dir(root: Path) -> Path:
     base = os.environ.get("MASTHEAD_DATA_DIR") or platformdirs.user_data_dir("masthead", appauthor=False)
     digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
     return Path(base) / "journals" / f"{root.resolve().name[:40]}-{digest}"
+
+
+def _old_bytes(entry: dict[str, Any]) -> bytes:
+    """A journaled file's old bytes (zlib-compressed; plain base64 in journals of version 0.1 betas)."""
+    if "old_z" in entry:
+        return zlib.decompress(base64.b64decode(entry["old_z"]))
+    return base64.b64decode(entry["old"])
 
 
 def _sha(data: bytes) -> str:
@@ -243,7 +251,7 @@ def apply(
         "files": [
             {
                 "rel": c.rel,
-                "old": base64.b64encode(c.old).decode("ascii"),
+                "old_z": base64.b64encode(zlib.compress(c.old, 6)).decode("ascii"),
                 "old_sha": _sha(c.old),
                 "new_sha": _sha(c.new),
             }
@@ -320,7 +328,7 @@ def undo(journal_path: Path) -> Report:
         state, snap = _state_on_disk(root, entry)
         if state == "new" and snap is not None:
             try:
-                storage.write_atomic(root / entry["rel"], base64.b64decode(entry["old"]), snap)
+                storage.write_atomic(root / entry["rel"], _old_bytes(entry), snap)
                 report.changed.append(entry["rel"])
             except MastheadError as exc:
                 report.failed.append((entry["rel"], exc.message))
