@@ -422,3 +422,20 @@ def test_a_near_duplicate_pair_is_merged_in_two_steps(qtbot: QtBot, window: Main
     apply_and_wait(qtbot, dialog)
     assert data(archive, "dup.md")["tags"] == ["streaming", "extra"]
     dialog.close()
+
+
+def test_enter_in_a_picker_never_applies_the_previewed_plan(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    before = snapshot(archive)
+    select_rows(window, ["english-null.md", "crlf.md"])
+    dialog = window.bulk_tag()
+    assert dialog is not None
+    type_value(qtbot, dialog.add_picker, "weekly-digest")
+    dialog.preview()
+    qtbot.waitUntil(dialog.apply_button.isEnabled, timeout=10000)
+    dialog.add_picker.input.setFocus()
+    qtbot.keyClicks(dialog.add_picker.input, "streaming")
+    qtbot.keyClick(dialog.add_picker.input, Qt.Key.Key_Return)  # adds a known value; must not press Apply
+    qtbot.wait(200)
+    assert dialog.add_picker.values == ["weekly-digest", "streaming"]
+    assert dialog.report is None and not dialog.apply_button.isEnabled() and snapshot(archive) == before
+    dialog.close()
