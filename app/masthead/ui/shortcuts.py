@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QMenu, QTableWidget, QTableWidgetItem, QVBoxLayout
 
 from masthead.ui.widgets import named
 
@@ -37,8 +37,11 @@ def shortcut_rows(actions: list[QAction]) -> list[tuple[str, str, str]]:
         keys = [k for k in keys if _typed(k)]
         if keys:
             what = action.text().replace("&", "").rstrip("…").split("“")[0].strip()
-            rows.append(("Window", " or ".join(dict.fromkeys(keys)), what))
-    return sorted(rows, key=lambda r: r[2].casefold()) + list(WIDGET_KEYS)
+            menus = [m.title().replace("&", "") for m in action.associatedObjects() if isinstance(m, QMenu)]
+            rows.append((f"{menus[0]} menu" if menus else "Window", " or ".join(dict.fromkeys(keys)), what))
+    order = ["File menu", "Edit menu", "Document menu", "View menu", "Help menu"]
+    rows.sort(key=lambda r: (order.index(r[0]) if r[0] in order else len(order), r[2].casefold()))
+    return rows + list(WIDGET_KEYS)
 
 
 class ShortcutsDialog(QDialog):
@@ -56,8 +59,10 @@ class ShortcutsDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         named(self.table.verticalHeader(), "shortcutsRows", "Rows")
         named(self.table.horizontalHeader(), "shortcutsHeader", "Columns")
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -66,4 +71,4 @@ class ShortcutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
-        self.resize(620, 520)
+        self.resize(860, 560)
