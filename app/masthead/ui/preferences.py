@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QDialogButtonBox, Q
 from masthead.core.document import DEFAULT_SEQ_OFFSET
 from masthead.ui.widgets import named, named_combo
 
-INDENTS = {0: "Flush with the key (tags:↵- ai)", 2: "Indented two spaces (tags:↵  - ai)"}
+INDENTS = {0: "Dash flush with the key (“- ai” under “tags:”)", 2: "Dash indented two spaces (“  - ai”)"}
 
 
 @dataclass
@@ -58,7 +58,7 @@ class PreferencesDialog(QDialog):
         self._system_pt = system_pt
         self.indent = named_combo(QComboBox(), "prefListIndent", "Indentation of new lists")
         for offset, label in INDENTS.items():
-            self.indent.addItem(label.replace("↵", " "), offset)
+            self.indent.addItem(label, offset)
         self.indent.setCurrentIndex(self.indent.findData(prefs.list_indent))
         self.confirm = named(
             QCheckBox("Ask before a bulk operation writes files"), "prefConfirmBulk", "Ask before bulk operations"
