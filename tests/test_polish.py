@@ -110,3 +110,12 @@ def test_the_preview_follows_a_dark_palette(qtbot: QtBot, tmp_path: Path, archiv
     qtbot.waitUntil(lambda: "#e8eaed" not in window.preview.browser.document().defaultStyleSheet(), timeout=3000)
     assert not is_dark()
     window.form.show_document(None, None, None)
+
+
+def test_bulk_actions_wait_for_the_whole_archive(qtbot: QtBot, tmp_path: Path, archive: Path) -> None:
+    window = make_window(qtbot, tmp_path)
+    assert not window.bulk_tag_action.isEnabled() and not window.history_action.isEnabled()  # no archive
+    window.open_archive(archive)
+    assert not window.bulk_tag_action.isEnabled()  # still reading: "every file shown" would be a part
+    qtbot.waitUntil(window.bulk_tag_action.isEnabled, timeout=20000)
+    assert window.set_field_action.isEnabled() and window.bulk_publish_action.isEnabled()

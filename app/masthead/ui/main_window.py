@@ -145,6 +145,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.prefs = Preferences.load(self.settings)
         self._build_actions()
+        self._set_bulk_enabled(False)  # no archive yet
         self.apply_preferences()
         self._restore_settings()
         self._update_title()
@@ -501,6 +502,7 @@ class MainWindow(QMainWindow):
         self.schema_warning.setVisible(bool(self.schema.warning))
         self._update_title()
         self.loader.start()
+        self._set_bulk_enabled(False)  # until every file is known: "all shown" must mean all
         QTimer.singleShot(0, self.offer_recovery)
 
     def close_archive(self) -> None:
@@ -583,9 +585,20 @@ class MainWindow(QMainWindow):
         # the rest in later turns of the event loop, so that no single step holds up the window
         QTimer.singleShot(0, self._finish_loading)
 
+    def _set_bulk_enabled(self, on: bool) -> None:
+        for action in (
+            self.bulk_tag_action,
+            self.set_field_action,
+            self.bulk_publish_action,
+            self.bulk_unpublish_action,
+            self.history_action,
+        ):
+            action.setEnabled(on)
+
     def _finish_loading(self) -> None:
         if self.index is None:
             return
+        self._set_bulk_enabled(True)
         self.folders.rebuild(self.index.root.name, (r.path for r in self.model.records))
         self.folder_view.expandToDepth(0)
         self.watcher.watch(self.index.root, [r.path for r in self.model.records])
