@@ -41,6 +41,8 @@ def test_add_a_tag_everywhere_touches_only_the_tags(archive: Path) -> None:
     assert bulk.preflight(plan) == []
     report = bulk.apply(plan)
     assert report.changed == NAMES and report.failed == [] and report.journal is not None
+    journal = report.journal.read_text(encoding="utf-8")  # small: the old bytes live beside it
+    assert '"old' not in journal and bulk.old_bytes_path(report.journal).stat().st_size > 0
     after = snapshot(archive)
     for name in NAMES:
         assert Document(after[name]).data["tags"][-1] == "weekly"
@@ -134,6 +136,8 @@ def test_history_keeps_the_last_twenty(archive: Path) -> None:
         bulk.apply(bulk.plan(archive, ["crlf.md"], add("tags", [f"t{i}"])))
     entries = bulk.history(archive)
     assert len(entries) == 20 and entries[0]["description"] == "add “t21” to tags"
+    folder = bulk.journal_dir(archive)
+    assert len(list(folder.glob("*.json"))) == len(list(folder.glob("*.old"))) == 20  # pruned in pairs
 
 
 def test_set_and_clear_a_single_value_field_touch_only_that_key(archive: Path) -> None:

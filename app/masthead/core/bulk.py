@@ -42,11 +42,21 @@ def journal_dir(root: Path) -> Path:
     return Path(base) / "journals" / f"{root.resolve().name[:40]}-{digest}"
 
 
-def _old_bytes(entry: dict[str, Any]) -> bytes:
-    """A journaled file's old bytes (zlib-compressed; plain base64 in journals of version 0.1 betas)."""
-    if "old_z" in entry:
-        return zlib.decompress(base64.b64decode(entry["old_z"]))
-    return base64.b64decode(entry["old"])
+def _old_bytes(journal_path: Path) -> Callable[[dict[str, Any]], bytes]:
+    """Reads the old bytes of a journal's files (its .old file is loaded once, on first use; journals of
+    earlier development builds kept them in the entries)."""
+    store: dict[str, str] = {}
+
+    def old(entry: dict[str, Any]) -> bytes:
+        if "old_z" in entry:
+            return zlib.decompress(base64.b64decode(entry["old_z"]))
+        if "old" in entry:
+            return base64.b64decode(entry["old"])
+        if not store:
+            store.update(json.loads(old_bytes_path(journal_path).read_text(encoding="utf-8")))
+        return zlib.decompress(base64.b64decode(store[entry["rel"]]))
+
+    return old
 
 
 def _sha(data: bytes) -> str:
@@ -248,17 +258,15 @@ def apply(
         "state": "applying",
         "edit": plan_.edit.spec if plan_.edit is not None else None,
         "list_indent": plan_.list_indent,
-        "files": [
-            {
-                "rel": c.rel,
-                "old_z": base64.b64encode(zlib.compress(c.old, 6)).decode("ascii"),
-                "old_sha": _sha(c.old),
-                "new_sha": _sha(c.new),
-            }
-            for c in plan_.changes
-        ],
+        "files": [{"rel": c.rel, "old_sha": _sha(c.old), "new_sha": _sha(c.new)} for c in plan_.changes],
     }
-    _write_journal(path, journal)  # before any file: a crash from here on can be rolled back
+    # before any file, both fsync'd: the old bytes (large, written once), then the journal proper (small,
+    # rewritten as its state changes). A crash from here on can be rolled back.
+    _write_journal(
+        old_bytes_path(path),
+        {c.rel: base64.b64encode(zlib.compress(c.old, 6)).decode("ascii") for c in plan_.changes},
+    )
+    _write_journal(path, journal)
     report.journal = path
     for done, change in enumerate(plan_.changes, start=1):
         if cancel is not None and cancel.is_set():
@@ -280,10 +288,16 @@ def apply(
     return report
 
 
+def old_bytes_path(journal_path: Path) -> Path:
+    """Where a journal keeps the old bytes of its files (beside it; read only to undo)."""
+    return journal_path.with_suffix(".old")
+
+
 def _prune(folder: Path) -> None:
     finished = [j for j in history_in(folder) if j.get("state") != "applying"]
     for old in finished[KEEP:]:
         Path(old["_path"]).unlink(missing_ok=True)
+        old_bytes_path(Path(old["_path"])).unlink(missing_ok=True)
 
 
 def history_in(folder: Path) -> list[dict[str, Any]]:
@@ -293,13 +307,21 @@ def history_in(folder: Path) -> list[dict[str, Any]]:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue  # a damaged journal is not trusted
+        if not isinstance(data, dict) or "files" not in data:
+            continue
         data["_path"] = str(path)
         entries.append(data)
     return entries
 
 
+def journal_info(journal_path: Path) -> dict[str, Any]:
+    """One journal's description, state, root and files (never the old bytes)."""
+    data: dict[str, Any] = json.loads(journal_path.read_text(encoding="utf-8"))
+    return data
+
+
 def history(root: Path) -> list[dict[str, Any]]:
-    """Journals of the archive, newest first (without the old bytes)."""
+    """Journals of the archive, newest first (the number of files instead of the list)."""
     return [
         {k: v for k, v in j.items() if k != "files"} | {"files": len(j.get("files", []))}
         for j in history_in(journal_dir(root))
@@ -324,11 +346,12 @@ def undo(journal_path: Path) -> Report:
     journal = json.loads(journal_path.read_text(encoding="utf-8"))
     root = Path(journal["root"])
     report = Report(journal=journal_path)
+    old_bytes = _old_bytes(journal_path)
     for entry in journal["files"]:
         state, snap = _state_on_disk(root, entry)
         if state == "new" and snap is not None:
             try:
-                storage.write_atomic(root / entry["rel"], _old_bytes(entry), snap)
+                storage.write_atomic(root / entry["rel"], old_bytes(entry), snap)
                 report.changed.append(entry["rel"])
             except MastheadError as exc:
                 report.failed.append((entry["rel"], exc.message))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import json
 import platform
 from collections.abc import Callable
 from pathlib import Path
@@ -73,12 +72,6 @@ from masthead.ui.widgets import named
 
 MAX_RECENT = 10
 D = TypeVar("D", bound=OperationDialog)
-
-
-def json_entry(journal: Path) -> dict[str, Any]:
-    """A journal's contents (description, files, state...)."""
-    data: dict[str, Any] = json.loads(journal.read_text(encoding="utf-8"))
-    return data
 
 
 DRAIN = 300  # records inserted into the table per event-loop turn while an archive loads
@@ -894,10 +887,13 @@ class MainWindow(QMainWindow):
         self._apply_search()
 
     def _on_operation_applied(self, journal: str) -> None:
-        entry = json_entry(Path(journal))
-        self._undo_ops.append((journal, entry["description"]))
+        dialog = self.sender()
+        if not isinstance(dialog, OperationDialog) or dialog.plan is None or dialog.report is None:
+            return
+        description = dialog.plan.description
+        self._undo_ops.append((journal, description))
         self._redo_ops.clear()
-        self._after_bulk([str(c) for c in entry.get("changed", [])], f"Done: {entry['description']}")
+        self._after_bulk(dialog.report.changed, f"Done: {description}")
 
     def _after_bulk(self, rels: list[str], message: str) -> None:
         self._update_undo_actions()
@@ -987,7 +983,7 @@ class MainWindow(QMainWindow):
         if not pending:
             return
         journal = pending[0]
-        entry = json_entry(journal)
+        entry = bulk.journal_info(journal)
         box = QMessageBox(self)
         box.setObjectName("recoveryBox")
         box.setIcon(QMessageBox.Icon.Warning)
@@ -1004,6 +1000,7 @@ class MainWindow(QMainWindow):
         later = box.addButton("&Later", QMessageBox.ButtonRole.RejectRole)
         later.setObjectName("recoveryLater")
         box.setProperty("journal", str(journal))
+        box.setProperty("description", str(entry["description"]))
         box.buttonClicked.connect(self._on_recovery_choice)
         self.recovery_box = box
         box.open()
@@ -1011,28 +1008,18 @@ class MainWindow(QMainWindow):
     def _on_recovery_choice(self, button: QAbstractButton) -> None:
         box = self.recovery_box
         self.recovery_box = None
-        if box is None:
+        if box is None or button.objectName() == "recoveryLater":
             return
-        journal = Path(str(box.property("journal")))
-        name = button.objectName()
-        if name == "recoveryLater":
-            return
-        completing = name == "recoveryComplete"
-        self._bulk_busy = True
+        # rolling back is undoing what was written; completing is redoing the rest
+        self.run_journal(
+            str(box.property("journal")),
+            str(box.property("description")),
+            undoing=button.objectName() == "recoveryRollBack",
+            finished=self._recovered,
+        )
 
-        def done(report: bulk.Report | None, error: BaseException | None) -> None:
-            self._bulk_busy = False
-            if report is None:
-                QMessageBox.warning(self, "Interrupted operation", f"Could not finish: {error}")
-                return
-            if completing:
-                self._undo_ops.append((str(journal), json_entry(journal)["description"]))
-            verb = "Completed" if completing else "Rolled back"
-            self._after_bulk(report.changed, f"{verb}: {len(report.changed):,} file(s) written")
-            QTimer.singleShot(0, self.offer_recovery)  # another one?
-
-        work = bulk.complete if completing else bulk.roll_back
-        run_in_background(lambda: work(journal), done, self, pool=WRITER)
+    def _recovered(self) -> None:
+        QTimer.singleShot(0, self.offer_recovery)  # another one?
 
     def save_current(self) -> None:
         self.form.save()
