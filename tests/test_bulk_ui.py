@@ -439,3 +439,37 @@ def test_enter_in_a_picker_never_applies_the_previewed_plan(qtbot: QtBot, window
     assert dialog.add_picker.values == ["weekly-digest", "streaming"]
     assert dialog.report is None and not dialog.apply_button.isEnabled() and snapshot(archive) == before
     dialog.close()
+
+
+def test_closing_the_window_waits_for_a_bulk_operation_to_finish(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from benchmarks.make_archive import make_archive
+
+    from masthead.core import storage
+
+    root = tmp_path / "big"
+    make_archive(root, 60)
+    real = storage.write_atomic
+
+    def slow(path: Path, data: bytes, expected: object) -> object:
+        time.sleep(0.02)
+        return real(path, data, expected)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(storage, "write_atomic", slow)
+    window = open_window(qtbot, tmp_path, root)
+    window.table.selectAll()
+    dialog = window.bulk_tag()
+    assert dialog is not None
+    dialog.add_picker.edited.emit(["closing-time"])
+    dialog.preview()
+    qtbot.waitUntil(dialog.apply_button.isEnabled, timeout=20000)
+    dialog.apply_button.click()
+    qtbot.waitUntil(lambda: dialog.progress.value() >= 3, timeout=20000)
+    window.close()
+    assert window.isVisible() and "Finishing the bulk operation" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=20000)
+    assert dialog.report is not None and not dialog.report.failed and not dialog.report.skipped
+    assert all(b"closing-time" in p.read_bytes() for p in root.rglob("*.md") if b"---" in p.read_bytes()[:4])

@@ -149,6 +149,10 @@ class OperationDialog(QDialog):
     def busy(self) -> bool:
         return self._busy
 
+    @property
+    def writing(self) -> bool:
+        return self._writing
+
     def _start(self, text: str) -> None:
         self._busy = True
         self._cancel = threading.Event()
@@ -277,7 +281,7 @@ class OperationDialog(QDialog):
 
     def _applied(self, outcome: tuple[list[tuple[str, str]], bulk.Report | None] | None, error: Any) -> None:
         self._writing = False
-        self._stop()
+        self._stop()  # emits finished_work: a window waiting to close may close now
         if outcome is None:
             self.summary.setText(f"Stopped: {error}")
             return

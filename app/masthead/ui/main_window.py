@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         self._undo_ops: list[tuple[str, str]] = []  # (journal, description) of this session's bulk operations
         self._redo_ops: list[tuple[str, str]] = []
         self._bulk_busy = False
+        self._close_when_done = False  # closing waits for a running bulk operation
         self.recovery_box: QMessageBox | None = None
 
         self.model = DocumentsModel(self)
@@ -857,6 +858,7 @@ class MainWindow(QMainWindow):
         dialog.confirm = self.prefs.confirm_bulk
         dialog.list_indent = self.prefs.list_indent
         dialog.applied.connect(self._on_operation_applied)
+        dialog.finished_work.connect(self._close_if_asked)
         dialog.open()
         return dialog
 
@@ -926,6 +928,7 @@ class MainWindow(QMainWindow):
 
         def done(report: bulk.Report | None, error: BaseException | None) -> None:
             self._bulk_busy = False
+            self._close_if_asked()
             if report is not None:  # the operation moves to the other list (it may come from History)
                 op = (journal, description)
                 self._undo_ops = [o for o in self._undo_ops if o[0] != journal]
@@ -1107,7 +1110,21 @@ class MainWindow(QMainWindow):
         return box
 
     # ------------------------------------------------------------------ closing
+    def writing(self) -> bool:
+        """Whether a bulk operation (or its undo) is writing files right now."""
+        return self._bulk_busy or any(d.writing for d in self.findChildren(OperationDialog))
+
+    def _close_if_asked(self) -> None:
+        if self._close_when_done and not self.writing():
+            self._close_when_done = False
+            QTimer.singleShot(0, self.close)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.writing():  # let it finish: every file would be old or new anyway, but the report matters
+            event.ignore()
+            self._close_when_done = True
+            self.statusBar().showMessage("Finishing the bulk operation; Masthead closes when it is done…")
+            return
         if self.form.dirty:
             event.ignore()
             self.confirm_unsaved(self._close_now, lambda: None)
