@@ -99,3 +99,20 @@ def test_the_first_run_without_an_archive_opens_the_sample(tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
     assert "14 files, 1 with errors" in result.stdout
     assert (tmp_path / "Documents" / "Sample" / "2026" / "podcast-launch.md").exists()
+
+
+def test_the_cli_serves_index_worker_requests_as_a_packaged_app_does(tmp_path: Path) -> None:
+    from masthead.core import index_worker
+    from masthead.core.scan import stat_files
+
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "masthead", "--index-worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    chunk = stat_files(root)
+    index_worker.send(proc.stdin, ("read", str(root), chunk))
+    rows = index_worker.receive(proc.stdout)
+    index_worker.send(proc.stdin, None)
+    assert proc.wait(timeout=30) == 0 and [r[0] for r in rows] == [c[0] for c in chunk]
