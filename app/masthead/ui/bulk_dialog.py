@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from masthead.core import bulk
-from masthead.core.document import DEFAULT_SEQ_OFFSET
+from masthead.core.document import DEFAULT_SEQ_OFFSET, unified_diff
 from masthead.core.operations import Edit, ListEdit, clear_field, replace, set_field
 from masthead.ui.chips import ChipsEditor
 from masthead.ui.form import WRITER
@@ -42,6 +42,11 @@ from masthead.ui.widgets import named, named_combo
 
 PROBLEM = Qt.ItemDataRole.UserRole + 1
 REL_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+def _diff(change: bulk.FileChange) -> str:
+    """A file's planned change as a unified diff, named by its path in the archive."""
+    return unified_diff(change.old, change.new, change.rel)
 
 
 class _Progress:
@@ -247,7 +252,7 @@ class OperationDialog(QDialog):
         if item is not None:
             stored = item.data(Qt.ItemDataRole.UserRole)
             change = self._by_rel.get(str(item.data(REL_ROLE) or item.text()))
-            text = str(stored) if stored is not None else change.diff if change is not None else ""
+            text = str(stored) if stored is not None else _diff(change) if change is not None else ""
         self.diff.setPlainText(text)
 
     # ------------------------------------------------------------------ applying
