@@ -127,7 +127,7 @@ class MainWindow(QMainWindow):
         self.splitter = named(QSplitter(Qt.Orientation.Horizontal), "mainSplitter", "Panes")
         for widget in (self.browser, self.form, self.preview):
             self.splitter.addWidget(widget)
-        self.splitter.setSizes([470, 330, 480])
+        self.splitter.setSizes([430, 400, 450])
         self.setCentralWidget(self.splitter)
         self.taxonomy = TaxonomyPanel(self)
         self.taxonomy_dock = QDockWidget("Taxonomy", self)
