@@ -142,6 +142,7 @@ def test_unsaved_edits_stop_the_operation_before_anything_is_written(
     qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Nothing was written" in dialog.summary.text(), timeout=10000)
     assert "crlf.md: has unsaved edits in the window" in dialog.summary.text()
+    assert dialog.problems == [("crlf.md", "has unsaved edits in the window")]
     assert snapshot(archive) == before
 
 

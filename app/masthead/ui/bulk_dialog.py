@@ -67,7 +67,6 @@ class OperationDialog(QDialog):
     with unsaved edits in the window, which preflight refuses to touch. ``applied`` carries the journal.
     """
 
-    planned = Signal()
     applied = Signal(str)  # journal path
     finished_work = Signal()
 
@@ -92,7 +91,7 @@ class OperationDialog(QDialog):
         self.root, self.rels, self.make_edit, self.unsaved = root, rels, make_edit, unsaved
         self.plan: bulk.Plan | None = None
         self.report: bulk.Report | None = None
-        self.problems: list[tuple[str, str]] = []
+        self.problems: list[tuple[str, str]] = []  # why preflight stopped the last Apply
         self._cancel = threading.Event()
         self._progress = _Progress()
         self._busy = False
@@ -237,7 +236,6 @@ class OperationDialog(QDialog):
         self.apply_button.setEnabled(bool(plan.changes))
         if self.files.count():
             self.files.setCurrentRow(0)
-        self.planned.emit()
 
     def inputs_changed(self, *_: Any) -> None:
         """What to change was edited: the plan shown no longer matches it, so it cannot be applied."""
