@@ -18,7 +18,6 @@ from PySide6.QtCore import (
     QPoint,
     QSortFilterProxyModel,
     Qt,
-    Signal,
 )
 from PySide6.QtGui import QBrush, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -157,7 +156,6 @@ def _query_value(value: str) -> str:
 class TaxonomyPanel(QWidget):
     """Values of the archive's list fields, and the operations on them."""
 
-    changed = Signal()  # the table was rebuilt
 
     def __init__(self, host: Host, parent: Any = None) -> None:
         super().__init__(parent)
@@ -260,7 +258,6 @@ class TaxonomyPanel(QWidget):
         self.status.setText(
             f"{self.model.rowCount():,} values in {len(vocabulary.lists)} fields; {groups} near-duplicate group(s)"
         )
-        self.changed.emit()
 
     def _apply_filter(self, *_: Any) -> None:
         field_name = self.field.currentText()
