@@ -156,7 +156,6 @@ def _query_value(value: str) -> str:
 class TaxonomyPanel(QWidget):
     """Values of the archive's list fields, and the operations on them."""
 
-
     def __init__(self, host: Host, parent: Any = None) -> None:
         super().__init__(parent)
         self.setObjectName("taxonomy")
