@@ -119,3 +119,11 @@ def test_bulk_actions_wait_for_the_whole_archive(qtbot: QtBot, tmp_path: Path, a
     assert not window.bulk_tag_action.isEnabled()  # still reading: "every file shown" would be a part
     qtbot.waitUntil(window.bulk_tag_action.isEnabled, timeout=20000)
     assert window.set_field_action.isEnabled() and window.bulk_publish_action.isEnabled()
+
+
+def test_file_menu_opens_the_sample_archive(qtbot: QtBot, tmp_path: Path) -> None:
+    window = make_window(qtbot, tmp_path)
+    with qtbot.waitSignal(window.archive_loaded, timeout=20000):
+        window.sample_action.trigger()
+    assert window.index is not None and window.index.root.name == "Sample"  # MASTHEAD_SAMPLE_DIR (conftest)
+    assert len(window.model.records) == 14

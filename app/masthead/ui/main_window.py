@@ -54,6 +54,7 @@ from masthead.core.index import ArchiveIndex, BuildStats, Changes
 from masthead.core.operations import Edit, PublishEdit
 from masthead.core.query import Query, QueryError, parse_query
 from masthead.core.records import CHOICE_FIELDS, Record
+from masthead.core.sample import install_sample
 from masthead.core.schema import Kind
 from masthead.core.vocabulary import Vocabulary, build_vocabulary
 from masthead.core.workflow import Schema, builtin_schema, load_schema
@@ -281,6 +282,8 @@ class MainWindow(QMainWindow):
         )
         file_menu.addAction(self.open_action)
         self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.sample_action = self._action("Open &Sample Archive", self.open_sample, None, "openSample")
+        file_menu.addAction(self.sample_action)
         self.recent_menu.setObjectName("recentMenu")
         self.reveal_action = self._action("Reveal in File &Manager", self.reveal_current, None, "revealInFileManager")
         file_menu.addAction(self.reveal_action)
@@ -498,6 +501,13 @@ class MainWindow(QMainWindow):
         self.loader.start()
         self._set_bulk_enabled(False)  # until every file is known: "all shown" must mean all
         QTimer.singleShot(0, self.offer_recovery)
+
+    def open_sample(self) -> None:
+        """Open the sample archive (copied to the user's Documents the first time)."""
+        try:
+            self.open_archive(install_sample())
+        except OSError as exc:
+            QMessageBox.warning(self, "Sample archive", f"Could not copy the sample archive: {exc}")
 
     def close_archive(self) -> None:
         if self.loader is not None:
