@@ -377,7 +377,7 @@ def test_drag_a_chip_to_reorder(qtbot: QtBot, window: MainWindow, archive: Path)
     first = tags._chips[0].geometry()
     at = QPointF(first.left() + 2, first.center().y())
     buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    enter = QDragEnterEvent(at, Qt.DropAction.MoveAction, data, buttons, mods)
+    enter = QDragEnterEvent(at.toPoint(), Qt.DropAction.MoveAction, data, buttons, mods)
     QApplication.sendEvent(tags, enter)  # as a real drag does: Qt delivers the drop to whoever accepted it
     assert enter.isAccepted()
     QApplication.sendEvent(tags, QDropEvent(at, Qt.DropAction.MoveAction, data, buttons, mods))

@@ -191,6 +191,13 @@ class DocumentsModel(QAbstractTableModel):
         run_in_background(work, done, self)
 
     def _apply_order(self, ordered: list[Record]) -> None:
+        if len(ordered) == len(self._records) and all(
+            a.path == b.path for a, b in zip(ordered, self._records, strict=True)
+        ):
+            # the order stands (e.g. a tag was added to 1,000 files): no layout change, which with many
+            # selected rows costs the views hundreds of milliseconds of persistent-index remapping
+            self.sorted.emit()
+            return
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         kept = [(self._records[i.row()].path, i.column()) for i in persistent]

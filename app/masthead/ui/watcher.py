@@ -86,8 +86,6 @@ class ArchiveWatcher(QObject):
 
     def _on_file(self, path: str) -> None:
         self._files.add(path)
-        if os.path.exists(path) and path not in self._watcher.files():
-            self._watcher.addPath(path)  # replaced atomically: watch the new file
         self._timer.start()
 
     def _on_folder(self, path: str) -> None:
@@ -96,7 +94,9 @@ class ArchiveWatcher(QObject):
 
     def _flush(self) -> None:
         files, self._files = sorted(self._files), set()
-        if files:
+        if files:  # a file replaced atomically lost its watch: watch the new one (one look at the list for all)
+            watched = set(self._watcher.files())
+            self.add([f for f in files if f not in watched])
             self.files_changed.emit(files)
         if self._folders_dirty:
             self._folders_dirty = False
