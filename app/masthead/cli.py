@@ -852,47 +852,41 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("field", metavar="FIELD")
     selection(cmd)
 
-    hist = sub.add_parser(
+    def journal_command(name: str, help_text: str, description: str, with_op: bool) -> argparse.ArgumentParser:
+        cmd = sub.add_parser(name, help=help_text, description=description)
+        cmd.add_argument("archive", metavar="ARCHIVE")
+        if with_op:
+            cmd.add_argument("op", nargs="?", metavar="OP")
+        return cmd
+
+    journal_command(
         "history",
-        help="the operations that can be undone",
-        description=(
-            "List the archive's bulk operations, newest first: id, state (done, undone, or applying when it was "
-            "interrupted), files and what it did."
-        ),
-    )
-    hist.add_argument("archive", metavar="ARCHIVE")
-    hist.set_defaults(func=cmd_history)
-    und = sub.add_parser(
+        "the operations that can be undone",
+        "List the archive's bulk operations, newest first: id, state (done, undone, or applying when it was "
+        "interrupted), files and what it did.",
+        with_op=False,
+    ).set_defaults(func=cmd_history)
+    journal_command(
         "undo",
-        help="undo a bulk operation",
-        description=(
-            "Restore the old bytes of every file that still has the bytes the operation wrote (the newest operation, "
-            "or OP); files changed since are left alone and reported. An interrupted operation is rolled back."
-        ),
-    )
-    und.add_argument("archive", metavar="ARCHIVE")
-    und.add_argument("op", nargs="?", metavar="OP")
-    und.set_defaults(func=cmd_undo)
-    red = sub.add_parser(
+        "undo a bulk operation",
+        "Restore the old bytes of every file that still has the bytes the operation wrote (the newest operation, "
+        "or OP); files changed since are left alone and reported. An interrupted operation is rolled back.",
+        with_op=True,
+    ).set_defaults(func=cmd_undo)
+    journal_command(
         "redo",
-        help="redo an undone bulk operation",
-        description=(
-            "Write the operation again (the newest undone one, or OP) on every file that still has the bytes it had "
-            "before; files changed since are left alone and reported."
-        ),
-    )
-    red.add_argument("archive", metavar="ARCHIVE")
-    red.add_argument("op", nargs="?", metavar="OP")
-    red.set_defaults(func=cmd_redo)
-    rec = sub.add_parser(
+        "redo an undone bulk operation",
+        "Write the operation again (the newest undone one, or OP) on every file that still has the bytes it had "
+        "before; files changed since are left alone and reported.",
+        with_op=True,
+    ).set_defaults(func=cmd_redo)
+    rec = journal_command(
         "recover",
-        help="complete or roll back an interrupted bulk operation",
-        description=(
-            "List the archive's interrupted operations (a crash or a kill during a bulk change); with --complete, "
-            "write the files they had not written yet; with --roll-back, restore the ones they had."
-        ),
+        "complete or roll back an interrupted bulk operation",
+        "List the archive's interrupted operations (a crash or a kill during a bulk change); with --complete, "
+        "write the files they had not written yet; with --roll-back, restore the ones they had.",
+        with_op=False,
     )
-    rec.add_argument("archive", metavar="ARCHIVE")
     how = rec.add_mutually_exclusive_group()
     how.add_argument("--complete", action="store_true", help="finish the operation")
     how.add_argument("--roll-back", action="store_true", help="undo what it had written")
