@@ -1,0 +1,73 @@
+"""The archive: ``index``, ``query``, ``vocab``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from masthead.cli.common import fail, open_index, print_record, records_sorted
+from masthead.core.query import QueryError, parse_query
+from masthead.core.vocabulary import build_vocabulary
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    index = open_index(args)
+    if index is None:
+        return 2
+    for record in records_sorted(index):
+        if args.json:
+            print(json.dumps(record.to_json(), ensure_ascii=False))
+        else:
+            print_record(record)
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    try:
+        query = parse_query(args.query)
+    except QueryError as exc:
+        fail(f"bad query: {exc}")
+        print(f"  {args.query}\n  {' ' * exc.position}{'^' * exc.length}", file=sys.stderr)
+        return 2
+    index = open_index(args)
+    if index is None:
+        return 2
+    hits = [r for r in records_sorted(index) if query.matches(r, index.body)]
+    for record in hits:
+        if args.json:
+            print(json.dumps(record.to_json(), ensure_ascii=False))
+        else:
+            print_record(record)
+    print(f"{len(hits):,} of {len(index.records):,} files match", file=sys.stderr)
+    return 0
+
+
+def cmd_vocab(args: argparse.Namespace) -> int:
+    index = open_index(args)
+    if index is None:
+        return 2
+    vocab = build_vocabulary(index.records.values())
+    fields = [args.field] if args.field else vocab.fields
+    groups = vocab.near_duplicates(args.field)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "fields": {f: dict(vocab.values(f)) for f in fields},
+                    "near_duplicates": [{"field": g.field, "values": dict(g.values)} for g in groups],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    for name in fields:
+        print(f"{name}:")
+        for value, count in vocab.values(name):
+            print(f"  {count:6d}  {value}")
+    if groups:
+        print("near-duplicates:")
+        for group in groups:
+            print(f"  {group.field}: " + " | ".join(f"{v} ({c})" for v, c in group.values))
+    return 0

@@ -1,0 +1,164 @@
+"""Bulk changes and their journal: ``tag``, ``field``, ``history``, ``undo``, ``redo``, ``recover``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ruamel.yaml.error import YAMLError
+
+from masthead.cli.common import choose, fail, parse_yaml_value, report_files, selection, warn_unfinished
+from masthead.core import bulk
+from masthead.core.errors import MastheadError
+from masthead.core.operations import (
+    FieldEdit,
+    ListEdit,
+    clear_field,
+    delete,
+    merge,
+    rename,
+    replace,
+    set_field,
+)
+
+
+def _tag_edit(args: argparse.Namespace) -> ListEdit:
+    field = None if args.field == "*" else args.field
+    if args.action in ("add", "remove"):
+        return ListEdit(args.action, (args.field,), tuple(args.values))
+    if args.action == "replace":
+        return replace(args.field, args.remove or [], args.add or [])
+    if args.action == "rename":
+        return rename(args.old, args.new, field)
+    if args.action == "merge":
+        return merge(args.survivor, args.others, field)
+    return delete(args.value, field)
+
+
+def _field_edit(args: argparse.Namespace) -> FieldEdit | None:
+    if args.action == "clear":
+        return clear_field(args.field)
+    if not args.yaml:
+        return set_field(args.field, args.value)
+    try:
+        value = parse_yaml_value(args.value)
+    except YAMLError as exc:
+        fail(f"{args.value!r} is not valid YAML: {exc}")
+        return None
+    if isinstance(value, (list, dict)):
+        fail("field set takes a single value; use 'masthead tag' for lists")
+        return None
+    return set_field(args.field, value)
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    edit = _tag_edit(args) if args.command == "tag" else _field_edit(args)
+    if edit is None:
+        return 2
+    root = Path(args.archive)
+    if not root.is_dir():
+        fail(f"{root}: not a folder")
+        return 2
+    warn_unfinished(root)
+    rels = selection(args, root)
+    if rels is None:
+        return 2
+    plan = bulk.plan(root, rels, edit)
+    if args.diff:
+        for change in plan.changes:
+            sys.stdout.write(change.diff)
+    for rel, reason in plan.skipped:
+        fail(f"{root / rel}: skipped: {reason}")
+    problems = bulk.preflight(plan)
+    if problems:
+        for rel, reason in problems:
+            fail(f"{root / rel}: {reason}")
+        fail("nothing was written")
+        return 1
+    if args.dry_run:
+        print(f"would change {len(plan.changes)} of {len(rels)} file(s): {plan.description}", file=sys.stderr)
+        return 0
+    report = bulk.apply(plan)
+    for rel, reason in report.failed + [s for s in report.skipped if s not in plan.skipped]:
+        fail(f"{root / rel}: {reason}")
+    op = f"; undo with: masthead undo {root} {report.journal.stem}" if report.journal else ""
+    print(
+        f"{plan.description}: {len(report.changed)} changed, {len(report.unchanged)} unchanged, "
+        f"{len(report.skipped)} skipped, {len(report.failed)} failed{op}",
+        file=sys.stderr,
+    )
+    return 1 if report.failed else 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    root = Path(args.archive)
+    for entry in bulk.history(root):
+        print(f"{entry['id']}\t{entry['state']}\t{entry['files']} file(s)\t{entry['description']}")
+    return 0
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    root = Path(args.archive)
+    entry = choose(root, args.op, ("done", "applying"), "nothing to undo")
+    if entry is None:
+        return 1
+    report = bulk.undo(Path(entry["_path"]))
+    report_files(root, report)
+    print(
+        f"undid {entry['description']}: {len(report.changed)} restored, {len(report.unchanged)} already old, "
+        f"{len(report.skipped)} left alone, {len(report.failed)} failed",
+        file=sys.stderr,
+    )
+    return 1 if report.failed else 0
+
+
+def cmd_redo(args: argparse.Namespace) -> int:
+    root = Path(args.archive)
+    entry = choose(root, args.op, ("undone",), "nothing to redo")
+    if entry is None:
+        return 1
+    if entry["state"] == "done":
+        fail(f"{entry['id']} is already done")
+        return 1
+    try:
+        report = bulk.redo(Path(entry["_path"]))
+    except MastheadError as exc:
+        fail(str(exc))
+        return 1
+    report_files(root, report)
+    print(
+        f"redid {entry['description']}: {len(report.changed)} written, {len(report.unchanged)} already new, "
+        f"{len(report.skipped)} left alone, {len(report.failed)} failed",
+        file=sys.stderr,
+    )
+    return 1 if report.failed else 0
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    root = Path(args.archive)
+    pending = bulk.unfinished(root)
+    if not pending:
+        print("no interrupted operation", file=sys.stderr)
+        return 0
+    code = 0
+    for journal in pending:
+        if not (args.complete or args.roll_back):
+            entry = json.loads(journal.read_text(encoding="utf-8"))
+            print(f"{journal.stem}\t{len(entry['files'])} file(s)\t{entry['description']}")
+            continue
+        try:
+            report = bulk.complete(journal) if args.complete else bulk.roll_back(journal)
+        except MastheadError as exc:
+            fail(str(exc))
+            return 1
+        report_files(root, report)
+        verb = "completed" if args.complete else "rolled back"
+        print(
+            f"{verb} {journal.stem}: {len(report.changed)} file(s) written, {len(report.unchanged)} already done, "
+            f"{len(report.skipped)} left alone, {len(report.failed)} failed",
+            file=sys.stderr,
+        )
+        code = code or (1 if report.failed else 0)
+    return code

@@ -1,0 +1,271 @@
+"""The argument parser: every command, its options and help."""
+
+from __future__ import annotations
+
+import argparse
+
+from masthead import __version__
+from masthead.cli.archive import cmd_index, cmd_query, cmd_vocab
+from masthead.cli.changes import cmd_history, cmd_recover, cmd_redo, cmd_tag, cmd_undo
+from masthead.cli.common import assignment
+from masthead.cli.files import cmd_check, cmd_get, cmd_set
+from masthead.cli.workflow import cmd_init_schema, cmd_publish, cmd_validate
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="masthead",
+        usage="masthead [ARCHIVE | --sample] | masthead COMMAND ...",
+        description="Edit the YAML front matter of a Markdown archive without damaging a byte. "
+        "Without a command, opens the window on ARCHIVE (or the last archive opened); --sample copies the "
+        "sample archive to your Documents folder (once) and opens it.",
+    )
+    parser.add_argument("--version", action="version", version=f"masthead {__version__}")
+    parser.add_argument("--sample", action="store_true", help="open the sample archive (copied to Documents once)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", prog="masthead")
+
+    get = sub.add_parser(
+        "get",
+        help="print a file's front matter as JSON",
+        description=(
+            "Print the front matter of FILE as JSON (dates as ISO 8601 strings), or the value of one key: "
+            "a string as plain text, anything else as JSON."
+        ),
+    )
+    get.add_argument("file", metavar="FILE")
+    get.add_argument("--key", metavar="KEY", help="print only this key's value")
+    get.add_argument("--json", action="store_true", help="print the --key value as JSON even if it is text")
+    get.set_defaults(func=cmd_get)
+
+    st = sub.add_parser(
+        "set",
+        help="set or delete front-matter keys in files",
+        description=(
+            "Set or delete keys in each FILE, changing only those keys' lines. VALUE is read as YAML: "
+            "--set draft=false (a boolean), --set 'tags=[a, b]' (a list), --set \"title='no'\" (a string). "
+            "--set-str takes the text as it is. A file that fails is reported and left untouched; the others "
+            "are still written. Exit status 1 if any file failed."
+        ),
+    )
+    st.add_argument("files", nargs="+", metavar="FILE")
+    st.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY=VALUE",
+        type=lambda t: assignment(t, as_yaml=True),
+        help="set KEY to VALUE read as YAML",
+    )
+    st.add_argument(
+        "--set-str",
+        action="append",
+        metavar="KEY=TEXT",
+        type=lambda t: assignment(t, as_yaml=False),
+        help="set KEY to TEXT, always a string",
+    )
+    st.add_argument("--delete", action="append", metavar="KEY", help="remove KEY")
+    st.add_argument("--diff", action="store_true", help="print a unified diff of each file")
+    st.add_argument("--dry-run", action="store_true", help="change nothing on disk")
+    st.set_defaults(func=cmd_set)
+
+    ck = sub.add_parser(
+        "check",
+        help="report every file whose front matter cannot be read or edited",
+        description="Parse each FILE, and every Markdown file under each FOLDER; print one "
+        "line per problem (path:line: message). Exit status 1 if there is any problem.",
+    )
+    ck.add_argument("paths", nargs="+", metavar="FILE|FOLDER")
+    ck.set_defaults(func=cmd_check)
+
+    def archive_command(name: str, help_text: str, description: str) -> argparse.ArgumentParser:
+        cmd = sub.add_parser(name, help=help_text, description=description)
+        cmd.add_argument("archive", metavar="ARCHIVE", help="the archive folder")
+        cmd.add_argument("--no-cache", action="store_true", help="read every file (the cache is not used)")
+        return cmd
+
+    ix = archive_command(
+        "index",
+        "list every file of an archive with its front matter",
+        (
+            "Index ARCHIVE (every .md / .markdown file below it, hidden folders skipped) and print one line per "
+            "file: path, date, draft/published, title; or, with --json, one JSON record per line. Files that "
+            "cannot be parsed are listed with their error. Reopening an unchanged archive uses the cache."
+        ),
+    )
+    ix.add_argument("--json", action="store_true", help="JSON lines, one record per file")
+    ix.set_defaults(func=cmd_index)
+
+    qy = archive_command(
+        "query",
+        "list the files matching a query",
+        (
+            "Print the files of ARCHIVE that match QUERY, e.g. 'tag:ai-ml -tag:draft-only draft:true "
+            'people:"Elon Musk" date>=2025-01 free text\'. See the README for the query language.'
+        ),
+    )
+    qy.add_argument("query", metavar="QUERY")
+    qy.add_argument("--json", action="store_true", help="JSON lines, one record per file (as index)")
+    qy.set_defaults(func=cmd_query)
+
+    vc = archive_command(
+        "vocab",
+        "values of the list fields with counts, and near-duplicates",
+        (
+            "Print every value of every list field (tags, project, people, companies_orgs, products_models, "
+            "media_books, any other list of strings) and of category, area, status, layout and speaker, with "
+            "the number of files using it; then the groups of near-duplicate values (case, spacing, hyphens, "
+            "full-width characters)."
+        ),
+    )
+    vc.add_argument("--field", metavar="F", help="only this field")
+    vc.add_argument("--json", action="store_true", help="JSON output")
+    vc.set_defaults(func=cmd_vocab)
+
+    va = sub.add_parser(
+        "validate",
+        help="report what keeps files from being published",
+        description=(
+            "Check each FILE, and every Markdown file under each FOLDER, against the archive's masthead.yaml (or the "
+            "built-in transcript profile: title, date, source, summary, category and at least one tag). One line per "
+            "problem, or JSON lines with --json. Exit status 1 if any file has a problem."
+        ),
+    )
+    va.add_argument("paths", nargs="+", metavar="ARCHIVE|FILE")
+    va.add_argument("--json", action="store_true", help="one JSON object per file")
+    va.set_defaults(func=cmd_validate)
+    for name, text in (("publish", "publish drafts that validate"), ("unpublish", "turn files back into drafts")):
+        pb = sub.add_parser(
+            name,
+            help=text,
+            description=(
+                f"{text[0].upper()}{text[1:]}: apply the {name} rules of masthead.yaml (by default draft: false, or "
+                "draft: true to unpublish), changing only those keys. Files that do not validate are reported and left "
+                "alone. Exit status 1 if any file was blocked or failed."
+            ),
+        )
+        pb.add_argument("files", nargs="*", metavar="FILE")
+        pb.add_argument("--query", metavar="Q", help="the files of --archive matching this query")
+        pb.add_argument("--archive", metavar="DIR", help="the archive, for --query")
+        pb.add_argument("--diff", action="store_true", help="print a unified diff of each file")
+        pb.add_argument("--dry-run", action="store_true", help="change nothing on disk")
+        pb.set_defaults(func=cmd_publish)
+
+    ini = archive_command(
+        "init-schema",
+        "write a starting masthead.yaml inferred from the archive",
+        (
+            "Write ARCHIVE/masthead.yaml describing every key the archive's files use (its kind, inferred from the "
+            "values), the values of choice-like fields, the fields required to publish and the default publish rules."
+        ),
+    )
+    ini.add_argument("--force", action="store_true", help="replace an existing masthead.yaml")
+    ini.set_defaults(func=cmd_init_schema)
+
+    tag = sub.add_parser(
+        "tag",
+        help="add, remove, rename, merge or delete list values across files",
+        description=(
+            "Change a list field (tags, people, ...) in many files as one operation: planned and checked first, "
+            "journaled, undoable with 'masthead undo'. FIELD '*' means every list field (rename, merge, delete)."
+        ),
+    )
+    tag_sub = tag.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    def tag_command(name: str, help_text: str) -> argparse.ArgumentParser:
+        cmd = tag_sub.add_parser(name, help=help_text, description=help_text)
+        cmd.add_argument("archive", metavar="ARCHIVE")
+        cmd.add_argument("field", metavar="FIELD")
+        return cmd
+
+    def selection(cmd: argparse.ArgumentParser) -> None:
+        cmd.add_argument("--files", nargs="+", metavar="F", help="these files")
+        cmd.add_argument("--query", metavar="Q", help="the files matching this query")
+        cmd.add_argument("--all", action="store_true", help="every file of the archive")
+        cmd.add_argument("--dry-run", action="store_true", help="change nothing on disk")
+        cmd.add_argument("--diff", action="store_true", help="print a unified diff of each file")
+        cmd.set_defaults(func=cmd_tag)
+
+    for name, text in (("add", "add values to a list field"), ("remove", "remove values from a list field")):
+        cmd = tag_command(name, text)
+        cmd.add_argument("values", nargs="+", metavar="VALUE")
+        selection(cmd)
+    cmd = tag_command(
+        "replace",
+        "remove some values and add others in one step (the added ones take the first removed one's place)",
+    )
+    cmd.add_argument("--remove", nargs="+", metavar="VALUE", default=[], help="values to remove")
+    cmd.add_argument("--add", nargs="+", metavar="VALUE", default=[], help="values to add")
+    selection(cmd)
+    cmd = tag_command("rename", "rename a value")
+    cmd.add_argument("old", metavar="OLD")
+    cmd.add_argument("new", metavar="NEW")
+    selection(cmd)
+    cmd = tag_command("merge", "merge values into one (the survivor keeps the first position)")
+    cmd.add_argument("survivor", metavar="SURVIVOR")
+    cmd.add_argument("others", nargs="+", metavar="OTHER")
+    selection(cmd)
+    cmd = tag_command("delete", "delete a value")
+    cmd.add_argument("value", metavar="VALUE")
+    selection(cmd)
+
+    fld = sub.add_parser(
+        "field",
+        help="set or clear a single-value field (category, status, series...) across files",
+        description=(
+            "Set or clear a single-value field in many files as one operation: planned and checked first, journaled, "
+            "undoable with 'masthead undo'. Clearing removes the key. Files where the field holds a list are skipped."
+        ),
+    )
+    fld_sub = fld.add_subparsers(dest="action", metavar="ACTION", required=True)
+    cmd = fld_sub.add_parser(
+        "set", help="set FIELD to VALUE", description="Set FIELD to VALUE (text, or YAML with --yaml)."
+    )
+    cmd.add_argument("archive", metavar="ARCHIVE")
+    cmd.add_argument("field", metavar="FIELD")
+    cmd.add_argument("value", metavar="VALUE")
+    cmd.add_argument("--yaml", action="store_true", help="read VALUE as YAML (false, 3, 2025-01-02)")
+    selection(cmd)
+    cmd = fld_sub.add_parser("clear", help="remove FIELD", description="Remove FIELD from the files.")
+    cmd.add_argument("archive", metavar="ARCHIVE")
+    cmd.add_argument("field", metavar="FIELD")
+    selection(cmd)
+
+    def journal_command(name: str, help_text: str, description: str, with_op: bool) -> argparse.ArgumentParser:
+        cmd = sub.add_parser(name, help=help_text, description=description)
+        cmd.add_argument("archive", metavar="ARCHIVE")
+        if with_op:
+            cmd.add_argument("op", nargs="?", metavar="OP")
+        return cmd
+
+    journal_command(
+        "history",
+        "the operations that can be undone",
+        "List the archive's bulk operations, newest first: id, state (done, undone, or applying when it was "
+        "interrupted), files and what it did.",
+        with_op=False,
+    ).set_defaults(func=cmd_history)
+    journal_command(
+        "undo",
+        "undo a bulk operation",
+        "Restore the old bytes of every file that still has the bytes the operation wrote (the newest operation, "
+        "or OP); files changed since are left alone and reported. An interrupted operation is rolled back.",
+        with_op=True,
+    ).set_defaults(func=cmd_undo)
+    journal_command(
+        "redo",
+        "redo an undone bulk operation",
+        "Write the operation again (the newest undone one, or OP) on every file that still has the bytes it had "
+        "before; files changed since are left alone and reported.",
+        with_op=True,
+    ).set_defaults(func=cmd_redo)
+    rec = journal_command(
+        "recover",
+        "complete or roll back an interrupted bulk operation",
+        "List the archive's interrupted operations (a crash or a kill during a bulk change); with --complete, "
+        "write the files they had not written yet; with --roll-back, restore the ones they had.",
+        with_op=False,
+    )
+    how = rec.add_mutually_exclusive_group()
+    how.add_argument("--complete", action="store_true", help="finish the operation")
+    how.add_argument("--roll-back", action="store_true", help="undo what it had written")
+    rec.set_defaults(func=cmd_recover)
+    return parser
