@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 SAMPLES = ROOT.parent / "shared" / "samples"
 if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))  # for `benchmarks.*`
+    sys.path.insert(0, str(ROOT))  # for `tests.support`
 
 
 def copy_tree(src: Path, dest: Path) -> Path:

@@ -6,8 +6,8 @@ import stat
 from pathlib import Path
 
 import pytest
-from benchmarks.fidelity import file_lines, key_spans
 from tests.conftest import copy_fixtures, interrupt_after
+from tests.support.fidelity import file_lines, key_spans
 
 from masthead.core import bulk, storage
 from masthead.core.document import Document

@@ -257,7 +257,7 @@ def test_cancel_stops_a_long_run_and_what_was_written_is_undoable(
 ) -> None:
     import time
 
-    from benchmarks.make_archive import make_archive
+    from tests.support.archive import make_archive
 
     from masthead.core import storage
 
@@ -447,7 +447,7 @@ def test_closing_the_window_waits_for_a_bulk_operation_to_finish(
 ) -> None:
     import time
 
-    from benchmarks.make_archive import make_archive
+    from tests.support.archive import make_archive
 
     from masthead.core import storage
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from benchmarks.make_archive import make_archive
+from tests.support.archive import make_archive
 
 from masthead.core.index import ArchiveIndex
 

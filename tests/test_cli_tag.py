@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
-from benchmarks.make_archive import make_archive
 from tests.conftest import copy_fixtures, interrupt_after, run_cli
+from tests.support.archive import make_archive
 
 from masthead.core import bulk
 from masthead.core.document import Document

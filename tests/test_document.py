@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from benchmarks.fidelity import check_edit, edits_for, key_spans, measure
 from tests.conftest import FIXTURES
+from tests.support.fidelity import check_edit, edits_for, key_spans, measure
 
 from masthead.core import storage
 from masthead.core.document import Document

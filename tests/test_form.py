@@ -9,11 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from benchmarks.fidelity import file_lines, key_spans
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QMessageBox, QPushButton, QToolButton
 from pytestqt.qtbot import QtBot
 from tests.conftest import FIXTURES, copy_fixtures, open_window
+from tests.support.fidelity import file_lines, key_spans
 
 from masthead.core.document import Document
 from masthead.ui.chips import ChipsEditor

@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
-from benchmarks.make_archive import make_archive
 from tests.conftest import FIXTURES
+from tests.support.archive import make_archive
 
 from masthead.core import reader
 from masthead.core.cache import cache_path

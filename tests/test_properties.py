@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 import yaml
-from benchmarks.fidelity import file_lines, key_spans
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
+from tests.support.fidelity import file_lines, key_spans
 
 from masthead.core import bulk
 from masthead.core.document import Document

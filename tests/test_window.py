@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 
 import pytest
-from benchmarks.make_archive import make_archive
 from PySide6.QtCore import QPoint, QSettings, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QTextDocument
 from PySide6.QtWidgets import (
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 from tests.conftest import FIXTURES
+from tests.support.archive import make_archive
 
 from masthead.ui.main_window import MainWindow
 from masthead.ui.models import Column
