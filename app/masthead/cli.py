@@ -18,6 +18,7 @@ from ruamel.yaml.error import YAMLError
 from masthead import __version__
 from masthead.core import bulk, storage
 from masthead.core.errors import MastheadError
+from masthead.core.fieldinfo import archive_vocabulary, file_state
 from masthead.core.index import ArchiveIndex
 from masthead.core.operations import (
     FieldEdit,
@@ -35,7 +36,6 @@ from masthead.core.records import Record
 from masthead.core.sample import install_sample
 from masthead.core.scan import iter_markdown
 from masthead.core.values import Value, to_json
-from masthead.core.vocabulary import build_vocabulary
 from masthead.core.workflow import (
     SCHEMA_FILE,
     Schema,
@@ -212,13 +212,13 @@ def _open_index(args: argparse.Namespace) -> ArchiveIndex | None:
     return index
 
 
-def _print_record(record: Record) -> None:
+def _print_record(record: Record, schema: Schema | None = None) -> None:
     if record.error:
         line = f":{record.error_line}" if record.error_line else ""
         print(f"{record.path}{line}: error: {record.error}")
         return
     date = record.date.isoformat() if record.date else "-"
-    state = "draft" if record.draft else "published"
+    state = file_state(record, schema).value
     print(f"{record.path}\t{date}\t{state}\t{record.title}")
 
 
@@ -230,17 +230,19 @@ def cmd_index(args: argparse.Namespace) -> int:
     index = _open_index(args)
     if index is None:
         return 2
+    schema = load_schema(index.root)
     for record in _records_sorted(index):
         if args.json:
             print(json.dumps(record.to_json(), ensure_ascii=False))
         else:
-            _print_record(record)
+            _print_record(record, schema)
     return 0
 
 
 def cmd_query(args: argparse.Namespace) -> int:
+    schema = load_schema(Path(args.archive))
     try:
-        query = parse_query(args.query)
+        query = parse_query(args.query, schema)
     except QueryError as exc:
         _fail(f"bad query: {exc}")
         print(f"  {args.query}\n  {' ' * exc.position}{'^' * exc.length}", file=sys.stderr)
@@ -253,7 +255,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(record.to_json(), ensure_ascii=False))
         else:
-            _print_record(record)
+            _print_record(record, schema)
     print(f"{len(hits):,} of {len(index.records):,} files match", file=sys.stderr)
     return 0
 
@@ -262,7 +264,7 @@ def cmd_vocab(args: argparse.Namespace) -> int:
     index = _open_index(args)
     if index is None:
         return 2
-    vocab = build_vocabulary(index.records.values())
+    vocab = archive_vocabulary(index.records.values(), load_schema(index.root))
     fields = [args.field] if args.field else vocab.fields
     groups = vocab.near_duplicates(args.field)
     if args.json:
@@ -367,7 +369,7 @@ def _publish_targets(args: argparse.Namespace) -> list[Path] | None:
         _fail("--query needs --archive DIR")
         return None
     try:
-        query = parse_query(args.query)
+        query = parse_query(args.query, load_schema(Path(args.archive)))
     except QueryError as exc:
         _fail(f"bad query: {exc}")
         return None
@@ -466,7 +468,7 @@ def _selection(args: argparse.Namespace, root: Path) -> list[str] | None:
     if args.all:
         return sorted(index.records)
     try:
-        query = parse_query(args.query)
+        query = parse_query(args.query, load_schema(root))
     except QueryError as exc:
         _fail(f"bad query: {exc}")
         return None

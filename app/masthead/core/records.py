@@ -50,10 +50,6 @@ class Record:
         return as_date(self.meta.get("date"))
 
     @property
-    def draft(self) -> bool:
-        return self.meta.get("draft") is True
-
-    @property
     def lists(self) -> dict[str, list[str]]:
         """Every list-of-strings field (tags, entities, and any other)."""
         return {k: v for k, v in self.meta.items() if is_string_list(v)}
