@@ -92,6 +92,11 @@ class Document:
             self.error = exc.with_path(self.path)
             self._original = {}
 
+    @property
+    def default_seq_offset(self) -> int:
+        """How a new list is indented when the file has no list to copy (the user's preference)."""
+        return self._default_seq_offset
+
     # ----------------------------------------------------------------- reading
 
     def _read_block(self) -> None:
