@@ -120,9 +120,11 @@ def read_block(text: str) -> dict[str, Value] | None:
     if yamlio.has_tab_indent(text) or "<<" in text:
         return None
     try:
-        data = load_block(text) if text.strip() else {}
+        data = load_block(text) if text.strip() else None
     except Exception:
         return None
+    if data is None:  # empty, or comments only: no keys
+        data = {}
     if isinstance(data, dict) and all(isinstance(k, str) for k in data):
         return data
     return None

@@ -14,10 +14,10 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from masthead.core import records, yamlio
+from masthead.core import records
 from masthead.core.document import Document
 from masthead.core.errors import MastheadError, ParseError
-from masthead.core.fastyaml import load_block
+from masthead.core.fastyaml import read_block
 from masthead.core.records import Record, gc_paused
 from masthead.core.split import split
 
@@ -27,6 +27,13 @@ HEAD = 16384  # bytes read first: the front matter nearly always fits; the body 
 
 def read_meta(raw: bytes) -> tuple[str, dict[str, Any]]:
     """(kind, front matter) of a file's bytes; raises MastheadError exactly where the editor would."""
+    return fast_meta(raw) or _read_as_editor(raw)
+
+
+def fast_meta(raw: bytes) -> tuple[str, dict[str, Any]] | None:
+    """(kind, front matter) by the fast path alone, or None when it declines (then the editor decides).
+
+    Raises ParseError when the file cannot even be split (the editor says the same)."""
     parts = split(raw)
     if parts.kind == "none":
         return "none", {}
@@ -34,17 +41,12 @@ def read_meta(raw: bytes) -> tuple[str, dict[str, Any]]:
         text = parts.block.decode("utf-8")
         if parts.kind == "toml":
             return "toml", tomllib.loads(text)
-        if parts.kind == "json":
-            data = json.loads(text)
-        elif yamlio.has_tab_indent(text) or "<<" in text:
-            raise ValueError("let the editor decide")
-        else:
-            data = (load_block(text) if text.strip() else None) or {}
-        if isinstance(data, dict) and all(isinstance(k, str) for k in data):
-            return parts.kind, data
+        data = json.loads(text) if parts.kind == "json" else read_block(text)
     except Exception:
-        pass
-    return _read_as_editor(raw)
+        return None
+    if isinstance(data, dict) and all(isinstance(k, str) for k in data):
+        return parts.kind, data
+    return None
 
 
 def _read_as_editor(raw: bytes) -> tuple[str, dict[str, Any]]:
