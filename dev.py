@@ -2,7 +2,8 @@
 """Set up and run Masthead from a source checkout.
 
     python3 dev.py run [ARGS...]    start Masthead (ARGS go to the `masthead` command)
-    python3 dev.py test [ARGS...]   ruff, mypy and the whole pytest suite (ARGS go to pytest)
+    python3 dev.py test [ARGS...]   ruff, mypy, the import-linter layer contracts and the whole pytest suite
+                                    (ARGS go to pytest)
     python3 dev.py package          build the one-folder app with PyInstaller and smoke-test it
 
 Each command creates or reuses a virtual environment in `.venv` and installs the project with its
@@ -27,6 +28,12 @@ def venv_python() -> Path:
     if os.name == "nt":
         return VENV / "Scripts" / "python.exe"
     return VENV / "bin" / "python"
+
+
+def venv_script(name: str) -> Path:
+    if os.name == "nt":
+        return VENV / "Scripts" / f"{name}.exe"
+    return VENV / "bin" / name
 
 
 def ensure_env() -> Path:
@@ -75,6 +82,7 @@ def main(argv: list[str]) -> int:
             [python, "-m", "ruff", "check", "app", "tests", "benchmarks", "packaging", "dev.py"],
             [python, "-m", "ruff", "format", "--check", "app", "tests", "benchmarks", "packaging", "dev.py"],
             [python, "-m", "mypy"],
+            [venv_script("lint-imports"), "--no-logo"],
             [python, "-m", "pytest", *rest],
         ]
     )

@@ -15,6 +15,7 @@ from tests.support.archive import make_archive
 
 from masthead.core import reader
 from masthead.core.cache import cache_path
+from masthead.core.fieldinfo import FileState, file_state
 from masthead.core.index import ArchiveIndex
 
 
@@ -49,7 +50,7 @@ def test_scan_reads_every_markdown_file(archive: Path) -> None:
         "long.markdown",
     ]  # fmt: skip
     rec = index.records["2025/01/english-null.md"]
-    assert rec.title.startswith("Rebuilding") and rec.draft and rec.date is not None
+    assert rec.title.startswith("Rebuilding") and file_state(rec) == FileState.DRAFT and rec.date is not None
     assert rec.lists["tags"] == ["streaming", "data-platform", "migrations"]
     assert rec.meta["guest"] is None and rec.size == (archive / rec.path).stat().st_size
     assert index.records["2025/02/toml.md"].kind == "toml"

@@ -167,3 +167,19 @@ def test_create_new_file_refuses_to_overwrite(tmp_path: Path) -> None:
     assert path.read_bytes() == b"---\ntitle: new\n---\n"
     with pytest.raises(ConflictError, match="already exists"):
         storage.write_atomic(path, b"x", None)
+
+
+@pytest.mark.parametrize("offset", [0, 4])
+def test_the_new_list_indent_preference_survives_a_save(tmp_path: Path, offset: int) -> None:
+    """Defect 19: the document ``save`` returns keeps the preference, so a list added after a save (to a file
+    with no list to copy the indent from) still follows it."""
+    path = tmp_path / "no-lists.md"
+    path.write_bytes(b"---\ntitle: First\n---\nBody.\n")
+    doc = storage.load(path, default_seq_offset=offset)
+    doc.set("title", "Second")
+    doc = storage.save(doc)
+    doc = storage.save(doc)  # nothing to write: the document returned keeps it as well
+    doc.set("tags", ["a", "b"])
+    storage.save(doc)
+    dash = b" " * offset + b"- "
+    assert path.read_bytes() == b"---\ntitle: Second\ntags:\n" + dash + b"a\n" + dash + b"b\n---\nBody.\n"

@@ -27,9 +27,9 @@ import platformdirs
 from masthead.core import reader, storage
 from masthead.core.document import DEFAULT_SEQ_OFFSET, Document, Snapshot, unified_diff
 from masthead.core.errors import ConflictError, MastheadError
-from masthead.core.index_worker import run_parallel
 from masthead.core.operations import Edit, NotApplicable, PublishEdit, apply_edit, edit_from_spec
 from masthead.core.values import same
+from masthead.core.workers import run_parallel
 from masthead.core.workflow import Schema, load_schema
 
 KEEP = 20  # operations that can be undone, per archive
@@ -162,6 +162,12 @@ def plan_rows(root: str, rels: list[str], spec: list[Any], list_indent: int = DE
     return [plan_file(base, rel, edit, schemas, list_indent) for rel in rels]
 
 
+def plan_payload(root: str, payload: Any) -> list[PlanRow]:
+    """The ``plan`` job of a worker process: ``payload`` is ``(edit spec, relative paths, list indent)``."""
+    spec, rels, list_indent = payload
+    return plan_rows(root, rels, spec, list_indent)
+
+
 def plan(
     root: Path,
     rels: Iterable[str],
@@ -181,7 +187,7 @@ def plan(
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count > 1 and len(names) >= PARALLEL_MIN:
         replies: Iterable[list[PlanRow]] = run_parallel(
-            "plan", str(result.root), [(edit.spec, c, list_indent) for c in chunks], count, cancel
+            "plan", plan_payload, str(result.root), [(edit.spec, c, list_indent) for c in chunks], count, cancel
         )
     else:
         replies = (plan_rows(str(result.root), chunk, edit.spec, list_indent) for chunk in chunks)

@@ -22,6 +22,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from masthead.core import yamlio
 from masthead.core.errors import MastheadError, ParseError, ReadOnlyError, VerifyError
+from masthead.core.fastyaml import read_block
 from masthead.core.split import Parts, split
 from masthead.core.values import Value, is_plain, looks_like_iso_date, same, to_json
 
@@ -90,6 +91,11 @@ class Document:
         except MastheadError as exc:
             self.error = exc.with_path(self.path)
             self._original = {}
+
+    @property
+    def default_seq_offset(self) -> int:
+        """How a new list is indented when the file has no list to copy (the user's preference)."""
+        return self._default_seq_offset
 
     # ----------------------------------------------------------------- reading
 
@@ -382,7 +388,7 @@ class Document:
 
     def _verify(self, text: str) -> None:
         """Parse the rendered block again: it must give exactly the intended data."""
-        reread = _fast_read(text)  # the C-loader reader: agrees with ruamel by construction, ~8x faster
+        reread = read_block(text)  # the C-loader reader: agrees with ruamel by construction, ~8x faster
         try:
             if reread is None:  # the fast path declined: ruamel, the reference, decides
                 reread = yamlio.to_plain(yamlio.parse(text, self.parts.block_first_line).data)
@@ -398,21 +404,6 @@ class Document:
                 f"the edit of {', '.join(bad) or 'the key order'} would not read back as written; nothing was written",
                 self.path,
             )
-
-
-def _fast_read(text: str) -> dict[str, Value] | None:
-    """The block read by the index's fast reader, or None when it declines (then ruamel decides)."""
-    from masthead.core import reader  # imported here: the reader itself builds on this module
-
-    if yamlio.has_tab_indent(text) or "<<" in text:
-        return None
-    try:
-        data = reader.load_block(text) if text.strip() else {}
-    except Exception:
-        return None
-    if isinstance(data, dict) and all(isinstance(k, str) for k in data):
-        return data
-    return None
 
 
 def _token(value: Value) -> tuple[str, str]:

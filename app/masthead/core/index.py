@@ -14,10 +14,12 @@ from pathlib import Path
 
 from masthead.core import records
 from masthead.core.cache import IndexCache
-from masthead.core.index_worker import Row, read_parallel
-from masthead.core.reader import read_record, read_rows
+from masthead.core.errors import ParseError
+from masthead.core.reader import Row, read_record, read_rows
 from masthead.core.records import Record, gc_paused
 from masthead.core.scan import is_markdown, stat_files
+from masthead.core.split import split
+from masthead.core.workers import run_parallel
 
 CHUNK = 200  # files a worker reads per request
 BATCH = 500  # cached records per batch: small enough for a window to insert without stalling
@@ -131,7 +133,7 @@ class ArchiveIndex:
                     return
                 yield read_rows(root, chunk)
             return
-        yield from read_parallel(root, chunks, self.workers, cancel)
+        yield from run_parallel("read", read_rows, root, chunks, self.workers, cancel)
 
     # ------------------------------------------------------------ keeping current
 
@@ -177,9 +179,6 @@ class ArchiveIndex:
 
     def body(self, rel: str) -> str:
         """The transcript text of one file (read on demand, for ``body:`` queries and the preview)."""
-        from masthead.core.errors import ParseError
-        from masthead.core.split import split
-
         try:
             raw = (self.root / rel).read_bytes()
         except OSError:

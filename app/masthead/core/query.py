@@ -5,7 +5,8 @@
 - ``field:value``: a list field contains the value, or a scalar field equals it (case-insensitive;
   full-width and half-width alike). ``tag`` means ``tags``. ``field:"two words"`` quotes a value.
 - ``-term``: negation of any term.
-- ``draft:true`` / ``draft:false``; any true/false field works the same way.
+- ``draft:true`` / ``draft:false``: the file is a draft or not, by the schema's draft field
+  (``fieldinfo.file_state``); any other true/false field works the same way.
 - ``date>=2025-01``, ``date<2026``, ``>``, ``<=``, ``=``: compare a date field with a year, month or day
   (a period: ``date<=2025-01`` includes all of January); numbers compare as numbers.
 - ``has:summary`` / ``missing:summary``: the field is present and not empty, or not.
@@ -25,7 +26,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from masthead.core.fieldinfo import FileState, file_state
 from masthead.core.records import Record, as_date
+from masthead.core.workflow import Schema
 
 ALIASES = {"tag": "tags"}
 _NAME = re.compile(r"[A-Za-z_][\w-]*")
@@ -56,7 +59,7 @@ def fold(text: str) -> str:
 class Term:
     """One condition of a query."""
 
-    kind: str  # text, field, compare, has, missing, error, path, body
+    kind: str  # text, field, compare, has, missing, error, draft, path, body
     value: Any
     name: str = ""
     op: str = ":"
@@ -68,6 +71,7 @@ class Term:
 class Query:
     text: str
     terms: list[Term] = field(default_factory=list)
+    schema: Schema | None = None  # decides draft:true (None: the built-in profile)
 
     @property
     def _ordered(self) -> list[Term]:
@@ -80,10 +84,10 @@ class Query:
 
     def matches(self, record: Record, body: Callable[[str], str] | None = None) -> bool:
         """Whether ``record`` satisfies every term. ``body(path)`` gives the transcript for ``body:``."""
-        return all(_match(term, record, body) != term.negated for term in self._ordered)
+        return all(_match(term, record, body, self.schema) != term.negated for term in self._ordered)
 
 
-def _match(term: Term, record: Record, body: Callable[[str], str] | None) -> bool:
+def _match(term: Term, record: Record, body: Callable[[str], str] | None, schema: Schema | None) -> bool:
     meta = record.meta
     if term.kind == "text":
         haystack = fold(f"{record.text('title')}\n{record.text('summary')}")
@@ -94,21 +98,23 @@ def _match(term: Term, record: Record, body: Callable[[str], str] | None) -> boo
         return bool(term.value in fold(record.path))
     if term.kind == "error":
         return (record.error is not None) is term.value
+    if term.kind == "draft":
+        return (file_state(record, schema) == FileState.DRAFT) is term.value
     if term.kind in ("has", "missing"):
         present = meta.get(term.name) not in (None, "", [], {})
         return present if term.kind == "has" else not present
     if term.kind == "compare":
         return _compare(meta.get(term.name), term.op, term.value)
-    return _equals(meta.get(term.name), term.value, term.name)
+    return _equals(meta.get(term.name), term.value)
 
 
-def _equals(value: Any, wanted: str, name: str) -> bool:
+def _equals(value: Any, wanted: str) -> bool:
     if isinstance(value, list):
-        return any(_equals(v, wanted, name) for v in value)
+        return any(_equals(v, wanted) for v in value)
     if isinstance(value, bool):
         return value == (wanted in _TRUE)
     if value is None:
-        return name == "draft" and wanted in _FALSE  # no draft key: not a draft
+        return False
     day = as_date(value) if isinstance(value, dt.date) or len(wanted) < 10 else None
     period = _period(wanted)
     if day is not None and period is not None:
@@ -171,9 +177,10 @@ def _read_value(text: str, pos: int) -> tuple[str, int]:
     return text[pos:end], end
 
 
-def parse_query(text: str) -> Query:
-    """Parse a query; QueryError points at the part that cannot be understood."""
-    query = Query(text)
+def parse_query(text: str, schema: Schema | None = None) -> Query:
+    """Parse a query (``schema``: the archive's, for ``draft:``); QueryError points at the part that cannot be
+    understood."""
+    query = Query(text, schema=schema)
     pos = 0
     while pos < len(text):
         if text[pos].isspace():
@@ -237,6 +244,9 @@ def _term(name: str, op: str, value: str, negated: bool, start: int, end: int) -
         return Term(name, value.casefold(), name, op, negated, start)
     if name == "path":
         return Term(name, fold(value), name, op, negated, start)
-    if name == "draft" and fold(value) not in _TRUE | _FALSE:
-        raise QueryError("draft: takes true or false", start, length)
+    if name == "draft":
+        flag = fold(value)
+        if flag not in _TRUE | _FALSE:
+            raise QueryError("draft: takes true or false", start, length)
+        return Term("draft", flag in _TRUE, name, op, negated, start)
     return Term("field", fold(value), name, op, negated, start)

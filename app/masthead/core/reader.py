@@ -1,10 +1,9 @@
-"""Fast front-matter reading for the index: PyYAML's C loader, made to read values as the editor does.
+"""Front-matter reading for the index, fast and the way the editor reads it.
 
-The editor (ruamel.yaml round-trip, YAML 1.2) is the reference. This loader takes ruamel's own YAML 1.2
-implicit resolvers, reads integers and floats by the YAML 1.2 rules (``012`` is 12, ``no`` is a string),
-builds timestamps with ruamel's constructor, and refuses duplicate keys. Files are split by the same
-byte splitter as the editor. When the fast path fails, the editor's parser decides, so a broken file
-gets the very message the editor shows.
+The editor (ruamel.yaml round-trip, YAML 1.2) is the reference; YAML blocks go through the fast C-loader
+reader (``fastyaml``), which reads values by the same rules. Files are split by the same byte splitter as the
+editor. When the fast path declines, the editor's parser decides, so a broken file gets the very message the
+editor shows.
 """
 
 from __future__ import annotations
@@ -13,119 +12,28 @@ import json
 import os
 import tomllib
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
-import yaml
-from ruamel.yaml import YAML
-from ruamel.yaml.resolver import implicit_resolvers
-
-from masthead.core import records, yamlio
+from masthead.core import records
 from masthead.core.document import Document
 from masthead.core.errors import MastheadError, ParseError
+from masthead.core.fastyaml import read_block
 from masthead.core.records import Record, gc_paused
 from masthead.core.split import split
 
-_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_ruamel_constructor = YAML(typ="rt").constructor
+Row = tuple[str, int, int, bytes]  # a cache row: relative path, size, mtime_ns, encoded record
 HEAD = 16384  # bytes read first: the front matter nearly always fits; the body is not needed
-
-
-class _Unsupported(Exception):
-    """Something the fast path does not handle; the editor's parser decides."""
-
-
-_TAG = "tag:yaml.org,2002:"
-_STR, _NULL, _BOOL, _INT, _FLOAT, _TS = (_TAG + t for t in ("str", "null", "bool", "int", "float", "timestamp"))
-_SEQ, _MAP, _MERGE = _TAG + "seq", _TAG + "map", _TAG + "merge"
-
-
-class IndexLoader(_Base):  # type: ignore[misc]
-    """PyYAML (C where available) loader resolving plain scalars by ruamel.yaml's YAML 1.2 rules."""
-
-    yaml_implicit_resolvers: ClassVar[dict[str | None, list[tuple[str, Any]]]] = {}
-
-    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-        return None  # no path resolvers: skip PyYAML's bookkeeping
-
-    def ascend_resolver(self) -> None:
-        return None
-
-    def resolve(self, kind: Any, value: str, implicit: tuple[bool, bool]) -> str:
-        if kind is yaml.ScalarNode:
-            if implicit[0]:  # plain scalar: YAML 1.2 resolution
-                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
-                    if regexp.match(value):
-                        return str(tag)
-            return _STR  # quoted, or plain text that is nothing else
-        return _SEQ if kind is yaml.SequenceNode else _MAP
-
-
-for _versions, _tag, _regexp, _first in implicit_resolvers:
-    if (1, 2) in _versions and not _tag.endswith((":value", ":yaml")):
-        for _ch in _first:
-            IndexLoader.yaml_implicit_resolvers.setdefault(_ch, []).append((_tag, _regexp))
-
-
-def _int(text: str) -> int:
-    text = text.replace("_", "")
-    sign = -1 if text[0] == "-" else 1
-    text = text.lstrip("+-")
-    for prefix, base in (("0b", 2), ("0x", 16), ("0o", 8)):
-        if text.startswith(prefix):
-            return sign * int(text[2:], base)
-    return sign * int(text)
-
-
-def _float(text: str) -> float:
-    text = text.replace("_", "").lower()
-    sign = -1.0 if text[0] == "-" else 1.0
-    text = text.lstrip("+-")
-    if text == ".inf":
-        return sign * float("inf")
-    if text == ".nan":
-        return float("nan")
-    return sign * float(text)
-
-
-def _build(node: Any) -> Any:
-    """Plain value of a composed node, for the tags front matter uses; others raise _Unsupported."""
-    tag = node.tag
-    if tag == _STR:
-        return node.value
-    kind = type(node)
-    if kind is yaml.ScalarNode:
-        value = node.value
-        if tag == _NULL:
-            return None
-        if tag == _BOOL:
-            return value in ("true", "True", "TRUE")
-        if tag == _INT:
-            return _int(value)
-        if tag == _FLOAT:
-            return _float(value)
-        if tag == _TS:
-            return yamlio.to_plain(_ruamel_constructor.construct_yaml_timestamp(node))
-    elif kind is yaml.SequenceNode and tag == _SEQ:
-        return [_build(item) for item in node.value]
-    elif kind is yaml.MappingNode and tag == _MAP:
-        out: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = _build(key_node)
-            if key_node.tag == _MERGE or not isinstance(key, str | int | float | bool) or key in out:
-                raise _Unsupported("duplicate, merge or complex key")
-            out[key] = _build(value_node)
-        return out
-    raise _Unsupported(tag)
-
-
-def load_block(text: str) -> Any:
-    """Load one YAML front-matter block the way the editor reads it (raises on anything unusual)."""
-    node = yaml.compose(text, Loader=IndexLoader)
-    return None if node is None else _build(node)
 
 
 def read_meta(raw: bytes) -> tuple[str, dict[str, Any]]:
     """(kind, front matter) of a file's bytes; raises MastheadError exactly where the editor would."""
+    return fast_meta(raw) or _read_as_editor(raw)
+
+
+def fast_meta(raw: bytes) -> tuple[str, dict[str, Any]] | None:
+    """(kind, front matter) by the fast path alone, or None when it declines (then the editor decides).
+
+    Raises ParseError when the file cannot even be split (the editor says the same)."""
     parts = split(raw)
     if parts.kind == "none":
         return "none", {}
@@ -133,17 +41,12 @@ def read_meta(raw: bytes) -> tuple[str, dict[str, Any]]:
         text = parts.block.decode("utf-8")
         if parts.kind == "toml":
             return "toml", tomllib.loads(text)
-        if parts.kind == "json":
-            data = json.loads(text)
-        elif yamlio.has_tab_indent(text) or "<<" in text:
-            raise ValueError("let the editor decide")
-        else:
-            data = (load_block(text) if text.strip() else None) or {}
-        if isinstance(data, dict) and all(isinstance(k, str) for k in data):
-            return parts.kind, data
+        data = json.loads(text) if parts.kind == "json" else read_block(text)
     except Exception:
-        pass
-    return _read_as_editor(raw)
+        return None
+    if isinstance(data, dict) and all(isinstance(k, str) for k in data):
+        return parts.kind, data
+    return None
 
 
 def _read_as_editor(raw: bytes) -> tuple[str, dict[str, Any]]:
@@ -202,7 +105,7 @@ def read_records(root: str, items: list[tuple[str, int, int]]) -> list[Record]:
         return [read_record(root, rel, size, mtime) for rel, size, mtime in items]
 
 
-def read_rows(root: str, items: list[tuple[str, int, int]]) -> list[tuple[str, int, int, bytes]]:
+def read_rows(root: str, items: list[tuple[str, int, int]]) -> list[Row]:
     """Like ``read_records``, but each record already in its cache form (what workers send back)."""
     return [(r.path, r.size, r.mtime_ns, records.encode(r)) for r in read_records(root, items)]
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from masthead.core.values import Value
+from masthead.core.values import Value, to_json
 
 LIST_FIELDS = ("tags", "project", "people", "companies_orgs", "products_models", "media_books")
 CHOICE_FIELDS = ("category", "area", "status", "layout", "speaker")
@@ -50,10 +50,6 @@ class Record:
         return as_date(self.meta.get("date"))
 
     @property
-    def draft(self) -> bool:
-        return self.meta.get("draft") is True
-
-    @property
     def lists(self) -> dict[str, list[str]]:
         """Every list-of-strings field (tags, entities, and any other)."""
         return {k: v for k, v in self.meta.items() if is_string_list(v)}
@@ -64,8 +60,6 @@ class Record:
 
     def to_json(self) -> dict[str, Any]:
         """The record as JSON (dates as ISO strings), as ``masthead index --json`` prints it."""
-        from masthead.core.values import to_json
-
         out: dict[str, Any] = {"path": self.path, "size": self.size, "mtime_ns": self.mtime_ns}
         out["error"] = self.error
         if self.error_line is not None:

@@ -70,9 +70,10 @@ def infer_kind(value: Value) -> Kind:
     return Kind.COMPLEX
 
 
-def kind_of(key: str, value: Value) -> Kind:
-    """The kind the form uses for ``key``: the profile's, unless the value cannot be held by it."""
-    kind = TRANSCRIPT_PROFILE.get(key)
+def kind_of(key: str, value: Value, declared: Kind | None = None) -> Kind:
+    """The kind the form uses for ``key``: the declared one (a schema's), else the profile's, unless the value
+    cannot be held by it."""
+    kind = declared or TRANSCRIPT_PROFILE.get(key)
     if kind is None:
         return infer_kind(value)
     if value is None or value == "":

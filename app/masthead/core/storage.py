@@ -166,6 +166,6 @@ def save(doc: Document) -> Document:
         raise SaveError("the document has no file to be saved to")
     data = doc.to_bytes()
     if data == doc.raw:
-        return Document(doc.raw, doc.path, doc.snapshot)
+        return Document(doc.raw, doc.path, doc.snapshot, doc.default_seq_offset)
     snap = write_atomic(doc.path, data, doc.snapshot)
-    return Document(data, doc.path, snap)
+    return Document(data, doc.path, snap, doc.default_seq_offset)  # the indent preference stays

@@ -59,13 +59,15 @@ class Vocabulary:
         return sorted(groups, key=lambda g: (g.field, normalize(g.values[0][0])))
 
 
-def build_vocabulary(records: Iterable[Record]) -> Vocabulary:
-    """Count every list-of-strings field (tags, entities and any other) and the choice-like fields."""
+def build_vocabulary(records: Iterable[Record], choice_fields: Iterable[str] = CHOICE_FIELDS) -> Vocabulary:
+    """Count every list-of-strings field (tags, entities and any other) and the choice fields (by default the
+    usual choice-like keys; ``fieldinfo.archive_vocabulary`` adds the schema's)."""
     vocab = Vocabulary()
+    choices = frozenset(choice_fields)
     for record in records:
         for key, value in record.meta.items():
             if is_string_list(value) and value:
                 vocab.lists.setdefault(key, Counter()).update(set(value))
-            elif key in CHOICE_FIELDS and isinstance(value, str) and value:
+            elif key in choices and isinstance(value, str) and value:
                 vocab.choices.setdefault(key, Counter())[value] += 1
     return vocab

@@ -23,6 +23,7 @@ from masthead.core.errors import ParseError
 from masthead.core.records import Record
 from masthead.core.schema import TRANSCRIPT_PROFILE, Kind, kind_of
 from masthead.core.values import Value, looks_like_iso_date
+from masthead.core.yamlio import to_plain
 
 SCHEMA_FILE = "masthead.yaml"
 KINDS = {k.value for k in Kind} - {"complex"}
@@ -126,8 +127,6 @@ def parse_schema(text: str, path: Path) -> Schema:
 
 
 def _plain(value: Any) -> Any:
-    from masthead.core.yamlio import to_plain
-
     return to_plain(value)
 
 

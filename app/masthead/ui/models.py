@@ -5,7 +5,8 @@ They adapt core records for views and hold no truth of their own: the index does
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from dataclasses import replace
 from enum import IntEnum
 from typing import Any
 
@@ -13,6 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QIcon, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QStyle
 
+from masthead.core.fieldinfo import FileState, file_state
 from masthead.core.query import Query
 from masthead.core.records import Record
 from masthead.core.workflow import Schema, validate
@@ -45,13 +47,16 @@ HEADERS = {
 }
 
 
+STATE_LABELS = {FileState.ERROR: "Error", FileState.DRAFT: "Draft", FileState.PUBLISHED: "Published"}
+
+
 def state_of(record: Record, schema: Schema | None = None) -> str:
-    """The badge of a file: Error, Has problems (it would not validate), Draft or Published."""
-    if record.error:
-        return "Error"
-    if schema is not None and validate(record.meta, schema):
+    """The badge of a file: Error, Has problems (it would not validate), Draft or Published (by the schema's
+    draft field: ``fieldinfo.file_state`` decides)."""
+    state = file_state(record, schema)
+    if state != FileState.ERROR and schema is not None and validate(record.meta, schema):
         return "Has problems"
-    return "Draft" if record.draft else "Published"
+    return STATE_LABELS[state]
 
 
 class DocumentsModel(QAbstractTableModel):
@@ -262,10 +267,10 @@ class DocumentsModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(row, 0), self.index(row, 0))
 
 
-QUICK_FILTERS: dict[str, Callable[[Record], bool]] = {
-    "drafts": lambda r: r.error is None and r.draft,
-    "published": lambda r: r.error is None and not r.draft,
-    "errors": lambda r: r.error is not None,
+QUICK_FILTERS: dict[str, FileState] = {
+    "drafts": FileState.DRAFT,
+    "published": FileState.PUBLISHED,
+    "errors": FileState.ERROR,
 }
 
 
@@ -284,6 +289,8 @@ class DocumentsProxy(QSortFilterProxyModel):
     def set_filters(
         self, query: Query | None = None, folder: str = "", quick: str | None = None, allowed: set[str] | None = None
     ) -> None:
+        if query is not None and query.schema is None:  # the table's schema decides draft:true
+            query = replace(query, schema=self._schema())
         if hasattr(self, "beginFilterChange"):  # Qt 6.9+; invalidateFilter() is deprecated there
             self.beginFilterChange()
             self.query, self.folder, self.quick, self.allowed = query, folder, quick, allowed
@@ -310,10 +317,14 @@ class DocumentsProxy(QSortFilterProxyModel):
             verdict = self._verdicts[key] = self._accepts(record)
         return verdict
 
+    def _schema(self) -> Schema | None:
+        model = self.sourceModel()
+        return model.schema if isinstance(model, DocumentsModel) else None
+
     def _accepts(self, record: Record) -> bool:
         if self.folder and not record.path.startswith(self.folder + "/"):
             return False
-        if self.quick and not QUICK_FILTERS[self.quick](record):
+        if self.quick and file_state(record, self._schema()) != QUICK_FILTERS[self.quick]:
             return False
         if self.allowed is not None:
             return record.path in self.allowed

@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
+    QColor,
     QDesktopServices,
     QImage,
     QKeySequence,
@@ -33,25 +34,34 @@ from PySide6.QtWidgets import (
 
 from masthead.core.render import Rendered, render_markdown
 from masthead.ui.tasks import run_in_background
+from masthead.ui.theme import readable, tint
 
 SAFE_SCHEMES = {"http", "https", "mailto"}
 ANCHOR_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def stylesheet(palette: QPalette) -> str:
-    """Preview CSS in the current palette's colours (so dark themes read well)."""
-    text = palette.color(QPalette.ColorRole.Text).name()
-    muted = palette.color(QPalette.ColorRole.PlaceholderText).name()
-    accent = palette.color(QPalette.ColorRole.Highlight).name()
-    link = palette.color(QPalette.ColorRole.Link).name()
-    panel = palette.color(QPalette.ColorRole.AlternateBase).name()
+    """Preview CSS in the current palette's colours (so dark themes read well), every text colour adjusted to
+    reach 4.5:1 contrast on the page and on the panel of original-language passages."""
+    base = QColor(palette.color(QPalette.ColorRole.Base).name())
+    panel = tint(base, palette.color(QPalette.ColorRole.Text))  # not AlternateBase: some palettes leave it light
+    grounds = [base, panel]
+
+    def text_colour(role: QPalette.ColorRole) -> str:
+        return readable(palette.color(role), grounds).name()
+
+    text = text_colour(QPalette.ColorRole.Text)
+    muted = text_colour(QPalette.ColorRole.PlaceholderText)
+    accent = text_colour(QPalette.ColorRole.Highlight)
+    link = text_colour(QPalette.ColorRole.Link)
     return f"""
         body {{ color: {text}; }}
+        a {{ color: {link}; }}
         p {{ margin-top: 4px; margin-bottom: 8px; }}
         .turn {{ margin-top: 8px; }}
         .speaker {{ font-weight: bold; color: {accent}; }}
         .entity {{ color: {link}; }}
-        .original {{ background-color: {panel}; color: {muted}; margin-left: 16px; }}
+        .original {{ background-color: {panel.name()}; color: {muted}; margin-left: 16px; }}
         .original-label {{ font-size: small; font-style: italic; color: {muted}; margin-bottom: 2px; }}
         .english-text {{ color: {muted}; }}
         .blocked-image {{ color: {muted}; font-style: italic; }}

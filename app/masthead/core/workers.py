@@ -1,0 +1,109 @@
+"""Worker processes: the pipe protocol and a pool that runs one job over many payloads in child processes.
+
+Each request is ``(job, root, payload)`` and each reply a list of rows, both as length-prefixed marshal dumps
+(plain data only); an empty request ends a worker. The child side is ``masthead.core.index_worker``, which
+knows the jobs; this module knows none of them.
+"""
+
+from __future__ import annotations
+
+import marshal
+import struct
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from queue import Queue
+from typing import IO, Any
+
+_LEN = struct.Struct("<Q")
+
+
+def send(stream: IO[bytes], obj: Any) -> None:
+    data = marshal.dumps(obj)
+    stream.write(_LEN.pack(len(data)) + data)
+    stream.flush()
+
+
+def receive(stream: IO[bytes]) -> Any:
+    head = stream.read(_LEN.size)
+    if len(head) < _LEN.size:
+        raise EOFError("index worker closed its pipe")
+    size = _LEN.unpack(head)[0]
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError("index worker closed its pipe")
+    return marshal.loads(data)
+
+
+def worker_command() -> list[str]:
+    if getattr(sys, "frozen", False):  # a packaged app: the executable dispatches this flag itself
+        return [sys.executable, "--index-worker"]
+    return [sys.executable, "-m", "masthead.core.index_worker"]
+
+
+def run_parallel(
+    job: str,
+    local: Callable[[str, Any], list[Any]],
+    root: str,
+    payloads: list[Any],
+    workers: int,
+    cancel: threading.Event | None = None,
+) -> Iterator[list[Any]]:
+    """Run ``job`` on every payload in ``workers`` child processes; yield each reply as it is done.
+
+    The first payload is done here, by ``local`` (the function the workers run for ``job``), while the workers
+    start. A worker that dies is reported as an error.
+    """
+    jobs: Queue[Any] = Queue()
+    for payload in payloads[1:]:
+        jobs.put(payload)
+    results: Queue[list[Any] | BaseException] = Queue()
+    procs = [
+        subprocess.Popen(worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        for _ in range(max(1, min(workers, len(payloads) - 1)))
+    ]
+
+    job_name = job
+
+    def pump(proc: subprocess.Popen[bytes]) -> None:
+        assert proc.stdin is not None and proc.stdout is not None
+        try:
+            while not (cancel and cancel.is_set()):
+                job = jobs.get_nowait() if not jobs.empty() else None
+                if job is None:
+                    break
+                send(proc.stdin, (job_name, root, job))
+                results.put(receive(proc.stdout))
+        except BaseException as exc:
+            results.put(exc)
+        finally:
+            try:
+                send(proc.stdin, None)
+                proc.stdin.close()
+            except OSError:
+                pass
+
+    threads = [threading.Thread(target=pump, args=(p,), daemon=True) for p in procs]
+    for thread in threads:
+        thread.start()
+    try:
+        yield local(root, payloads[0])
+        for _ in range(len(payloads) - 1):
+            if cancel and cancel.is_set():
+                return
+            item = results.get()
+            if isinstance(item, BaseException):
+                raise RuntimeError(f"a worker process failed: {item}") from item
+            yield item
+    finally:
+        while not jobs.empty():  # nothing more for the workers; they finish their chunk and stop
+            jobs.get_nowait()
+        for proc in procs:
+            if proc.poll() is None:
+                try:
+                    proc.wait(timeout=2)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+        for thread in threads:
+            thread.join(timeout=2)
