@@ -19,6 +19,7 @@ The code that drives the window is in the small functions at the top: adapt them
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import itertools
 import json
@@ -29,7 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 TIMEOUT = 180.0  # seconds any one wait may take before the phase is reported as timed out
-SETTLE = 2.0  # seconds measured after loading, a save, a bulk apply and an undo
+SETTLE = float(os.environ.get("BENCH_SETTLE", "2"))  # seconds measured after a load, a save, a bulk apply, an undo
 
 
 # ---------------------------------------------------------------------------- driving the window
@@ -199,22 +200,30 @@ class Heartbeat:
         moments = [began, *(t for t in self.ticks if began < t < ended), ended]
         return max(b - a for a, b in itertools.pairwise(moments))
 
+    @contextlib.contextmanager
+    def profiled(self, name: str) -> Iterator[None]:
+        """cProfile the GUI thread meanwhile, if asked (``--profile DIR``: ``DIR/NAME.prof``)."""
+        if self.profile_dir is None:
+            yield
+            return
+        profile = cProfile.Profile()
+        profile.enable()
+        try:
+            yield
+        finally:
+            profile.disable()
+            profile.dump_stats(str(self.profile_dir / f"{name.replace(' ', '_')}.prof"))
+
     def phase(self, name: str, start: Callable[[], object], until: Callable[[], bool], settle: float = 0.0) -> float:
         """Start the work, wait until it is done (then ``settle`` seconds more); record and print the gap."""
-        profile = cProfile.Profile() if self.profile_dir else None
-        if profile:
-            profile.enable()
-        began = time.perf_counter()
-        start()
-        ok = self.spin(until)
-        done = time.perf_counter()
-        if settle:
-            self.spin(seconds=settle)
-        ended = time.perf_counter()
-        if profile:
-            profile.disable()
-            assert self.profile_dir is not None
-            profile.dump_stats(str(self.profile_dir / f"{name.replace(' ', '_')}.prof"))
+        with self.profiled(name):
+            began = time.perf_counter()
+            start()
+            ok = self.spin(until)
+            done = time.perf_counter()
+            if settle:
+                self.spin(seconds=settle)
+            ended = time.perf_counter()
         gap = self.gap(began, ended)
         self.record(name, gap, done - began, ok)
         return gap
@@ -244,19 +253,21 @@ def run_loading(beat: Heartbeat, window: Any, root: Path, label: str) -> None:
 def run_selecting(beat: Heartbeat, window: Any, files: int) -> None:
     paths = shown_paths(window)
     picks = [paths[(k * len(paths)) // files] for k in range(files)]
-    began = time.perf_counter()
+    name = f"selecting {files} files"
     waits: list[float] = []
     ok = True
-    for rel in picks:
-        before = preview_html(window)
-        start = time.perf_counter()
-        select_file(window, rel)
-        ok = beat.spin(lambda rel=rel, before=before: file_shown(window, rel, before)) and ok  # type: ignore[misc]
-        waits.append(time.perf_counter() - start)
-        beat.spin(seconds=0.15)  # a user looks at it before picking the next
-    took = time.perf_counter() - began
+    with beat.profiled(name):
+        began = time.perf_counter()
+        for rel in picks:
+            before = preview_html(window)
+            start = time.perf_counter()
+            select_file(window, rel)
+            ok = beat.spin(lambda rel=rel, before=before: file_shown(window, rel, before)) and ok  # type: ignore[misc]
+            waits.append(time.perf_counter() - start)
+            beat.spin(seconds=0.15)  # a user looks at it before picking the next
+        ended = time.perf_counter()
     note = f"shown after median {1000 * statistics.median(waits):.0f} ms, max {1000 * max(waits):.0f} ms"
-    beat.record(f"selecting {files} files", beat.gap(began, time.perf_counter()), took, ok, note)
+    beat.record(name, beat.gap(began, ended), ended - began, ok, note)
 
 
 def run_typing(beat: Heartbeat, window: Any, text: str = " (edited)") -> None:
