@@ -130,7 +130,11 @@ def open_window(qtbot: Any, tmp_path: Path, archive: Path | None = None, confirm
     from masthead.ui.main_window import MainWindow
 
     window = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(window)
+
+    def settle(win: Any) -> None:  # as a user would: let a bulk write (or its undo) finish before closing
+        qtbot.waitUntil(lambda: not win.writing(), timeout=20000)
+
+    qtbot.addWidget(window, before_close_func=settle)
     if confirm_bulk is not None:
         window.prefs.confirm_bulk = confirm_bulk
     window.resize(1280, 800)

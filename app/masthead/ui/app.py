@@ -31,6 +31,26 @@ def app_icon() -> QIcon:
     return icon
 
 
+APP_NAME = "masthead"  # the X11 window class (WM_CLASS) and the .desktop file's StartupWMClass
+DISPLAY_NAME = "Masthead"
+DESKTOP_ID = "org.masthead.Masthead"  # the .desktop file (and the Wayland app id)
+
+
+def application() -> QApplication:
+    """The QApplication, named as the desktop knows it: WM_CLASS ``masthead`` (whatever started Python: under
+    ``python -m masthead`` argv[0] is ``__main__.py``), app id ``org.masthead.Masthead``."""
+    app = QApplication.instance() or QApplication([APP_NAME, *sys.argv[1:]])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(DISPLAY_NAME)
+    app.setOrganizationName(DISPLAY_NAME)
+    app.setOrganizationDomain("masthead.org")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(DESKTOP_ID)
+    app.setWindowIcon(app_icon())
+    return app
+
+
 def run(archive: Path | None = None, smoke_test: bool = False) -> int:
     """Open the window on ``archive``, or the last archive; on the very first run, the sample archive.
 
@@ -39,14 +59,8 @@ def run(archive: Path | None = None, smoke_test: bool = False) -> int:
     started = time.perf_counter()
     from masthead.ui.main_window import MainWindow
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    app.setApplicationName("Masthead")
-    app.setOrganizationName("Masthead")
-    app.setApplicationVersion(__version__)
-    app.setDesktopFileName("org.masthead.Masthead")
-    app.setWindowIcon(app_icon())
-    settings = QSettings("Masthead", "Masthead")
+    app = application()
+    settings = QSettings("Masthead", "Masthead")  # explicit: the same file whatever the application name
     window = MainWindow(settings)
     window.show()
     shown = time.perf_counter() - started

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, QTimer, Signal, Slot
 from shiboken6 import Shiboken
 
 from masthead.core.index import ArchiveIndex, BuildStats
@@ -52,7 +52,8 @@ def run_in_background(
     pool: QThreadPool | None = None,
 ) -> None:
     """Run ``fn`` on a thread pool (the global one unless given); call ``on_done(result, error)`` on
-    ``owner``'s (GUI) thread."""
+    ``owner``'s (GUI) thread. A result that arrives after ``owner`` was deleted is dropped; ``on_done`` must
+    schedule any later call on ``owner`` with ``call_soon`` (never a context-less timer)."""
     relay = _Relay()
     relay.moveToThread(owner.thread())
     _live.add(relay)
@@ -66,6 +67,15 @@ def run_in_background(
 
     relay.done.connect(finish)
     (pool or QThreadPool.globalInstance()).start(_Job(fn, relay))
+
+
+def call_soon(owner: QObject, fn: Callable[[], Any], msec: int = 0) -> None:
+    """Call ``fn`` on ``owner``'s thread after ``msec`` ms, unless ``owner`` has been deleted by then.
+
+    Use it instead of ``QTimer.singleShot(0, self.method)``: a timer without a context object still fires
+    after its object was deleted (e.g. a window closed while a background job finished), and then raises
+    "Internal C++ object already deleted"."""
+    QTimer.singleShot(msec, owner, fn)
 
 
 class IndexLoader(QObject):

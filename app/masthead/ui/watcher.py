@@ -57,7 +57,7 @@ class ArchiveWatcher(QObject):
         batch, self._queue = self._queue[:SLICE], self._queue[SLICE:]
         self.unwatched += len(self._watcher.addPaths(batch))
         if self._queue:
-            QTimer.singleShot(0, lambda: self._feed(generation))
+            QTimer.singleShot(0, self, lambda: self._feed(generation))  # dropped if the watcher is deleted
 
     @property
     def pending(self) -> int:
