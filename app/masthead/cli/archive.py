@@ -5,27 +5,31 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from masthead.cli.common import fail, open_index, print_record, records_sorted
+from masthead.core.fieldinfo import archive_vocabulary
 from masthead.core.query import QueryError, parse_query
-from masthead.core.vocabulary import build_vocabulary
+from masthead.core.workflow import load_schema
 
 
 def cmd_index(args: argparse.Namespace) -> int:
     index = open_index(args)
     if index is None:
         return 2
+    schema = load_schema(index.root)
     for record in records_sorted(index):
         if args.json:
             print(json.dumps(record.to_json(), ensure_ascii=False))
         else:
-            print_record(record)
+            print_record(record, schema)
     return 0
 
 
 def cmd_query(args: argparse.Namespace) -> int:
+    schema = load_schema(Path(args.archive))
     try:
-        query = parse_query(args.query)
+        query = parse_query(args.query, schema)
     except QueryError as exc:
         fail(f"bad query: {exc}")
         print(f"  {args.query}\n  {' ' * exc.position}{'^' * exc.length}", file=sys.stderr)
@@ -38,7 +42,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(record.to_json(), ensure_ascii=False))
         else:
-            print_record(record)
+            print_record(record, schema)
     print(f"{len(hits):,} of {len(index.records):,} files match", file=sys.stderr)
     return 0
 
@@ -47,7 +51,7 @@ def cmd_vocab(args: argparse.Namespace) -> int:
     index = open_index(args)
     if index is None:
         return 2
-    vocab = build_vocabulary(index.records.values())
+    vocab = archive_vocabulary(index.records.values(), load_schema(index.root))
     fields = [args.field] if args.field else vocab.fields
     groups = vocab.near_duplicates(args.field)
     if args.json:

@@ -15,6 +15,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from masthead.core import bulk
+from masthead.core.fieldinfo import file_state
 from masthead.core.index import ArchiveIndex
 from masthead.core.query import QueryError, parse_query
 from masthead.core.records import Record
@@ -124,13 +125,13 @@ def open_index(args: argparse.Namespace) -> ArchiveIndex | None:
     return index
 
 
-def print_record(record: Record) -> None:
+def print_record(record: Record, schema: Schema | None = None) -> None:
     if record.error:
         line = f":{record.error_line}" if record.error_line else ""
         print(f"{record.path}{line}: error: {record.error}")
         return
     date = record.date.isoformat() if record.date else "-"
-    state = "draft" if record.draft else "published"
+    state = file_state(record, schema).value
     print(f"{record.path}\t{date}\t{state}\t{record.title}")
 
 
@@ -173,7 +174,7 @@ def selection(args: argparse.Namespace, root: Path) -> list[str] | None:
     if args.all:
         return sorted(index.records)
     try:
-        query = parse_query(args.query)
+        query = parse_query(args.query, load_schema(root))
     except QueryError as exc:
         fail(f"bad query: {exc}")
         return None

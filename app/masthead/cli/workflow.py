@@ -19,6 +19,7 @@ from masthead.core.query import QueryError, parse_query
 from masthead.core.workflow import (
     SCHEMA_FILE,
     infer_schema,
+    load_schema,
     validate,
 )
 
@@ -62,7 +63,7 @@ def _publish_targets(args: argparse.Namespace) -> list[Path] | None:
         fail("--query needs --archive DIR")
         return None
     try:
-        query = parse_query(args.query)
+        query = parse_query(args.query, load_schema(Path(args.archive)))
     except QueryError as exc:
         fail(f"bad query: {exc}")
         return None
