@@ -161,25 +161,30 @@ class Vocabulary:
     def update(self, old: Iterable[Record], new: Iterable[Record]) -> Delta:
         """Replace the contribution of ``old`` records (removed files, and changed files as they were) by that
         of ``new`` ones (added files, and changed files as they are now); which entries changed."""
-        new_lists, new_choices = self._contributions(new)
-        old_lists, old_choices = self._contributions(old)
-        new_lists.subtract(old_lists)  # signed differences (subtract keeps zeros and negatives)
-        new_choices.subtract(old_choices)
-        return Delta(
-            frozenset(self._apply("lists", self.lists, new_lists)),
-            frozenset(self._apply("choices", self.choices, new_choices)),
-        )
-
-    def _contributions(self, records: Iterable[Record]) -> tuple[Counter[Entry], Counter[Entry]]:
         lists: Counter[Entry] = Counter()
         choices: Counter[Entry] = Counter()
-        for record in records:
-            for key, value in record.meta.items():
-                if is_string_list(value) and value:
-                    lists.update((key, v) for v in set(value))
-                elif key in self.choice_fields and isinstance(value, str) and value:
-                    choices[(key, value)] += 1
-        return lists, choices
+        before = {r.path: r.meta for r in old}
+        for record in new:
+            was = before.pop(record.path, {})
+            for key in was.keys() | record.meta.keys():  # a file's unchanged fields cost one comparison
+                if key in was and key in record.meta and was[key] == record.meta[key]:
+                    continue
+                self._count(key, was.get(key), -1, lists, choices)
+                self._count(key, record.meta.get(key), 1, lists, choices)
+        for meta in before.values():
+            for key, value in meta.items():
+                self._count(key, value, -1, lists, choices)
+        return Delta(
+            frozenset(self._apply("lists", self.lists, lists)),
+            frozenset(self._apply("choices", self.choices, choices)),
+        )
+
+    def _count(self, key: str, value: object, sign: int, lists: Counter[Entry], choices: Counter[Entry]) -> None:
+        if isinstance(value, list) and value and is_string_list(value):
+            for v in set(value):
+                lists[(key, v)] += sign
+        elif key in self.choice_fields and isinstance(value, str) and value:
+            choices[(key, value)] += sign
 
     def _apply(self, kind: str, counters: dict[str, Counter[str]], diff: Counter[Entry]) -> set[Entry]:
         index = self._index(kind)
