@@ -29,7 +29,7 @@ def archive(tmp_path: Path) -> Path:
 
 def open_window(qtbot: QtBot, tmp_path: Path, archive: Path) -> MainWindow:
     win: MainWindow = shared_open_window(qtbot, tmp_path, archive)  # asking before bulk writes: tested below
-    qtbot.waitUntil(lambda: win.taxonomy.model.rowCount() > 0, timeout=5000)
+    qtbot.waitUntil(lambda: bool(win.taxonomy.vocabulary.lists), timeout=5000)  # rows are built when shown
     return win
 
 

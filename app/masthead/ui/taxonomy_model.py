@@ -1,0 +1,280 @@
+"""The taxonomy's values table: one row per (list field, value), sorted and filtered by the model itself.
+
+The visible rows are a Python list of entry numbers (``order``, ascending by the sort key; a descending sort
+reads it backwards). Sorting and filtering emit ``layoutChanged`` only; a vocabulary delta touches just the
+changed entries (``dataChanged`` / ``rowsInserted`` / ``rowsRemoved``). Members of a near-duplicate group sort
+next to each other whatever the column. The rows of a whole archive are built off the GUI thread by
+``build_rows`` from a ``snapshot`` taken on it."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush
+
+from masthead.core.vocabulary import Entry, Vocabulary, normalize
+
+VALUE, FIELD, COUNT, SIMILAR = range(4)
+Key = tuple[Any, ...]
+
+
+@dataclass
+class Rows:
+    """Entries with their comparison forms, and their order for one sort column (all entries)."""
+
+    entries: list[Entry | None]  # None: a value that vanished (entry numbers stay stable)
+    keys: list[str]  # normalized value
+    folds: list[str]  # case-folded value
+    sort_keys: list[Key]  # for ``column``, as of the last change of each entry
+    sorted_all: list[int]
+    column: int
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What ``build_rows`` needs, copied on the GUI thread (the vocabulary changes there meanwhile)."""
+
+    counts: dict[str, dict[str, int]]
+    keys: dict[str, dict[str, str]]
+    near: dict[str, dict[str, int]]  # field -> near-duplicate key -> the group's highest count
+
+
+def snapshot(vocab: Vocabulary) -> Snapshot:
+    counts = {f: dict(c) for f, c in vocab.lists.items()}
+    keys = {f: dict(vocab.keys(f)) for f in counts}
+    near = {f: {keys[f][g.values[0][0]]: g.values[0][1] for g in vocab.near_duplicates(f)} for f in counts}
+    return Snapshot(counts, keys, near)
+
+
+def _sort_key(column: int, fname: str, value: str, key: str, fold: str, count: int, top: int | None, near: int) -> Key:
+    if column == VALUE:
+        return (key, fold, fname, value)
+    if column == FIELD:
+        return (fname, key, fold, value)
+    if column == COUNT:
+        return (count if top is None else top, fname, key, count, fold, value)
+    return (near, fname, key, fold, value)
+
+
+def build_rows(snap: Snapshot, column: int) -> Rows:
+    """Every entry of ``snap`` sorted ascending by ``column`` (run it off the GUI thread)."""
+    entries: list[Entry | None] = []
+    keys, folds, sort_keys = [], [], []
+    for fname in sorted(snap.counts):
+        field_keys, near = snap.keys[fname], snap.near.get(fname, {})
+        for value, count in snap.counts[fname].items():
+            key = field_keys.get(value) or normalize(value)
+            fold = value.casefold()
+            top = near.get(key)
+            entries.append((fname, value))
+            keys.append(key)
+            folds.append(fold)
+            sort_keys.append(_sort_key(column, fname, value, key, fold, count, top, 0 if top is None else 1))
+    order = sorted(range(len(entries)), key=sort_keys.__getitem__)
+    return Rows(entries, keys, folds, sort_keys, order, column)
+
+
+class ValuesModel(QAbstractTableModel):
+    """The values table (see the module docstring)."""
+
+    HEADERS = ("Value", "Field", "Files", "Near-duplicates")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.vocab = Vocabulary()
+        self.rows = Rows([], [], [], [], [], COUNT)
+        self.pos: dict[Entry, int] = {}
+        self.order: list[int] = []  # visible entry numbers, ascending by the sort key
+        self.visible: set[int] = set()
+        self.ascending = False
+        self.text, self.field, self.near_only = "", "", False
+        self.tint = QBrush()
+
+    # ------------------------------------------------------------------ reading
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.order)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def entry(self, row: int) -> Entry:
+        """(field, value) of a visible row."""
+        entry = self.rows.entries[self.order[self._at(row)]]
+        assert entry is not None
+        return entry
+
+    def count(self, entry: Entry) -> int:
+        counts = self.vocab.lists.get(entry[0])
+        return counts.get(entry[1], 0) if counts else 0
+
+    def total(self) -> int:
+        return len(self.pos)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.order):
+            return None
+        fname, value = self.entry(index.row())
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == VALUE:
+                return value
+            if column == FIELD:
+                return fname
+            if column == COUNT:
+                return f"{self.count((fname, value)):,}"
+            others = self.vocab.near_of(fname, value)
+            return ("⚠ " + ", ".join(others)) if others else ""
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole):
+            others = self.vocab.near_of(fname, value)
+            if others:
+                return self.tint if role == Qt.ItemDataRole.BackgroundRole else f"Near-duplicate of {', '.join(others)}"
+        return None
+
+    # ------------------------------------------------------------------ sort key and filter
+    def _at(self, row: int) -> int:
+        """A view row's (or insertion point's) place in ``order``, and back (the mapping is its own inverse)."""
+        return row if self.ascending else len(self.order) - 1 - row
+
+    def _key(self, i: int) -> Key:
+        entry = self.rows.entries[i]
+        assert entry is not None
+        fname, value = entry
+        key, count = self.rows.keys[i], self.count(entry)
+        near = self.vocab.near_keys(fname)
+        top = None
+        if key in near:
+            counts = self.vocab.lists[fname]
+            top = max(counts[v] for v in (value, *self.vocab.near_of(fname, value)))
+        return _sort_key(self.rows.column, fname, value, key, self.rows.folds[i], count, top, int(top is not None))
+
+    def _accepts(self, i: int) -> bool:
+        entry = self.rows.entries[i]
+        if entry is None or (self.field and entry[0] != self.field):
+            return False
+        if self.near_only and self.rows.keys[i] not in self.vocab.near_keys(entry[0]):
+            return False
+        return not self.text or self.text in self.rows.keys[i]
+
+    def _refilter(self) -> None:
+        self.order = [i for i in self.rows.sorted_all if self._accepts(i)]
+        self.visible = set(self.order)
+
+    def _relayout(self, change: Any) -> None:
+        """Run ``change`` (which reorders or refilters) inside layoutChanged, keeping selected rows selected."""
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        kept = [(self.entry(p.row()), p.column()) if p.row() < len(self.order) else None for p in persistent]
+        change()
+        where = {self.rows.entries[i]: r for r, i in enumerate(self.order)}
+        n = len(self.order)
+        new = []
+        for item in kept:
+            r = where.get(item[0]) if item else None
+            new.append(
+                QModelIndex() if r is None or item is None else self.index(r if self.ascending else n - 1 - r, item[1])
+            )
+        self.changePersistentIndexList(persistent, new)
+        self.layoutChanged.emit()
+
+    def set_filter(self, text: str, field: str, near_only: bool) -> None:
+        text = normalize(text)
+        if (text, field, near_only) != (self.text, self.field, self.near_only):
+            self.text, self.field, self.near_only = text, field, near_only
+            self._relayout(self._refilter)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        ascending = order == Qt.SortOrder.AscendingOrder
+        if column == self.rows.column and ascending == self.ascending:
+            return
+
+        def resort() -> None:
+            if column != self.rows.column:
+                rows = self.rows
+                rows.column = column
+                rows.sort_keys = [self._key(i) if e else () for i, e in enumerate(rows.entries)]
+                rows.sorted_all.sort(key=rows.sort_keys.__getitem__)
+                self._refilter()
+            self.ascending = ascending
+
+        self._relayout(resort)
+
+    # ------------------------------------------------------------------ content
+    def install(self, vocab: Vocabulary, rows: Rows, tint: QBrush) -> None:
+        """Show freshly built rows (``rows.column`` must be the current sort column)."""
+        self.beginResetModel()
+        column, self.vocab, self.rows, self.tint = self.rows.column, vocab, rows, tint
+        self.pos = {e: i for i, e in enumerate(rows.entries) if e is not None}
+        if rows.column != column:  # sorted by another column while the rows were built
+            rows.column = column
+            rows.sort_keys = [self._key(i) if e else () for i, e in enumerate(rows.entries)]
+            rows.sorted_all.sort(key=rows.sort_keys.__getitem__)
+        self._refilter()
+        self.endResetModel()
+
+    def apply(self, entries: Iterable[Entry]) -> None:
+        """Bring the changed entries up to date with the vocabulary (which already holds the change)."""
+        rows, again = self.rows, []
+        for entry in set(entries):
+            i = self.pos.get(entry)
+            alive = self.count(entry) > 0
+            if i is None:
+                if alive:
+                    again.append(self._new(entry))
+                continue
+            key = self._key(i) if alive else ()
+            if key != rows.sort_keys[i]:  # it vanished or moves: out, and back in at its new place
+                rows.sorted_all.remove(i)
+                self._hide(i)
+                rows.sort_keys[i] = key
+                if alive:
+                    again.append(i)
+                else:
+                    rows.entries[i] = None
+                    del self.pos[entry]
+            elif i in self.visible and self._accepts(i):
+                row = self._at(self.order.index(i))
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
+            elif i in self.visible:
+                self._hide(i)
+            elif self._accepts(i):
+                self._show(i)
+        for i in again:
+            bisect.insort(rows.sorted_all, i, key=rows.sort_keys.__getitem__)
+            if self._accepts(i):
+                self._show(i)
+
+    def _new(self, entry: Entry) -> int:
+        self.rows.entries.append(entry)
+        self.rows.keys.append(self.vocab.key(*entry))
+        self.rows.folds.append(entry[1].casefold())
+        self.rows.sort_keys.append(())
+        i = self.pos[entry] = len(self.rows.entries) - 1
+        self.rows.sort_keys[i] = self._key(i)
+        return i
+
+    def _hide(self, i: int) -> None:
+        if i not in self.visible:
+            return
+        row = self._at(self.order.index(i))
+        self.beginRemoveRows(QModelIndex(), row, row)
+        self.order.remove(i)
+        self.visible.discard(i)
+        self.endRemoveRows()
+
+    def _show(self, i: int) -> None:
+        keys = self.rows.sort_keys
+        at = bisect.bisect_left(self.order, keys[i], key=keys.__getitem__)
+        row = at if self.ascending else len(self.order) - at
+        self.beginInsertRows(QModelIndex(), row, row)
+        self.order.insert(at, i)
+        self.visible.add(i)
+        self.endInsertRows()
