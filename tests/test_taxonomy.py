@@ -137,3 +137,13 @@ def test_a_large_vocabulary_is_listed_off_the_gui_thread(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: widget.ready, timeout=20000)
     assert widget.model.rowCount() == 12050
     assert widget.status.text() == "12,050 values in 2 fields; 50 near-duplicate groups"
+    header = widget.table.horizontalHeader()
+    QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(header.sectionViewportPosition(0) + 5, 5))
+    assert widget.model.sorting  # off the GUI thread; a change meanwhile is placed once it is sorted
+    new = rec("new.md", tags=["Tag 7", "0000 first"])
+    widget.apply_delta(widget.vocabulary, widget.vocabulary.update([], [new]), [*files, new])
+    qtbot.waitUntil(lambda: not widget.model.sorting, timeout=20000)
+    model = widget.model
+    keys = [normalize(model.index(r, 0).data()) for r in range(model.rowCount())]
+    assert keys in (sorted(keys), sorted(keys, reverse=True)) and model.rowCount() == 12051
+    assert "0000 first" in {model.index(r, 0).data() for r in (0, model.rowCount() - 1)}

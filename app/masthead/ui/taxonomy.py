@@ -32,7 +32,7 @@ from masthead.core.records import Record
 from masthead.core.vocabulary import Delta, Entry, Vocabulary
 from masthead.core.wording import plural
 from masthead.ui.tasks import run_in_background
-from masthead.ui.taxonomy_model import COUNT, VALUE, Rows, ValuesModel, build_rows, snapshot
+from masthead.ui.taxonomy_model import COUNT, FIELD, SIMILAR, VALUE, Rows, ValuesModel, build_rows, snapshot
 from masthead.ui.theme import highlight_tint
 from masthead.ui.widgets import named, named_combo
 
@@ -87,8 +87,11 @@ class TaxonomyPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(VALUE, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # never ResizeToContents: it reads
+        header.setSectionResizeMode(VALUE, QHeaderView.ResizeMode.Stretch)  # every row on every change
+        em = self.fontMetrics().horizontalAdvance("M")
+        for column, width in ((FIELD, 12), (COUNT, 6), (SIMILAR, 22)):
+            header.resizeSection(column, width * em)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.horizontalHeader().setObjectName("taxonomyHeader")
         self.table.horizontalHeader().setAccessibleName("Taxonomy columns")

@@ -9,7 +9,7 @@ next to each other whatever the column. The rows of a whole archive are built of
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,8 +17,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush
 
 from masthead.core.vocabulary import Entry, Vocabulary, normalize
+from masthead.ui.tasks import run_in_background
 
 VALUE, FIELD, COUNT, SIMILAR = range(4)
+SORT_HERE_BELOW = 5000  # fewer entries: sort on the GUI thread (a few ms); else off it
 Key = tuple[Any, ...]
 
 
@@ -93,6 +95,8 @@ class ValuesModel(QAbstractTableModel):
         self.ascending = False
         self.text, self.field, self.near_only = "", "", False
         self.tint = QBrush()
+        self._sorting = 0  # the latest sort asked for
+        self._touched: set[Entry] | None = None  # entries changed while a sort runs off the GUI thread
 
     # ------------------------------------------------------------------ reading
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -111,6 +115,11 @@ class ValuesModel(QAbstractTableModel):
         entry = self.rows.entries[self.order[self._at(row)]]
         assert entry is not None
         return entry
+
+    @property
+    def sorting(self) -> bool:
+        """Whether a sort is running off the GUI thread."""
+        return self._touched is not None
 
     def count(self, entry: Entry) -> int:
         counts = self.vocab.lists.get(entry[0])
@@ -165,7 +174,17 @@ class ValuesModel(QAbstractTableModel):
         return not self.text or self.text in self.rows.keys[i]
 
     def _refilter(self) -> None:
-        self.order = [i for i in self.rows.sorted_all if self._accepts(i)]
+        entries, keys, order = self.rows.entries, self.rows.keys, self.rows.sorted_all
+        if self.text:
+            text = self.text
+            order = [i for i in order if text in keys[i]]
+        if self.field:
+            fname = self.field
+            order = [i for i in order if entries[i][0] == fname]  # type: ignore[index]
+        if self.near_only:
+            near = {f: self.vocab.near_keys(f) for f in self.vocab.lists}
+            order = [i for i in order if keys[i] in near[entries[i][0]]]  # type: ignore[index]
+        self.order = order if order is not self.rows.sorted_all else list(order)
         self.visible = set(self.order)
 
     def _relayout(self, change: Any) -> None:
@@ -174,14 +193,13 @@ class ValuesModel(QAbstractTableModel):
         persistent = self.persistentIndexList()
         kept = [(self.entry(p.row()), p.column()) if p.row() < len(self.order) else None for p in persistent]
         change()
-        where = {self.rows.entries[i]: r for r, i in enumerate(self.order)}
-        n = len(self.order)
         new = []
         for item in kept:
-            r = where.get(item[0]) if item else None
-            new.append(
-                QModelIndex() if r is None or item is None else self.index(r if self.ascending else n - 1 - r, item[1])
-            )
+            i = self.pos.get(item[0]) if item else None
+            if item is None or i is None or i not in self.visible:
+                new.append(QModelIndex())
+            else:
+                new.append(self.index(self._at(self.order.index(i)), item[1]))
         self.changePersistentIndexList(persistent, new)
         self.layoutChanged.emit()
 
@@ -192,38 +210,90 @@ class ValuesModel(QAbstractTableModel):
             self._relayout(self._refilter)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by ``column``: a new direction at once; a new column off the GUI thread for many values."""
         ascending = order == Qt.SortOrder.AscendingOrder
-        if column == self.rows.column and ascending == self.ascending:
+        self._sorting += 1  # a sort still running off the GUI thread is void
+        self._touched = None
+        if column == self.rows.column:
+            if ascending != self.ascending:
+                self._relayout(lambda: setattr(self, "ascending", ascending))
             return
+        generation, job = self._sorting, self._sort_job(column)
+        if len(self.pos) < SORT_HERE_BELOW:
+            self._sorted(generation, column, ascending, job())
+            return
+        self._touched = set()
 
-        def resort() -> None:
-            if column != self.rows.column:
-                rows = self.rows
-                rows.column = column
-                rows.sort_keys = [self._key(i) if e else () for i, e in enumerate(rows.entries)]
-                rows.sorted_all.sort(key=rows.sort_keys.__getitem__)
-                self._refilter()
-            self.ascending = ascending
+        def done(result: tuple[list[Key], list[int]] | None, error: BaseException | None) -> None:
+            if result is not None:
+                self._sorted(generation, column, ascending, result)
 
-        self._relayout(resort)
+        run_in_background(job, done, self)
+
+    def _sort_job(self, column: int) -> Callable[[], tuple[list[Key], list[int]]]:
+        """Every entry's key for ``column`` and the entries in that order, from copies made now."""
+        rows = self.rows
+        entries, keys, folds = list(rows.entries), list(rows.keys), list(rows.folds)
+        counts = {f: dict(c) for f, c in self.vocab.lists.items()} if column == COUNT else {}
+        tops = {
+            (g.field, self.vocab.key(g.field, g.values[0][0])): g.values[0][1] for g in self.vocab.near_duplicates()
+        }
+
+        def job() -> tuple[list[Key], list[int]]:
+            out: list[Key] = []
+            for e, k, fo in zip(entries, keys, folds, strict=True):
+                if e is None:
+                    out.append(())
+                    continue
+                top = tops.get((e[0], k))
+                count = counts[e[0]].get(e[1], 0) if counts else 0
+                out.append(_sort_key(column, e[0], e[1], k, fo, count, top, int(top is not None)))
+            return out, sorted((i for i, e in enumerate(entries) if e is not None), key=out.__getitem__)
+
+        return job
+
+    def _sorted(self, generation: int, column: int, ascending: bool, result: tuple[list[Key], list[int]]) -> None:
+        if generation != self._sorting:
+            return
+        touched, self._touched = self._touched, None
+        sort_keys, order = result
+
+        def install() -> None:
+            rows = self.rows
+            rows.column, self.ascending = column, ascending
+            rows.sort_keys = sort_keys + [()] * (len(rows.entries) - len(sort_keys))
+            stale = {self.pos[e] for e in touched or () if e in self.pos}  # changed while sorting
+            stale.update(range(len(sort_keys), len(rows.entries)))
+            rows.sorted_all = [i for i in order if rows.entries[i] is not None and i not in stale]
+            for i in stale:
+                if rows.entries[i] is not None:
+                    rows.sort_keys[i] = self._key(i)
+                    bisect.insort(rows.sorted_all, i, key=rows.sort_keys.__getitem__)
+            self._refilter()
+
+        self._relayout(install)
 
     # ------------------------------------------------------------------ content
     def install(self, vocab: Vocabulary, rows: Rows, tint: QBrush) -> None:
         """Show freshly built rows (``rows.column`` must be the current sort column)."""
         self.beginResetModel()
+        self._sorting += 1  # a sort of the old rows is void
+        self._touched = None
         column, self.vocab, self.rows, self.tint = self.rows.column, vocab, rows, tint
         self.pos = {e: i for i, e in enumerate(rows.entries) if e is not None}
         if rows.column != column:  # sorted by another column while the rows were built
             rows.column = column
-            rows.sort_keys = [self._key(i) if e else () for i, e in enumerate(rows.entries)]
-            rows.sorted_all.sort(key=rows.sort_keys.__getitem__)
+            rows.sort_keys, rows.sorted_all = self._sort_job(column)()
         self._refilter()
         self.endResetModel()
 
     def apply(self, entries: Iterable[Entry]) -> None:
         """Bring the changed entries up to date with the vocabulary (which already holds the change)."""
+        entries = set(entries)
+        if self._touched is not None:  # a sort is running off the GUI thread: it must place these again
+            self._touched |= entries
         rows, again = self.rows, []
-        for entry in set(entries):
+        for entry in entries:
             i = self.pos.get(entry)
             alive = self.count(entry) > 0
             if i is None:
