@@ -174,17 +174,20 @@ def plan(
 ) -> Plan:
     """Read each file and render its edit (verified by the core); nothing is written.
 
-    Large sets are planned by worker processes (``workers``, by default one per CPU)."""
+    Large sets are planned by worker processes (``workers``, by default one per CPU). ``progress(done, total)``
+    is called as files are planned (every file, or every chunk of at most ``CHUNK``); ``cancel`` stops it."""
     result = Plan(root.resolve(), description or edit.describe(), edit, list_indent)
     names = list(rels)
-    chunks = [names[i : i + CHUNK] for i in range(0, len(names), CHUNK)]
+    schemas: dict[Path, Schema] = {}
+    size = max(10, min(CHUNK, len(names) // 40))  # small enough for ~40 progress reports
+    chunks = [names[i : i + size] for i in range(0, len(names), size)]
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count > 1 and len(names) >= PARALLEL_MIN:
         replies: Iterable[list[PlanRow]] = run_parallel(
             "plan", str(result.root), [(edit.spec, c, list_indent) for c in chunks], count, cancel
         )
-    else:
-        replies = (plan_rows(str(result.root), chunk, edit.spec, list_indent) for chunk in chunks)
+    else:  # file by file, so that progress moves with each
+        replies = ([plan_file(result.root, rel, edit, schemas, list_indent)] for rel in names)
     done = 0
     for rows in replies:
         for rel, status, old, new, snap, reason in rows:
@@ -361,9 +364,7 @@ def undo(journal_path: Path) -> Report:
             report.skipped.append(
                 (entry["rel"], "changed since the operation: left alone" if state == "other" else "no longer exists")
             )
-    journal["state"] = "undone"
-    _write_journal(journal_path, journal)
-    return report
+    return _finish(journal_path, journal, "undone", "undo", report)
 
 
 def redo(journal_path: Path) -> Report:
@@ -398,7 +399,20 @@ def redo(journal_path: Path) -> Report:
             report.changed.append(rel)
         except MastheadError as exc:
             report.failed.append((rel, exc.message))
-    journal["state"] = "done"
+    return _finish(journal_path, journal, "done", "redo", report)
+
+
+def _finish(journal_path: Path, journal: dict[str, Any], state: str, action: str, report: Report) -> Report:
+    """Record the new state, and what the undo or redo did (``last``: the history shows a run that changed
+    nothing as such, not as "done")."""
+    left = len(report.skipped) + len(report.failed)
+    journal["state"] = state
+    journal["last"] = {
+        "action": action,
+        "changed": len(report.changed),
+        "unchanged": len(report.unchanged),
+        "left": left,
+    }
     _write_journal(journal_path, journal)
     return report
 
