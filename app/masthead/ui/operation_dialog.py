@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from masthead.core import bulk
 from masthead.core.document import DEFAULT_SEQ_OFFSET, unified_diff
 from masthead.core.operations import Edit
+from masthead.core.wording import plural
 from masthead.ui.form import WRITER
 from masthead.ui.tasks import run_in_background
 from masthead.ui.widgets import named
@@ -93,6 +94,8 @@ class OperationDialog(QDialog):
         self._busy = False
         self._writing = False  # applying (not just checking)
         self._again = False  # check again once the running check has stopped (the inputs changed)
+        self._asking = False  # the question before writing is open: Apply again must not ask again
+        self._phase = ("", "")  # ("Checking", "checked") or ("Writing", "written"): what the progress counts
         self._by_rel: dict[str, bulk.FileChange] = {}
 
         self.summary = named(QLabel(""), "bulkSummary", "What will change")
@@ -153,8 +156,8 @@ class OperationDialog(QDialog):
     def writing(self) -> bool:
         return self._writing
 
-    def _start(self, text: str) -> None:
-        self._busy = True
+    def _start(self, text: str, phase: tuple[str, str]) -> None:
+        self._busy, self._phase = True, phase
         self._cancel = threading.Event()
         self._progress = _Progress()
         self.progress.setRange(0, 0)
@@ -174,9 +177,13 @@ class OperationDialog(QDialog):
         self.finished_work.emit()
 
     def _tick(self) -> None:
-        if self._progress.total:
-            self.progress.setRange(0, self._progress.total)
-            self.progress.setValue(self._progress.done)
+        done, total = self._progress.done, self._progress.total
+        if total:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+            stopping = " (stopping…)" if self._cancel.is_set() else ""
+            doing, done_word = self._phase
+            self.summary.setText(f"{doing}: {done:,} of {plural(total, 'file')} {done_word}{stopping}…")
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -195,7 +202,7 @@ class OperationDialog(QDialog):
         self.plan = None
         self.files.clear()
         self.diff.clear()
-        self._start(f"Checking {len(self.rels):,} file(s)…")
+        self._start(f"Checking {plural(len(self.rels), 'file')}…", ("Checking", "checked"))
         root, rels, progress, cancel = self.root, list(self.rels), self._progress, self._cancel
         indent = self.list_indent
         run_in_background(
@@ -224,11 +231,11 @@ class OperationDialog(QDialog):
             item.setToolTip(reason)
             self.files.addItem(item)
         self.files.setUpdatesEnabled(True)
-        parts = [f"{len(plan.changes):,} file(s) will change", f"{len(plan.unchanged):,} already right"]
+        parts = [f"{plural(len(plan.changes), 'file')} will change", f"{len(plan.unchanged):,} already right"]
         if plan.skipped:
             parts.append(f"{len(plan.skipped):,} skipped (marked ⚠)")
         self.summary.setText(f"{plan.description[0].upper()}{plan.description[1:]}: " + ", ".join(parts) + ".")
-        self.apply_button.setText(f"&{self.verb} {len(plan.changes):,} file(s)")
+        self.apply_button.setText(f"&{self.verb} {plural(len(plan.changes), 'file')}")
         self.apply_button.setEnabled(bool(plan.changes))
         if self.files.count():
             self.files.setCurrentRow(0)
@@ -252,22 +259,26 @@ class OperationDialog(QDialog):
     # ------------------------------------------------------------------ applying
     def apply(self) -> None:
         plan = self.plan
-        if plan is None or not plan.changes:
-            return
+        if plan is None or not plan.changes or self._asking or self._busy:
+            return  # one question, one run: a second press while asking or writing does nothing
         if self.confirm:
-            answer = QMessageBox.question(
-                self,
-                self.windowTitle(),
-                f"{plan.description[0].upper()}{plan.description[1:]} in {len(plan.changes):,} file(s)?\n"
-                "Edit ▸ Undo can reverse it afterwards.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Yes,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
+            self._asking = True
+            try:
+                answer = QMessageBox.question(
+                    self,
+                    self.windowTitle(),
+                    f"{plan.description[0].upper()}{plan.description[1:]} in {plural(len(plan.changes), 'file')}?\n"
+                    "Edit ▸ Undo can reverse it afterwards.",
+                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                    QMessageBox.StandardButton.Yes,
+                )
+            finally:
+                self._asking = False
+            if answer != QMessageBox.StandardButton.Yes or plan is not self.plan:
                 return
         unsaved = self.unsaved()
         self._writing = True
-        self._start(f"Writing {len(plan.changes):,} file(s)…")
+        self._start(f"Writing {plural(len(plan.changes), 'file')}…", ("Writing", "written"))
         progress, cancel = self._progress, self._cancel
 
         def work() -> tuple[list[tuple[str, str]], bulk.Report | None]:
