@@ -147,3 +147,10 @@ def test_a_large_vocabulary_is_listed_off_the_gui_thread(qtbot: QtBot) -> None:
     keys = [normalize(model.index(r, 0).data()) for r in range(model.rowCount())]
     assert keys in (sorted(keys), sorted(keys, reverse=True)) and model.rowCount() == 12051
     assert "0000 first" in {model.index(r, 0).data() for r in (0, model.rowCount() - 1)}
+
+
+def test_a_new_vocabulary_keeps_the_selected_values_selected(qtbot: QtBot, panel: TaxonomyPanel) -> None:
+    assert panel.select_value("people", "Bob") and panel.select_value("tags", "zeta", extend=True)
+    panel.set_data(build_vocabulary(records()), records())  # as after a full rebuild by the window
+    qtbot.waitUntil(lambda: panel.ready, timeout=5000)
+    assert panel.selected() == [("tags", "zeta", 3), ("people", "Bob", 1)]

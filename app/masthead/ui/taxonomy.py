@@ -219,9 +219,12 @@ class TaxonomyPanel(QWidget):
 
     def _install(self, rows: Rows) -> None:
         self.stale = False
+        chosen = [(f, v) for f, v, _ in self.selected()]
         self.model.install(self.vocabulary, rows, QBrush(highlight_tint(self.palette())))
         entries, self.pending = self.pending, set()
         self.model.apply(entries)  # what changed while the rows were built
+        for n, (field_name, value) in enumerate(chosen):  # the same values stay selected
+            self._select(field_name, value, extend=n > 0)
         self._after_change()
 
     def _refresh_fields(self) -> None:
@@ -269,15 +272,19 @@ class TaxonomyPanel(QWidget):
     def select_value(self, field_name: str, value: str, extend: bool = False) -> bool:
         """Select the row of ``value`` in ``field_name`` (for keyboard users and tests); False if not shown."""
         self.catch_up()
-        for row in range(self.model.rowCount()):
-            if self.model.entry(row) == (field_name, value):
-                index = self.model.index(row, VALUE)
-                flags = self.table.selectionModel().SelectionFlag
-                mode = flags.Select if extend else flags.ClearAndSelect
-                self.table.selectionModel().select(index, mode | flags.Rows)
-                self.table.setCurrentIndex(index) if not extend else None
-                return True
-        return False
+        return self._select(field_name, value, extend)
+
+    def _select(self, field_name: str, value: str, extend: bool) -> bool:
+        row = self.model.row_of((field_name, value))
+        if row is None:
+            return False
+        index = self.model.index(row, VALUE)
+        flags = self.table.selectionModel().SelectionFlag
+        mode = flags.Select if extend else flags.ClearAndSelect
+        self.table.selectionModel().select(index, mode | flags.Rows)
+        if not extend:
+            self.table.setCurrentIndex(index)
+        return True
 
     def select_near_duplicates(self) -> int:
         """Extend the selection to the near-duplicates of the selected values (ready to merge); how many rows."""

@@ -121,6 +121,11 @@ class ValuesModel(QAbstractTableModel):
         """Whether a sort is running off the GUI thread."""
         return self._touched is not None
 
+    def row_of(self, entry: Entry) -> int | None:
+        """The visible row of ``entry``, or None."""
+        i = self.pos.get(entry)
+        return self._at(self.order.index(i)) if i is not None and i in self.visible else None
+
     def count(self, entry: Entry) -> int:
         counts = self.vocab.lists.get(entry[0])
         return counts.get(entry[1], 0) if counts else 0
