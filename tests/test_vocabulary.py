@@ -123,3 +123,15 @@ def test_update_reports_the_changed_entries() -> None:
     assert delta.choices == {("category", "science"), ("category", "Science"), ("status", "")} - {("status", "")}
     assert vocab.near_of("tags", "ai-ml") == ("ＡＩ-ＭＬ",) and vocab.lists["tags"]["Streaming"] == 1
     assert not vocab.update([changed], [changed])
+
+
+def test_by_field_is_a_live_view_for_the_pickers() -> None:
+    vocab = build_vocabulary(RECORDS)
+    view = vocab.by_field
+    assert dict(view["tags"]) == dict(vocab.lists["tags"]) and view["status"] == {"evergreen": 1}
+    assert set(view) == set(vocab.fields) and view.get("title") is None and len(view) == len(vocab.fields)
+    vocab.update([], [rec("n.md", tags=["brand-new"], area="north")])
+    assert view["tags"]["brand-new"] == 1 and view["area"] == {"north": 1}
+    assert {**{f: dict(c) for f, c in vocab.choices.items()}, **{f: dict(c) for f, c in vocab.lists.items()}} == {
+        f: dict(c) for f, c in view.items()
+    }

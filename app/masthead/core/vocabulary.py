@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from masthead.core.records import CHOICE_FIELDS, Record, is_string_list
@@ -93,6 +93,26 @@ def _grouped(counters: dict[str, Counter[str]]) -> _Groups:
     return groups
 
 
+class FieldCounts(Mapping[str, Counter[str]]):
+    """A live read-only view: field -> value -> number of files (a list field's counts win over a choice
+    field's of the same name), always what the vocabulary holds now: no copy to refresh after an update."""
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        self._vocab = vocab
+
+    def __getitem__(self, name: str) -> Counter[str]:
+        counts = self._vocab.lists.get(name) or self._vocab.choices.get(name)
+        if counts is None:
+            raise KeyError(name)
+        return counts
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._vocab.fields)
+
+    def __len__(self) -> int:
+        return len(set(self._vocab.lists) | set(self._vocab.choices))
+
+
 @dataclass
 class Vocabulary:
     """Counts per field: how many files use each value. Change it only through ``update`` (the near-duplicate
@@ -106,6 +126,11 @@ class Vocabulary:
     @property
     def fields(self) -> list[str]:
         return sorted(set(self.lists) | set(self.choices))
+
+    @property
+    def by_field(self) -> FieldCounts:
+        """field -> value -> count, live (for the pickers: the same as ``{**choices, **lists}``)."""
+        return FieldCounts(self)
 
     def counts(self, name: str) -> Counter[str]:
         return self.lists.get(name) or self.choices.get(name) or Counter()
