@@ -162,6 +162,13 @@ def plan_rows(root: str, rels: list[str], spec: list[Any], list_indent: int = DE
     return [plan_file(base, rel, edit, schemas, list_indent) for rel in rels]
 
 
+def _chunks(names: list[str], workers: int | None) -> list[list[str]]:
+    """Work units small enough for progress: one file each in this process, else ~40 chunks of at most CHUNK."""
+    parallel = (workers if workers is not None else (os.cpu_count() or 1)) > 1 and len(names) >= PARALLEL_MIN
+    size = max(10, min(CHUNK, len(names) // 40)) if parallel else 1
+    return [names[i : i + size] for i in range(0, len(names), size)]
+
+
 def plan(
     root: Path,
     rels: Iterable[str],
@@ -178,16 +185,14 @@ def plan(
     is called as files are planned (every file, or every chunk of at most ``CHUNK``); ``cancel`` stops it."""
     result = Plan(root.resolve(), description or edit.describe(), edit, list_indent)
     names = list(rels)
-    schemas: dict[Path, Schema] = {}
-    size = max(10, min(CHUNK, len(names) // 40))  # small enough for ~40 progress reports
-    chunks = [names[i : i + size] for i in range(0, len(names), size)]
+    chunks = _chunks(names, workers)
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count > 1 and len(names) >= PARALLEL_MIN:
         replies: Iterable[list[PlanRow]] = run_parallel(
             "plan", str(result.root), [(edit.spec, c, list_indent) for c in chunks], count, cancel
         )
-    else:  # file by file, so that progress moves with each
-        replies = ([plan_file(result.root, rel, edit, schemas, list_indent)] for rel in names)
+    else:
+        replies = (plan_rows(str(result.root), chunk, edit.spec, list_indent) for chunk in chunks)
     done = 0
     for rows in replies:
         for rel, status, old, new, snap, reason in rows:
