@@ -162,13 +162,6 @@ def plan_rows(root: str, rels: list[str], spec: list[Any], list_indent: int = DE
     return [plan_file(base, rel, edit, schemas, list_indent) for rel in rels]
 
 
-def _chunks(names: list[str], workers: int | None) -> list[list[str]]:
-    """Work units small enough for progress: one file each in this process, else ~40 chunks of at most CHUNK."""
-    parallel = (workers if workers is not None else (os.cpu_count() or 1)) > 1 and len(names) >= PARALLEL_MIN
-    size = max(10, min(CHUNK, len(names) // 40)) if parallel else 1
-    return [names[i : i + size] for i in range(0, len(names), size)]
-
-
 def plan(
     root: Path,
     rels: Iterable[str],
@@ -212,6 +205,13 @@ def plan(
     result.unchanged.sort(key=order.__getitem__)
     result.skipped.sort(key=lambda s: order[s[0]])
     return result
+
+
+def _chunks(names: list[str], workers: int | None) -> list[list[str]]:
+    """Work units small enough for progress: one file each in this process, else ~40 chunks of at most CHUNK."""
+    parallel = (workers if workers is not None else (os.cpu_count() or 1)) > 1 and len(names) >= PARALLEL_MIN
+    size = max(10, min(CHUNK, len(names) // 40)) if parallel else 1
+    return [names[i : i + size] for i in range(0, len(names), size)]
 
 
 def preflight(plan_: Plan, unsaved: Iterable[str] = ()) -> list[tuple[str, str]]:
