@@ -9,8 +9,10 @@ next to each other whatever the column. The rows of a whole archive are built of
 from __future__ import annotations
 
 import bisect
+import heapq
+import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -34,6 +36,7 @@ class Rows:
     sort_keys: list[Key]  # for ``column``, as of the last change of each entry
     sorted_all: list[int]
     column: int
+    pos: dict[Entry, int] = field(default_factory=dict)  # entry -> its number (made off the GUI thread too)
 
 
 @dataclass(frozen=True)
@@ -62,13 +65,37 @@ def _sort_key(column: int, fname: str, value: str, key: str, fold: str, count: i
     return (near, fname, key, fold, value)
 
 
+def let_the_gui_run() -> None:
+    """Hand the GIL over (off the GUI thread, every few hundred steps): else each Python call the GUI thread
+    makes while painting waits up to the 5 ms switch interval, and a repaint's hundreds of them add up."""
+    time.sleep(0)
+
+
+def sort_gently(items: Iterable[int], keys: list[Key]) -> list[int]:
+    """``items`` sorted by ``keys[item]``, in pieces: one ``sorted`` of 41,000 tuples is a single C call holding
+    the GIL for 100+ ms (the GUI thread would wait); pieces of 1,000 and a merge in Python never do."""
+    get, items = keys.__getitem__, list(items)
+    pieces = []
+    for i in range(0, len(items), 1000):
+        pieces.append(sorted(items[i : i + 1000], key=get))
+        let_the_gui_run()
+    out: list[int] = []
+    for n, item in enumerate(heapq.merge(*pieces, key=get)):
+        out.append(item)
+        if n % 500 == 0:
+            let_the_gui_run()
+    return out
+
+
 def build_rows(snap: Snapshot, column: int) -> Rows:
     """Every entry of ``snap`` sorted ascending by ``column`` (run it off the GUI thread)."""
     entries: list[Entry | None] = []
     keys, folds, sort_keys = [], [], []
     for fname in sorted(snap.counts):
         field_keys, near = snap.keys[fname], snap.near.get(fname, {})
-        for value, count in snap.counts[fname].items():
+        for n, (value, count) in enumerate(snap.counts[fname].items()):
+            if n % 500 == 0:
+                let_the_gui_run()
             key = field_keys.get(value) or normalize(value)
             fold = value.casefold()
             top = near.get(key)
@@ -76,8 +103,9 @@ def build_rows(snap: Snapshot, column: int) -> Rows:
             keys.append(key)
             folds.append(fold)
             sort_keys.append(_sort_key(column, fname, value, key, fold, count, top, 0 if top is None else 1))
-    order = sorted(range(len(entries)), key=sort_keys.__getitem__)
-    return Rows(entries, keys, folds, sort_keys, order, column)
+    order = sort_gently(range(len(entries)), sort_keys)
+    pos = {e: i for i, e in enumerate(entries) if e is not None}
+    return Rows(entries, keys, folds, sort_keys, order, column, pos)
 
 
 class ValuesModel(QAbstractTableModel):
@@ -246,14 +274,16 @@ class ValuesModel(QAbstractTableModel):
 
         def job() -> tuple[list[Key], list[int]]:
             out: list[Key] = []
-            for e, k, fo in zip(entries, keys, folds, strict=True):
+            for n, (e, k, fo) in enumerate(zip(entries, keys, folds, strict=True)):
+                if n % 500 == 0:
+                    let_the_gui_run()
                 if e is None:
                     out.append(())
                     continue
                 top = tops.get((e[0], k))
                 count = counts[e[0]].get(e[1], 0) if counts else 0
                 out.append(_sort_key(column, e[0], e[1], k, fo, count, top, int(top is not None)))
-            return out, sorted((i for i, e in enumerate(entries) if e is not None), key=out.__getitem__)
+            return out, sort_gently((i for i, e in enumerate(entries) if e is not None), out)
 
         return job
 
@@ -285,7 +315,7 @@ class ValuesModel(QAbstractTableModel):
         self._sorting += 1  # a sort of the old rows is void
         self._touched = None
         column, self.vocab, self.rows, self.tint = self.rows.column, vocab, rows, tint
-        self.pos = {e: i for i, e in enumerate(rows.entries) if e is not None}
+        self.pos = rows.pos
         if rows.column != column:  # sorted by another column while the rows were built
             rows.column = column
             rows.sort_keys, rows.sorted_all = self._sort_job(column)()
