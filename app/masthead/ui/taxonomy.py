@@ -13,8 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QCompleter,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,11 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from masthead.core.operations import Edit, ListEdit, merge, rename
+from masthead.core.operations import Edit
 from masthead.core.records import Record
 from masthead.core.vocabulary import Delta, Entry, Vocabulary
 from masthead.core.wording import plural
 from masthead.ui.tasks import run_in_background
+from masthead.ui.taxonomy_actions import delete_dialog, merge_dialog, rename_dialog
 from masthead.ui.taxonomy_model import COUNT, FIELD, SIMILAR, VALUE, Rows, ValuesModel, build_rows, snapshot
 from masthead.ui.theme import highlight_tint
 from masthead.ui.widgets import named, named_combo
@@ -337,75 +336,10 @@ class TaxonomyPanel(QWidget):
             self.host.show_query(f"{field_name}:{_query_value(value)}")
 
     def rename_selected(self) -> Any:
-        rows = self.selected()
-        if len(rows) != 1:
-            return None
-        field_name, value, _ = rows[0]
-        box = QWidget()
-        form = QFormLayout(box)
-        new_name = named(QLineEdit(value), "taxonomyNewName", "New name")
-        completer = QCompleter(sorted(self.vocabulary.lists.get(field_name, {})), new_name)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        new_name.setCompleter(completer)
-        new_name.selectAll()
-        form.addRow(f"Rename “{value}” in {field_name} to:", new_name)
-        everywhere = named(
-            QCheckBox(f"In every list field, not only {field_name}"), "taxonomyEverywhere", "Rename in every list field"
-        )
-        form.addRow(everywhere)
-        note = QLabel("If the new name is already used, the two are merged in each file.")
-        note.setWordWrap(True)
-        form.addRow(note)
-        holder: list[Any] = []
-
-        def make() -> Edit | None:
-            text = new_name.text().strip()
-            if not text or text == value:
-                return None
-            dialog = holder[0]
-            if everywhere.isChecked():
-                dialog.rels = self.files_with(None, [value])
-                return rename(value, text)
-            dialog.rels = self.files_with(field_name, [value])
-            return rename(value, text, field_name)
-
-        dialog = self.host.open_operation(self.files_with(field_name, [value]), make, f"Rename “{value}”", box)
-        holder.append(dialog)
-        new_name.textEdited.connect(dialog.inputs_changed)
-        new_name.returnPressed.connect(dialog.preview)
-        everywhere.toggled.connect(dialog.preview)
-        new_name.setFocus()
-        return dialog
+        return rename_dialog(self)
 
     def merge_selected(self) -> Any:
-        rows = self.selected()
-        if len(rows) < 2 or len({f for f, _, _ in rows}) != 1:
-            return None
-        field_name = rows[0][0]
-        values = [v for _, v, _ in rows]
-        box = QWidget()
-        form = QFormLayout(box)
-        survivor = named_combo(QComboBox(), "taxonomySurvivor", "The value to keep")
-        for _, value, count in rows:
-            survivor.addItem(f"{value}  ({plural(count, 'file')})", value)
-        form.addRow(f"Merge {len(values)} values of {field_name} into:", survivor)
-
-        def make() -> Edit | None:
-            keep = str(survivor.currentData())
-            return merge(keep, [v for v in values if v != keep], field_name)
-
-        dialog = self.host.open_operation(self.files_with(field_name, values), make, f"Merge {len(values)} values", box)
-        survivor.currentIndexChanged.connect(dialog.preview)
-        dialog.preview()
-        return dialog
+        return merge_dialog(self)
 
     def delete_selected(self) -> Any:
-        rows = self.selected()
-        if not rows or len({f for f, _, _ in rows}) != 1:
-            return None
-        field_name = rows[0][0]
-        values = tuple(v for _, v, _ in rows)
-        edit = ListEdit("delete", (field_name,), values)
-        return self.host.open_operation(
-            self.files_with(field_name, list(values)), lambda: edit, f"Delete {plural(len(values), 'value')}"
-        )
+        return delete_dialog(self)
