@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from tests.conftest import copy_fixtures
 from tests.conftest import open_window as shared_open_window
@@ -155,15 +155,25 @@ def test_the_history_says_when_a_redo_changed_nothing(qtbot: QtBot, tmp_path: Pa
 def test_enter_in_a_bulk_picker_adds_the_value_not_the_create_text(qtbot: QtBot, window: MainWindow) -> None:
     dialog = window.bulk_tag()
     assert dialog is not None
+    dialog.activateWindow()  # the user works in the dialog: its picker has the keyboard focus
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5000)
     entry = dialog.add_picker.input
     entry.setFocus()
+    qtbot.waitUntil(entry.hasFocus, timeout=5000)
     qtbot.keyClicks(entry, "xyz-new")
-    qtbot.keyClick(entry, Qt.Key.Key_Down)
-    qtbot.keyClick(entry, Qt.Key.Key_Return)
+    press(qtbot, Qt.Key.Key_Down, entry)
+    press(qtbot, Qt.Key.Key_Return, entry)
     assert dialog.add_picker.values == ["xyz-new"]
     assert entry.text() == ""
-    qtbot.keyClicks(entry, "streaming")  # a known value
-    qtbot.keyClick(entry, Qt.Key.Key_Down)
-    qtbot.keyClick(entry, Qt.Key.Key_Return)
+    qtbot.keyClicks(entry, "streaming")  # a value the archive knows
+    press(qtbot, Qt.Key.Key_Down, entry)
+    press(qtbot, Qt.Key.Key_Return, entry)
     assert dialog.add_picker.values == ["xyz-new", "streaming"] and entry.text() == ""
+    assert not dialog.apply_button.isEnabled() and not dialog.busy  # Enter chose a value; nothing was applied
     dialog.close()
+
+
+def press(qtbot: QtBot, key: Qt.Key, fallback: QWidget) -> None:
+    """A key goes where the user's key goes: the open completion popup, else the focused widget."""
+    target = QApplication.activePopupWidget() or QApplication.focusWidget() or fallback
+    qtbot.keyClick(target, key)
