@@ -161,6 +161,7 @@ class OperationDialog(QDialog):
         self._cancel = threading.Event()
         self._progress = _Progress()
         self.progress.setRange(0, 0)
+        self.progress.setFormat("%v / %m")
         self.progress.setVisible(True)
         self.cancel_button.setVisible(True)
         self.apply_button.setEnabled(False)
