@@ -247,3 +247,9 @@ def test_skipping_files_the_fast_reader_shows_unchanged_plans_the_same(
         assert [(c.rel, c.new) for c in fast.changes] == [(c.rel, c.new) for c in full.changes]
         assert fast.unchanged == full.unchanged and fast.skipped == full.skipped
         assert fast.changes or fast.unchanged
+
+
+def test_plan_reports_progress_file_by_file(archive: Path) -> None:
+    seen: list[tuple[int, int]] = []
+    bulk.plan(archive, NAMES, add("tags", ["weekly"]), progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(n, len(NAMES)) for n in range(1, len(NAMES) + 1)]

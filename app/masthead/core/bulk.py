@@ -180,10 +180,11 @@ def plan(
 ) -> Plan:
     """Read each file and render its edit (verified by the core); nothing is written.
 
-    Large sets are planned by worker processes (``workers``, by default one per CPU)."""
+    Large sets are planned by worker processes (``workers``, by default one per CPU). ``progress(done, total)``
+    is called as files are planned (every file, or every chunk of at most ``CHUNK``); ``cancel`` stops it."""
     result = Plan(root.resolve(), description or edit.describe(), edit, list_indent)
     names = list(rels)
-    chunks = [names[i : i + CHUNK] for i in range(0, len(names), CHUNK)]
+    chunks = _chunks(names, workers)
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count > 1 and len(names) >= PARALLEL_MIN:
         replies: Iterable[list[PlanRow]] = run_parallel(
@@ -210,6 +211,13 @@ def plan(
     result.unchanged.sort(key=order.__getitem__)
     result.skipped.sort(key=lambda s: order[s[0]])
     return result
+
+
+def _chunks(names: list[str], workers: int | None) -> list[list[str]]:
+    """Work units small enough for progress: one file each in this process, else ~40 chunks of at most CHUNK."""
+    parallel = (workers if workers is not None else (os.cpu_count() or 1)) > 1 and len(names) >= PARALLEL_MIN
+    size = max(10, min(CHUNK, len(names) // 40)) if parallel else 1
+    return [names[i : i + size] for i in range(0, len(names), size)]
 
 
 def preflight(plan_: Plan, unsaved: Iterable[str] = ()) -> list[tuple[str, str]]:
@@ -367,9 +375,7 @@ def undo(journal_path: Path) -> Report:
             report.skipped.append(
                 (entry["rel"], "changed since the operation: left alone" if state == "other" else "no longer exists")
             )
-    journal["state"] = "undone"
-    _write_journal(journal_path, journal)
-    return report
+    return _finish(journal_path, journal, "undone", "undo", report)
 
 
 def redo(journal_path: Path) -> Report:
@@ -404,7 +410,20 @@ def redo(journal_path: Path) -> Report:
             report.changed.append(rel)
         except MastheadError as exc:
             report.failed.append((rel, exc.message))
-    journal["state"] = "done"
+    return _finish(journal_path, journal, "done", "redo", report)
+
+
+def _finish(journal_path: Path, journal: dict[str, Any], state: str, action: str, report: Report) -> Report:
+    """Record the new state, and what the undo or redo did (``last``: the history shows a run that changed
+    nothing as such, not as "done")."""
+    left = len(report.skipped) + len(report.failed)
+    journal["state"] = state
+    journal["last"] = {
+        "action": action,
+        "changed": len(report.changed),
+        "unchanged": len(report.unchanged),
+        "left": left,
+    }
     _write_journal(journal_path, journal)
     return report
 

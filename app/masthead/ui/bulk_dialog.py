@@ -1,327 +1,41 @@
-"""One bulk operation in the window: preview of every affected file with its diff, then Apply, with a
-progress bar and Cancel. The bulk tag dialog adds list pickers in front of it.
-
-Planning and writing run off the GUI thread (writing through the form's single writer); the work
-reports progress through plain counters that a timer reads, never through cross-thread signals.
-"""
+"""The bulk dialogs with editors in front of the preview: tag (add/remove list values) and set a field.
+``OperationDialog`` (the preview, Apply, progress and Cancel) is in ``operation_dialog``."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QMessageBox,
-    QPlainTextEdit,
-    QProgressBar,
-    QPushButton,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QWidget
 
-from masthead.core import bulk
-from masthead.core.document import DEFAULT_SEQ_OFFSET, unified_diff
 from masthead.core.operations import Edit, ListEdit, clear_field, replace, set_field
+from masthead.core.wording import plural
 from masthead.ui.chips import ChipsEditor
-from masthead.ui.form import WRITER
-from masthead.ui.tasks import run_in_background
+from masthead.ui.operation_dialog import OperationDialog
 from masthead.ui.widgets import named, named_combo
 
-PROBLEM = Qt.ItemDataRole.UserRole + 1
-REL_ROLE = Qt.ItemDataRole.UserRole + 2
+__all__ = ["BulkTagDialog", "OperationDialog", "SetFieldDialog", "targets_phrase"]
+SINGLE_VALUE_DEFAULTS = ("category", "status", "series", "area")  # Set a Field starts on the first the archive has
 
 
-def _diff(change: bulk.FileChange) -> str:
-    """A file's planned change as a unified diff, named by its path in the archive."""
-    return unified_diff(change.old, change.new, change.rel)
+def targets_phrase(n: int, from_selection: bool | None) -> str:
+    """ "The 3 selected files", "The file shown", or (origin not told) "1 file"."""
+    if from_selection is None:
+        return plural(n, "file")
+    where = "selected " if from_selection else ""
+    shown = "" if from_selection else " shown"
+    return f"The {where}file{shown}" if n == 1 else f"The {n:,} {where}files{shown}"
 
 
-class _Progress:
-    """Counters written by the worker thread and read by the GUI timer (ints only: no locking needed)."""
-
-    def __init__(self) -> None:
-        self.done = 0
-        self.total = 0
-
-    def __call__(self, done: int, total: int) -> None:
-        self.done, self.total = done, total
-
-
-class OperationDialog(QDialog):
-    """Preview and apply one bulk edit of ``rels`` (paths relative to ``root``).
-
-    ``make_edit`` builds the edit from the dialog's inputs (None: not ready); ``unsaved`` names the files
-    with unsaved edits in the window, which preflight refuses to touch. ``applied`` carries the journal.
-    """
-
-    applied = Signal(str)  # journal path
-    finished_work = Signal()
-
-    def __init__(
-        self,
-        root: Path,
-        rels: list[str],
-        make_edit: Callable[[], Edit | None],
-        unsaved: Callable[[], list[str]],
-        title: str,
-        parent: Any = None,
-        editor: QWidget | None = None,
-        verb: str = "Apply to",
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName("bulkDialog")
-        self.verb = verb
-        self.confirm = False  # ask before writing (Preferences)
-        self.list_indent = DEFAULT_SEQ_OFFSET  # a new list's indent in files without one (Preferences)
-        self.setWindowTitle(title)
-        self.setAccessibleName(title)
-        self.root, self.rels, self.make_edit, self.unsaved = root, rels, make_edit, unsaved
-        self.plan: bulk.Plan | None = None
-        self.report: bulk.Report | None = None
-        self.problems: list[tuple[str, str]] = []  # why preflight stopped the last Apply
-        self._cancel = threading.Event()
-        self._progress = _Progress()
-        self._busy = False
-        self._writing = False  # applying (not just checking)
-        self._again = False  # check again once the running check has stopped (the inputs changed)
-        self._by_rel: dict[str, bulk.FileChange] = {}
-
-        self.summary = named(QLabel(""), "bulkSummary", "What will change")
-        self.summary.setWordWrap(True)
-        self.files = named(QListWidget(), "bulkFiles", "Files the operation changes")
-        self.files.currentItemChanged.connect(self._show_diff)
-        self.diff = named(QPlainTextEdit(), "bulkDiff", "Changes to the selected file")
-        self.diff.setReadOnly(True)
-        self.diff.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        mono.setStyleHint(QFont.StyleHint.Monospace)
-        self.diff.setFont(mono)
-        split = named(QSplitter(Qt.Orientation.Horizontal), "bulkSplitter", "Files and changes")
-        split.addWidget(self.files)
-        split.addWidget(self.diff)
-        split.setSizes([260, 520])
-        self.progress = named(QProgressBar(), "bulkProgress", "Progress")
-        self.progress.setVisible(False)
-        self.preview_button = named(QPushButton("&Preview"), "bulkPreview", "Preview the changes")
-        self.preview_button.clicked.connect(self.preview)
-        self.apply_button = named(QPushButton("&Apply"), "bulkApply", "Apply the changes")
-        self.apply_button.setEnabled(False)
-        self.apply_button.setDefault(True)
-        self.apply_button.clicked.connect(self.apply)
-        self.cancel_button = named(QPushButton("Cancel"), "bulkCancel", "Stop the running work")
-        self.cancel_button.setVisible(False)
-        self.cancel_button.clicked.connect(self.cancel)
-        self.close_button = named(QPushButton("Close"), "bulkClose", "Close")
-        self.close_button.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.progress, 1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addStretch(0)
-        buttons.addWidget(self.preview_button)
-        buttons.addWidget(self.apply_button)
-        buttons.addWidget(self.close_button)
-        layout = QVBoxLayout(self)
-        if editor is not None:
-            layout.addWidget(editor)
-        else:
-            self.preview_button.setVisible(False)
-        layout.addWidget(self.summary)
-        layout.addWidget(split, 1)
-        layout.addLayout(buttons)
-        self.resize(860, 560)
-        self._timer = QTimer(self)
-        self._timer.setInterval(100)
-        self._timer.timeout.connect(self._tick)
-        if editor is None:
-            QTimer.singleShot(0, self.preview)
-
-    # ------------------------------------------------------------------ planning
-    @property
-    def busy(self) -> bool:
-        return self._busy
-
-    @property
-    def writing(self) -> bool:
-        return self._writing
-
-    def _start(self, text: str) -> None:
-        self._busy = True
-        self._cancel = threading.Event()
-        self._progress = _Progress()
-        self.progress.setRange(0, 0)
-        self.progress.setVisible(True)
-        self.cancel_button.setVisible(True)
-        self.apply_button.setEnabled(False)
-        self.preview_button.setEnabled(False)
-        self.summary.setText(text)
-        self._timer.start()
-
-    def _stop(self) -> None:
-        self._busy = False
-        self._timer.stop()
-        self.progress.setVisible(False)
-        self.cancel_button.setVisible(False)
-        self.preview_button.setEnabled(True)
-        self.finished_work.emit()
-
-    def _tick(self) -> None:
-        if self._progress.total:
-            self.progress.setRange(0, self._progress.total)
-            self.progress.setValue(self._progress.done)
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def preview(self) -> None:
-        if self._writing:
-            return  # the inputs cannot change what is being written
-        if self._busy:  # inputs changed while checking: stop that check, start again when it has stopped
-            self._again = True
-            self.cancel()
-            return
-        edit = self.make_edit()
-        if edit is None:
-            self.summary.setText("Choose what to change first.")
-            return
-        self.plan = None
-        self.files.clear()
-        self.diff.clear()
-        self._start(f"Checking {len(self.rels):,} file(s)…")
-        root, rels, progress, cancel = self.root, list(self.rels), self._progress, self._cancel
-        indent = self.list_indent
-        run_in_background(
-            lambda: bulk.plan(root, rels, edit, progress=progress, cancel=cancel, list_indent=indent),
-            self._planned,
-            self,
-        )
-
-    def _planned(self, plan: bulk.Plan | None, error: BaseException | None) -> None:
-        self._stop()
-        if self._again:
-            self._again = False
-            self.preview()
-            return
-        if plan is None or self._cancel.is_set():
-            self.summary.setText("Cancelled." if error is None else f"Could not check the files: {error}")
-            return
-        self.plan = plan
-        self._by_rel = {change.rel: change for change in plan.changes}
-        self.files.setUpdatesEnabled(False)
-        self.files.addItems([change.rel for change in plan.changes])  # diffs are made when a file is shown
-        for rel, reason in plan.skipped:
-            item = QListWidgetItem(f"⚠ {rel}")
-            item.setData(Qt.ItemDataRole.UserRole, f"Skipped: {reason}")
-            item.setData(PROBLEM, reason)
-            item.setToolTip(reason)
-            self.files.addItem(item)
-        self.files.setUpdatesEnabled(True)
-        parts = [f"{len(plan.changes):,} file(s) will change", f"{len(plan.unchanged):,} already right"]
-        if plan.skipped:
-            parts.append(f"{len(plan.skipped):,} skipped (marked ⚠)")
-        self.summary.setText(f"{plan.description[0].upper()}{plan.description[1:]}: " + ", ".join(parts) + ".")
-        self.apply_button.setText(f"&{self.verb} {len(plan.changes):,} file(s)")
-        self.apply_button.setEnabled(bool(plan.changes))
-        if self.files.count():
-            self.files.setCurrentRow(0)
-
-    def inputs_changed(self, *_: Any) -> None:
-        """What to change was edited: the plan shown no longer matches it, so it cannot be applied."""
-        if self.plan is not None:
-            self.plan = None
-            self.apply_button.setEnabled(False)
-            self.summary.setText("Changed: Preview again to see what will change.")
-
-    def _show_diff(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None = None) -> None:
-        """The selected file's diff (made now: a plan of thousands of files does not diff them all)."""
-        text = ""
-        if item is not None:
-            stored = item.data(Qt.ItemDataRole.UserRole)
-            change = self._by_rel.get(str(item.data(REL_ROLE) or item.text()))
-            text = str(stored) if stored is not None else _diff(change) if change is not None else ""
-        self.diff.setPlainText(text)
-
-    # ------------------------------------------------------------------ applying
-    def apply(self) -> None:
-        plan = self.plan
-        if plan is None or not plan.changes:
-            return
-        if self.confirm:
-            answer = QMessageBox.question(
-                self,
-                self.windowTitle(),
-                f"{plan.description[0].upper()}{plan.description[1:]} in {len(plan.changes):,} file(s)?\n"
-                "Edit ▸ Undo can reverse it afterwards.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Yes,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        unsaved = self.unsaved()
-        self._writing = True
-        self._start(f"Writing {len(plan.changes):,} file(s)…")
-        progress, cancel = self._progress, self._cancel
-
-        def work() -> tuple[list[tuple[str, str]], bulk.Report | None]:
-            problems = bulk.preflight(plan, unsaved)
-            if problems:
-                return problems, None
-            return [], bulk.apply(plan, progress=progress, cancel=cancel)
-
-        run_in_background(work, self._applied, self, pool=WRITER)
-
-    def _applied(self, outcome: tuple[list[tuple[str, str]], bulk.Report | None] | None, error: Any) -> None:
-        self._writing = False
-        self._stop()  # emits finished_work: a window waiting to close may close now
-        if outcome is None:
-            self.summary.setText(f"Stopped: {error}")
-            return
-        problems, report = outcome
-        if report is None:
-            self.problems = problems
-            self.summary.setText(
-                "Nothing was written: "
-                + "; ".join(f"{rel}: {reason}" for rel, reason in problems[:5])
-                + (f" and {len(problems) - 5} more" if len(problems) > 5 else "")
-            )
-            self.plan = None  # plan again after fixing these
-            return
-        self.report = report
-        self.preview_button.setEnabled(False)
-        self.files.clear()
-        for rel in report.changed:
-            item = QListWidgetItem(f"✓ {rel}")
-            item.setData(REL_ROLE, rel)  # its diff is still shown
-            self.files.addItem(item)
-        for rel, reason in report.skipped + report.failed:
-            item = QListWidgetItem(f"⚠ {rel}: {reason}")
-            item.setData(PROBLEM, reason)
-            self.files.addItem(item)
-        self.summary.setText(
-            f"{len(report.changed):,} changed, {len(report.unchanged):,} unchanged, "
-            f"{len(report.skipped):,} skipped, {len(report.failed):,} failed. Edit ▸ Undo reverses it."
-        )
-        self.close_button.setText("Done")
-        if report.journal is not None:
-            self.applied.emit(str(report.journal))
-
-    def reject(self) -> None:
-        if self._busy:
-            self.cancel()  # the work stops at the next file; the dialog stays until it has
-            return
-        super().reject()
+def default_field(fields: list[str], vocabulary: Mapping[str, Mapping[str, int]]) -> str:
+    """The field Set a Field starts on: category, status, series or area (the first the archive uses, else the
+    first offered), else the first offered field that is not the title."""
+    for candidates in ([f for f in SINGLE_VALUE_DEFAULTS if vocabulary.get(f)], SINGLE_VALUE_DEFAULTS):
+        found = [f for f in candidates if f in fields]
+        if found:
+            return found[0]
+    return next((f for f in fields if f != "title"), fields[0] if fields else "")
 
 
 class BulkTagDialog(OperationDialog):
@@ -335,6 +49,7 @@ class BulkTagDialog(OperationDialog):
         vocabulary: Mapping[str, Mapping[str, int]],
         unsaved: Callable[[], list[str]],
         parent: Any = None,
+        from_selection: bool | None = None,
     ) -> None:
         self.vocabulary = vocabulary
         box = QWidget()
@@ -350,12 +65,13 @@ class BulkTagDialog(OperationDialog):
         form.addRow("&Field:", self.field)
         form.addRow("A&dd:", self.add_picker)
         form.addRow("&Remove:", self.remove_picker)
-        super().__init__(root, rels, self._edit, unsaved, f"Tag {len(rels):,} file(s)", parent, box)
+        super().__init__(root, rels, self._edit, unsaved, f"Tag {plural(len(rels), 'file')}", parent, box)
         self.setObjectName("bulkTagDialog")
         self.field.currentTextChanged.connect(self._on_field)
         self.add_picker.edited.connect(self._on_adds)
         self.remove_picker.edited.connect(self._on_removes)
-        self.summary.setText(f"{len(rels):,} file(s) selected. Choose values to add or remove, then Preview.")
+        targets = targets_phrase(len(rels), from_selection)
+        self.summary.setText(f"{targets}: choose values to add or remove, then Preview.")
 
     def _on_field(self, name: str) -> None:
         counts = dict(self.vocabulary.get(name, {}))
@@ -392,25 +108,28 @@ class SetFieldDialog(OperationDialog):
         vocabulary: Mapping[str, Mapping[str, int]],
         unsaved: Callable[[], list[str]],
         parent: Any = None,
+        from_selection: bool | None = None,
     ) -> None:
         self.vocabulary = vocabulary
         box = QWidget()
         form = QFormLayout(box)
         self.field = named_combo(QComboBox(), "setFieldName", "Field", editable=True)
         self.field.addItems(fields)
+        self.field.setCurrentText(default_field(fields, vocabulary))
         self.value = named_combo(QComboBox(), "setFieldValue", "Value", editable=True)
         self.value.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.clear = named(QCheckBox("Clear it (remove the key)"), "setFieldClear", "Clear the field")
         form.addRow("&Field:", self.field)
         form.addRow("&Value:", self.value)
         form.addRow(self.clear)
-        super().__init__(root, rels, self._edit, unsaved, f"Set a field in {len(rels):,} file(s)", parent, box)
+        super().__init__(root, rels, self._edit, unsaved, f"Set a field in {plural(len(rels), 'file')}", parent, box)
         self.setObjectName("setFieldDialog")
         self.field.currentTextChanged.connect(self._on_field)
         self.value.currentTextChanged.connect(self.inputs_changed)
         self.clear.toggled.connect(self._on_clear)
         self._on_field(self.field.currentText())
-        self.summary.setText(f"{len(rels):,} file(s) selected. Choose a field and a value, then Preview.")
+        targets = targets_phrase(len(rels), from_selection)
+        self.summary.setText(f"{targets}: choose a field and a value, then Preview.")
 
     def _on_field(self, name: str) -> None:
         counts = self.vocabulary.get(name, {})

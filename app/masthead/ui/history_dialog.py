@@ -22,10 +22,20 @@ from PySide6.QtWidgets import (
 )
 
 from masthead.core import bulk
+from masthead.core.wording import plural
 from masthead.ui.widgets import named
 
 STATES = {"done": "done", "undone": "undone", "applying": "interrupted"}
 Runner = Callable[[str, str, bool, Callable[[], Any] | None], bool]
+
+
+def state_text(entry: dict[str, Any]) -> str:
+    """The state as the user should read it: an undo or redo that changed no file says so."""
+    state = str(entry.get("state"))
+    last = entry.get("last") or {}
+    if last.get("changed") == 0 and last.get("left", 0) > 0 and state in ("done", "undone"):
+        return f"{last.get('action', 'redo')} changed nothing ({plural(last['left'], 'file')} left alone)"
+    return STATES.get(state, state)
 
 
 def _when(created: str) -> str:
@@ -84,7 +94,7 @@ class HistoryDialog(QDialog):
                 _when(str(entry.get("created", ""))),
                 str(entry.get("description", "")),
                 f"{entry.get('files', 0):,}",
-                STATES.get(str(entry.get("state")), str(entry.get("state"))),
+                state_text(entry),
             )
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))

@@ -4,28 +4,15 @@ written, and lands on the window's undo history."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QEvent,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QPoint,
-    QSortFilterProxyModel,
-    Qt,
-)
-from PySide6.QtGui import QBrush, QKeyEvent, QKeySequence
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtGui import QBrush, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QCompleter,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -38,16 +25,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from masthead.core.operations import Edit, ListEdit, merge, rename
+from masthead.core.operations import Edit
 from masthead.core.records import Record
-from masthead.core.vocabulary import Vocabulary, normalize
+from masthead.core.vocabulary import Delta, Entry, Vocabulary
+from masthead.core.wording import plural
+from masthead.ui.tasks import run_in_background
+from masthead.ui.taxonomy_actions import delete_dialog, merge_dialog, rename_dialog
+from masthead.ui.taxonomy_model import COUNT, FIELD, SIMILAR, VALUE, Rows, ValuesModel, build_rows, snapshot
 from masthead.ui.theme import highlight_tint
 from masthead.ui.widgets import named, named_combo
 
 ALL_FIELDS = "All list fields"
-VALUE, FIELD, COUNT, SIMILAR = range(4)
-NEAR_ROLE = Qt.ItemDataRole.UserRole + 1  # "1" for near-duplicates, "" otherwise
-KEY_ROLE = Qt.ItemDataRole.UserRole + 2  # the value normalized (case, width and spacing ignored)
+REBUILD_ABOVE = 5000  # more changed entries than this while hidden: rebuild the rows instead
+BUILD_HERE_BELOW = 3000  # fewer values than this: build the rows on the GUI thread (a few ms), else off it
 
 
 class Host(Protocol):
@@ -58,95 +48,6 @@ class Host(Protocol):
     ) -> Any: ...
 
     def show_query(self, text: str) -> None: ...
-
-
-@dataclass(frozen=True)
-class _Row:
-    value: str
-    field: str
-    count: int
-    others: tuple[str, ...]  # the value's near-duplicates in the same field
-    key: str  # normalized value
-
-
-class _ValuesModel(QAbstractTableModel):
-    """The values table: plain rows, read by ``data`` (no per-item objects)."""
-
-    HEADERS = ("Value", "Field", "Files", "Near-duplicates")
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[_Row] = []
-        self.rows_by_key: dict[tuple[str, str], tuple[str, ...]] = {}  # (field, value) -> near-duplicates
-        self.tint = QBrush()
-
-    def set_rows(self, rows: list[_Row], tint: QBrush) -> None:
-        self.beginResetModel()
-        self.rows, self.tint = rows, tint
-        self.rows_by_key = {(r.field, r.value): r.others for r in rows}
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row, column = self.rows[index.row()], index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            others = ("⚠ " + ", ".join(row.others)) if row.others else ""
-            return (row.value, row.field, f"{row.count:,}", others)[column]
-        if role == Qt.ItemDataRole.UserRole:  # sort keys
-            return (row.value.casefold(), row.field, row.count, len(row.others))[column]
-        if role == NEAR_ROLE:
-            return "1" if row.others else ""
-        if role == KEY_ROLE:
-            return row.key
-        if role == Qt.ItemDataRole.BackgroundRole and row.others:
-            return self.tint
-        if role == Qt.ItemDataRole.ToolTipRole and row.others:
-            return f"Near-duplicate of {', '.join(row.others)}"
-        return None
-
-
-class _Filter(QSortFilterProxyModel):
-    """Text (value, case and width ignored), field, and "near-duplicates only", as three built-in proxies
-    stacked (no Python runs per row: faster, and PySide6 6.12 mishandles references in a Python
-    ``filterAcceptsRow`` override: the interpreter aborted at exit after a few refreshes)."""
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.by_field = QSortFilterProxyModel(self)
-        self.by_field.setFilterKeyColumn(FIELD)
-        self.by_near = QSortFilterProxyModel(self)
-        self.by_near.setSourceModel(self.by_field)
-        self.by_near.setFilterKeyColumn(VALUE)
-        self.by_near.setFilterRole(NEAR_ROLE)
-        self.setSourceModel(self.by_near)
-        self.setFilterKeyColumn(VALUE)
-        self.setFilterRole(KEY_ROLE)
-        self.setSortRole(Qt.ItemDataRole.UserRole)
-
-    def set_source(self, model: QAbstractTableModel) -> None:
-        self.by_field.setSourceModel(model)
-
-    def set(self, text: str, field: str, near_only: bool) -> None:
-        self.by_field.setFilterFixedString("")
-        self.by_field.setFilterRegularExpression(f"^{re.escape(field)}$" if field else "")
-        self.by_near.setFilterFixedString("1" if near_only else "")
-        self.setFilterFixedString(normalize(text))
-
-    def source_row(self, index: QModelIndex) -> int:
-        """The row of ``index`` (of this proxy) in the item model."""
-        return self.by_field.mapToSource(self.by_near.mapToSource(self.mapToSource(index))).row()
 
 
 def _query_value(value: str) -> str:
@@ -161,11 +62,14 @@ class TaxonomyPanel(QWidget):
         self.setObjectName("taxonomy")
         self.setAccessibleName("Taxonomy: values of the list fields")
         self.host = host
-        self.records: list[Record] = []
+        self.records: Sequence[Record] = []
         self.vocabulary = Vocabulary()
-        self.model = _ValuesModel(self)
-        self.proxy = _Filter(self)
-        self.proxy.set_source(self.model)
+        self.model = ValuesModel(self)
+        self.proxy = self.model  # the model sorts and filters itself (the name kept for callers)
+        self.stale = False  # the vocabulary changed while hidden (or a build is due): rebuild when shown
+        self.pending: set[Entry] = set()  # entries changed while hidden or while the rows were being built
+        self._building = False  # rows are being built off the GUI thread
+        self._generation = 0  # which build is the latest
         self.filter = named(QLineEdit(), "taxonomyFilter", "Filter values")
         self.filter.setPlaceholderText("Filter values…")
         self.filter.setClearButtonEnabled(True)
@@ -175,15 +79,18 @@ class TaxonomyPanel(QWidget):
         for signal in (self.filter.textChanged, self.field.currentTextChanged, self.near_only.toggled):
             signal.connect(self._apply_filter)
         self.table = named(QTableView(), "taxonomyTable", "Values with their file counts")
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(COUNT, Qt.SortOrder.DescendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(VALUE, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # never ResizeToContents: it reads
+        header.setSectionResizeMode(VALUE, QHeaderView.ResizeMode.Stretch)  # every row on every change
+        em = self.fontMetrics().horizontalAdvance("M")
+        for column, width in ((FIELD, 12), (COUNT, 6), (SIMILAR, 22)):
+            header.resizeSection(column, width * em)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.horizontalHeader().setObjectName("taxonomyHeader")
         self.table.horizontalHeader().setAccessibleName("Taxonomy columns")
@@ -231,62 +138,156 @@ class TaxonomyPanel(QWidget):
         return super().eventFilter(watched, event)
 
     # ------------------------------------------------------------------ content
-    def set_data(self, vocabulary: Vocabulary, records: list[Record]) -> None:
-        """Show the archive's list values (the window calls this whenever its vocabulary is rebuilt)."""
+    def set_data(self, vocabulary: Vocabulary, records: Sequence[Record]) -> None:
+        """Show a whole new vocabulary (after loading an archive); the rows are built off the GUI thread,
+        and only once the panel is shown."""
         self.vocabulary, self.records = vocabulary, records
-        near: dict[tuple[str, str], list[str]] = {}
-        for group in vocabulary.near_duplicates():
-            if group.field in vocabulary.lists:
-                names = [v for v, _ in group.values]
-                for value in names:
-                    near[(group.field, value)] = [n for n in names if n != value]
-        rows = [
-            _Row(value, field_name, count, tuple(near.get((field_name, value), ())), normalize(value))
-            for field_name in sorted(vocabulary.lists)
-            for value, count in vocabulary.lists[field_name].items()
-        ]
-        self.model.set_rows(rows, QBrush(highlight_tint(self.palette())))
+        self.stale, self.pending = True, set()
+        self._refresh_fields()
+        if self.isVisible():
+            self._start_build()
+        else:
+            self._update_status()
+
+    def apply_delta(self, vocabulary: Vocabulary, changed: Delta | Iterable[Entry], records: Sequence[Record]) -> None:
+        """Update just the rows of ``changed`` (``Vocabulary.update``'s delta, already applied to
+        ``vocabulary``); ``records`` are the archive's records now. Nothing but bookkeeping while hidden."""
+        entries = changed.lists if isinstance(changed, Delta) else set(changed)
+        self.records = records
+        if vocabulary is not self.vocabulary:
+            self.set_data(vocabulary, records)
+            return
+        self._refresh_fields()
+        if self.stale or self._building or not self.isVisible():
+            self.pending |= entries
+            self.stale = self.stale or len(self.pending) > REBUILD_ABOVE
+            self._update_status()
+            return
+        self.model.apply(entries)
+        self._after_change()
+
+    def clear(self) -> None:
+        """Forget the archive (a new one is being opened)."""
+        self.vocabulary, self.records = Vocabulary(), []
+        self.stale, self.pending, self._building = False, set(), False
+        self.model.install(self.vocabulary, build_rows(snapshot(self.vocabulary), self.model.rows.column), QBrush())
+        self._refresh_fields()
+        self._after_change()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._building:
+            return
+        if self.stale:
+            self._start_build()
+        elif self.pending:
+            entries, self.pending = self.pending, set()
+            self.model.apply(entries)
+            self._after_change()
+
+    @property
+    def ready(self) -> bool:
+        """Whether the rows show the vocabulary (not stale, not being built)."""
+        return not self.stale and not self._building
+
+    def catch_up(self) -> None:
+        """Bring the rows up to date now, on this thread (small vocabularies, and selecting on a hidden panel)."""
+        if self.stale or self._building:
+            self._building, self._generation = False, self._generation + 1
+            self._install(build_rows(snapshot(self.vocabulary), self.model.rows.column))
+        elif self.pending:
+            entries, self.pending = self.pending, set()
+            self.model.apply(entries)
+            self._after_change()
+
+    def _start_build(self) -> None:
+        if sum(len(c) for c in self.vocabulary.lists.values()) < BUILD_HERE_BELOW:
+            self.catch_up()
+            return
+        self._building, self._generation = True, self._generation + 1
+        generation, snap, column = self._generation, snapshot(self.vocabulary), self.model.rows.column
+        self.pending = set()
+        self.status.setText(f"Listing {plural(sum(len(c) for c in snap.counts.values()), 'value')}…")
+
+        def done(rows: Rows | None, error: BaseException | None) -> None:
+            if generation == self._generation and rows is not None:
+                self._building = False
+                self._install(rows)
+
+        run_in_background(lambda: build_rows(snap, column), done, self)
+
+    def _install(self, rows: Rows) -> None:
+        self.stale = False
+        chosen = [(f, v) for f, v, _ in self.selected()]
+        self.model.install(self.vocabulary, rows, QBrush(highlight_tint(self.palette())))
+        entries, self.pending = self.pending, set()
+        self.model.apply(entries)  # what changed while the rows were built
+        for n, (field_name, value) in enumerate(chosen):  # the same values stay selected
+            self._select(field_name, value, extend=n > 0)
+        self._after_change()
+
+    def _refresh_fields(self) -> None:
+        names = sorted(self.vocabulary.lists)
+        if [self.field.itemText(i) for i in range(1, self.field.count())] == names:
+            return
         current = self.field.currentText()
         self.field.blockSignals(True)
         self.field.clear()
-        self.field.addItems([ALL_FIELDS, *sorted(vocabulary.lists)])
-        self.field.setCurrentText(current if current in vocabulary.lists else ALL_FIELDS)
+        self.field.addItems([ALL_FIELDS, *names])
+        self.field.setCurrentText(current if current in self.vocabulary.lists else ALL_FIELDS)
         self.field.blockSignals(False)
-        self._apply_filter()
-        groups = len({tuple(sorted([v, *o])) for (_, v), o in near.items()})
-        self.status.setText(
-            f"{self.model.rowCount():,} values in {len(vocabulary.lists)} fields; {groups} near-duplicate group(s)"
-        )
+        if current != self.field.currentText():
+            self._apply_filter()
+
+    def _after_change(self) -> None:
+        self._update_status()
+        self._update_buttons()
+
+    def _update_status(self) -> None:
+        vocab = self.vocabulary
+        total = sum(len(c) for c in vocab.lists.values())
+        groups = sum(len(vocab.near_keys(f)) for f in vocab.lists)
+        shown = self.model.rowCount()
+        filtered = bool(self.model.text or self.model.field or self.model.near_only)
+        values = f"{shown:,} of {plural(total, 'value')}" if filtered and not self.stale else plural(total, "value")
+        fields = plural(len(vocab.lists), "field")
+        self.status.setText(f"{values} in {fields}; {plural(groups, 'near-duplicate group')}")
 
     def _apply_filter(self, *_: Any) -> None:
         field_name = self.field.currentText()
-        self.proxy.set(self.filter.text(), "" if field_name == ALL_FIELDS else field_name, self.near_only.isChecked())
-        self._update_buttons()
+        self.model.set_filter(
+            self.filter.text(), "" if field_name == ALL_FIELDS else field_name, self.near_only.isChecked()
+        )
+        self._after_change()
 
     def selected(self) -> list[tuple[str, str, int]]:
         """(field, value, count) of the selected rows, most used first."""
         rows = []
         for index in self.table.selectionModel().selectedRows(VALUE):
-            source_row = self.proxy.source_row(index)
-            row = self.model.rows[source_row]
-            rows.append((row.field, row.value, row.count))
+            entry = self.model.entry(index.row())
+            rows.append((entry[0], entry[1], self.model.count(entry)))
         return sorted(rows, key=lambda r: (-r[2], r[1]))
 
     def select_value(self, field_name: str, value: str, extend: bool = False) -> bool:
         """Select the row of ``value`` in ``field_name`` (for keyboard users and tests); False if not shown."""
-        for row in range(self.proxy.rowCount()):
-            index = self.proxy.index(row, VALUE)
-            if index.data() == value and self.proxy.index(row, FIELD).data() == field_name:
-                flags = self.table.selectionModel().SelectionFlag
-                mode = flags.Select if extend else flags.ClearAndSelect
-                self.table.selectionModel().select(index, mode | flags.Rows)
-                self.table.setCurrentIndex(index) if not extend else None
-                return True
-        return False
+        self.catch_up()
+        return self._select(field_name, value, extend)
+
+    def _select(self, field_name: str, value: str, extend: bool) -> bool:
+        row = self.model.row_of((field_name, value))
+        if row is None:
+            return False
+        index = self.model.index(row, VALUE)
+        flags = self.table.selectionModel().SelectionFlag
+        mode = flags.Select if extend else flags.ClearAndSelect
+        self.table.selectionModel().select(index, mode | flags.Rows)
+        if not extend:
+            self.table.setCurrentIndex(index)
+        return True
 
     def select_near_duplicates(self) -> int:
         """Extend the selection to the near-duplicates of the selected values (ready to merge); how many rows."""
-        wanted = {(f, o) for f, v, _ in self.selected() for o in self.model.rows_by_key.get((f, v), ())}
+        wanted = {(f, o) for f, v, _ in self.selected() for o in self.vocabulary.near_of(f, v)}
         for field_name, value in sorted(wanted):
             self.select_value(field_name, value, extend=True)
         return len(self.selected())
@@ -296,7 +297,7 @@ class TaxonomyPanel(QWidget):
         menu.setObjectName("taxonomyMenu")
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         rows = self.selected()
-        near = any(self.model.rows_by_key.get((f, v)) for f, v, _ in rows)
+        near = any(self.vocabulary.near_of(f, v) for f, v, _ in rows)
         for text, slot, enabled in (
             ("Select Its Near-Duplicates", self.select_near_duplicates, near),
             ("Rename…", self.rename_selected, self.rename_button.isEnabled()),
@@ -335,75 +336,10 @@ class TaxonomyPanel(QWidget):
             self.host.show_query(f"{field_name}:{_query_value(value)}")
 
     def rename_selected(self) -> Any:
-        rows = self.selected()
-        if len(rows) != 1:
-            return None
-        field_name, value, _ = rows[0]
-        box = QWidget()
-        form = QFormLayout(box)
-        new_name = named(QLineEdit(value), "taxonomyNewName", "New name")
-        completer = QCompleter(sorted(self.vocabulary.lists.get(field_name, {})), new_name)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        new_name.setCompleter(completer)
-        new_name.selectAll()
-        form.addRow(f"Rename “{value}” in {field_name} to:", new_name)
-        everywhere = named(
-            QCheckBox(f"In every list field, not only {field_name}"), "taxonomyEverywhere", "Rename in every list field"
-        )
-        form.addRow(everywhere)
-        note = QLabel("If the new name is already used, the two are merged in each file.")
-        note.setWordWrap(True)
-        form.addRow(note)
-        holder: list[Any] = []
-
-        def make() -> Edit | None:
-            text = new_name.text().strip()
-            if not text or text == value:
-                return None
-            dialog = holder[0]
-            if everywhere.isChecked():
-                dialog.rels = self.files_with(None, [value])
-                return rename(value, text)
-            dialog.rels = self.files_with(field_name, [value])
-            return rename(value, text, field_name)
-
-        dialog = self.host.open_operation(self.files_with(field_name, [value]), make, f"Rename “{value}”", box)
-        holder.append(dialog)
-        new_name.textEdited.connect(dialog.inputs_changed)
-        new_name.returnPressed.connect(dialog.preview)
-        everywhere.toggled.connect(dialog.preview)
-        new_name.setFocus()
-        return dialog
+        return rename_dialog(self)
 
     def merge_selected(self) -> Any:
-        rows = self.selected()
-        if len(rows) < 2 or len({f for f, _, _ in rows}) != 1:
-            return None
-        field_name = rows[0][0]
-        values = [v for _, v, _ in rows]
-        box = QWidget()
-        form = QFormLayout(box)
-        survivor = named_combo(QComboBox(), "taxonomySurvivor", "The value to keep")
-        for _, value, count in rows:
-            survivor.addItem(f"{value}  ({count:,} files)", value)
-        form.addRow(f"Merge {len(values)} values of {field_name} into:", survivor)
-
-        def make() -> Edit | None:
-            keep = str(survivor.currentData())
-            return merge(keep, [v for v in values if v != keep], field_name)
-
-        dialog = self.host.open_operation(self.files_with(field_name, values), make, f"Merge {len(values)} values", box)
-        survivor.currentIndexChanged.connect(dialog.preview)
-        dialog.preview()
-        return dialog
+        return merge_dialog(self)
 
     def delete_selected(self) -> Any:
-        rows = self.selected()
-        if not rows or len({f for f, _, _ in rows}) != 1:
-            return None
-        field_name = rows[0][0]
-        values = tuple(v for _, v, _ in rows)
-        edit = ListEdit("delete", (field_name,), values)
-        return self.host.open_operation(
-            self.files_with(field_name, list(values)), lambda: edit, f"Delete {len(values)} value(s)"
-        )
+        return delete_dialog(self)

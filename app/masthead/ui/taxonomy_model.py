@@ -1,0 +1,385 @@
+"""The taxonomy's values table: one row per (list field, value), sorted and filtered by the model itself.
+
+The visible rows are a Python list of entry numbers (``order``, ascending by the sort key; a descending sort
+reads it backwards). Sorting and filtering emit ``layoutChanged`` only; a vocabulary delta touches just the
+changed entries (``dataChanged`` / ``rowsInserted`` / ``rowsRemoved``). Members of a near-duplicate group sort
+next to each other whatever the column. The rows of a whole archive are built off the GUI thread by
+``build_rows`` from a ``snapshot`` taken on it."""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush
+
+from masthead.core.vocabulary import Entry, Vocabulary, normalize
+from masthead.ui.tasks import run_in_background
+
+VALUE, FIELD, COUNT, SIMILAR = range(4)
+SORT_HERE_BELOW = 5000  # fewer entries: sort on the GUI thread (a few ms); else off it
+Key = tuple[Any, ...]
+
+
+@dataclass
+class Rows:
+    """Entries with their comparison forms, and their order for one sort column (all entries)."""
+
+    entries: list[Entry | None]  # None: a value that vanished (entry numbers stay stable)
+    keys: list[str]  # normalized value
+    folds: list[str]  # case-folded value
+    sort_keys: list[Key]  # for ``column``, as of the last change of each entry
+    sorted_all: list[int]
+    column: int
+    pos: dict[Entry, int] = field(default_factory=dict)  # entry -> its number (made off the GUI thread too)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What ``build_rows`` needs, copied on the GUI thread (the vocabulary changes there meanwhile)."""
+
+    counts: dict[str, dict[str, int]]
+    keys: dict[str, dict[str, str]]
+    near: dict[str, dict[str, int]]  # field -> near-duplicate key -> the group's highest count
+
+
+def snapshot(vocab: Vocabulary) -> Snapshot:
+    counts = {f: dict(c) for f, c in vocab.lists.items()}
+    keys = {f: dict(vocab.keys(f)) for f in counts}
+    near = {f: {keys[f][g.values[0][0]]: g.values[0][1] for g in vocab.near_duplicates(f)} for f in counts}
+    return Snapshot(counts, keys, near)
+
+
+def _sort_key(column: int, fname: str, value: str, key: str, fold: str, count: int, top: int | None, near: int) -> Key:
+    if column == VALUE:
+        return (key, fold, fname, value)
+    if column == FIELD:
+        return (fname, key, fold, value)
+    if column == COUNT:
+        return (count if top is None else top, fname, key, count, fold, value)
+    return (near, fname, key, fold, value)
+
+
+def let_the_gui_run() -> None:
+    """Hand the GIL over (off the GUI thread, every few hundred steps): else each Python call the GUI thread
+    makes while painting waits up to the 5 ms switch interval, and a repaint's hundreds of them add up."""
+    time.sleep(0)
+
+
+def sort_gently(items: Iterable[int], keys: list[Key]) -> list[int]:
+    """``items`` sorted by ``keys[item]``, in pieces: one ``sorted`` of 41,000 tuples is a single C call holding
+    the GIL for 100+ ms (the GUI thread would wait); pieces of 1,000 and a merge in Python never do."""
+    get, items = keys.__getitem__, list(items)
+    pieces = []
+    for i in range(0, len(items), 1000):
+        pieces.append(sorted(items[i : i + 1000], key=get))
+        let_the_gui_run()
+    out: list[int] = []
+    for n, item in enumerate(heapq.merge(*pieces, key=get)):
+        out.append(item)
+        if n % 500 == 0:
+            let_the_gui_run()
+    return out
+
+
+def build_rows(snap: Snapshot, column: int) -> Rows:
+    """Every entry of ``snap`` sorted ascending by ``column`` (run it off the GUI thread)."""
+    entries: list[Entry | None] = []
+    keys, folds, sort_keys = [], [], []
+    for fname in sorted(snap.counts):
+        field_keys, near = snap.keys[fname], snap.near.get(fname, {})
+        for n, (value, count) in enumerate(snap.counts[fname].items()):
+            if n % 500 == 0:
+                let_the_gui_run()
+            key = field_keys.get(value) or normalize(value)
+            fold = value.casefold()
+            top = near.get(key)
+            entries.append((fname, value))
+            keys.append(key)
+            folds.append(fold)
+            sort_keys.append(_sort_key(column, fname, value, key, fold, count, top, 0 if top is None else 1))
+    order = sort_gently(range(len(entries)), sort_keys)
+    pos = {e: i for i, e in enumerate(entries) if e is not None}
+    return Rows(entries, keys, folds, sort_keys, order, column, pos)
+
+
+class ValuesModel(QAbstractTableModel):
+    """The values table (see the module docstring)."""
+
+    HEADERS = ("Value", "Field", "Files", "Near-duplicates")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.vocab = Vocabulary()
+        self.rows = Rows([], [], [], [], [], COUNT)
+        self.pos: dict[Entry, int] = {}
+        self.order: list[int] = []  # visible entry numbers, ascending by the sort key
+        self.visible: set[int] = set()
+        self.ascending = False
+        self.text, self.field, self.near_only = "", "", False
+        self.tint = QBrush()
+        self._sorting = 0  # the latest sort asked for
+        self._touched: set[Entry] | None = None  # entries changed while a sort runs off the GUI thread
+
+    # ------------------------------------------------------------------ reading
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.order)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def entry(self, row: int) -> Entry:
+        """(field, value) of a visible row."""
+        entry = self.rows.entries[self.order[self._at(row)]]
+        assert entry is not None
+        return entry
+
+    @property
+    def sorting(self) -> bool:
+        """Whether a sort is running off the GUI thread."""
+        return self._touched is not None
+
+    def row_of(self, entry: Entry) -> int | None:
+        """The visible row of ``entry``, or None."""
+        i = self.pos.get(entry)
+        return self._at(self.order.index(i)) if i is not None and i in self.visible else None
+
+    def count(self, entry: Entry) -> int:
+        counts = self.vocab.lists.get(entry[0])
+        return counts.get(entry[1], 0) if counts else 0
+
+    def total(self) -> int:
+        return len(self.pos)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.order):
+            return None
+        fname, value = self.entry(index.row())
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == VALUE:
+                return value
+            if column == FIELD:
+                return fname
+            if column == COUNT:
+                return f"{self.count((fname, value)):,}"
+            others = self.vocab.near_of(fname, value)
+            return ("⚠ " + ", ".join(others)) if others else ""
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole):
+            others = self.vocab.near_of(fname, value)
+            if others:
+                return self.tint if role == Qt.ItemDataRole.BackgroundRole else f"Near-duplicate of {', '.join(others)}"
+        return None
+
+    # ------------------------------------------------------------------ sort key and filter
+    def _at(self, row: int) -> int:
+        """A view row's (or insertion point's) place in ``order``, and back (the mapping is its own inverse)."""
+        return row if self.ascending else len(self.order) - 1 - row
+
+    def _key(self, i: int) -> Key:
+        entry = self.rows.entries[i]
+        assert entry is not None
+        fname, value = entry
+        key, count = self.rows.keys[i], self.count(entry)
+        near = self.vocab.near_keys(fname)
+        top = None
+        if key in near:
+            counts = self.vocab.lists[fname]
+            top = max(counts[v] for v in (value, *self.vocab.near_of(fname, value)))
+        return _sort_key(self.rows.column, fname, value, key, self.rows.folds[i], count, top, int(top is not None))
+
+    def _accepts(self, i: int) -> bool:
+        entry = self.rows.entries[i]
+        if entry is None or (self.field and entry[0] != self.field):
+            return False
+        if self.near_only and self.rows.keys[i] not in self.vocab.near_keys(entry[0]):
+            return False
+        return not self.text or self.text in self.rows.keys[i]
+
+    def _refilter(self) -> None:
+        entries, keys, order = self.rows.entries, self.rows.keys, self.rows.sorted_all
+        if self.text:
+            text = self.text
+            order = [i for i in order if text in keys[i]]
+        if self.field:
+            fname = self.field
+            order = [i for i in order if entries[i][0] == fname]  # type: ignore[index]
+        if self.near_only:
+            near = {f: self.vocab.near_keys(f) for f in self.vocab.lists}
+            order = [i for i in order if keys[i] in near[entries[i][0]]]  # type: ignore[index]
+        self.order = order if order is not self.rows.sorted_all else list(order)
+        self.visible = set(self.order)
+
+    def _relayout(self, change: Any) -> None:
+        """Run ``change`` (which reorders or refilters) inside layoutChanged, keeping selected rows selected."""
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        kept = [(self.entry(p.row()), p.column()) if p.row() < len(self.order) else None for p in persistent]
+        change()
+        new = []
+        for item in kept:
+            i = self.pos.get(item[0]) if item else None
+            if item is None or i is None or i not in self.visible:
+                new.append(QModelIndex())
+            else:
+                new.append(self.index(self._at(self.order.index(i)), item[1]))
+        self.changePersistentIndexList(persistent, new)
+        self.layoutChanged.emit()
+
+    def set_filter(self, text: str, field: str, near_only: bool) -> None:
+        text = normalize(text)
+        if (text, field, near_only) != (self.text, self.field, self.near_only):
+            self.text, self.field, self.near_only = text, field, near_only
+            self._relayout(self._refilter)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by ``column``: a new direction at once; a new column off the GUI thread for many values."""
+        ascending = order == Qt.SortOrder.AscendingOrder
+        self._sorting += 1  # a sort still running off the GUI thread is void
+        self._touched = None
+        if column == self.rows.column:
+            if ascending != self.ascending:
+                self._relayout(lambda: setattr(self, "ascending", ascending))
+            return
+        generation, job = self._sorting, self._sort_job(column)
+        if len(self.pos) < SORT_HERE_BELOW:
+            self._sorted(generation, column, ascending, job())
+            return
+        self._touched = set()
+
+        def done(result: tuple[list[Key], list[int]] | None, error: BaseException | None) -> None:
+            if result is not None:
+                self._sorted(generation, column, ascending, result)
+
+        run_in_background(job, done, self)
+
+    def _sort_job(self, column: int) -> Callable[[], tuple[list[Key], list[int]]]:
+        """Every entry's key for ``column`` and the entries in that order, from copies made now."""
+        rows = self.rows
+        entries, keys, folds = list(rows.entries), list(rows.keys), list(rows.folds)
+        counts = {f: dict(c) for f, c in self.vocab.lists.items()} if column == COUNT else {}
+        tops = {
+            (g.field, self.vocab.key(g.field, g.values[0][0])): g.values[0][1] for g in self.vocab.near_duplicates()
+        }
+
+        def job() -> tuple[list[Key], list[int]]:
+            out: list[Key] = []
+            for n, (e, k, fo) in enumerate(zip(entries, keys, folds, strict=True)):
+                if n % 500 == 0:
+                    let_the_gui_run()
+                if e is None:
+                    out.append(())
+                    continue
+                top = tops.get((e[0], k))
+                count = counts[e[0]].get(e[1], 0) if counts else 0
+                out.append(_sort_key(column, e[0], e[1], k, fo, count, top, int(top is not None)))
+            return out, sort_gently((i for i, e in enumerate(entries) if e is not None), out)
+
+        return job
+
+    def _sorted(self, generation: int, column: int, ascending: bool, result: tuple[list[Key], list[int]]) -> None:
+        if generation != self._sorting:
+            return
+        touched, self._touched = self._touched, None
+        sort_keys, order = result
+
+        def install() -> None:
+            rows = self.rows
+            rows.column, self.ascending = column, ascending
+            rows.sort_keys = sort_keys + [()] * (len(rows.entries) - len(sort_keys))
+            stale = {self.pos[e] for e in touched or () if e in self.pos}  # changed while sorting
+            stale.update(range(len(sort_keys), len(rows.entries)))
+            rows.sorted_all = [i for i in order if rows.entries[i] is not None and i not in stale]
+            for i in stale:
+                if rows.entries[i] is not None:
+                    rows.sort_keys[i] = self._key(i)
+                    bisect.insort(rows.sorted_all, i, key=rows.sort_keys.__getitem__)
+            self._refilter()
+
+        self._relayout(install)
+
+    # ------------------------------------------------------------------ content
+    def install(self, vocab: Vocabulary, rows: Rows, tint: QBrush) -> None:
+        """Show freshly built rows (``rows.column`` must be the current sort column)."""
+        self.beginResetModel()
+        self._sorting += 1  # a sort of the old rows is void
+        self._touched = None
+        column, self.vocab, self.rows, self.tint = self.rows.column, vocab, rows, tint
+        self.pos = rows.pos
+        if rows.column != column:  # sorted by another column while the rows were built
+            rows.column = column
+            rows.sort_keys, rows.sorted_all = self._sort_job(column)()
+        self._refilter()
+        self.endResetModel()
+
+    def apply(self, entries: Iterable[Entry]) -> None:
+        """Bring the changed entries up to date with the vocabulary (which already holds the change)."""
+        entries = set(entries)
+        if self._touched is not None:  # a sort is running off the GUI thread: it must place these again
+            self._touched |= entries
+        rows, again = self.rows, []
+        for entry in entries:
+            i = self.pos.get(entry)
+            alive = self.count(entry) > 0
+            if i is None:
+                if alive:
+                    again.append(self._new(entry))
+                continue
+            key = self._key(i) if alive else ()
+            if key != rows.sort_keys[i]:  # it vanished or moves: out, and back in at its new place
+                rows.sorted_all.remove(i)
+                self._hide(i)
+                rows.sort_keys[i] = key
+                if alive:
+                    again.append(i)
+                else:
+                    rows.entries[i] = None
+                    del self.pos[entry]
+            elif i in self.visible and self._accepts(i):
+                row = self._at(self.order.index(i))
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
+            elif i in self.visible:
+                self._hide(i)
+            elif self._accepts(i):
+                self._show(i)
+        for i in again:
+            bisect.insort(rows.sorted_all, i, key=rows.sort_keys.__getitem__)
+            if self._accepts(i):
+                self._show(i)
+
+    def _new(self, entry: Entry) -> int:
+        self.rows.entries.append(entry)
+        self.rows.keys.append(self.vocab.key(*entry))
+        self.rows.folds.append(entry[1].casefold())
+        self.rows.sort_keys.append(())
+        i = self.pos[entry] = len(self.rows.entries) - 1
+        self.rows.sort_keys[i] = self._key(i)
+        return i
+
+    def _hide(self, i: int) -> None:
+        if i not in self.visible:
+            return
+        row = self._at(self.order.index(i))
+        self.beginRemoveRows(QModelIndex(), row, row)
+        self.order.remove(i)
+        self.visible.discard(i)
+        self.endRemoveRows()
+
+    def _show(self, i: int) -> None:
+        keys = self.rows.sort_keys
+        at = bisect.bisect_left(self.order, keys[i], key=keys.__getitem__)
+        row = at if self.ascending else len(self.order) - at
+        self.beginInsertRows(QModelIndex(), row, row)
+        self.order.insert(at, i)
+        self.visible.add(i)
+        self.endInsertRows()
