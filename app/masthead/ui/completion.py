@@ -1,0 +1,116 @@
+"""The values a picker offers, shared by every picker of a field across files.
+
+One ``FieldValues`` per field lives as long as the form; a new vocabulary replaces its counts in place
+(editors keep their reference: nothing is rebuilt). Its normalized index is built lazily, off the GUI
+thread when ``warm()`` is run there, and matching is done only when the user types, capped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from masthead.core.vocabulary import normalize
+
+EMPTY: Mapping[str, int] = {}
+
+
+class FieldValues(Mapping[str, int]):
+    """Value -> file count of one field (a read-only mapping), with fast matching and near-duplicates."""
+
+    def __init__(self, counts: Mapping[str, int] = EMPTY) -> None:
+        self._counts: Mapping[str, int] = counts
+        self._index: list[tuple[str, str, int]] | None = None  # (normalized, value, count), most used first
+        self._groups: dict[str, list[str]] | None = None  # normalized -> spellings (only those with several)
+
+    def replace(self, counts: Mapping[str, int]) -> bool:
+        """New counts (not copied: never mutate them afterwards). False when they are the same object."""
+        if counts is self._counts:
+            return False
+        self._counts, self._index, self._groups = counts, None, None
+        return True
+
+    def __getitem__(self, key: str) -> int:
+        return self._counts[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._counts)
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+    @property
+    def ready(self) -> bool:
+        return self._index is not None
+
+    def warm(self) -> None:
+        """Build the normalized index (safe on a worker thread: it only assigns finished objects)."""
+        counts = self._counts
+        index = sorted(((normalize(v), v, c) for v, c in counts.items()), key=lambda t: (-t[2], t[1]))
+        groups: dict[str, list[str]] = {}
+        for key, value, _ in index:
+            groups.setdefault(key, []).append(value)
+        if counts is self._counts:
+            self._groups = {k: v for k, v in groups.items() if len(v) > 1}
+            self._index = index
+
+    def matches(
+        self, text: str, exclude: set[str] | frozenset[str] = frozenset(), limit: int = 50
+    ) -> list[tuple[str, int]]:
+        """Values containing ``text`` (normalized), those starting with it first, most used first; all values
+        (most used first) for an empty ``text``."""
+        if self._index is None:
+            self.warm()
+        assert self._index is not None
+        key = normalize(text)
+        starts: list[tuple[str, int]] = []
+        contains: list[tuple[str, int]] = []
+        for norm, value, count in self._index:
+            if value in exclude or key not in norm:
+                continue
+            (starts if norm.startswith(key) else contains).append((value, count))
+            if len(starts) >= limit:
+                break
+        return (starts + contains)[:limit]
+
+    def exact(self, text: str) -> str | None:
+        """The archive's spelling of ``text`` (case, width and spacing ignored), most used one."""
+        if self._index is None:
+            self.warm()
+        key = normalize(text)
+        if not key:
+            return None
+        if text in self._counts:
+            return text
+        assert self._index is not None
+        return next((value for norm, value, _ in self._index if norm == key), None)
+
+    def others(self, value: str) -> list[tuple[str, int]]:
+        """Other spellings of ``value`` in the archive (empty until the index is built)."""
+        groups = self._groups
+        if groups is None:
+            return []
+        return [(v, self._counts.get(v, 0)) for v in groups.get(normalize(value), []) if v != value]
+
+
+class Vocabularies:
+    """The form's ``FieldValues``, one per vocabulary name, kept for the form's lifetime."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, FieldValues] = {}
+
+    def field(self, name: str) -> FieldValues:
+        values = self.fields.get(name)
+        if values is None:
+            values = self.fields[name] = FieldValues()
+        return values
+
+    def update(self, vocabulary: Mapping[str, Mapping[str, int]]) -> list[FieldValues]:
+        """Take a new vocabulary; returns the fields whose counts changed (to warm off the GUI thread)."""
+        stale = []
+        for name, counts in vocabulary.items():
+            if self.field(name).replace(counts):
+                stale.append(self.fields[name])
+        for name, values in self.fields.items():
+            if name not in vocabulary and values.replace(EMPTY):
+                stale.append(values)
+        return stale

@@ -1,0 +1,435 @@
+"""The front-matter form: layout, one editor per key, and the wiring to the document controller.
+
+The form never parses YAML or touches files: edits go to the ``DocumentController``, which owns the
+document, its undo history, saving and conflicts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from masthead.core.document import Document
+from masthead.core.schema import LIST_KINDS, Kind, kind_of
+from masthead.core.suggest import Suggestion
+from masthead.core.values import Value
+from masthead.core.workflow import Problem, Schema
+from masthead.ui.chips import ChipsEditor
+from masthead.ui.commands import ABSENT
+from masthead.ui.completion import FieldValues, Vocabularies
+from masthead.ui.document_controller import DocumentController
+from masthead.ui.form.code_view import CodeView
+from masthead.ui.form.conflict_bar import ConflictBar
+from masthead.ui.form.editors import make_editor
+from masthead.ui.form.labels import parse_problem, readable
+from masthead.ui.form.suggestions import SuggestionsPanel
+from masthead.ui.tasks import run_in_background
+from masthead.ui.theme import error_colour
+from masthead.ui.widgets import named
+
+BADGES = {"problems": ("Has problems", "#c62828"), "draft": ("Draft", "#8a6d00"), "published": ("Published", "#2e7d32")}
+
+
+def _warm(stale: list[FieldValues]) -> None:
+    for values in stale:
+        values.warm()
+
+
+class FormPane(QWidget):
+    """Edits the current file's front matter (the controller's document)."""
+
+    saved = Signal(str)  # path
+    dirty_changed = Signal(bool)
+    save_failed = Signal(str)
+    state_changed = Signal()  # badge / problems changed: publish actions may change
+    status_message = Signal(str)  # for the status bar (e.g. after Publish)
+    loaded = Signal()  # a file asked for with open() is shown (or could not be read)
+
+    def __init__(self, parent: Any = None, controller: DocumentController | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("formPane")
+        self.controller = controller or DocumentController(self)
+        c = self.controller
+        c.document_changed.connect(self._rebuild)
+        c.value_changed.connect(self._on_value_changed)
+        c.dirty_changed.connect(self.dirty_changed)
+        c.saved.connect(self._on_saved)
+        c.save_failed.connect(self._on_save_failed)
+        c.status.connect(self.status_message)
+        c.loaded.connect(self._on_loaded)
+        self.vocabularies = Vocabularies()
+        self._vocabulary: Mapping[str, Mapping[str, int]] = {}
+        self.editors: dict[str, QWidget] = {}
+        self._keys: list[str] = []
+
+        self.title = named(QLabel("No file selected"), "formTitle", "Front matter")
+        self.title.setWordWrap(True)
+        self.badge = named(QLabel(""), "formBadge", "Publication status")
+        self.badge.hide()
+        self.problems_box = QFrame()
+        self.problems_box.setObjectName("formProblems")
+        self.problems_rows = QVBoxLayout(self.problems_box)
+        self.problems_rows.setContentsMargins(0, 0, 0, 0)
+        self.problems_rows.setSpacing(2)
+        self.conflict_bar = ConflictBar(c, self)
+        self.fields = QWidget()
+        self.fields.setObjectName("formFields")
+        self.rows = QFormLayout(self.fields)
+        self.rows.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.rows.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # label above when a row is too wide
+        self.add_button = named(QPushButton("Add field…"), "addField", "Add a field")
+        self.add_button.clicked.connect(self.ask_add_field)
+        self.suggestions = SuggestionsPanel(self.accept_suggestion)
+        inner = QWidget()
+        inner_layout = QVBoxLayout(inner)
+        inner_layout.addWidget(self.fields)
+        inner_layout.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
+        inner_layout.addWidget(self.suggestions)
+        inner_layout.addStretch(1)
+        self.scroll_area = named(QScrollArea(), "formScroll", "Fields")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setWidget(inner)
+        self.yaml_view = named(CodeView(), "frontMatterView", "Front matter as YAML (read-only)")
+        self.tabs = named(QTabWidget(), "formTabs", "Form or YAML")
+        self.tabs.addTab(self.scroll_area, "Fields")
+        self.tabs.addTab(self.yaml_view, "YAML")
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(header)
+        layout.addWidget(self.problems_box)
+        layout.addWidget(self.conflict_bar)
+        layout.addWidget(self.tabs)
+        self._message = ""
+
+    # ------------------------------------------------------------------ the controller's state, as before
+    doc = property(lambda self: self.controller.doc)
+    root = property(lambda self: self.controller.root)
+    rel = property(lambda self: self.controller.rel)
+    dirty = property(lambda self: self.controller.dirty)
+    saving = property(lambda self: self.controller.saving)
+
+    @property
+    def undo_stack(self) -> QUndoStack:
+        return self.controller.undo_stack
+
+    @property
+    def schema(self) -> Schema:
+        return self.controller.schema
+
+    @schema.setter
+    def schema(self, schema: Schema) -> None:
+        self.controller.schema = schema
+
+    @property
+    def list_indent(self) -> int:
+        return self.controller.list_indent
+
+    @list_indent.setter
+    def list_indent(self, indent: int) -> None:
+        self.controller.list_indent = indent
+
+    @property
+    def vocabulary(self) -> Mapping[str, Mapping[str, int]]:
+        return self._vocabulary
+
+    @vocabulary.setter
+    def vocabulary(self, vocabulary: Mapping[str, Mapping[str, int]]) -> None:
+        """A new vocabulary: the pickers' shared values are replaced in place (no editor is rebuilt); their
+        indexes are built off the GUI thread."""
+        if vocabulary is self._vocabulary:
+            return
+        self._vocabulary = vocabulary
+        stale = self.vocabularies.update(vocabulary)
+        if stale:
+            run_in_background(lambda: _warm(stale), self._on_warm, self)
+
+    def _on_warm(self, _result: object, _error: BaseException | None) -> None:
+        for editor in self.editors.values():
+            if isinstance(editor, ChipsEditor):
+                editor.refresh_flags()
+
+    # ------------------------------------------------------------------ loading
+    def open(self, root: Path, rel: str) -> None:
+        """Read and show ``root / rel`` (off the GUI thread); ``loaded`` follows."""
+        self.controller.open(root, rel)
+
+    def _on_loaded(self) -> None:
+        if self.controller.doc is None:
+            self._message = self.controller.load_error or ""
+            self._update_title()
+        self.loaded.emit()
+
+    def show_document(
+        self,
+        doc: Document | None,
+        root: Path | None,
+        rel: str | None,
+        vocabulary: Mapping[str, Mapping[str, int]] | None = None,
+        message: str = "",
+        schema: Schema | None = None,
+    ) -> None:
+        """Show a file. The same file with the same bytes (e.g. re-read after a save) changes nothing: the
+        form, the focus and the undo history stay."""
+        if schema is not None:
+            self.schema = schema
+        if vocabulary is not None:
+            self.vocabulary = vocabulary
+        self._message = message
+        if not self.controller.set_document(doc, root, rel):
+            self._refresh_state()
+        self._update_title()
+
+    def _update_title(self) -> None:
+        doc, rel = self.controller.doc, self.controller.rel
+        if doc is None:
+            self.title.setText(self._message or "No file selected")
+        elif doc.error is not None:
+            self.title.setText(parse_problem(str(rel), doc.error.line, doc.error.message))
+        elif doc.readonly_reason:
+            self.title.setText(f"{rel}: {doc.readonly_reason}")
+        else:
+            self.title.setText(str(rel))
+
+    def _rebuild(self) -> None:
+        while self.rows.rowCount():
+            self.rows.removeRow(0)
+        self.editors = {}
+        doc = self.controller.doc
+        editable = doc is not None and doc.editable
+        self.add_button.setEnabled(editable)
+        data = doc.data if doc is not None else {}
+        self._keys = list(data)
+        for key, value in data.items():
+            self._add_row(key, value, editable)
+        self._update_title()
+        self._refresh_yaml()
+        self._refresh_suggestions()
+        self._refresh_state()
+
+    def choices(self, key: str) -> FieldValues:
+        """The values a picker or combo offers: a vocabulary (the field's own, or the one the schema names),
+        restricted to / extended by the schema's fixed list."""
+        rule = self.schema.rule(key)
+        shared = self.vocabularies.field(rule.vocabulary if rule and rule.vocabulary else key)
+        if rule is None or not rule.values:
+            return shared
+        counts = {v: shared.get(v, 0) for v in rule.values}
+        if rule.new_values:
+            counts = {**shared, **counts}
+        return FieldValues(counts)
+
+    def _add_row(self, key: str, value: Value, editable: bool) -> None:
+        kind = kind_of(key, value)
+        rule = self.schema.rule(key)
+        allow_new = rule is None or rule.new_values
+        nested = self.controller.entry_text(key) if kind == Kind.COMPLEX else ""
+        needs = kind in LIST_KINDS or kind == Kind.CHOICE
+        editor = make_editor(key, kind, value, self.choices(key) if needs else {}, allow_new, nested)
+        editor.value_edited.connect(lambda new, typing, k=key: self.controller.edit(k, new, typing))  # type: ignore[attr-defined]
+        if rule is not None and rule.help:
+            editor.setToolTip(rule.help)
+        editor.setEnabled(editable or kind == Kind.COMPLEX)
+        remove = named(QToolButton(), f"remove_{key}", f"Remove field {key}")
+        remove.setText("✕")
+        remove.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not in the Tab chain (the menu can remove fields too)
+        remove.setEnabled(editable)
+        remove.clicked.connect(lambda _=False, k=key: self.ask_remove_field(k))
+        row = QWidget()
+        row.setObjectName(f"row_{key}")
+        box = QHBoxLayout(row)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(editor, 1)
+        box.addWidget(remove, 0, Qt.AlignmentFlag.AlignTop)
+        label = QLabel(rule.label if rule is not None and rule.label else readable(key))
+        label.setObjectName(f"label_{key}")
+        label.setToolTip(key)
+        label.setBuddy(editor)
+        self.rows.addRow(label, row)
+        self.editors[key] = editor
+
+    # ------------------------------------------------------------------ editing
+    def edit(self, key: str, new: Value, typing: bool = False) -> None:
+        self.controller.edit(key, new, typing)
+
+    def _on_value_changed(self, key: str) -> None:
+        doc = self.controller.doc
+        if doc is None:
+            return
+        data = doc.data
+        if list(data) != self._keys:  # a field came or went: rebuild, then show the new one
+            added = [k for k in data if k not in self._keys]
+            self._rebuild()
+            if added:
+                QTimer.singleShot(0, lambda k=added[0]: self._show_field(k) if not self.isHidden() else None)
+            return
+        keys = [key] if key else list(data)
+        for k in keys:
+            editor = self.editors.get(k)
+            if editor is not None:
+                value = self.controller.entry_text(k) if kind_of(k, data.get(k)) == Kind.COMPLEX else data.get(k)
+                editor.set_value(value)  # type: ignore[attr-defined]
+        self._refresh_yaml()
+        self._refresh_state()
+        if key == "" or kind_of(key, data.get(key)) in LIST_KINDS:
+            self._refresh_suggestions()
+
+    def ask_remove_field(self, key: str) -> None:
+        answer = QMessageBox.question(self, "Remove field", f"Remove “{key}” from this file's front matter?")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.controller.edit(key, ABSENT)
+
+    def ask_add_field(self) -> None:
+        doc = self.controller.doc
+        if doc is None or not doc.editable:
+            return
+        name, ok = QInputDialog.getText(self, "Add field", "Name of the new field:")
+        name = name.strip()
+        if not ok or not name:
+            return
+        if name in doc.data:
+            QMessageBox.information(self, "Add field", f"“{name}” is already a field of this file.")
+            self.focus_field(name)
+            return
+        kinds = ["text", "long text", "date", "true/false", "list"]
+        kind, ok = QInputDialog.getItem(self, "Add field", f"Kind of “{name}”:", kinds, 0, False)
+        if ok:
+            defaults: dict[str, Value] = {"text": "", "long text": "", "date": dt.date.today(), "true/false": False}
+            self.controller.edit(name, defaults.get(kind, []))
+            self._show_field(name)
+
+    # ------------------------------------------------------------------ publication status
+    @property
+    def problems(self) -> list[Problem]:
+        return self.controller.problems()  # type: ignore[return-value]
+
+    @property
+    def can_publish(self) -> bool:
+        return self.controller.can_publish()
+
+    @property
+    def can_unpublish(self) -> bool:
+        return self.controller.can_unpublish()
+
+    def _refresh_state(self) -> None:
+        """The badge (Draft / Published / Has problems) and the list of problems, each a button to its field."""
+        while self.problems_rows.count():
+            old = self.problems_rows.takeAt(0)
+            widget = old.widget() if old is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        doc = self.controller.doc
+        if doc is None or doc.error is not None:
+            self.badge.setText("")
+            self.badge.hide()  # no empty coloured badge
+            self.state_changed.emit()
+            return
+        problems = self.problems
+        label, colour = BADGES["problems" if problems else "draft" if self.controller.is_draft() else "published"]
+        self.badge.setText(label)
+        self.badge.setStyleSheet(
+            f"QLabel {{ color: white; background: {colour}; border-radius: 3px; padding: 1px 6px; }}"
+        )
+        self.badge.show()
+        for problem in problems:
+            button = named(QPushButton(f"⚠ {problem}"), "problem", f"Problem: {problem}; go to the field")
+            button.setFlat(True)
+            button.setStyleSheet(f"QPushButton {{ text-align: left; color: {error_colour()}; }}")
+            button.clicked.connect(lambda _=False, key=problem.field: self.focus_field(key))
+            self.problems_rows.addWidget(button)
+        self.state_changed.emit()
+
+    def focus_field(self, key: str) -> None:
+        """Show and focus a field's editor (adding the field when the schema wants it and it is missing)."""
+        doc = self.controller.doc
+        if key not in self.editors and doc is not None and doc.editable:
+            rule = self.schema.rule(key)
+            kind = rule.kind if rule else Kind.TEXT
+            self.controller.edit(key, [] if kind in LIST_KINDS else (dt.date.today() if kind == Kind.DATE else ""))
+        self._show_field(key)
+
+    def _show_field(self, key: str) -> None:
+        editor = self.editors.get(key)
+        if editor is None:
+            return
+        self.tabs.setCurrentIndex(0)
+        self.fields.adjustSize()
+        inner = self.scroll_area.widget()
+        if inner is not None:
+            inner.adjustSize()
+        self.scroll_area.ensureWidgetVisible(editor)
+        editor.focus_target().setFocus()  # type: ignore[attr-defined]
+
+    def publish_current(self) -> None:
+        """Publish as one undoable step (a macro), then save; ``status_message`` says what happened."""
+        self.controller.publish()
+
+    def unpublish_current(self) -> None:
+        self.controller.unpublish()
+
+    # ------------------------------------------------------------------ YAML tab and suggestions
+    def _on_tab_changed(self, _index: int) -> None:
+        self._refresh_yaml()
+
+    def _refresh_yaml(self) -> None:
+        if self.tabs.currentIndex() != 1:
+            return
+        text, error_line = self.controller.yaml_text()
+        self.yaml_view.show_text(text, error_line)
+
+    def _refresh_suggestions(self) -> None:
+        doc = self.controller.doc
+        if doc is None or not doc.editable:
+            self.suggestions.clear()
+            return
+        lists = {k: v for k, v in doc.data.items() if isinstance(v, list) and all(isinstance(x, str) for x in v)}
+        self.suggestions.compute(doc.body_text, lists, self._vocabulary)
+
+    def accept_suggestion(self, item: Suggestion) -> None:
+        doc = self.controller.doc
+        assert doc is not None
+        current = doc.data.get(item.field)
+        values = list(current) if isinstance(current, list) else []
+        self.controller.edit(item.field, [*values, item.value])
+
+    # ------------------------------------------------------------------ saving
+    def save(self, on_done: Callable[[bool], None] | None = None) -> None:
+        """Save through the application's writer; the form stays as it is (focus and undo history too)."""
+        self.controller.save(on_done)
+
+    def _on_saved(self, rel: str) -> None:
+        self._update_title()
+        self._refresh_yaml()
+        self._refresh_state()
+        self.saved.emit(rel)
+
+    def _on_save_failed(self, message: str) -> None:
+        QMessageBox.warning(self, "Save failed", message)
+        self.save_failed.emit(message)
+
+    def file_vanished(self) -> None:
+        """The current file was deleted or moved on disk (the window's watcher says so)."""
+        self.controller.file_vanished()

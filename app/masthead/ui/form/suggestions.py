@@ -1,0 +1,59 @@
+"""Values the transcript suggests adding, computed off the GUI thread, each a button that adds it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+from masthead.core.suggest import Suggestion, suggest
+from masthead.ui.tasks import run_in_background
+from masthead.ui.widgets import named
+
+LIMIT = 12
+
+
+class SuggestionsPanel(QWidget):
+    def __init__(self, accept: Callable[[Suggestion], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("formSuggestions")
+        self.accept = accept
+        self.rows = QVBoxLayout(self)
+        self.rows.setContentsMargins(0, 6, 0, 0)
+        self._generation = 0
+        self.shown: list[Suggestion] = []
+
+    def clear(self) -> None:
+        self._generation += 1
+        self._show([])
+
+    def compute(self, body: str, lists: Mapping[str, list[str]], vocabulary: Mapping[str, Mapping[str, int]]) -> None:
+        """Find suggestions on a worker thread; a later call supersedes an earlier one."""
+        self._generation += 1
+        generation = self._generation
+        lists = {k: list(v) for k, v in lists.items()}
+
+        def done(found: list[Suggestion] | None, _error: BaseException | None) -> None:
+            if generation == self._generation:
+                self._show(found or [])
+
+        run_in_background(lambda: suggest(body, lists, vocabulary)[:LIMIT], done, self)
+
+    def _show(self, found: list[Suggestion]) -> None:
+        while self.rows.count():
+            old = self.rows.takeAt(0)
+            widget = old.widget() if old is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.shown = found
+        if not found:
+            return
+        self.rows.addWidget(QLabel("Suggested by the transcript:"))
+        for item in found:
+            button = named(
+                QPushButton(f"+ {item.value} → {item.field}"), "suggestion", f"Add {item.value} to {item.field}"
+            )
+            button.setToolTip(f"{item.reason}, {item.count}× in the transcript")
+            button.clicked.connect(lambda _=False, s=item: self.accept(s))
+            self.rows.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
