@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -318,8 +319,7 @@ class FormPane(QWidget):
         kind, ok = QInputDialog.getItem(self, "Add field", f"Kind of “{name}”:", kinds, 0, False)
         if ok:
             defaults: dict[str, Value] = {"text": "", "long text": "", "date": dt.date.today(), "true/false": False}
-            self.controller.edit(name, defaults.get(kind, []))
-            self._show_field(name)
+            self.controller.edit(name, defaults.get(kind, []))  # the new row is then focused and shown
 
     # ------------------------------------------------------------------ publication status
     @property
@@ -376,10 +376,7 @@ class FormPane(QWidget):
         if editor is None:
             return
         self.tabs.setCurrentIndex(0)
-        self.fields.adjustSize()
-        inner = self.scroll_area.widget()
-        if inner is not None:
-            inner.adjustSize()
+        QApplication.sendPostedEvents()  # lay the new row out now, so that scrolling goes to the right place
         self.scroll_area.ensureWidgetVisible(editor)
         editor.focus_target().setFocus()  # type: ignore[attr-defined]
 
