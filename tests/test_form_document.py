@@ -120,8 +120,7 @@ def test_add_then_remove_a_field_is_clean_again_and_the_new_field_is_focused(
     editor = form.editors["episode_note"]
     qtbot.waitUntil(lambda: QApplication.focusWidget() is editor, timeout=3000)
     viewport = form.scroll_area.viewport()
-    top_left = editor.mapTo(viewport, editor.rect().topLeft())
-    assert viewport.rect().contains(top_left) and editor.isVisible()  # scrolled into view
+    qtbot.waitUntil(lambda: viewport.rect().contains(editor.mapTo(viewport, editor.rect().center())), timeout=3000)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     remove = form.findChild(QToolButton, "remove_episode_note")
     assert remove is not None

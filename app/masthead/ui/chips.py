@@ -42,23 +42,31 @@ class Chip(QToolButton):
 
     def __init__(self, value: str, picker: ChipsEditor) -> None:
         super().__init__(picker)
-        self.value = value
         self.picker = picker
-        self.setText(f"{value}  ✕")
+        self.set_value(value)
         self.setObjectName(f"chip_{picker.objectName()}")
-        self.setAccessibleName(f"{value} (press Delete to remove)")
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # reached with Left from the field, not with Tab
         self.setStyleSheet(FOCUS_STYLE)
         self.setAutoRaise(False)
-        self.clicked.connect(self._remove)
         self._press: QPoint | None = None
 
-    def _remove(self) -> None:
-        self.picker.remove_value(self.value)
+    def set_value(self, value: str) -> None:
+        self.value = value
+        self.setText(f"{value}  ✕")
+        self.setAccessibleName(f"{value} (press Delete to remove)")
 
+    # a click removes the chip: handled here, not with a signal connection per chip (connecting costs more
+    # than the whole chip on a big form)
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._press = event.position().toPoint()
         super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        clicked = self._press is not None and self.rect().contains(event.position().toPoint())
+        self._press = None
+        super().mouseReleaseEvent(event)
+        if clicked and event.button() == Qt.MouseButton.LeftButton:
+            self.picker.remove_value(self.value)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         """Dragging a chip (beyond the system's drag distance) moves it within the list."""
@@ -80,7 +88,7 @@ class Chip(QToolButton):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key, mods = event.key(), event.modifiers()
-        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_Space):
             self.picker.remove_value(self.value, focus_next=True)
         elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
             step = -1 if key == Qt.Key.Key_Left else 1
@@ -159,15 +167,20 @@ class ChipsEditor(QWidget):
         """Show ``values`` (from the document); emits nothing."""
         if values == self.values and len(self._chips) == len(values):
             return
-        for chip in self._chips:
+        self.values = list(values)
+        for chip in self._chips[len(values) :]:
             self._flow.removeWidget(chip)
             chip.deleteLater()
-        self.values = list(values)
-        self._chips = [Chip(v, self) for v in self.values]
-        for chip in self._chips:
+        del self._chips[len(values) :]
+        for chip, value in zip(self._chips, values, strict=False):  # chips are reused: creating them is slow
+            chip.set_value(value)
+        for value in values[len(self._chips) :]:
+            chip = Chip(value, self)
+            self._chips.append(chip)
             self._flow.insertWidget(self._flow.count() - 1, chip)
-            self._flag(chip)
             chip.show()
+        for chip in self._chips:
+            self._flag(chip)
         self._fit()
 
     def refresh_flags(self) -> None:

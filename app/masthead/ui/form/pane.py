@@ -80,7 +80,8 @@ class FormPane(QWidget):
         self.vocabularies = Vocabularies()
         self._vocabulary: Mapping[str, Mapping[str, int]] = {}
         self.editors: dict[str, QWidget] = {}
-        self._keys: list[str] = []
+        self._keys: list[str] = []  # the fields shown, in order
+        self._kinds: dict[str, Kind] = {}
 
         self.title = named(QLabel("No file selected"), "formTitle", "Front matter")
         self.title.setWordWrap(True)
@@ -216,16 +217,33 @@ class FormPane(QWidget):
             self.title.setText(str(rel))
 
     def _rebuild(self) -> None:
-        while self.rows.rowCount():
-            self.rows.removeRow(0)
-        self.editors = {}
+        """Show the current document's fields. Rows of keys the previous file also had (same kind, same
+        place) are kept and given the new value: opening the next file of an archive creates few widgets."""
         doc = self.controller.doc
         editable = doc is not None and doc.editable
         self.add_button.setEnabled(editable)
         data = doc.data if doc is not None else {}
+        kinds = {k: kind_of(k, v) for k, v in data.items()}
+        keep = [k for k in self._keys if k in kinds and kinds[k] == self._kinds.get(k) and kinds[k] != Kind.COMPLEX]
+        if [k for k in data if k in keep] != keep:  # the order changed: start afresh
+            keep = []
+        for index in reversed(range(len(self._keys))):
+            key = self._keys[index]
+            if key not in keep:
+                self.rows.removeRow(index)
+                self.editors.pop(key, None)
+                self._kinds.pop(key, None)
+        for index, (key, value) in enumerate(data.items()):
+            if key in keep:
+                editor = self.editors[key]
+                editor.set_value(value)  # type: ignore[attr-defined]
+                editor.setEnabled(editable)
+                remove = self.fields.findChild(QToolButton, f"remove_{key}")
+                if remove is not None:
+                    remove.setEnabled(editable)
+            else:
+                self._add_row(index, key, value, editable)
         self._keys = list(data)
-        for key, value in data.items():
-            self._add_row(key, value, editable)
         self._update_title()
         self._refresh_yaml()
         self._refresh_suggestions()
@@ -243,8 +261,9 @@ class FormPane(QWidget):
             counts = {**shared, **counts}
         return FieldValues(counts)
 
-    def _add_row(self, key: str, value: Value, editable: bool) -> None:
+    def _add_row(self, index: int, key: str, value: Value, editable: bool) -> None:
         kind = kind_of(key, value)
+        self._kinds[key] = kind
         rule = self.schema.rule(key)
         allow_new = rule is None or rule.new_values
         nested = self.controller.entry_text(key) if kind == Kind.COMPLEX else ""
@@ -269,7 +288,7 @@ class FormPane(QWidget):
         label.setObjectName(f"label_{key}")
         label.setToolTip(key)
         label.setBuddy(editor)
-        self.rows.addRow(label, row)
+        self.rows.insertRow(index, label, row)
         self.editors[key] = editor
 
     # ------------------------------------------------------------------ editing
@@ -378,7 +397,13 @@ class FormPane(QWidget):
         self.tabs.setCurrentIndex(0)
         QApplication.sendPostedEvents()  # lay the new row out now, so that scrolling goes to the right place
         self.scroll_area.ensureWidgetVisible(editor)
+        QTimer.singleShot(0, self._ensure_focused_visible)  # again once the pickers have fitted their chips
         editor.focus_target().setFocus()  # type: ignore[attr-defined]
+
+    def _ensure_focused_visible(self) -> None:
+        focused = QApplication.focusWidget()
+        if focused is not None and self.fields.isAncestorOf(focused):
+            self.scroll_area.ensureWidgetVisible(focused)
 
     def publish_current(self) -> None:
         """Publish as one undoable step (a macro), then save; ``status_message`` says what happened."""
