@@ -67,7 +67,7 @@ def main(root: Path) -> None:
     for rel in picks:
         start = time.perf_counter()
         done: list[float] = []
-        form.loaded.connect(lambda: done.append(time.perf_counter()))
+        form.loaded.connect(lambda d=done: d.append(time.perf_counter()))
         form.open(root, rel)
         while not done:
             app.processEvents()
