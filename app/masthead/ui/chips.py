@@ -195,21 +195,23 @@ class ChipsEditor(QWidget):
         chip.setToolTip("Also written as: " + ", ".join(f"“{v}” ({c} files)" for v, c in others) if others else "")
         chip.setProperty("nearDuplicate", bool(others))
 
-    def _fit(self) -> None:
+    def _fit(self, changed: bool = True) -> None:
         """Ask for the height every chip and the field need at the current width (the flow wraps)."""
         width = self.width() if self.width() > 0 else self.sizeHint().width()
-        self._flow.invalidate()
+        if changed:
+            self._flow.invalidate()
         needed = self._flow.heightForWidth(width)
         if self.hint.isVisibleTo(self):
             needed += self.hint.heightForWidth(width) + 2
         if self.minimumHeight() != needed:
             self.setMinimumHeight(needed)
-        self.updateGeometry()
+        elif changed:
+            self.updateGeometry()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
-            self._fit()
+            self._fit(changed=False)
 
     def focus_chip(self, index: int) -> None:
         if 0 <= index < len(self._chips):

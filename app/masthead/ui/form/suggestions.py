@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
-from masthead.core.suggest import Suggestion, suggest
+from masthead.core.suggest import Suggester, Suggestion
 from masthead.ui.tasks import run_in_background
 from masthead.ui.widgets import named
 
@@ -22,6 +22,7 @@ class SuggestionsPanel(QWidget):
         self.rows = QVBoxLayout(self)
         self.rows.setContentsMargins(0, 6, 0, 0)
         self._generation = 0
+        self._suggester: Suggester | None = None  # for the last vocabulary (its index is built once)
         self.shown: list[Suggestion] = []
 
     def clear(self) -> None:
@@ -33,12 +34,19 @@ class SuggestionsPanel(QWidget):
         self._generation += 1
         generation = self._generation
         lists = {k: list(v) for k, v in lists.items()}
+        cached = self._suggester if self._suggester is not None and self._suggester.vocabulary is vocabulary else None
 
-        def done(found: list[Suggestion] | None, _error: BaseException | None) -> None:
+        def job() -> tuple[Suggester, list[Suggestion]]:
+            suggester = cached or Suggester(vocabulary)
+            return suggester, suggester.suggest(body, lists)[:LIMIT]
+
+        def done(result: tuple[Suggester, list[Suggestion]] | None, _error: BaseException | None) -> None:
+            if result is not None:
+                self._suggester = result[0]
             if generation == self._generation:
-                self._show(found or [])
+                self._show(result[1] if result is not None else [])
 
-        run_in_background(lambda: suggest(body, lists, vocabulary)[:LIMIT], done, self)
+        run_in_background(job, done, self)
 
     def _show(self, found: list[Suggestion]) -> None:
         while self.rows.count():
