@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from masthead.core.vocabulary import normalize
+from masthead.core.workflow import FieldRule
 
 EMPTY: Mapping[str, int] = {}
 
@@ -103,6 +104,17 @@ class Vocabularies:
         if values is None:
             values = self.fields[name] = FieldValues()
         return values
+
+    def choices(self, key: str, rule: FieldRule | None) -> FieldValues:
+        """The values a picker or combo of ``key`` offers: a vocabulary (the field's own, or the one the
+        schema names), restricted to / extended by the schema's fixed list."""
+        shared = self.field(rule.vocabulary if rule and rule.vocabulary else key)
+        if rule is None or not rule.values:
+            return shared
+        counts = {v: shared.get(v, 0) for v in rule.values}
+        if rule.new_values:
+            counts = {**shared, **counts}
+        return FieldValues(counts)
 
     def update(self, vocabulary: Mapping[str, Mapping[str, int]]) -> list[FieldValues]:
         """Take a new vocabulary; returns the fields whose counts changed (to warm off the GUI thread)."""

@@ -16,9 +16,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -42,12 +40,10 @@ from masthead.ui.form.code_view import CodeView
 from masthead.ui.form.conflict_bar import ConflictBar
 from masthead.ui.form.editors import make_editor
 from masthead.ui.form.labels import parse_problem, readable
+from masthead.ui.form.status import StatusView, ask_new_field, ask_remove_field
 from masthead.ui.form.suggestions import SuggestionsPanel
 from masthead.ui.tasks import run_in_background
-from masthead.ui.theme import error_colour
 from masthead.ui.widgets import named
-
-BADGES = {"problems": ("Has problems", "#c62828"), "draft": ("Draft", "#8a6d00"), "published": ("Published", "#2e7d32")}
 
 
 def _warm(stale: list[FieldValues]) -> None:
@@ -85,13 +81,8 @@ class FormPane(QWidget):
 
         self.title = named(QLabel("No file selected"), "formTitle", "Front matter")
         self.title.setWordWrap(True)
-        self.badge = named(QLabel(""), "formBadge", "Publication status")
-        self.badge.hide()
-        self.problems_box = QFrame()
-        self.problems_box.setObjectName("formProblems")
-        self.problems_rows = QVBoxLayout(self.problems_box)
-        self.problems_rows.setContentsMargins(0, 0, 0, 0)
-        self.problems_rows.setSpacing(2)
+        self.status = StatusView(self.focus_field, self)
+        self.badge, self.problems_box = self.status.badge, self.status.problems_box
         self.conflict_bar = ConflictBar(c, self)
         self.fields = QWidget()
         self.fields.setObjectName("formFields")
@@ -250,16 +241,7 @@ class FormPane(QWidget):
         self._refresh_state()
 
     def choices(self, key: str) -> FieldValues:
-        """The values a picker or combo offers: a vocabulary (the field's own, or the one the schema names),
-        restricted to / extended by the schema's fixed list."""
-        rule = self.schema.rule(key)
-        shared = self.vocabularies.field(rule.vocabulary if rule and rule.vocabulary else key)
-        if rule is None or not rule.values:
-            return shared
-        counts = {v: shared.get(v, 0) for v in rule.values}
-        if rule.new_values:
-            counts = {**shared, **counts}
-        return FieldValues(counts)
+        return self.vocabularies.choices(key, self.schema.rule(key))
 
     def _add_row(self, index: int, key: str, value: Value, editable: bool) -> None:
         kind = kind_of(key, value)
@@ -318,27 +300,22 @@ class FormPane(QWidget):
             self._refresh_suggestions()
 
     def ask_remove_field(self, key: str) -> None:
-        answer = QMessageBox.question(self, "Remove field", f"Remove “{key}” from this file's front matter?")
-        if answer == QMessageBox.StandardButton.Yes:
+        if ask_remove_field(self, key):
             self.controller.edit(key, ABSENT)
 
     def ask_add_field(self) -> None:
         doc = self.controller.doc
         if doc is None or not doc.editable:
             return
-        name, ok = QInputDialog.getText(self, "Add field", "Name of the new field:")
-        name = name.strip()
-        if not ok or not name:
+        answer = ask_new_field(self, list(doc.data))
+        if answer is None:
             return
-        if name in doc.data:
-            QMessageBox.information(self, "Add field", f"“{name}” is already a field of this file.")
+        name, kind = answer
+        if not kind:
             self.focus_field(name)
             return
-        kinds = ["text", "long text", "date", "true/false", "list"]
-        kind, ok = QInputDialog.getItem(self, "Add field", f"Kind of “{name}”:", kinds, 0, False)
-        if ok:
-            defaults: dict[str, Value] = {"text": "", "long text": "", "date": dt.date.today(), "true/false": False}
-            self.controller.edit(name, defaults.get(kind, []))  # the new row is then focused and shown
+        defaults: dict[str, Value] = {"text": "", "long text": "", "date": dt.date.today(), "true/false": False}
+        self.controller.edit(name, defaults.get(kind, []))  # the new row is then focused and shown
 
     # ------------------------------------------------------------------ publication status
     @property
@@ -354,31 +331,15 @@ class FormPane(QWidget):
         return self.controller.can_unpublish()
 
     def _refresh_state(self) -> None:
-        """The badge (Draft / Published / Has problems) and the list of problems, each a button to its field."""
-        while self.problems_rows.count():
-            old = self.problems_rows.takeAt(0)
-            widget = old.widget() if old is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        """The badge (Draft / Published / Has problems) and the problems."""
         doc = self.controller.doc
         if doc is None or doc.error is not None:
-            self.badge.setText("")
-            self.badge.hide()  # no empty coloured badge
-            self.state_changed.emit()
-            return
-        problems = self.problems
-        label, colour = BADGES["problems" if problems else "draft" if self.controller.is_draft() else "published"]
-        self.badge.setText(label)
-        self.badge.setStyleSheet(
-            f"QLabel {{ color: white; background: {colour}; border-radius: 3px; padding: 1px 6px; }}"
-        )
-        self.badge.show()
-        for problem in problems:
-            button = named(QPushButton(f"⚠ {problem}"), "problem", f"Problem: {problem}; go to the field")
-            button.setFlat(True)
-            button.setStyleSheet(f"QPushButton {{ text-align: left; color: {error_colour()}; }}")
-            button.clicked.connect(lambda _=False, key=problem.field: self.focus_field(key))
-            self.problems_rows.addWidget(button)
+            self.status.clear()
+        else:
+            problems = self.problems
+            self.status.show(
+                "problems" if problems else "draft" if self.controller.is_draft() else "published", problems
+            )
         self.state_changed.emit()
 
     def focus_field(self, key: str) -> None:
