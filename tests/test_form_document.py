@@ -170,9 +170,30 @@ def test_every_chip_and_the_input_are_shown_after_set_values_and_adding(qtbot: Q
     all_shown()
     tags.input.setFocus()
     qtbot.keyClicks(tags.input, "one-more-value")
-    tags._popup().hide()
+    tags.completer.popup().hide()
     qtbot.keyClick(tags.input, Qt.Key.Key_Down)
     qtbot.keyClick(QApplication.activePopupWidget() or tags.input, Qt.Key.Key_Return)
     QApplication.processEvents()
     assert tags.values[-1] == "one-more-value"
     all_shown()
+
+
+def test_remove_buttons_are_not_in_the_tab_chain(qtbot: QtBot, form: FormPane) -> None:
+    form.window().activateWindow()
+    editor = title(form)
+    editor.setFocus()
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)
+    focused = QApplication.focusWidget()
+    assert focused is not None and not focused.objectName().startswith("remove_")
+    assert focused is not editor
+
+
+def test_a_later_open_supersedes_an_earlier_one(qtbot: QtBot, form: FormPane, archive: Path) -> None:
+    shutil.copy(archive / NAME, archive / "second.md")
+    loaded: list[str | None] = []
+    form.loaded.connect(lambda: loaded.append(form.rel))
+    form.open(archive, NAME)
+    form.open(archive, "second.md")
+    qtbot.waitUntil(lambda: bool(loaded), timeout=5000)
+    QApplication.processEvents()
+    assert loaded == ["second.md"] and form.rel == "second.md"
