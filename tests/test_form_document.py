@@ -197,3 +197,23 @@ def test_a_later_open_supersedes_an_earlier_one(qtbot: QtBot, form: FormPane, ar
     qtbot.waitUntil(lambda: bool(loaded), timeout=5000)
     QApplication.processEvents()
     assert loaded == ["second.md"] and form.rel == "second.md"
+
+
+def test_the_next_file_reuses_rows_in_its_own_order_and_values(qtbot: QtBot, form: FormPane, archive: Path) -> None:
+    other = archive / "other.md"
+    other.write_bytes(b"---\ntags:\n- zebra\ntitle: Other\ndraft: false\nstatus: archived\n---\nBody\n")
+    tags_before = form.editors["tags"]
+    with qtbot.waitSignal(form.loaded, timeout=5000):
+        form.open(archive, "other.md")
+    assert form.editors["tags"] is tags_before  # kept, not rebuilt
+    labels = [form.rows.itemAt(i, form.rows.ItemRole.LabelRole) for i in range(form.rows.rowCount())]
+    order = [item.widget().objectName() for item in labels if item is not None]
+    assert order == ["label_tags", "label_title", "label_draft", "label_status"]
+    assert title(form).text() == "Other" and form.editors["tags"].values == ["zebra"]  # type: ignore[attr-defined]
+    status = form.editors["status"]
+    assert status.currentText() == "archived"  # type: ignore[attr-defined]
+    qtbot.keyClick(title(form), Qt.Key.Key_End)
+    qtbot.keyClicks(title(form), " too")
+    with qtbot.waitSignal(form.saved, timeout=5000):
+        form.save()
+    assert b"title: Other too\n" in other.read_bytes()

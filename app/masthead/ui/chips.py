@@ -31,7 +31,7 @@ from masthead.ui.completion import FieldValues
 from masthead.ui.flow_layout import FlowLayout
 
 POPUP_MAX_WIDTH = 420  # the completion list is never wider than this (or the field, if wider)
-FOCUS_STYLE = "Chip:focus { border: 2px solid palette(highlight); border-radius: 3px; }"
+FOCUS_STYLE = "QToolButton:focus { border: 2px solid palette(highlight); border-radius: 3px; }"  # set on the picker
 
 CREATE = "Create “{}”"
 CHIP_MIME = "application/x-masthead-chip"
@@ -46,7 +46,6 @@ class Chip(QToolButton):
         self.set_value(value)
         self.setObjectName(f"chip_{picker.objectName()}")
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # reached with Left from the field, not with Tab
-        self.setStyleSheet(FOCUS_STYLE)
         self.setAutoRaise(False)
         self._press: QPoint | None = None
 
@@ -148,6 +147,7 @@ class ChipsEditor(QWidget):
         outer.addWidget(self.hint)
         self._flow.addWidget(self.input)
         self.setAcceptDrops(True)
+        self.setStyleSheet(FOCUS_STYLE)  # one sheet for all its chips (one per chip costs more than the chip)
 
     def _popup(self) -> QAbstractItemView:
         popup = self.completer.popup()

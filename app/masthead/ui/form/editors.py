@@ -273,6 +273,8 @@ class ChoiceEditor(QComboBox):
             return
         self._quiet = True
         try:
+            if value and self.findText(_text(value)) < 0:
+                self.insertItem(0, _text(value))  # what the file says is always shown, allowed or not
             if self.isEditable():
                 self.setEditText(_text(value))
             else:

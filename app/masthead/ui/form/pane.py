@@ -208,32 +208,44 @@ class FormPane(QWidget):
             self.title.setText(str(rel))
 
     def _rebuild(self) -> None:
-        """Show the current document's fields. Rows of keys the previous file also had (same kind, same
-        place) are kept and given the new value: opening the next file of an archive creates few widgets."""
+        """Show the current document's fields. Rows of keys the previous file also had (of the same kind) are
+        kept, moved to their new place and given the new value: opening the next file creates few widgets."""
         doc = self.controller.doc
         editable = doc is not None and doc.editable
         self.add_button.setEnabled(editable)
         data = doc.data if doc is not None else {}
         kinds = {k: kind_of(k, v) for k, v in data.items()}
-        keep = [k for k in self._keys if k in kinds and kinds[k] == self._kinds.get(k) and kinds[k] != Kind.COMPLEX]
-        if [k for k in data if k in keep] != keep:  # the order changed: start afresh
-            keep = []
-        for index in reversed(range(len(self._keys))):
+        kept: dict[str, tuple[QWidget, QWidget]] = {}  # key -> (label, row)
+        for index in reversed(range(self.rows.rowCount())):
             key = self._keys[index]
-            if key not in keep:
-                self.rows.removeRow(index)
-                self.editors.pop(key, None)
-                self._kinds.pop(key, None)
+            taken = self.rows.takeRow(index)
+            label = taken.labelItem.widget() if taken.labelItem is not None else None
+            row = taken.fieldItem.widget() if taken.fieldItem is not None else None
+            if (
+                label is not None
+                and row is not None
+                and kinds.get(key, Kind.COMPLEX) == self._kinds.get(key, Kind.COMPLEX) != Kind.COMPLEX
+            ):
+                kept[key] = (label, row)
+                continue
+            for widget in (label, row):
+                if widget is not None:
+                    widget.hide()
+                    widget.deleteLater()
+            self.editors.pop(key, None)
+            self._kinds.pop(key, None)
         for index, (key, value) in enumerate(data.items()):
-            if key in keep:
-                editor = self.editors[key]
-                editor.set_value(value)  # type: ignore[attr-defined]
-                editor.setEnabled(editable)
-                remove = self.fields.findChild(QToolButton, f"remove_{key}")
-                if remove is not None:
-                    remove.setEnabled(editable)
-            else:
+            if key not in kept:
                 self._add_row(index, key, value, editable)
+                continue
+            label, row = kept[key]
+            self.rows.insertRow(index, label, row)
+            editor = self.editors[key]
+            editor.set_value(value)  # type: ignore[attr-defined]
+            editor.setEnabled(editable)
+            remove = row.findChild(QToolButton, f"remove_{key}")
+            if remove is not None:
+                remove.setEnabled(editable)
         self._keys = list(data)
         self._update_title()
         self._refresh_yaml()
