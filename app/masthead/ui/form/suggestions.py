@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from masthead.core.suggest import Suggester, Suggestion
@@ -12,6 +12,7 @@ from masthead.ui.tasks import run_in_background
 from masthead.ui.widgets import named
 
 LIMIT = 12
+DELAY_MS = 250
 
 
 class SuggestionsPanel(QWidget):
@@ -22,18 +23,31 @@ class SuggestionsPanel(QWidget):
         self.rows = QVBoxLayout(self)
         self.rows.setContentsMargins(0, 6, 0, 0)
         self._generation = 0
+        self._request: tuple[str, dict[str, list[str]], Mapping[str, Mapping[str, int]]] | None = None
+        self._timer = QTimer(self)  # suggestions wait until the user rests on a file (not while flipping)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DELAY_MS)
+        self._timer.timeout.connect(self._start)
         self._suggester: Suggester | None = None  # for the last vocabulary (its index is built once)
         self.shown: list[Suggestion] = []
 
     def clear(self) -> None:
         self._generation += 1
+        self._request = None
+        self._timer.stop()
         self._show([])
 
     def compute(self, body: str, lists: Mapping[str, list[str]], vocabulary: Mapping[str, Mapping[str, int]]) -> None:
-        """Find suggestions on a worker thread; a later call supersedes an earlier one."""
+        """Find suggestions on a worker thread, shortly; a later call supersedes an earlier one."""
         self._generation += 1
+        self._request = (body, {k: list(v) for k, v in lists.items()}, vocabulary)
+        self._timer.start()
+
+    def _start(self) -> None:
+        if self._request is None:
+            return
+        (body, lists, vocabulary), self._request = self._request, None
         generation = self._generation
-        lists = {k: list(v) for k, v in lists.items()}
         cached = self._suggester if self._suggester is not None and self._suggester.vocabulary is vocabulary else None
 
         def job() -> tuple[Suggester, list[Suggestion]]:
