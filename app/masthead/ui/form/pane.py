@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QFormLayout,
@@ -31,7 +30,7 @@ from masthead.core.document import Document
 from masthead.core.schema import LIST_KINDS, Kind, kind_of
 from masthead.core.suggest import Suggestion
 from masthead.core.values import Value
-from masthead.core.workflow import Problem, Schema
+from masthead.core.workflow import Schema
 from masthead.ui.chips import ChipsEditor
 from masthead.ui.commands import ABSENT
 from masthead.ui.completion import FieldValues, Vocabularies
@@ -40,6 +39,7 @@ from masthead.ui.form.code_view import CodeView
 from masthead.ui.form.conflict_bar import ConflictBar
 from masthead.ui.form.editors import make_editor
 from masthead.ui.form.labels import parse_problem, readable
+from masthead.ui.form.state import ControllerState
 from masthead.ui.form.status import StatusView, ask_new_field, ask_remove_field
 from masthead.ui.form.suggestions import SuggestionsPanel
 from masthead.ui.tasks import run_in_background
@@ -51,7 +51,7 @@ def _warm(stale: list[FieldValues]) -> None:
         values.warm()
 
 
-class FormPane(QWidget):
+class FormPane(ControllerState, QWidget):
     """Edits the current file's front matter (the controller's document)."""
 
     saved = Signal(str)  # path
@@ -117,33 +117,6 @@ class FormPane(QWidget):
         layout.addWidget(self.conflict_bar)
         layout.addWidget(self.tabs)
         self._message = ""
-
-    # ------------------------------------------------------------------ the controller's state, as before
-    doc = property(lambda self: self.controller.doc)
-    root = property(lambda self: self.controller.root)
-    rel = property(lambda self: self.controller.rel)
-    dirty = property(lambda self: self.controller.dirty)
-    saving = property(lambda self: self.controller.saving)
-
-    @property
-    def undo_stack(self) -> QUndoStack:
-        return self.controller.undo_stack
-
-    @property
-    def schema(self) -> Schema:
-        return self.controller.schema
-
-    @schema.setter
-    def schema(self, schema: Schema) -> None:
-        self.controller.schema = schema
-
-    @property
-    def list_indent(self) -> int:
-        return self.controller.list_indent
-
-    @list_indent.setter
-    def list_indent(self, indent: int) -> None:
-        self.controller.list_indent = indent
 
     @property
     def vocabulary(self) -> Mapping[str, Mapping[str, int]]:
@@ -330,18 +303,6 @@ class FormPane(QWidget):
         self.controller.edit(name, defaults.get(kind, []))  # the new row is then focused and shown
 
     # ------------------------------------------------------------------ publication status
-    @property
-    def problems(self) -> list[Problem]:
-        return self.controller.problems()  # type: ignore[return-value]
-
-    @property
-    def can_publish(self) -> bool:
-        return self.controller.can_publish()
-
-    @property
-    def can_unpublish(self) -> bool:
-        return self.controller.can_unpublish()
-
     def _refresh_state(self) -> None:
         """The badge (Draft / Published / Has problems) and the problems."""
         doc = self.controller.doc
