@@ -217,3 +217,18 @@ def test_the_next_file_reuses_rows_in_its_own_order_and_values(qtbot: QtBot, for
     with qtbot.waitSignal(form.saved, timeout=5000):
         form.save()
     assert b"title: Other too\n" in other.read_bytes()
+
+
+def test_typing_while_a_save_runs_is_kept(qtbot: QtBot, form: FormPane, archive: Path) -> None:
+    editor = title(form)
+    editor.setFocus()
+    qtbot.keyClick(editor, Qt.Key.Key_End)
+    qtbot.keyClicks(editor, " one")
+    with qtbot.waitSignal(form.saved, timeout=5000):
+        form.save()
+        qtbot.keyClicks(editor, " two")  # before the writer's answer arrives
+    assert Document((archive / NAME).read_bytes()).data["title"].endswith("Labs one")
+    assert form.dirty and form.doc is not None and form.doc.data["title"].endswith("Labs one two")
+    with qtbot.waitSignal(form.saved, timeout=5000):
+        form.save()
+    assert Document((archive / NAME).read_bytes()).data["title"].endswith("Labs one two") and not form.dirty

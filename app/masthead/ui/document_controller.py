@@ -77,7 +77,8 @@ class DocumentController(QObject):
 
     @property
     def editable(self) -> bool:
-        return self.doc is not None and self.doc.editable and not self.saving
+        """Edits are taken even while a save runs: they are kept on the saved document (see ``_adopt``)."""
+        return self.doc is not None and self.doc.editable
 
     def open(self, root: Path, rel: str) -> None:
         """Read ``root / rel`` off the GUI thread; ``loaded`` follows (unless a later open() came first)."""
