@@ -96,3 +96,16 @@ def test_the_popup_is_not_wider_than_the_field(qtbot: QtBot) -> None:
     qtbot.keyClicks(chips.input, "x")
     popup = chips.completer.popup()
     assert popup.isVisible() and popup.width() <= max(chips.width(), 420)
+
+
+def test_field_values_match_exact_and_near_duplicates() -> None:
+    from masthead.ui.completion import FieldValues
+
+    values = FieldValues({"Open AI": 2, "OpenAI": 9, "open-source": 4, "reopen": 7})
+    assert values.matches("open") == [("OpenAI", 9), ("open-source", 4), ("Open AI", 2), ("reopen", 7)]
+    assert values.matches("open", exclude={"OpenAI"})[0] == ("open-source", 4)
+    assert values.exact("openai") == "OpenAI" and values.exact("Open AI") == "Open AI" and values.exact("x") is None
+    assert values.others("OpenAI") == [("Open AI", 2)]
+    same = {"Open AI": 2, "OpenAI": 9, "open-source": 4, "reopen": 7}
+    assert not values.replace(same) and values.ready  # equal counts: the index stays
+    assert values.replace({"OpenAI": 10}) and not values.ready and values.matches("op") == [("OpenAI", 10)]

@@ -20,12 +20,16 @@ class FieldValues(Mapping[str, int]):
 
     def __init__(self, counts: Mapping[str, int] = EMPTY) -> None:
         self._counts: Mapping[str, int] = counts
-        self._index: list[tuple[str, str, int]] | None = None  # (normalized, value, count), most used first
+        self._index: list[tuple[int, str, str]] | None = None  # (-count, value, normalized), most used first
         self._groups: dict[str, list[str]] | None = None  # normalized -> spellings (only those with several)
+        self._norms: dict[str, str] = {}  # value -> normalized, kept across vocabularies (normalizing is slow)
 
     def replace(self, counts: Mapping[str, int]) -> bool:
-        """New counts (not copied: never mutate them afterwards). False when they are the same object."""
+        """New counts (not copied: never mutate them afterwards). False when nothing changed (the index stays)."""
         if counts is self._counts:
+            return False
+        if counts == self._counts:
+            self._counts = counts
             return False
         self._counts, self._index, self._groups = counts, None, None
         return True
@@ -45,13 +49,15 @@ class FieldValues(Mapping[str, int]):
 
     def warm(self) -> None:
         """Build the normalized index (safe on a worker thread: it only assigns finished objects)."""
-        counts = self._counts
-        index = sorted(((normalize(v), v, c) for v, c in counts.items()), key=lambda t: (-t[2], t[1]))
+        counts, known = self._counts, self._norms
+        norms = {v: known.get(v) or normalize(v) for v in counts}  # only new values are normalized
+        index = sorted([(-c, v, norms[v]) for v, c in counts.items()])  # most used first (tuples sort in C)
         groups: dict[str, list[str]] = {}
-        for key, value, _ in index:
+        for _, value, key in index:
             groups.setdefault(key, []).append(value)
         if counts is self._counts:
             self._groups = {k: v for k, v in groups.items() if len(v) > 1}
+            self._norms = norms
             self._index = index
 
     def matches(
@@ -65,10 +71,10 @@ class FieldValues(Mapping[str, int]):
         key = normalize(text)
         starts: list[tuple[str, int]] = []
         contains: list[tuple[str, int]] = []
-        for norm, value, count in self._index:
-            if value in exclude or key not in norm:
+        for negative, value, norm in self._index:
+            if key not in norm or value in exclude:
                 continue
-            (starts if norm.startswith(key) else contains).append((value, count))
+            (starts if norm.startswith(key) else contains).append((value, -negative))
             if len(starts) >= limit:
                 break
         return (starts + contains)[:limit]
@@ -83,7 +89,7 @@ class FieldValues(Mapping[str, int]):
         if text in self._counts:
             return text
         assert self._index is not None
-        return next((value for norm, value, _ in self._index if norm == key), None)
+        return next((value for _, value, norm in self._index if norm == key), None)
 
     def others(self, value: str) -> list[tuple[str, int]]:
         """Other spellings of ``value`` in the archive (empty until the index is built)."""
