@@ -48,10 +48,11 @@ class SuggestionsPanel(QWidget):
             return
         (body, lists, vocabulary), self._request = self._request, None
         generation = self._generation
-        cached = self._suggester if self._suggester is not None and self._suggester.vocabulary is vocabulary else None
+        cached = self._suggester
 
         def job() -> tuple[Suggester, list[Suggestion]]:
-            suggester = cached or Suggester(vocabulary)
+            same = cached is not None and (cached.vocabulary is vocabulary or cached.vocabulary == vocabulary)
+            suggester = cached if cached is not None and same else Suggester(vocabulary)
             return suggester, suggester.suggest(body, lists)[:LIMIT]
 
         def done(result: tuple[Suggester, list[Suggestion]] | None, _error: BaseException | None) -> None:
