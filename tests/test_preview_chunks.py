@@ -30,3 +30,18 @@ def test_a_long_transcript_arrives_in_pieces_and_reads_the_same(qtbot: QtBot) ->
         "Opening",
         "Later",
     ]
+
+
+def test_the_same_text_again_keeps_the_place(qtbot: QtBot) -> None:
+    body = long_body()
+    pane = PreviewPane()
+    pane.resize(500, 400)
+    qtbot.addWidget(pane)
+    pane.show()
+    with qtbot.waitSignal(pane.rendered, timeout=20000):
+        pane.show_text("Long", body, None, None)
+    bar = pane.browser.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    with qtbot.waitSignal(pane.rendered, timeout=5000):  # e.g. the file re-read after saving its front matter
+        pane.show_text("Long (saved)", body, None, None)
+    assert bar.value() == bar.maximum() // 2 and pane.header.text() == "Long (saved)"

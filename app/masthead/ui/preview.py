@@ -187,6 +187,7 @@ class PreviewPane(QWidget):
         self.html = ""  # the transcript shown, as rendered (restyled when the palette changes)
         self._pending: tuple[str, tuple[str, ...]] | None = None
         self._rest: list[str] = []  # pieces of a long transcript still to be shown
+        self._shown: tuple[str, tuple[str, ...]] | None = None  # what the browser shows (or is showing)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(40)
@@ -230,12 +231,16 @@ class PreviewPane(QWidget):
         self.browser.archive_root = root
         if base is not None:
             self.browser.document().setBaseUrl(QUrl.fromLocalFile(str(base) + "/"))
-        self._pending = (body, tuple(entities))
+        request = (body, tuple(entities))
+        if request == self._shown and self._pending is None:
+            self.rendered.emit()  # the same text (e.g. re-read after a save of its front matter): kept as it is
+            return
+        self._pending = request
         self._timer.start()
 
     def clear(self) -> None:
         self._generation += 1
-        self._pending = None
+        self._pending = self._shown = None
         self.html = ""
         self.header.setText("No file selected")
         self.browser.clear()
@@ -245,7 +250,7 @@ class PreviewPane(QWidget):
         if self._pending is None:
             return
         body, entities = self._pending
-        self._pending = None
+        self._shown, self._pending = self._pending, None
         self._generation += 1
         generation = self._generation
 
