@@ -99,6 +99,14 @@ def main(root: Path) -> None:
     title = form.editors.get("title")
     beat.start()
     if title is not None:
+        from PySide6.QtTest import QTest
+
+        title.setFocus()
+        QTest.keyClicks(title, " typed in the title")
+        spin(app, 0.3)
+    print(f"longest GUI gap typing 19 characters in the title: {beat.longest} ms")
+    beat.start()
+    if title is not None:
         form.controller.edit("title", str(form.doc.data.get("title", "")) + " x", True)  # type: ignore[union-attr]
         saved: list[str] = []
         form.saved.connect(saved.append)
