@@ -149,9 +149,7 @@ def test_the_history_says_when_a_redo_changed_nothing(qtbot: QtBot, tmp_path: Pa
     window.form.show_document(None, None, None)
 
 
-# Defect 2 in the bulk dialog's pickers. This FAILS until the chips.py fix of the form helper (branch wt-form) is
-# merged: the picker itself is theirs. Remove the xfail marker once it is (strict: an XPASS fails the suite).
-@pytest.mark.xfail(strict=True, reason="defect 2: needs the ChipsEditor fix from wt-form (ui/chips.py)")
+# Defect 2 in the bulk dialog's pickers: Enter adds the value, never the text of the "Create" entry.
 def test_enter_in_a_bulk_picker_adds_the_value_not_the_create_text(qtbot: QtBot, window: MainWindow) -> None:
     dialog = window.bulk_tag()
     assert dialog is not None

@@ -205,7 +205,7 @@ def test_conflict_bar_overlap_and_reload(qtbot: QtBot, window: MainWindow, archi
     window.save_action.trigger()
     bar = window.form.conflict_bar
     qtbot.waitUntil(bar.isVisible, timeout=5000)
-    assert not bar.merge_button.isEnabled() and "Both changed title" in bar.label.text()
+    assert not bar.merge_button.isEnabled() and "both of you changed “title”" in bar.label.text()
     qtbot.mouseClick(bar.reload_button, Qt.MouseButton.LeftButton)
     assert line_edit(window, "title").text().startswith("Theirs, rebuilding") and not window.form.dirty
     assert path.read_bytes() == theirs
@@ -285,7 +285,7 @@ def test_yaml_tab_shows_block_and_pending_diff(qtbot: QtBot, window: MainWindow)
     open_file(qtbot, window, "comments.md")
     window.form.tabs.setCurrentIndex(1)
     text = window.form.yaml_view.toPlainText()
-    assert text.startswith("# Episode metadata") and "changes not saved" not in text
+    assert text.startswith("---\n# Episode metadata") and "changes not saved" not in text
     window.form.tabs.setCurrentIndex(0)
     qtbot.keyClicks(line_edit(window, "status"), "-ish")
     window.form.tabs.setCurrentIndex(1)

@@ -187,8 +187,16 @@ def test_broken_file_shows_its_error(qtbot: QtBot, window: MainWindow, archive: 
     assert index.data(Qt.ItemDataRole.DecorationRole) is not None
     with qtbot.waitSignal(window.preview.rendered, timeout=5000):
         click_row(qtbot, window, row)
-    assert "cannot be edited: line 4: found duplicate key" in window.form.title.text()
+    assert "problem on line 4: the field “title” appears twice" in window.form.title.text()
     assert "⚠" in window.preview.header.text()
+    # the YAML tab numbers the lines from the file's first line (the ---) and highlights line 4
+    qtbot.mouseClick(
+        window.form.tabs.tabBar(), Qt.MouseButton.LeftButton, pos=window.form.tabs.tabBar().tabRect(1).center()
+    )
+    view = window.form.yaml_view
+    assert view.isVisible() and view.toPlainText().startswith("---\n")
+    assert view.highlighted_line() == 4 and view.textCursor().block().text() == "title: Second"
+    assert view.gutter.width() > 0
 
 
 def test_external_changes_show_up(qtbot: QtBot, window: MainWindow, archive: Path) -> None:

@@ -3,7 +3,8 @@
 Chips can be dragged to another place in the list. Typing offers completions from the archive
 vocabulary (case, width and spacing ignored, most used first, with file counts). A value the archive
 does not know yet is added only through the explicit "Create 'x'" entry, so a typo never silently
-becomes a new tag. Backspace in the empty field removes the last chip; Left from the field's start
+becomes a new tag (Enter on an unknown value says so). Down opens the list. Backspace in the empty
+field removes the last chip; Left from the field's start
 moves onto the chips, where Left/Right move, Delete removes and Alt+Left/Alt+Right move a chip.
 """
 
@@ -12,12 +13,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QStringListModel, Qt, Signal
-from PySide6.QtGui import QDrag, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QApplication, QCompleter, QHBoxLayout, QLayout, QLineEdit, QToolButton, QWidget
+from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QRect, QStringListModel, Qt, Signal
+from PySide6.QtGui import QDrag, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent, QMouseEvent, QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCompleter,
+    QLabel,
+    QLineEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from masthead.core.vocabulary import normalize
+from masthead.ui.completion import FieldValues
 from masthead.ui.flow_layout import FlowLayout
+
+POPUP_MAX_WIDTH = 420  # the completion list is never wider than this (or the field, if wider)
+FOCUS_STYLE = "QToolButton:focus { border: 2px solid palette(highlight); border-radius: 3px; }"  # set on the picker
 
 CREATE = "Create “{}”"
 CHIP_MIME = "application/x-masthead-chip"
@@ -28,22 +42,30 @@ class Chip(QToolButton):
 
     def __init__(self, value: str, picker: ChipsEditor) -> None:
         super().__init__(picker)
-        self.value = value
         self.picker = picker
-        self.setText(f"{value}  ✕")
+        self.set_value(value)
         self.setObjectName(f"chip_{picker.objectName()}")
-        self.setAccessibleName(f"{value} (press Delete to remove)")
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # reached with Left from the field, not with Tab
         self.setAutoRaise(False)
-        self.clicked.connect(self._remove)
         self._press: QPoint | None = None
 
-    def _remove(self) -> None:
-        self.picker.remove_value(self.value)
+    def set_value(self, value: str) -> None:
+        self.value = value
+        self.setText(f"{value}  ✕")
+        self.setAccessibleName(f"{value} (press Delete to remove)")
 
+    # a click removes the chip: handled here, not with a signal connection per chip (connecting costs more
+    # than the whole chip on a big form)
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._press = event.position().toPoint()
         super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        clicked = self._press is not None and self.rect().contains(event.position().toPoint())
+        self._press = None
+        super().mouseReleaseEvent(event)
+        if clicked and event.button() == Qt.MouseButton.LeftButton:
+            self.picker.remove_value(self.value)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         """Dragging a chip (beyond the system's drag distance) moves it within the list."""
@@ -65,7 +87,7 @@ class Chip(QToolButton):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key, mods = event.key(), event.modifiers()
-        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_Space):
             self.picker.remove_value(self.value, focus_next=True)
         elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
             step = -1 if key == Qt.Key.Key_Left else 1
@@ -88,7 +110,7 @@ class ChipsEditor(QWidget):
         self.setObjectName(f"chips_{name}")
         self.setAccessibleName(f"{name} values")
         self.field = name
-        self.vocabulary = dict(vocabulary)
+        self.vocabulary = vocabulary if isinstance(vocabulary, FieldValues) else FieldValues(dict(vocabulary))
         self.values: list[str] = []
         self._chips: list[Chip] = []
         self._flow = FlowLayout(spacing=4)
@@ -99,62 +121,116 @@ class ChipsEditor(QWidget):
         self.input.setMinimumWidth(120)
         self.input.installEventFilter(self)
         self.input.returnPressed.connect(self._on_return)
-        self.input.textEdited.connect(self._update_completions)
+        self.input.textEdited.connect(self._on_text_edited)
         self._model = QStringListModel(self)
+        # The completer is attached with setWidget, not QLineEdit.setCompleter: the line edit must never
+        # receive an entry's display text ("x  (3)", "Create “x”"); choosing an entry adds its value.
         self.completer = QCompleter(self._model, self)
+        self.completer.setWidget(self.input)
         self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.completer.setMaxVisibleItems(12)
         self.completer.activated.connect(self._on_completion)
-        self.input.setCompleter(self.completer)
+        popup = self._popup()
+        popup.setObjectName(f"chipsCompletions_{name}")
+        popup.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self._entries: dict[str, str] = {}  # completion text -> value to add
-        outer = QHBoxLayout(self)
+        self._just_chosen = False
+        self.hint = QLabel("", self)
+        self.hint.setObjectName(f"chipsHint_{name}")
+        self.hint.setWordWrap(True)
+        self.hint.hide()
+        outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(2)
         outer.addLayout(self._flow)
-        outer.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        outer.addWidget(self.hint)
         self._flow.addWidget(self.input)
         self.setAcceptDrops(True)
+        self.setStyleSheet(FOCUS_STYLE)  # one sheet for all its chips (one per chip costs more than the chip)
+
+    def _popup(self) -> QAbstractItemView:
+        popup = self.completer.popup()
+        assert popup is not None
+        return popup
 
     # -- showing
     def set_vocabulary(self, vocabulary: Mapping[str, int]) -> None:
         """The values (with file counts) offered while typing."""
-        self.vocabulary = dict(vocabulary)
+        if isinstance(vocabulary, FieldValues):
+            self.vocabulary = vocabulary
+        else:
+            self.vocabulary.replace(dict(vocabulary))
+        self.refresh_flags()
 
     def set_values(self, values: list[str]) -> None:
         """Show ``values`` (from the document); emits nothing."""
         if values == self.values and len(self._chips) == len(values):
             return
-        for chip in self._chips:
+        self.values = list(values)
+        for chip in self._chips[len(values) :]:
             self._flow.removeWidget(chip)
             chip.deleteLater()
-        self.values = list(values)
-        self._chips = [Chip(v, self) for v in self.values]
-        for chip in self._chips:
+        del self._chips[len(values) :]
+        for chip, value in zip(self._chips, values, strict=False):  # chips are reused: creating them is slow
+            chip.set_value(value)
+        for value in values[len(self._chips) :]:
+            chip = Chip(value, self)
+            self._chips.append(chip)
             self._flow.insertWidget(self._flow.count() - 1, chip)
+            chip.show()
+        for chip in self._chips:
             self._flag(chip)
-        self.updateGeometry()
+        self._fit()
+
+    def refresh_flags(self) -> None:
+        """Mark near-duplicates again (the vocabulary's index became ready or changed)."""
+        for chip in self._chips:
+            self._flag(chip)
 
     def _flag(self, chip: Chip) -> None:
         """Mark a value that the archive also writes differently (a near-duplicate)."""
-        key = normalize(chip.value)
-        others = [(v, c) for v, c in self.vocabulary.items() if v != chip.value and normalize(v) == key]
-        if others:
-            chip.setText(f"⚠ {chip.value}  ✕")
-            chip.setToolTip("Also written as: " + ", ".join(f"“{v}” ({c} files)" for v, c in others))
-            chip.setProperty("nearDuplicate", True)
+        others = self.vocabulary.others(chip.value)
+        chip.setText(f"⚠ {chip.value}  ✕" if others else f"{chip.value}  ✕")
+        chip.setToolTip("Also written as: " + ", ".join(f"“{v}” ({c} files)" for v, c in others) if others else "")
+        chip.setProperty("nearDuplicate", bool(others))
+
+    def _fit(self, changed: bool = True) -> None:
+        """Ask for the height every chip and the field need at the current width (the flow wraps)."""
+        width = self.width() if self.width() > 0 else self.sizeHint().width()
+        if changed:
+            self._flow.invalidate()
+        needed = self._flow.heightForWidth(width)
+        if self.hint.isVisibleTo(self):
+            needed += self.hint.heightForWidth(width) + 2
+        if self.minimumHeight() != needed:
+            self.setMinimumHeight(needed)
+        elif changed:
+            self.updateGeometry()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit(changed=False)
 
     def focus_chip(self, index: int) -> None:
         if 0 <= index < len(self._chips):
-            self._chips[index].setFocus()
+            self._chips[index].setFocus(Qt.FocusReason.OtherFocusReason)
         else:
             self.input.setFocus()
+
+    def _say(self, text: str) -> None:
+        self.hint.setText(text)
+        self.hint.setVisible(bool(text))
+        self._fit()
 
     # -- changing (each emits the whole new list)
     def add_value(self, value: str) -> None:
         value = value.strip()
+        self.input.clear()
+        self._say("")
         if value and value not in self.values:
             self.edited.emit([*self.values, value])
-        self.input.clear()
 
     def remove_value(self, value: str, focus_next: bool = False) -> None:
         if value in self.values:
@@ -211,48 +287,71 @@ class ChipsEditor(QWidget):
     # -- completion
     def matches(self, text: str) -> list[tuple[str, int]]:
         """Vocabulary values containing ``text`` (normalized), most used first, not already in the list."""
-        key = normalize(text)
-        if not key:
+        if not normalize(text):
             return []
-        found = [(v, c) for v, c in self.vocabulary.items() if key in normalize(v) and v not in self.values]
-        return sorted(found, key=lambda item: (not normalize(item[0]).startswith(key), -item[1], item[0]))[:50]
+        return self.vocabulary.matches(text, set(self.values))
 
-    def _update_completions(self, text: str) -> None:
+    def _on_text_edited(self, text: str) -> None:
+        self._say("")
+        self._update_completions(text)
+
+    def _update_completions(self, text: str, show_all: bool = False) -> None:
+        text = text.strip()
         entries: dict[str, str] = {}
+        found = self.vocabulary.matches(text, set(self.values)) if (text or show_all) else []
         exact = False
-        for value, count in self.matches(text):
+        for value, count in found:
             entries[f"{value}  ({count})"] = value
             exact = exact or normalize(value) == normalize(text)
-        if self.allow_new and text.strip() and not exact and text.strip() not in self.values:
-            entries[CREATE.format(text.strip())] = text.strip()
+        if self.allow_new and text and not exact and text not in self.values:
+            entries[CREATE.format(text)] = text
         self._entries = entries
         self._model.setStringList(list(entries))
         if entries:
-            self.completer.complete()
+            width = max(self.input.width(), min(POPUP_MAX_WIDTH, self.width()))
+            self._popup().setMaximumWidth(max(width, POPUP_MAX_WIDTH))
+            self.completer.complete(QRect(0, 0, width, self.input.height()))
+        else:
+            self._popup().hide()
 
     def _on_completion(self, entry: str) -> None:
         value = self._entries.get(entry)
         if value is not None:
+            self._just_chosen = True
             self.add_value(value)
 
     def _on_return(self) -> None:
         """Enter adds a value the archive knows (spelled its way); an unknown one needs "Create"."""
+        if self._just_chosen:  # the Enter that chose a completion
+            self._just_chosen = False
+            return
         text = self.input.text().strip()
         if not text:
             return
-        known = [v for v, _ in self.matches(text) if normalize(v) == normalize(text)]
-        if known:
-            self.add_value(known[0])
+        if text in self._entries:  # a completion's text got into the field somehow: add its value
+            self.add_value(self._entries[text])
+            return
+        known = self.vocabulary.exact(text)
+        if known is not None and known not in self.values:
+            self.add_value(known)
+        elif text in self.values or known in self.values:
+            self._say(f"“{text}” is already in the list.")
+        elif self.allow_new:
+            self._say(f"“{text}” is not used in this archive yet. Press Down and choose Create “{text}” to add it.")
         else:
-            self._update_completions(text)
+            self._say(f"“{text}” is not one of the allowed values. Press Down to see them.")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.input and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
+            self._just_chosen = False
             if event.key() == Qt.Key.Key_Backspace and not self.input.text() and self.values:
                 self.remove_value(self.values[-1])
                 return True
             if event.key() == Qt.Key.Key_Left and self.input.cursorPosition() == 0 and self._chips:
                 self.focus_chip(len(self._chips) - 1)
+                return True
+            if event.key() == Qt.Key.Key_Down and not self._popup().isVisible():
+                self._update_completions(self.input.text(), show_all=True)
                 return True
         return super().eventFilter(watched, event)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from PySide6.QtGui import (
     QShortcut,
     QStandardItem,
     QStandardItemModel,
+    QTextCursor,
     QTextDocument,
 )
 from PySide6.QtWidgets import (
@@ -68,6 +70,25 @@ def stylesheet(palette: QPalette) -> str:
         h1, h2, h3, h4 {{ margin-top: 14px; margin-bottom: 6px; }}
         table {{ border-color: {muted}; }}
     """
+
+
+CHUNK = 60_000  # characters of HTML shown per turn of the event loop (about 30 ms of layout)
+
+
+def html_chunks(html: str, size: int = CHUNK) -> list[str]:
+    """``html`` cut into pieces of about ``size`` characters, only before a top-level paragraph or heading (the
+    renderer writes each on a line of its own)."""
+    chunks: list[str] = []
+    start = 0
+    while len(html) - start > size:
+        found = (html.find(tag, start + size) for tag in ("\n<p>", "\n<p ", "\n<a name=", "\n<h"))
+        cut = min((i for i in found if i > 0), default=-1)
+        if cut < 0:
+            break
+        chunks.append(html[start : cut + 1])
+        start = cut + 1
+    chunks.append(html[start:])
+    return chunks
 
 
 class PreviewBrowser(QTextBrowser):
@@ -175,6 +196,8 @@ class PreviewPane(QWidget):
         self._generation = 0
         self.html = ""  # the transcript shown, as rendered (restyled when the palette changes)
         self._pending: tuple[str, tuple[str, ...]] | None = None
+        self._rest: list[str] = []  # pieces of a long transcript still to be shown
+        self._shown: tuple[str, tuple[str, ...]] | None = None  # what the browser shows (or is showing)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(40)
@@ -218,12 +241,16 @@ class PreviewPane(QWidget):
         self.browser.archive_root = root
         if base is not None:
             self.browser.document().setBaseUrl(QUrl.fromLocalFile(str(base) + "/"))
-        self._pending = (body, tuple(entities))
+        request = (body, tuple(entities))
+        if request == self._shown and self._pending is None:
+            self.rendered.emit()  # the same text (e.g. re-read after a save of its front matter): kept as it is
+            return
+        self._pending = request
         self._timer.start()
 
     def clear(self) -> None:
         self._generation += 1
-        self._pending = None
+        self._pending = self._shown = None
         self.html = ""
         self.header.setText("No file selected")
         self.browser.clear()
@@ -233,7 +260,7 @@ class PreviewPane(QWidget):
         if self._pending is None:
             return
         body, entities = self._pending
-        self._pending = None
+        self._shown, self._pending = self._pending, None
         self._generation += 1
         generation = self._generation
 
@@ -245,8 +272,12 @@ class PreviewPane(QWidget):
         run_in_background(lambda: render_markdown(body, entities), done, self)
 
     def _show(self, result: Rendered) -> None:
+        """Show rendered HTML. A very long transcript goes in pieces, one per turn of the event loop, so that
+        the window never waits for all of it (``rendered`` is emitted after the last piece)."""
         self.html = result.html
-        self.browser.setHtml(result.html)
+        chunks = html_chunks(result.html)
+        self.browser.setHtml(chunks[0])
+        self._rest = chunks[1:]
         self.outline_model.clear()
         for heading in result.outline:
             item = QStandardItem(("  " * max(0, heading.level - 2)) + heading.text)
@@ -254,7 +285,21 @@ class PreviewPane(QWidget):
             item.setEditable(False)
             self.outline_model.appendRow(item)
         self.outline.setVisible(bool(result.outline))
-        self.rendered.emit()
+        if self._rest:
+            QTimer.singleShot(0, partial(self._append_next, self._generation))
+        else:
+            self.rendered.emit()
+
+    def _append_next(self, generation: int) -> None:
+        if generation != self._generation or not self._rest:
+            return  # another file is shown meanwhile
+        cursor = QTextCursor(self.browser.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertHtml(self._rest.pop(0))
+        if self._rest:
+            QTimer.singleShot(0, partial(self._append_next, generation))
+        else:
+            self.rendered.emit()
 
     def _go_to_heading(self, index: QModelIndex) -> None:
         anchor = index.data(ANCHOR_ROLE)

@@ -1,0 +1,126 @@
+"""The bar shown when the file on disk no longer matches what was read: changed by another program, or
+deleted / moved while it had unsaved edits. Its words say what each button does to which version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+
+from masthead.ui.document_controller import DocumentController
+from masthead.ui.theme import notice_style
+from masthead.ui.widgets import named
+
+
+class ConflictBar(QFrame):
+    def __init__(self, controller: DocumentController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.setObjectName("conflictBar")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet(f"#conflictBar {{ {notice_style()} }}")
+        self.label = named(QLabel(""), "conflictMessage", "Conflict")
+        self.label.setWordWrap(True)
+        self.reload_button = named(
+            QPushButton("Reload theirs (discard my edits)"), "conflictReload", "Reload from disk"
+        )
+        self.keep_button = named(QPushButton("Keep mine (overwrite theirs)…"), "conflictKeepMine", "Keep my version")
+        self.merge_button = named(QPushButton("Merge both"), "conflictMerge", "Merge both changes")
+        self.save_as_button = named(QPushButton("Save As…"), "conflictSaveAs", "Save my version as a new file")
+        self.save_again_button = named(
+            QPushButton("Save Again (recreate the file)"), "conflictSaveAgain", "Recreate the file with my version"
+        )
+        self.discard_button = named(QPushButton("Discard my edits"), "conflictDiscard", "Discard my edits")
+        self.reload_button.clicked.connect(self._reload)
+        self.keep_button.clicked.connect(self._keep_mine)
+        self.merge_button.clicked.connect(self._merge)
+        self.save_as_button.clicked.connect(self._save_as)
+        self.save_again_button.clicked.connect(self._save_again)
+        self.discard_button.clicked.connect(self._discard)
+        self.changed_buttons = (self.reload_button, self.keep_button, self.merge_button)
+        self.vanished_buttons = (self.save_as_button, self.save_again_button, self.discard_button)
+        row = QHBoxLayout()
+        for button in (*self.changed_buttons, *self.vanished_buttons):
+            row.addWidget(button)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        layout.addLayout(row)
+        controller.conflict_found.connect(self.show_conflict)
+        controller.document_changed.connect(self.hide)
+        controller.saved.connect(self._on_saved)
+        self.hide()
+
+    def _on_saved(self, _rel: str) -> None:
+        if self.controller.conflict is None:
+            self.hide()
+
+    def show_conflict(self) -> None:
+        conflict, name = self.controller.conflict, self.controller.rel or "This file"
+        if conflict is None:
+            self.hide()
+            return
+        vanished = conflict.kind == "vanished"
+        if vanished:
+            text = (
+                f"{name} was deleted or moved by another program. Your unsaved edits are still here: "
+                "save them as a new file, save them again where the file was, or discard them."
+            )
+        elif conflict.kind == "unreadable":
+            text = (
+                f"{name} was changed by another program and can no longer be read as front matter. "
+                "Keep mine overwrites it with your version; Reload shows it as it is now."
+            )
+        elif conflict.overlap:
+            fields = ", ".join(f"“{k}”" for k in sorted(conflict.overlap))
+            text = (
+                f"{name} was changed by another program since you opened it, and both of you changed {fields}. "
+                "Choose which version to keep."
+            )
+        else:
+            text = (
+                f"{name} was changed by another program since you opened it. Your edits and theirs touch "
+                "different fields: Merge both keeps both."
+            )
+        self.label.setText(text)
+        for button in self.changed_buttons:
+            button.setVisible(not vanished)
+        for button in self.vanished_buttons:
+            button.setVisible(vanished)
+        self.merge_button.setEnabled(conflict.kind == "changed" and not conflict.overlap)
+        self.show()
+
+    def _reload(self) -> None:
+        self.hide()
+        self.controller.reload_from_disk()
+
+    def _keep_mine(self) -> None:
+        diff = self.controller.disk_diff()
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Keep my version",
+            "Overwrite the file on disk with your version? The other program's changes shown below will be lost.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setDetailedText(diff or "")
+        if box.exec() == QMessageBox.StandardButton.Yes:
+            self.controller.keep_mine()
+
+    def _merge(self) -> None:
+        self.hide()
+        self.controller.merge_with_disk()
+
+    def _save_as(self) -> None:
+        doc = self.controller.doc
+        start = str(doc.path) if doc is not None and doc.path is not None else ""
+        name, _ = QFileDialog.getSaveFileName(self, "Save my version as", start, "Markdown (*.md);;All files (*)")
+        if name:
+            self.controller.save_as(Path(name))
+
+    def _save_again(self) -> None:
+        self.controller.save_again()
+
+    def _discard(self) -> None:
+        self.hide()
+        self.controller.discard()

@@ -1,0 +1,391 @@
+"""The front-matter form: layout, one editor per key, and the wiring to the document controller.
+
+The form never parses YAML or touches files: edits go to the ``DocumentController``, which owns the
+document, its undo history, saving and conflicts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from masthead.core.document import Document
+from masthead.core.schema import LIST_KINDS, Kind, kind_of
+from masthead.core.suggest import Suggestion
+from masthead.core.values import Value
+from masthead.core.workflow import Schema
+from masthead.ui.chips import ChipsEditor
+from masthead.ui.commands import ABSENT
+from masthead.ui.completion import FieldValues, Vocabularies
+from masthead.ui.document_controller import DocumentController
+from masthead.ui.form.code_view import CodeView
+from masthead.ui.form.conflict_bar import ConflictBar
+from masthead.ui.form.editors import make_editor
+from masthead.ui.form.labels import parse_problem, readable
+from masthead.ui.form.state import ControllerState
+from masthead.ui.form.status import StatusView, ask_new_field, ask_remove_field
+from masthead.ui.form.suggestions import SuggestionsPanel
+from masthead.ui.tasks import run_in_background
+from masthead.ui.widgets import named
+
+
+def _warm(stale: list[FieldValues]) -> None:
+    for values in stale:
+        values.warm()
+
+
+class FormPane(ControllerState, QWidget):
+    """Edits the current file's front matter (the controller's document)."""
+
+    saved = Signal(str)  # path
+    dirty_changed = Signal(bool)
+    save_failed = Signal(str)
+    state_changed = Signal()  # badge / problems changed: publish actions may change
+    status_message = Signal(str)  # for the status bar (e.g. after Publish)
+    loaded = Signal()  # a file asked for with open() is shown (or could not be read)
+
+    def __init__(self, parent: Any = None, controller: DocumentController | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("formPane")
+        self.controller = controller or DocumentController(self)
+        c = self.controller
+        c.document_changed.connect(self._rebuild)
+        c.value_changed.connect(self._on_value_changed)
+        c.dirty_changed.connect(self.dirty_changed)
+        c.saved.connect(self._on_saved)
+        c.save_failed.connect(self._on_save_failed)
+        c.status.connect(self.status_message)
+        c.loaded.connect(self._on_loaded)
+        self.vocabularies = Vocabularies()
+        self._vocabulary: Mapping[str, Mapping[str, int]] = {}
+        self.editors: dict[str, QWidget] = {}
+        self._keys: list[str] = []  # the fields shown, in order
+        self._kinds: dict[str, Kind] = {}
+
+        self.title = named(QLabel("No file selected"), "formTitle", "Front matter")
+        self.title.setWordWrap(True)
+        self.status = StatusView(self.focus_field, self)
+        self.badge, self.problems_box = self.status.badge, self.status.problems_box
+        self.conflict_bar = ConflictBar(c, self)
+        self.fields = QWidget()
+        self.fields.setObjectName("formFields")
+        self.rows = QFormLayout(self.fields)
+        self.rows.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.rows.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # label above when a row is too wide
+        self.add_button = named(QPushButton("Add field…"), "addField", "Add a field")
+        self.add_button.clicked.connect(self.ask_add_field)
+        self.suggestions = SuggestionsPanel(self.accept_suggestion)
+        inner = QWidget()
+        inner_layout = QVBoxLayout(inner)
+        inner_layout.addWidget(self.fields)
+        inner_layout.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
+        inner_layout.addWidget(self.suggestions)
+        inner_layout.addStretch(1)
+        self.scroll_area = named(QScrollArea(), "formScroll", "Fields")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setWidget(inner)
+        self.yaml_view = named(CodeView(), "frontMatterView", "Front matter as YAML (read-only)")
+        self.tabs = named(QTabWidget(), "formTabs", "Form or YAML")
+        self.tabs.addTab(self.scroll_area, "Fields")
+        self.tabs.addTab(self.yaml_view, "YAML")
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(header)
+        layout.addWidget(self.problems_box)
+        layout.addWidget(self.conflict_bar)
+        layout.addWidget(self.tabs)
+        self._message = ""
+
+    @property
+    def vocabulary(self) -> Mapping[str, Mapping[str, int]]:
+        return self._vocabulary
+
+    @vocabulary.setter
+    def vocabulary(self, vocabulary: Mapping[str, Mapping[str, int]]) -> None:
+        """A new vocabulary: the pickers' shared values are replaced in place (no editor is rebuilt); their
+        indexes are built off the GUI thread."""
+        if vocabulary is self._vocabulary:
+            return
+        self._vocabulary = vocabulary
+        stale = self.vocabularies.update(vocabulary)
+        if stale:
+            run_in_background(lambda: _warm(stale), self._on_warm, self)
+
+    def _on_warm(self, _result: object, _error: BaseException | None) -> None:
+        for editor in self.editors.values():
+            if isinstance(editor, ChipsEditor):
+                editor.refresh_flags()
+
+    # ------------------------------------------------------------------ loading
+    def open(self, root: Path, rel: str) -> None:
+        """Read and show ``root / rel`` (off the GUI thread); ``loaded`` follows."""
+        self.controller.open(root, rel)
+
+    def _on_loaded(self) -> None:
+        if self.controller.doc is None:
+            self._message = self.controller.load_error or ""
+            self._update_title()
+        self.loaded.emit()
+
+    def show_document(
+        self,
+        doc: Document | None,
+        root: Path | None,
+        rel: str | None,
+        vocabulary: Mapping[str, Mapping[str, int]] | None = None,
+        message: str = "",
+        schema: Schema | None = None,
+    ) -> None:
+        """Show a file. The same file with the same bytes (e.g. re-read after a save) changes nothing: the
+        form, the focus and the undo history stay."""
+        if schema is not None:
+            self.schema = schema
+        if vocabulary is not None:
+            self.vocabulary = vocabulary
+        self._message = message
+        if not self.controller.set_document(doc, root, rel):
+            self._refresh_state()
+        self._update_title()
+
+    def _update_title(self) -> None:
+        doc, rel = self.controller.doc, self.controller.rel
+        if doc is None:
+            self.title.setText(self._message or "No file selected")
+        elif doc.error is not None:
+            self.title.setText(parse_problem(str(rel), doc.error.line, doc.error.message))
+        elif doc.readonly_reason:
+            self.title.setText(f"{rel}: {doc.readonly_reason}")
+        else:
+            self.title.setText(str(rel))
+
+    def _rebuild(self) -> None:
+        """Show the current document's fields. Rows of keys the previous file also had (of the same kind) are
+        kept, moved to their new place and given the new value: opening the next file creates few widgets."""
+        doc = self.controller.doc
+        editable = doc is not None and doc.editable
+        self.add_button.setEnabled(editable)
+        data = doc.data if doc is not None else {}
+        kinds = {k: kind_of(k, v) for k, v in data.items()}
+        kept: dict[str, tuple[QWidget, QWidget]] = {}  # key -> (label, row)
+        for index in reversed(range(self.rows.rowCount())):
+            key = self._keys[index]
+            taken = self.rows.takeRow(index)
+            label = taken.labelItem.widget() if taken.labelItem is not None else None
+            row = taken.fieldItem.widget() if taken.fieldItem is not None else None
+            if (
+                label is not None
+                and row is not None
+                and kinds.get(key, Kind.COMPLEX) == self._kinds.get(key, Kind.COMPLEX) != Kind.COMPLEX
+            ):
+                kept[key] = (label, row)
+                continue
+            for widget in (label, row):
+                if widget is not None:
+                    widget.hide()
+                    widget.deleteLater()
+            self.editors.pop(key, None)
+            self._kinds.pop(key, None)
+        for index, (key, value) in enumerate(data.items()):
+            if key not in kept:
+                self._add_row(index, key, value, editable)
+                continue
+            label, row = kept[key]
+            self.rows.insertRow(index, label, row)
+            editor = self.editors[key]
+            editor.set_value(value)  # type: ignore[attr-defined]
+            editor.setEnabled(editable)
+            remove = row.findChild(QToolButton, f"remove_{key}")
+            if remove is not None:
+                remove.setEnabled(editable)
+        self._keys = list(data)
+        self._update_title()
+        self._refresh_yaml()
+        self._refresh_suggestions()
+        self._refresh_state()
+
+    def choices(self, key: str) -> FieldValues:
+        return self.vocabularies.choices(key, self.schema.rule(key))
+
+    def _add_row(self, index: int, key: str, value: Value, editable: bool) -> None:
+        kind = kind_of(key, value)
+        self._kinds[key] = kind
+        rule = self.schema.rule(key)
+        allow_new = rule is None or rule.new_values
+        nested = self.controller.entry_text(key) if kind == Kind.COMPLEX else ""
+        needs = kind in LIST_KINDS or kind == Kind.CHOICE
+        editor = make_editor(key, kind, value, self.choices(key) if needs else {}, allow_new, nested)
+        editor.value_edited.connect(lambda new, typing, k=key: self.controller.edit(k, new, typing))  # type: ignore[attr-defined]
+        if rule is not None and rule.help:
+            editor.setToolTip(rule.help)
+        editor.setEnabled(editable or kind == Kind.COMPLEX)
+        remove = named(QToolButton(), f"remove_{key}", f"Remove field {key}")
+        remove.setText("✕")
+        remove.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not in the Tab chain (the menu can remove fields too)
+        remove.setEnabled(editable)
+        remove.clicked.connect(lambda _=False, k=key: self.ask_remove_field(k))
+        row = QWidget()
+        row.setObjectName(f"row_{key}")
+        box = QHBoxLayout(row)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(editor, 1)
+        box.addWidget(remove, 0, Qt.AlignmentFlag.AlignTop)
+        label = QLabel(rule.label if rule is not None and rule.label else readable(key))
+        label.setObjectName(f"label_{key}")
+        label.setToolTip(key)
+        label.setBuddy(editor)
+        self.rows.insertRow(index, label, row)
+        self.editors[key] = editor
+
+    # ------------------------------------------------------------------ editing
+    def edit(self, key: str, new: Value, typing: bool = False) -> None:
+        self.controller.edit(key, new, typing)
+
+    def _on_value_changed(self, key: str) -> None:
+        doc = self.controller.doc
+        if doc is None:
+            return
+        data = doc.data
+        if list(data) != self._keys:  # a field came or went: rebuild, then show the new one
+            added = [k for k in data if k not in self._keys]
+            self._rebuild()
+            if added:
+                QTimer.singleShot(0, lambda k=added[0]: self._show_field(k) if not self.isHidden() else None)
+            return
+        keys = [key] if key else list(data)
+        for k in keys:
+            editor = self.editors.get(k)
+            if editor is not None:
+                value = self.controller.entry_text(k) if kind_of(k, data.get(k)) == Kind.COMPLEX else data.get(k)
+                editor.set_value(value)  # type: ignore[attr-defined]
+        self._refresh_yaml()
+        self._refresh_state()
+        if key == "" or kind_of(key, data.get(key)) in LIST_KINDS:
+            self._refresh_suggestions()
+
+    def ask_remove_field(self, key: str) -> None:
+        if ask_remove_field(self, key):
+            self.controller.edit(key, ABSENT)
+
+    def ask_add_field(self) -> None:
+        doc = self.controller.doc
+        if doc is None or not doc.editable:
+            return
+        answer = ask_new_field(self, list(doc.data))
+        if answer is None:
+            return
+        name, kind = answer
+        if not kind:
+            self.focus_field(name)
+            return
+        defaults: dict[str, Value] = {"text": "", "long text": "", "date": dt.date.today(), "true/false": False}
+        self.controller.edit(name, defaults.get(kind, []))  # the new row is then focused and shown
+
+    # ------------------------------------------------------------------ publication status
+    def _refresh_state(self) -> None:
+        """The badge (Draft / Published / Has problems) and the problems."""
+        doc = self.controller.doc
+        if doc is None or doc.error is not None:
+            self.status.clear()
+        else:
+            problems = self.problems
+            self.status.show(
+                "problems" if problems else "draft" if self.controller.is_draft() else "published", problems
+            )
+        self.state_changed.emit()
+
+    def focus_field(self, key: str) -> None:
+        """Show and focus a field's editor (adding the field when the schema wants it and it is missing)."""
+        doc = self.controller.doc
+        if key not in self.editors and doc is not None and doc.editable:
+            rule = self.schema.rule(key)
+            kind = rule.kind if rule else Kind.TEXT
+            self.controller.edit(key, [] if kind in LIST_KINDS else (dt.date.today() if kind == Kind.DATE else ""))
+        self._show_field(key)
+
+    def _show_field(self, key: str) -> None:
+        editor = self.editors.get(key)
+        if editor is None:
+            return
+        self.tabs.setCurrentIndex(0)
+        QApplication.sendPostedEvents()  # lay the new row out now, so that scrolling goes to the right place
+        self.scroll_area.ensureWidgetVisible(editor)
+        QTimer.singleShot(0, self._ensure_focused_visible)  # again once the pickers have fitted their chips
+        editor.focus_target().setFocus()  # type: ignore[attr-defined]
+
+    def _ensure_focused_visible(self) -> None:
+        focused = QApplication.focusWidget()
+        if focused is not None and self.fields.isAncestorOf(focused):
+            self.scroll_area.ensureWidgetVisible(focused)
+
+    def publish_current(self) -> None:
+        """Publish as one undoable step (a macro), then save; ``status_message`` says what happened."""
+        self.controller.publish()
+
+    def unpublish_current(self) -> None:
+        self.controller.unpublish()
+
+    # ------------------------------------------------------------------ YAML tab and suggestions
+    def _on_tab_changed(self, _index: int) -> None:
+        self._refresh_yaml()
+
+    def _refresh_yaml(self) -> None:
+        if self.tabs.currentIndex() != 1:
+            return
+        text, error_line = self.controller.yaml_text()
+        self.yaml_view.show_text(text, error_line)
+
+    def _refresh_suggestions(self) -> None:
+        doc = self.controller.doc
+        if doc is None or not doc.editable:
+            self.suggestions.clear()
+            return
+        lists = {k: v for k, v in doc.data.items() if isinstance(v, list) and all(isinstance(x, str) for x in v)}
+        self.suggestions.compute(doc.body_text, lists, self._vocabulary)
+
+    def accept_suggestion(self, item: Suggestion) -> None:
+        doc = self.controller.doc
+        assert doc is not None
+        current = doc.data.get(item.field)
+        values = list(current) if isinstance(current, list) else []
+        self.controller.edit(item.field, [*values, item.value])
+
+    # ------------------------------------------------------------------ saving
+    def save(self, on_done: Callable[[bool], None] | None = None) -> None:
+        """Save through the application's writer; the form stays as it is (focus and undo history too)."""
+        self.controller.save(on_done)
+
+    def _on_saved(self, rel: str) -> None:
+        self._update_title()
+        self._refresh_yaml()
+        self._refresh_state()
+        self.saved.emit(rel)
+
+    def _on_save_failed(self, message: str) -> None:
+        QMessageBox.warning(self, "Save failed", message)
+        self.save_failed.emit(message)
+
+    def file_vanished(self) -> None:
+        """The current file was deleted or moved on disk (the window's watcher says so)."""
+        self.controller.file_vanished()

@@ -1,0 +1,82 @@
+"""Values the transcript suggests adding, computed off the GUI thread, each a button that adds it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+from masthead.core.suggest import Suggester, Suggestion
+from masthead.ui.tasks import run_in_background
+from masthead.ui.widgets import named
+
+LIMIT = 12
+DELAY_MS = 250
+
+
+class SuggestionsPanel(QWidget):
+    def __init__(self, accept: Callable[[Suggestion], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("formSuggestions")
+        self.accept = accept
+        self.rows = QVBoxLayout(self)
+        self.rows.setContentsMargins(0, 6, 0, 0)
+        self._generation = 0
+        self._request: tuple[str, dict[str, list[str]], Mapping[str, Mapping[str, int]]] | None = None
+        self._timer = QTimer(self)  # suggestions wait until the user rests on a file (not while flipping)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DELAY_MS)
+        self._timer.timeout.connect(self._start)
+        self._suggester: Suggester | None = None  # for the last vocabulary (its index is built once)
+        self.shown: list[Suggestion] = []
+
+    def clear(self) -> None:
+        self._generation += 1
+        self._request = None
+        self._timer.stop()
+        self._show([])
+
+    def compute(self, body: str, lists: Mapping[str, list[str]], vocabulary: Mapping[str, Mapping[str, int]]) -> None:
+        """Find suggestions on a worker thread, shortly; a later call supersedes an earlier one."""
+        self._generation += 1
+        self._request = (body, {k: list(v) for k, v in lists.items()}, vocabulary)
+        self._timer.start()
+
+    def _start(self) -> None:
+        if self._request is None:
+            return
+        (body, lists, vocabulary), self._request = self._request, None
+        generation = self._generation
+        cached = self._suggester
+
+        def job() -> tuple[Suggester, list[Suggestion]]:
+            same = cached is not None and (cached.vocabulary is vocabulary or cached.vocabulary == vocabulary)
+            suggester = cached if cached is not None and same else Suggester(vocabulary)
+            return suggester, suggester.suggest(body, lists)[:LIMIT]
+
+        def done(result: tuple[Suggester, list[Suggestion]] | None, _error: BaseException | None) -> None:
+            if result is not None:
+                self._suggester = result[0]
+            if generation == self._generation:
+                self._show(result[1] if result is not None else [])
+
+        run_in_background(job, done, self)
+
+    def _show(self, found: list[Suggestion]) -> None:
+        while self.rows.count():
+            old = self.rows.takeAt(0)
+            widget = old.widget() if old is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.shown = found
+        if not found:
+            return
+        self.rows.addWidget(QLabel("Suggested by the transcript:"))
+        for item in found:
+            button = named(
+                QPushButton(f"+ {item.value} → {item.field}"), "suggestion", f"Add {item.value} to {item.field}"
+            )
+            button.setToolTip(f"{item.reason}, {item.count}× in the transcript")
+            button.clicked.connect(lambda _=False, s=item: self.accept(s))
+            self.rows.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)

@@ -1,0 +1,47 @@
+"""A very long transcript is shown in pieces (the window never waits for all of it) and reads the same."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from masthead.core.render import render_markdown
+from masthead.ui.preview import PreviewPane, html_chunks
+
+
+def long_body() -> str:
+    turns = [f"**[Speaker {i % 7}]**: paragraph {i} says something about topic {i % 13}.\n\n" for i in range(6000)]
+    return "## Opening\n\n" + "".join(turns[:3000]) + "## Later\n\n" + "".join(turns[3000:])
+
+
+def test_a_long_transcript_arrives_in_pieces_and_reads_the_same(qtbot: QtBot) -> None:
+    body = long_body()
+    html = render_markdown(body, ()).html
+    assert len(html_chunks(html)) > 3
+    pane = PreviewPane()
+    qtbot.addWidget(pane)
+    pane.show()
+    with qtbot.waitSignal(pane.rendered, timeout=20000):
+        pane.show_text("Long", body, None, None)
+    whole = PreviewPane()
+    qtbot.addWidget(whole)
+    whole.browser.setHtml(html)
+    assert pane.browser.toPlainText().split() == whole.browser.toPlainText().split()
+    assert [pane.outline_model.item(i).text().strip() for i in range(pane.outline_model.rowCount())] == [
+        "Opening",
+        "Later",
+    ]
+
+
+def test_the_same_text_again_keeps_the_place(qtbot: QtBot) -> None:
+    body = long_body()
+    pane = PreviewPane()
+    pane.resize(500, 400)
+    qtbot.addWidget(pane)
+    pane.show()
+    with qtbot.waitSignal(pane.rendered, timeout=20000):
+        pane.show_text("Long", body, None, None)
+    bar = pane.browser.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    with qtbot.waitSignal(pane.rendered, timeout=5000):  # e.g. the file re-read after saving its front matter
+        pane.show_text("Long (saved)", body, None, None)
+    assert bar.value() == bar.maximum() // 2 and pane.header.text() == "Long (saved)"
