@@ -212,6 +212,7 @@ class DocumentsModel(QAbstractTableModel):
         self.beginResetModel()
         self._version += 1
         self._records = list(records)
+        self._dirty.clear()  # a reset shows files as they are on disk
         self._rows = {r.path: i for i, r in enumerate(self._records)}
         self.endResetModel()
         self._resort()
@@ -254,6 +255,12 @@ class DocumentsModel(QAbstractTableModel):
             self.endRemoveRows()
             self._rows = {r.path: i for i, r in enumerate(self._records)}
 
+    def touch(self, path: str) -> None:
+        """Tell the views that a row may look different (or be filtered differently)."""
+        row = self._rows.get(path)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
+
     def set_dirty(self, path: str, dirty: bool) -> None:
         """Mark a row as having unsaved edits (shown with a dot before the title)."""
         (self._dirty.add if dirty else self._dirty.discard)(path)
@@ -280,6 +287,14 @@ class DocumentsProxy(QSortFilterProxyModel):
         self.folder = ""
         self.quick: str | None = None
         self.allowed: set[str] | None = None  # result of a transcript search done in the background
+        self.pinned: str | None = None  # the file being edited stays shown until another is picked
+
+    def pin(self, path: str | None) -> None:
+        """Keep ``path`` shown whatever the filters say (the previous pinned file is filtered again)."""
+        old, self.pinned = self.pinned, path
+        model = self.sourceModel()
+        if old and old != path and isinstance(model, DocumentsModel):
+            model.touch(old)  # a dynamic filter looks at a changed row again
 
     def set_filters(
         self, query: Query | None = None, folder: str = "", quick: str | None = None, allowed: set[str] | None = None
@@ -304,6 +319,8 @@ class DocumentsProxy(QSortFilterProxyModel):
         model = self.sourceModel()
         assert isinstance(model, DocumentsModel)
         record = model.record(source_row)
+        if record.path == self.pinned:
+            return True
         key = (record.path, record.mtime_ns, record.size)  # a changed file is a new key
         verdict = self._verdicts.get(key)
         if verdict is None:
@@ -321,32 +338,75 @@ class DocumentsProxy(QSortFilterProxyModel):
 
 
 class FolderModel(QStandardItemModel):
-    """The archive's folders with the number of files below each; the first row is the whole archive."""
+    """The archive's folders with the number of files below each; the first row is the whole archive.
+    Counts are kept up to date in place as files come and go (``add``/``remove``)."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.setHorizontalHeaderLabels(["Folders"])
+        self._counts: dict[str, int] = {}
+        self._items: dict[str, QStandardItem] = {}
+        self._name = ""
 
     def rebuild(self, name: str, paths: Iterable[str]) -> None:
-        counts: dict[str, int] = {}
-        total = 0
-        for path in paths:
-            total += 1
-            parts = path.split("/")[:-1]
-            for depth in range(1, len(parts) + 1):
-                key = "/".join(parts[:depth])
-                counts[key] = counts.get(key, 0) + 1
         self.clear()
         self.setHorizontalHeaderLabels(["Folders"])
-        root = QStandardItem(f"{name} ({total:,})")
+        self._name = name
+        self._counts = {"": 0}
+        root = QStandardItem()
         root.setData("", PATH_ROLE)
         root.setEditable(False)
         self.appendRow(root)
-        items = {"": root}
-        for folder in sorted(counts):
-            parent_key, _, leaf = folder.rpartition("/")
-            item = QStandardItem(f"{leaf} ({counts[folder]:,})")
+        self._items = {"": root}
+        self._label("")
+        self.add(paths)
+
+    def _label(self, folder: str) -> None:
+        leaf = self._name if not folder else folder.rpartition("/")[2]
+        self._items[folder].setText(f"{leaf} ({self._counts.get(folder, 0):,})")
+
+    def _item(self, folder: str) -> QStandardItem:
+        item = self._items.get(folder)
+        if item is None:
+            parent_key = folder.rpartition("/")[0]
+            parent = self._item(parent_key)
+            item = QStandardItem()
             item.setData(folder, PATH_ROLE)
             item.setEditable(False)
-            items[parent_key].appendRow(item)
-            items[folder] = item
+            leaf = folder.rpartition("/")[2]
+            row = 0  # children in alphabetical order
+            while row < parent.rowCount() and str(parent.child(row).data(PATH_ROLE)).rpartition("/")[2] < leaf:
+                row += 1
+            parent.insertRow(row, item)
+            self._items[folder] = item
+        return item
+
+    def _count(self, paths: Iterable[str], sign: int) -> None:
+        if not self._items:
+            return
+        touched: set[str] = set()
+        for path in paths:
+            parts = path.split("/")[:-1]
+            for depth in range(len(parts) + 1):
+                key = "/".join(parts[:depth])
+                self._counts[key] = self._counts.get(key, 0) + sign
+                touched.add(key)
+        for folder in sorted(touched, key=len, reverse=sign < 0):  # removing: children first
+            if self._counts.get(folder, 0) <= 0 and folder:
+                item = self._items.pop(folder, None)
+                self._counts.pop(folder, None)
+                if item is not None:
+                    parent = item.parent() or self.invisibleRootItem()
+                    parent.removeRow(item.row())
+                continue
+            if folder in self._items or sign > 0:
+                self._item(folder)
+                self._label(folder)
+
+    def add(self, paths: Iterable[str]) -> None:
+        """Count new files (creating their folders)."""
+        self._count(paths, 1)
+
+    def remove(self, paths: Iterable[str]) -> None:
+        """Uncount files gone (an emptied folder disappears)."""
+        self._count(paths, -1)

@@ -1,0 +1,271 @@
+"""The open archive: opening and closing it, streaming its records into the table while it loads,
+following changes on disk (watcher, refreshes) and keeping the vocabulary up to date, all without
+blocking the GUI thread. Widgets never read files: they ask this controller."""
+
+from __future__ import annotations
+
+import gc
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from masthead.core import storage
+from masthead.core.document import Document
+from masthead.core.index import ArchiveIndex, BuildStats, Changes
+from masthead.core.records import CHOICE_FIELDS, Record, is_string_list
+from masthead.core.vocabulary import Vocabulary, build_vocabulary
+from masthead.core.workflow import Schema, builtin_schema, load_schema
+from masthead.ui.models import DocumentsModel, FolderModel
+from masthead.ui.tasks import IndexLoader, run_in_background
+from masthead.ui.watcher import ArchiveWatcher
+
+DRAIN = 300  # records inserted into the table per event-loop turn while an archive loads
+Picker = dict[str, dict[str, int]]
+
+
+def picker_counts(vocab: Vocabulary) -> Picker:
+    """The pickers' form of a vocabulary: field -> value -> number of files."""
+    return {**{f: dict(c) for f, c in vocab.choices.items()}, **{f: dict(c) for f, c in vocab.lists.items()}}
+
+
+def _contributions(record: Record) -> Iterable[tuple[str, str, bool]]:
+    """(field, value, is_list) for every value a record adds to the vocabulary (as build_vocabulary counts)."""
+    for key, value in record.meta.items():
+        if is_string_list(value) and value:
+            assert isinstance(value, list)
+            for item in set(value):
+                yield key, str(item), True
+        elif key in CHOICE_FIELDS and isinstance(value, str) and value:
+            yield key, value, False
+
+
+def apply_delta(vocab: Vocabulary, picker: Picker, old: Iterable[Record], new: Iterable[Record]) -> set[str]:
+    """Update ``vocab`` and ``picker`` in place for records replaced (``old`` out, ``new`` in); the fields
+    touched. Cost: the values of the changed records, never the whole archive."""
+    touched: set[str] = set()
+    for records, sign in ((old, -1), (new, 1)):
+        for record in records:
+            for key, value, is_list in _contributions(record):
+                table = vocab.lists if is_list else vocab.choices
+                counts = table.setdefault(key, Counter())
+                counts[value] += sign
+                field_counts = picker.setdefault(key, {})
+                field_counts[value] = field_counts.get(value, 0) + sign
+                if counts[value] <= 0:
+                    del counts[value]
+                    field_counts.pop(value, None)
+                touched.add(key)
+    return touched
+
+
+class ArchiveController(QObject):
+    """Owns the archive index, the documents model, the folder tree model and the watcher."""
+
+    opened = Signal()  # a new archive started loading (the views are empty)
+    loaded = Signal()  # every record is in the table
+    changed = Signal()  # records changed after loading (a save, a bulk operation, another program)
+    vocabulary_changed = Signal()  # ``vocab``/``vocabulary`` changed (in place, or replaced)
+    files_updated = Signal(list)  # rels that changed on disk (same-thread signal)
+    files_removed = Signal(list)  # rels deleted or moved on disk
+    progress = Signal(int, int)
+    message = Signal(str, int)  # status bar text, milliseconds
+    failed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.index: ArchiveIndex | None = None
+        self.loader: IndexLoader | None = None
+        self.schema: Schema = builtin_schema()
+        self.vocab = Vocabulary()
+        self.vocabulary: Picker = {}
+        self.last_stats: BuildStats | None = None
+        self.model = DocumentsModel(self)
+        self.folders = FolderModel(self)
+        self.watcher = ArchiveWatcher(self)
+        self.watcher.files_changed.connect(self._on_files_changed)
+        self.watcher.folders_changed.connect(self._on_folders_changed)
+        self._loader_done = False
+        self._drain_timer = QTimer(self)
+        self._drain_timer.setInterval(15)
+        self._drain_timer.timeout.connect(self._drain)
+        self._refreshing = False
+        self._refresh_pending: set[str] | Literal["all"] | None = None
+        self._vocab_generation = 0
+
+    @property
+    def root(self) -> Path | None:
+        return self.index.root if self.index is not None else None
+
+    @property
+    def loading(self) -> bool:
+        return self.loader is not None
+
+    # ------------------------------------------------------------------ open / close
+    def open(self, root: Path) -> None:
+        """Index ``root`` in the background; records reach the model in small slices."""
+        self.close()
+        self.index = ArchiveIndex(root)
+        self.schema = load_schema(root)  # one small file; the records are what takes time
+        self.model.schema = self.schema
+        self.model.reset([])
+        self.model.set_deferred(True)
+        self.folders.rebuild(root.name, [])
+        self.vocab, self.vocabulary = Vocabulary(), {}
+        gc.disable()  # see _complete
+        self.loader = IndexLoader(self.index)
+        self.loader.progress.connect(self.progress)
+        self.loader.finished.connect(self._on_loader_finished)
+        self._loader_done = False
+        self._drain_timer.start()
+        self.opened.emit()
+        self.vocabulary_changed.emit()
+        self.loader.start()
+
+    def close(self) -> None:
+        if self.loader is not None:
+            self.loader.stop(wait=True)
+            self.loader = None
+        gc.enable()
+        gc.unfreeze()
+        self._drain_timer.stop()
+        self._loader_done = False
+        self._vocab_generation += 1
+        if self.index is not None:
+            self.index.close()
+        self.index = None
+        self.watcher.clear()
+        self.model.reset([])
+
+    def cancel(self) -> None:
+        if self.loader is not None:
+            self.loader.cancel.set()
+
+    def _drain(self) -> None:
+        loader = self.loader
+        if loader is None:
+            self._drain_timer.stop()
+            return
+        batch = loader.take(DRAIN)
+        if batch:
+            self.model.add(batch)
+            self.folders.add(r.path for r in batch)
+        elif self._loader_done:
+            self._drain_timer.stop()
+            self._complete(loader.stats or BuildStats(), loader.error)
+
+    def _on_loader_finished(self) -> None:
+        self._loader_done = True
+
+    def _complete(self, stats: BuildStats, error: BaseException | None) -> None:
+        # The cyclic garbage collector was off while records arrived (one full collection with a large
+        # archive alive takes hundreds of ms on whichever thread allocates); now the loaded objects are frozen.
+        gc.enable()
+        gc.freeze()
+        self.last_stats = stats
+        self.model.set_deferred(False)
+        if self.loader is not None:
+            self.loader.stop(wait=True)
+            self.loader = None
+        if self.index is None:
+            return
+        if error is not None:
+            self.failed.emit(f"{self.index.root}: {error}")
+        records = self.model.records
+        errors = sum(1 for r in records if r.error)
+        state = "Indexing cancelled" if stats.cancelled else "Indexed"
+        self.message.emit(
+            f"{state}: {len(records):,} files ({stats.from_cache:,} from cache), {errors:,} with errors", 8000
+        )
+        QTimer.singleShot(0, self._finish)  # the rest in a later turn of the event loop
+
+    def _finish(self) -> None:
+        if self.index is None:
+            return
+        self.watcher.watch(self.index.root, [r.path for r in self.model.records])
+        self.rebuild_vocabulary()
+        self.loaded.emit()
+
+    # ------------------------------------------------------------------ the current file
+    def load_document(self, rel: str, list_indent: int) -> Document:
+        """Read one file of the archive (raises MastheadError)."""
+        assert self.index is not None
+        return storage.load(self.index.root / rel, list_indent)
+
+    # ------------------------------------------------------------------ vocabulary
+    def rebuild_vocabulary(self) -> None:
+        """Count every value, off the GUI thread (after loading; afterwards updates are incremental)."""
+        records = list(self.model.records)
+        self._vocab_generation += 1
+        generation = self._vocab_generation
+
+        def work() -> tuple[Vocabulary, Picker]:
+            vocab = build_vocabulary(records)
+            return vocab, picker_counts(vocab)
+
+        def done(result: tuple[Vocabulary, Picker] | None, error: BaseException | None) -> None:
+            if result is not None and generation == self._vocab_generation:
+                self.vocab, self.vocabulary = result
+                self.vocabulary_changed.emit()
+
+        run_in_background(work, done, self)
+
+    # ------------------------------------------------------------------ changes on disk
+    def refresh(self, paths: list[str] | None) -> None:
+        """Bring the index up to date off the GUI thread: the given files, or a stat-only rescan (None)."""
+        index = self.index
+        if index is None or self.loading:
+            return
+        if self._refreshing:  # one at a time; remember what else is asked, a rescan covering everything
+            if paths is None or self._refresh_pending == "all":
+                self._refresh_pending = "all"
+            else:
+                self._refresh_pending = (self._refresh_pending or set()) | set(paths)
+            return
+        self._refreshing = True
+        before = dict(index.records)  # a shallow copy: the records themselves are never changed in place
+
+        def work() -> Changes:
+            return index.rescan() if paths is None else index.refresh(paths)
+
+        def done(changes: Changes | None, error: BaseException | None) -> None:
+            self._refreshing = False
+            if changes is not None and index is self.index:
+                self._apply(changes, before)
+            pending, self._refresh_pending = self._refresh_pending, None
+            if pending is not None:
+                self.refresh(None if pending == "all" else sorted(pending))
+
+        run_in_background(work, done, self)
+
+    def refresh_rels(self, rels: Iterable[str]) -> None:
+        if self.index is not None:
+            self.refresh([str(self.index.root / r) for r in rels])
+
+    def _on_files_changed(self, paths: list[str]) -> None:
+        self.refresh(paths)
+
+    def _on_folders_changed(self) -> None:
+        self.refresh(None)
+
+    def _apply(self, changes: Changes, before: dict[str, Record]) -> None:
+        """Only the rows, folder counts and vocabulary entries that changed."""
+        assert self.index is not None
+        records = self.index.records
+        old = [before[p] for p in (*changes.removed, *changes.updated) if p in before]
+        new = [records[p] for p in (*changes.added, *changes.updated) if p in records]
+        self.model.remove(changes.removed)
+        self.folders.remove(changes.removed)
+        self.model.add([records[p] for p in changes.added if p in records])
+        self.folders.add(p for p in changes.added if p in records)
+        self.model.update(records[p] for p in changes.updated if p in records)
+        self.watcher.add([str(self.index.root / p) for p in changes.added])
+        if apply_delta(self.vocab, self.vocabulary, old, new):
+            self.vocabulary_changed.emit()
+        if changes.updated:
+            self.files_updated.emit(list(changes.updated))
+        if changes.removed:
+            self.files_removed.emit(list(changes.removed))
+        self.changed.emit()
