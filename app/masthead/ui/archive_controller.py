@@ -27,8 +27,9 @@ Picker = dict[str, dict[str, int]]
 
 
 def picker_counts(vocab: Vocabulary) -> Picker:
-    """The pickers' form of a vocabulary: field -> value -> number of files."""
-    return {**{f: dict(c) for f, c in vocab.choices.items()}, **{f: dict(c) for f, c in vocab.lists.items()}}
+    """The pickers' view of a vocabulary: field -> value -> number of files. The Counters themselves (no copy
+    of 41,000 values): they are updated in place, so every editor holding them sees the new counts."""
+    return {**vocab.choices, **vocab.lists}
 
 
 def _contributions(record: Record) -> Iterable[tuple[str, str, bool]]:
@@ -42,22 +43,19 @@ def _contributions(record: Record) -> Iterable[tuple[str, str, bool]]:
             yield key, value, False
 
 
-def apply_delta(vocab: Vocabulary, picker: Picker, old: Iterable[Record], new: Iterable[Record]) -> set[str]:
-    """Update ``vocab`` and ``picker`` in place for records replaced (``old`` out, ``new`` in); the fields
-    touched. Cost: the values of the changed records, never the whole archive."""
-    touched: set[str] = set()
+def apply_delta(vocab: Vocabulary, old: Iterable[Record], new: Iterable[Record]) -> set[tuple[str, str]]:
+    """Update ``vocab`` in place for records replaced (``old`` out, ``new`` in); the (field, value) entries
+    touched. Cost: the values of the changed records, never the whole archive. (Used until core's
+    ``Vocabulary.update`` is there.)"""
+    touched: set[tuple[str, str]] = set()
     for records, sign in ((old, -1), (new, 1)):
         for record in records:
             for key, value, is_list in _contributions(record):
-                table = vocab.lists if is_list else vocab.choices
-                counts = table.setdefault(key, Counter())
+                counts = (vocab.lists if is_list else vocab.choices).setdefault(key, Counter())
                 counts[value] += sign
-                field_counts = picker.setdefault(key, {})
-                field_counts[value] = field_counts.get(value, 0) + sign
                 if counts[value] <= 0:
                     del counts[value]
-                    field_counts.pop(value, None)
-                touched.add(key)
+                touched.add((key, value))
     return touched
 
 
@@ -82,6 +80,7 @@ class ArchiveController(QObject):
         self.vocab = Vocabulary()
         self.vocabulary: Picker = {}
         self.last_stats: BuildStats | None = None
+        self.delta: object | None = None  # while vocabulary_changed is emitted for an update: what changed
         self.model = DocumentsModel(self)
         self.folders = FolderModel(self)
         self.watcher = ArchiveWatcher(self)
@@ -179,7 +178,7 @@ class ArchiveController(QObject):
         self.message.emit(
             f"{state}: {len(records):,} files ({stats.from_cache:,} from cache), {errors:,} with errors", 8000
         )
-        QTimer.singleShot(0, self._finish)  # the rest in a later turn of the event loop
+        QTimer.singleShot(0, self, self._finish)  # the rest in a later turn of the event loop
 
     def _finish(self) -> None:
         if self.index is None:
@@ -262,8 +261,13 @@ class ArchiveController(QObject):
         self.folders.add(p for p in changes.added if p in records)
         self.model.update(records[p] for p in changes.updated if p in records)
         self.watcher.add([str(self.index.root / p) for p in changes.added])
-        if apply_delta(self.vocab, self.vocabulary, old, new):
+        update = getattr(self.vocab, "update", None)  # core's incremental update, once merged
+        delta = update(old, new) if callable(update) else apply_delta(self.vocab, old, new)
+        if delta:
+            self.delta = delta
+            self.vocabulary.update(picker_counts(self.vocab))  # fields that appeared (a few dict entries)
             self.vocabulary_changed.emit()
+            self.delta = None
         if changes.updated:
             self.files_updated.emit(list(changes.updated))
         if changes.removed:

@@ -224,4 +224,4 @@ class BulkController(QObject):
         )
 
     def _recovered(self) -> None:
-        QTimer.singleShot(0, self.offer_recovery)  # another one?
+        QTimer.singleShot(0, self, self.offer_recovery)  # another one?

@@ -199,7 +199,7 @@ class MainWindow(WindowDialogs, WindowSettings, QMainWindow):
         self.schema_warning.setVisible(bool(schema.warning))
         self._update_title()
         self.set_bulk_enabled(False)  # until every file is known: "all shown" must mean all
-        QTimer.singleShot(0, self.offer_recovery)
+        QTimer.singleShot(0, self, self.offer_recovery)
 
     def open_sample(self) -> None:
         try:
@@ -226,7 +226,8 @@ class MainWindow(WindowDialogs, WindowSettings, QMainWindow):
         self.archive.refresh(None)
 
     def _on_opened(self) -> None:
-        self.taxonomy.set_data(Vocabulary(), [])  # never the previous archive's values
+        clear = getattr(self.taxonomy, "clear", None)  # never the previous archive's values
+        clear() if callable(clear) else self.taxonomy.set_data(Vocabulary(), [])
         self._taxonomy_stale = False
 
     def _on_progress(self, done: int, total: int) -> None:
@@ -247,6 +248,11 @@ class MainWindow(WindowDialogs, WindowSettings, QMainWindow):
     def _on_vocabulary(self) -> None:
         """The pickers share the controller's counts (updated in place); the taxonomy only when shown."""
         self.form.vocabulary = self.archive.vocabulary
+        apply = getattr(self.taxonomy, "apply_delta", None)  # the taxonomy's in-place update, once merged
+        delta = self.archive.delta
+        if delta is not None and callable(apply) and not self._taxonomy_stale:
+            apply(self.archive.vocab, delta, self.model.records)
+            return
         self._taxonomy_stale = True
         if self.taxonomy_dock.isVisible():
             self._update_taxonomy()
@@ -491,11 +497,11 @@ class MainWindow(WindowDialogs, WindowSettings, QMainWindow):
     def close_if_asked(self) -> None:
         if self._close_when_done and not self.writing():
             self._close_when_done = False
-            QTimer.singleShot(0, self.close)
+            QTimer.singleShot(0, self, self.close)
 
     def _discard_and_close(self) -> None:
         self._show_nothing()
-        QTimer.singleShot(0, self.close)  # not from inside closeEvent: Qt ignores a nested close()
+        QTimer.singleShot(0, self, self.close)  # not from inside closeEvent: Qt ignores a nested close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.writing():  # let it finish: every file would be old or new anyway, but the report matters
