@@ -269,3 +269,16 @@ def test_status_messages_use_proper_plurals(qtbot: QtBot, window: MainWindow, ar
     dialog = window.bulk_publish()
     assert dialog is not None and dialog.windowTitle() == "Publish 1 file"
     dialog.close()
+
+
+def test_saving_keeps_the_undo_history_and_the_form(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    """A save (and the refresh it causes) neither rebuilds the form nor clears its undo history."""
+    open_file(qtbot, window, "english-null.md")
+    edit_author(qtbot, window)
+    editor = window.form.editors["author"]
+    with qtbot.waitSignal(window.records_changed, timeout=5000):  # the save, then the index refresh
+        window.save_action.trigger()
+    assert window.form.editors["author"] is editor  # not rebuilt
+    assert window.undo_action.isEnabled() and window.undo_action.text() == "&Undo Edit author"
+    window.undo_action.trigger()
+    assert window.form.dirty  # back to the saved file's previous author: an unsaved edit again

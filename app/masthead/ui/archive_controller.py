@@ -193,6 +193,15 @@ class ArchiveController(QObject):
         assert self.index is not None
         return storage.load(self.index.root / rel, list_indent)
 
+    def same_on_disk(self, rel: str, raw: bytes) -> bool:
+        """Whether the file still holds exactly ``raw`` (e.g. what was just saved): no reload needed."""
+        if self.index is None:
+            return False
+        try:
+            return (self.index.root / rel).read_bytes() == raw
+        except OSError:
+            return False
+
     # ------------------------------------------------------------------ vocabulary
     def rebuild_vocabulary(self) -> None:
         """Count every value, off the GUI thread (after loading; afterwards updates are incremental)."""

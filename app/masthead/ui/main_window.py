@@ -273,7 +273,11 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowSettings, QMainWindow):
             return
         if self.form.dirty:  # keep the editor's work; saving will meet the conflict check
             self.statusBar().showMessage(f"{self.current} changed on disk; your unsaved edits are kept", 8000)
-        elif not self.form.saving:
+        elif self.form.saving:
+            return
+        elif self.form.doc is not None and self.archive.same_on_disk(self.current, self.form.doc.raw):
+            return  # our own save coming back: the form (and its undo history) stays as it is
+        else:
             self.show_file(self.current)
 
     def _on_files_removed(self, rels: list[str]) -> None:
