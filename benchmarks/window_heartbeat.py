@@ -21,7 +21,9 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 
-def run(app: QApplication, action: Callable[[], object], until: Callable[[], bool], settle: float) -> tuple[float, float]:
+def run(
+    app: QApplication, action: Callable[[], object], until: Callable[[], bool], settle: float
+) -> tuple[float, float]:
     """(seconds until ``until``, longest gap in ms including ``settle`` seconds after)."""
     ticks: list[float] = []
     timer = QTimer()
@@ -61,7 +63,7 @@ def main() -> None:
         window.show()
         loaded: list[bool] = []
         window.archive_loaded.connect(lambda loaded=loaded: loaded.append(True))
-        took, gap = run(app, lambda w=window: w.open_archive(args.archive), lambda l=loaded: bool(l), args.settle)
+        took, gap = run(app, lambda w=window: w.open_archive(args.archive), lambda flag=loaded: bool(flag), args.settle)
         print(f"{label}: {window.model.rowCount():,} files in {took:.2f} s; longest gap {gap:.0f} ms", flush=True)
         if label == "loading warm":
             break
@@ -74,8 +76,11 @@ def main() -> None:
         took, gap = run(app, lambda p=path: window.select_path(p), lambda p=path: window.form.rel == p, 0.2)
         gaps.append((took, gap))
         print(f"  select {path}: shown in {took * 1000:.0f} ms, longest gap {gap:.0f} ms", flush=True)
-    print(f"selecting 10 files: longest gap {max(g for _, g in gaps):.0f} ms, slowest shown in "
-          f"{max(t for t, _ in gaps) * 1000:.0f} ms", flush=True)
+    print(
+        f"selecting 10 files: longest gap {max(g for _, g in gaps):.0f} ms, slowest shown in "
+        f"{max(t for t, _ in gaps) * 1000:.0f} ms",
+        flush=True,
+    )
     title = window.form.editors.get("title")
     line = title if isinstance(title, QLineEdit) else title.findChild(QLineEdit) if title else None
     assert line is not None
