@@ -17,7 +17,8 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 
@@ -71,7 +72,7 @@ def main() -> None:
         window.deleteLater()
         app.processEvents()
     gaps = []
-    for row in range(10):
+    for row in range(int(os.environ.get("SELECT", "10"))):
         path = str(window.proxy.index(row, 0).data(0x0103))
         took, gap = run(app, lambda p=path: window.select_path(p), lambda p=path: window.form.rel == p, 0.2)
         gaps.append((took, gap))
@@ -84,7 +85,9 @@ def main() -> None:
     title = window.form.editors.get("title")
     line = title if isinstance(title, QLineEdit) else title.findChild(QLineEdit) if title else None
     assert line is not None
-    line.setText(line.text() + " (edited)")
+    QTest.keyClick(line, Qt.Key.Key_End)
+    QTest.keyClicks(line, " (edited)")  # typed, as a user would
+    assert window.form.dirty
     saved: list[bool] = []
     window.form.saved.connect(lambda *_: saved.append(True))
     took, gap = run(app, window.save_current, lambda: bool(saved), args.settle)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QUrl
+from PySide6.QtCore import QModelIndex, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
@@ -108,13 +108,13 @@ class WindowCurrentFile(QMainWindow if TYPE_CHECKING else object):  # type: igno
 
     def _on_saved(self, path: str) -> None:
         self.model.set_dirty(path, False)
-        self.setWindowModified(False)
+        self.setAttribute(Qt.WidgetAttribute.WA_WindowModified, False)  # the title shows ● itself
         self._update_title()
         self.statusBar().showMessage(f"Saved {path}", 4000)
         self.archive.refresh_rels([path])
 
     def _on_dirty(self, dirty: bool) -> None:
-        self.setWindowModified(dirty)
+        self.setAttribute(Qt.WidgetAttribute.WA_WindowModified, dirty)  # the title shows ● itself
         self.save_action.setEnabled(dirty)
         if self.current:
             self.model.set_dirty(self.current, dirty)
