@@ -159,10 +159,9 @@ class ArchiveController(QObject):
         self._loader_done = True
 
     def _complete(self, stats: BuildStats, error: BaseException | None) -> None:
-        # The cyclic garbage collector was off while records arrived (one full collection with a large
-        # archive alive takes hundreds of ms on whichever thread allocates); now the loaded objects are frozen.
-        gc.enable()
-        gc.freeze()
+        # The cyclic garbage collector stays off while records arrive and until the first vocabulary is built
+        # (one full collection with a large archive alive takes hundreds of ms on whichever thread allocates,
+        # and holds the GIL meanwhile); then the loaded objects are frozen (see _settle_gc).
         self.last_stats = stats
         self.model.set_deferred(False)
         if self.loader is not None:
@@ -186,6 +185,13 @@ class ArchiveController(QObject):
         self.watcher.watch(self.index.root, [r.path for r in self.model.records])
         self.rebuild_vocabulary()
         self.loaded.emit()
+
+    @staticmethod
+    def _settle_gc() -> None:
+        """After loading: later collections skip the archive's objects (reference counting still frees them)."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     # ------------------------------------------------------------------ the current file
     def load_document(self, rel: str, list_indent: int) -> Document:
@@ -214,6 +220,7 @@ class ArchiveController(QObject):
             return vocab, picker_counts(vocab)
 
         def done(result: tuple[Vocabulary, Picker] | None, error: BaseException | None) -> None:
+            self._settle_gc()
             if result is not None and generation == self._vocab_generation:
                 self.vocab, self.vocabulary = result
                 self.vocabulary_changed.emit()

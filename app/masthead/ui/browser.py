@@ -120,6 +120,8 @@ class BrowserPane(QWidget):
             self.proxy.layoutChanged,
         ):
             model_signal.connect(self.update_count)
+        model.reordering.connect(self._on_reordering)
+        self._kept: tuple[str | None, list[str]] = (None, [])
 
     def _make_table(self) -> QTableView:
         table = named(QTableView(), "documentsTable", "Documents")
@@ -287,6 +289,28 @@ class BrowserPane(QWidget):
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
         )
         self.table.scrollTo(index)
+
+    def _on_reordering(self, before: bool) -> None:
+        """Keep the current row and the selection across the model's reorder-as-reset."""
+        if before:
+            current = self.table.currentIndex()
+            self._kept = (str(current.data(PATH_ROLE)) if current.isValid() else None, self.selected_paths())
+            return
+        current_path, selected = self._kept
+        self._kept = (None, [])
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)  # the same file stays current: nothing to load again
+        try:
+            if current_path is not None:
+                self.select_path(current_path)
+            flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+            for path in selected:
+                row = self.model.row_of(path)
+                if row is not None and path != current_path:
+                    selection.select(self.proxy.mapFromSource(self.model.index(row, 0)), flags)
+        finally:
+            selection.blockSignals(False)
+        self.table.viewport().update()
 
     def scroll_to_current(self) -> None:
         current = self.table.currentIndex()

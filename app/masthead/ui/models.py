@@ -58,6 +58,7 @@ class DocumentsModel(QAbstractTableModel):
     """One row per file of the archive, sorted by the chosen column (here, not in the proxy)."""
 
     sorted = Signal()
+    reordering = Signal(bool)  # True before, False after a large reorder done as a reset
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -196,6 +197,17 @@ class DocumentsModel(QAbstractTableModel):
         ):
             # the order stands (e.g. a tag was added to 1,000 files): no layout change, which with many
             # selected rows costs the views hundreds of milliseconds of persistent-index remapping
+            self.sorted.emit()
+            return
+        if len(ordered) >= BACKGROUND_SORT:
+            # a reset, not a layout change: the filtering proxy rebuilds its mapping once instead of remapping
+            # every row (200 ms on 10,000 rows); the browser keeps the selection across it (``reordering``)
+            self.reordering.emit(True)
+            self.beginResetModel()
+            self._records = ordered
+            self._rows = {r.path: i for i, r in enumerate(self._records)}
+            self.endResetModel()
+            self.reordering.emit(False)
             self.sorted.emit()
             return
         self.layoutAboutToBeChanged.emit()
