@@ -85,6 +85,8 @@ def main() -> None:
     assert dialog.report is not None
     print(f"apply ({len(dialog.report.changed):,} written): {took:.2f} s; GUI thread longest gap {1000 * gap:.0f} ms")
     dialog.close()
+    if hasattr(window, "history"):
+        window.history.ask = False  # Edit > Undo of a bulk operation asks first ("This rewrites N files")
     took, gap = longest_gap(app, window.undo_action.trigger, lambda: not window.writing())
     print(f"undo: {took:.2f} s; GUI thread longest gap {1000 * gap:.0f} ms")
     window.form.show_document(None, None, None)

@@ -174,6 +174,13 @@ def test_keyboard_moves_between_panes_and_files(qtbot: QtBot, window: MainWindow
     rows = {(sheet.table.item(r, 2).text(), sheet.table.item(r, 1).text()) for r in range(sheet.table.rowCount())}
     assert ("Next File", "Alt+Down") in rows and ("Previous File", "Alt+Up") in rows
     sheet.close()
+    focus = QApplication.focusWidget() or window
+    qtbot.keyClick(focus, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)  # the form
+    assert window.form.isAncestorOf(QApplication.focusWidget())
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)  # the preview
+    assert window.preview.isAncestorOf(QApplication.focusWidget())
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # the browser
+    assert window.table.hasFocus()
 
 
 def test_the_title_marks_unsaved_edits_with_a_dot(qtbot: QtBot, window: MainWindow) -> None:
@@ -282,3 +289,25 @@ def test_saving_keeps_the_undo_history_and_the_form(qtbot: QtBot, window: MainWi
     assert window.undo_action.isEnabled() and window.undo_action.text() == "&Undo Edit author"
     window.undo_action.trigger()
     assert window.form.dirty  # back to the saved file's previous author: an unsaved edit again
+
+
+def test_a_large_archive_keeps_the_selected_row_when_the_final_sort_lands(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Defect 12: rows selected while loading stay selected, current and in view once the rows are sorted."""
+    root = tmp_path / "big"
+    root.mkdir()
+    for i in range(2100):  # above BACKGROUND_SORT: the order is applied as a reset
+        (root / f"f{i:04d}.md").write_text(f"---\ntitle: File {i}\ndate: 2024-{1 + i % 12:02d}-01\ntags: [t{i % 7}]\n---\nBody\n")
+    window: MainWindow = open_window(qtbot, tmp_path, root)
+    window.table.sortByColumn(Column.TITLE, Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: window.model.record(0).path == "f0000.md", timeout=10000)
+    window.table.setFocus()
+    assert window.select_path("f1234.md")
+    qtbot.waitUntil(lambda: window.form.rel == "f1234.md", timeout=3000)
+    with qtbot.waitSignal(window.model.sorted, timeout=10000):
+        window.table.sortByColumn(Column.DATE, Qt.SortOrder.DescendingOrder)
+    assert window.selected_paths() == ["f1234.md"] and window.current == "f1234.md"
+    current = window.table.currentIndex()
+    assert current.data(0x0103) == "f1234.md"
+    assert window.table.viewport().rect().intersects(window.table.visualRect(current))  # scrolled into view
