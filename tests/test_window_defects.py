@@ -291,14 +291,13 @@ def test_saving_keeps_the_undo_history_and_the_form(qtbot: QtBot, window: MainWi
     assert window.form.dirty  # back to the saved file's previous author: an unsaved edit again
 
 
-def test_a_large_archive_keeps_the_selected_row_when_the_final_sort_lands(
-    qtbot: QtBot, tmp_path: Path
-) -> None:
+def test_a_large_archive_keeps_the_selected_row_when_the_final_sort_lands(qtbot: QtBot, tmp_path: Path) -> None:
     """Defect 12: rows selected while loading stay selected, current and in view once the rows are sorted."""
     root = tmp_path / "big"
     root.mkdir()
     for i in range(2100):  # above BACKGROUND_SORT: the order is applied as a reset
-        (root / f"f{i:04d}.md").write_text(f"---\ntitle: File {i}\ndate: 2024-{1 + i % 12:02d}-01\ntags: [t{i % 7}]\n---\nBody\n")
+        text = f"---\ntitle: File {i}\ndate: 2024-{1 + i % 12:02d}-01\ntags: [t{i % 7}]\n---\nBody\n"
+        (root / f"f{i:04d}.md").write_text(text, encoding="utf-8")
     window: MainWindow = open_window(qtbot, tmp_path, root)
     window.table.sortByColumn(Column.TITLE, Qt.SortOrder.AscendingOrder)
     qtbot.waitUntil(lambda: window.model.record(0).path == "f0000.md", timeout=10000)
