@@ -3,10 +3,11 @@ they drive. It reads no files: a transcript (``body:``) search gets the bodies f
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -303,11 +304,17 @@ class BrowserPane(QWidget):
         try:
             if current_path is not None:
                 self.select_path(current_path)
-            flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
-            for path in selected:
-                row = self.model.row_of(path)
-                if row is not None and path != current_path:
-                    selection.select(self.proxy.mapFromSource(self.model.index(row, 0)), flags)
+            rows = sorted(
+                self.proxy.mapFromSource(self.model.index(r, 0)).row()
+                for r in (self.model.row_of(p) for p in selected if p != current_path)
+                if r is not None
+            )
+            ranges = QItemSelection()  # one selection of contiguous ranges, not one call per row
+            last = self.proxy.columnCount() - 1
+            for _, group in itertools.groupby(enumerate(r for r in rows if r >= 0), lambda x: x[1] - x[0]):
+                span = [r for _, r in group]
+                ranges.select(self.proxy.index(span[0], 0), self.proxy.index(span[-1], last))
+            selection.select(ranges, QItemSelectionModel.SelectionFlag.Select)
         finally:
             selection.blockSignals(False)
         self.table.viewport().update()

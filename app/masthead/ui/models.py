@@ -244,17 +244,25 @@ class DocumentsModel(QAbstractTableModel):
         self._resort()
 
     def update(self, records: Iterable[Record]) -> None:
-        changed = False
+        """Replace changed records; many rows at once are one dataChanged over their span (the proxy and the
+        views then look once, instead of once per row)."""
+        rows: list[int] = []
         for record in records:
             row = self._rows.get(record.path)
             if row is None:
                 self.add([record])
                 continue
             self._records[row] = record
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
-            changed = True
-        if changed:
-            self._resort()
+            rows.append(row)
+        if not rows:
+            return
+        last = len(Column) - 1
+        if len(rows) > 50:
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), last))
+        else:
+            for row in rows:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+        self._resort()
 
     def remove(self, paths: Iterable[str]) -> None:
         for path in paths:
