@@ -310,3 +310,18 @@ def test_a_large_archive_keeps_the_selected_row_when_the_final_sort_lands(qtbot:
     current = window.table.currentIndex()
     assert current.data(0x0103) == "f1234.md"
     assert window.table.viewport().rect().intersects(window.table.visualRect(current))  # scrolled into view
+
+
+def test_typing_after_a_bulk_operation_is_undone_first(
+    qtbot: QtBot, window: MainWindow, archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Typing merges into one undo step; typed again after a bulk operation, that step is the newest."""
+    open_file(qtbot, window, "english-null.md")
+    edit_author(qtbot, window)
+    bulk_tag(qtbot, window, ["crlf.md", "chunks-en.md"], "weekly")
+    open_file(qtbot, window, "english-null.md")  # (still the same file: the bulk operation left it alone)
+    assert "weekly" in window.undo_action.text() or window.undo_action.text() == "&Undo Edit author"
+    editor = window.form.editors["author"]
+    line = editor if isinstance(editor, QLineEdit) else editor.findChild(QLineEdit)
+    qtbot.keyClicks(line, "!")  # merges into the author's typing step
+    assert window.undo_action.text() == "&Undo Edit author"

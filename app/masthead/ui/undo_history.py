@@ -57,9 +57,21 @@ class UndoHistory(QObject):
     def bind(self, stack: QUndoStack) -> None:
         """Follow the current document's undo stack (every new command gets the next number)."""
         self.stack = stack
-        for signal in (stack.indexChanged, stack.canUndoChanged, stack.canRedoChanged, stack.undoTextChanged):
+        self._last = (stack.index(), stack.count())
+        stack.indexChanged.connect(self._on_index)
+        for signal in (stack.canUndoChanged, stack.canRedoChanged, stack.undoTextChanged):
             signal.connect(self._on_stack)
         self._stamp()
+
+    def _on_index(self, index: int) -> None:
+        stack = self.stack
+        assert stack is not None
+        if (index, stack.count()) == self._last and index > 0:  # typing merged into the last command:
+            command = stack.command(index - 1)  # it is the newest step again (it may follow a bulk operation)
+            if command is not None:
+                setattr(command, STAMP, next(self._counter))
+        self._last = (index, stack.count())
+        self._on_stack()
 
     def _on_stack(self, *_: object) -> None:
         self._stamp()
