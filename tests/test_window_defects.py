@@ -325,3 +325,21 @@ def test_typing_after_a_bulk_operation_is_undone_first(
     line = editor if isinstance(editor, QLineEdit) else editor.findChild(QLineEdit)
     qtbot.keyClicks(line, "!")  # merges into the author's typing step
     assert window.undo_action.text() == "&Undo Edit author"
+
+
+def test_the_vocabulary_follows_a_save_without_a_rebuild() -> None:
+    """The incremental update gives the counts a full rebuild would."""
+    from masthead.core.records import Record
+    from masthead.core.vocabulary import build_vocabulary
+    from masthead.ui.archive_controller import apply_delta
+
+    def record(path: str, **meta: object) -> Record:
+        return Record(path=path, mtime_ns=0, size=0, meta=dict(meta))  # type: ignore[arg-type]
+
+    before = [record("a.md", tags=["x", "y"], category="c1"), record("b.md", tags=["x"])]
+    after = [record("a.md", tags=["y", "z"], category="c2"), before[1]]
+    vocab = build_vocabulary(before)
+    apply_delta(vocab, before[:1], after[:1])
+    expected = build_vocabulary(after)
+    assert {f: dict(c) for f, c in vocab.lists.items()} == {f: dict(c) for f, c in expected.lists.items()}
+    assert {f: dict(c) for f, c in vocab.choices.items() if c} == {f: dict(c) for f, c in expected.choices.items()}

@@ -47,15 +47,25 @@ def apply_delta(vocab: Vocabulary, old: Iterable[Record], new: Iterable[Record])
     """Update ``vocab`` in place for records replaced (``old`` out, ``new`` in); the (field, value) entries
     touched. Cost: the values of the changed records, never the whole archive. (Used until core's
     ``Vocabulary.update`` is there.)"""
-    touched: set[tuple[str, str]] = set()
+    change: Counter[tuple[str, str, bool]] = Counter()
     for records, sign in ((old, -1), (new, 1)):
         for record in records:
-            for key, value, is_list in _contributions(record):
-                counts = (vocab.lists if is_list else vocab.choices).setdefault(key, Counter())
-                counts[value] += sign
-                if counts[value] <= 0:
-                    del counts[value]
-                touched.add((key, value))
+            for entry in _contributions(record):
+                change[entry] += sign
+    touched: set[tuple[str, str]] = set()
+    for (key, value, is_list), step in change.items():
+        if not step:
+            continue  # e.g. a tag kept by a file that changed otherwise
+        table = vocab.lists if is_list else vocab.choices
+        counts = table.get(key)
+        if counts is None:
+            counts = table[key] = Counter()
+        left = counts[value] + step
+        if left > 0:
+            counts[value] = left
+        else:
+            del counts[value]
+        touched.add((key, value))
     return touched
 
 
