@@ -343,3 +343,12 @@ def test_the_vocabulary_follows_a_save_without_a_rebuild() -> None:
     expected = build_vocabulary(after)
     assert {f: dict(c) for f, c in vocab.lists.items()} == {f: dict(c) for f, c in expected.lists.items()}
     assert {f: dict(c) for f, c in vocab.choices.items() if c} == {f: dict(c) for f, c in expected.choices.items()}
+
+
+def test_a_bulk_dialog_on_the_shown_files_says_shown(qtbot: QtBot, window: MainWindow) -> None:
+    """Defect 20: with no multiple selection the operation is on the files shown, and says so."""
+    for open_dialog in (window.bulk_tag, window.bulk_set_field):
+        dialog = open_dialog()
+        assert dialog is not None
+        assert "shown" in dialog.summary.text() and "selected" not in dialog.summary.text()
+        dialog.close()

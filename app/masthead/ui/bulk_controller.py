@@ -64,6 +64,8 @@ class BulkController(QObject):
         return self._launch(dialog)
 
     def _launch(self, dialog: D) -> D:
+        if len(self.window.selected_paths()) <= 1:  # the files shown, not a selection: say so
+            dialog.summary.setText(dialog.summary.text().replace(" selected.", " shown."))
         dialog.confirm = self.window.prefs.confirm_bulk
         dialog.list_indent = self.window.prefs.list_indent
         dialog.applied.connect(self._on_applied)
