@@ -73,6 +73,7 @@ class ArchiveController(QObject):
     """Owns the archive index, the documents model, the folder tree model and the watcher."""
 
     opened = Signal()  # a new archive started loading (the views are empty)
+    schema_loaded = Signal()  # ``schema`` is the archive's own (read off the GUI thread)
     loaded = Signal()  # every record is in the table
     changed = Signal()  # records changed after loading (a save, a bulk operation, another program)
     vocabulary_changed = Signal()  # ``vocab``/``vocabulary`` changed (in place, or replaced)
@@ -117,14 +118,14 @@ class ArchiveController(QObject):
         """Index ``root`` in the background; records reach the model in small slices."""
         self.close()
         self.index = ArchiveIndex(root)
-        self.schema = load_schema(root)  # one small file; the records are what takes time
+        self.schema = builtin_schema()  # until the archive's own is read (on the loader's thread)
         self.model.schema = self.schema
         self.model.reset([])
         self.model.set_deferred(True)
         self.folders.rebuild(root.name, [])
         self.vocab, self.vocabulary = Vocabulary(), {}
         gc.disable()  # see _complete
-        self.loader = IndexLoader(self.index)
+        self.loader = IndexLoader(self.index, lambda: load_schema(root))
         self.loader.progress.connect(self.progress)
         self.loader.finished.connect(self._on_loader_finished)
         self._loader_done = False
@@ -157,6 +158,13 @@ class ArchiveController(QObject):
         if loader is None:
             self._drain_timer.stop()
             return
+        if not loader.ready.is_set():
+            return  # no row before the schema that decides its badge
+        if loader.prepared is not None:
+            schema, loader.prepared = loader.prepared, None
+            if isinstance(schema, Schema):
+                self.schema = self.model.schema = schema
+                self.schema_loaded.emit()
         batch = loader.take(DRAIN)
         if batch:
             self.model.add(batch)

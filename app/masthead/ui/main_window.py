@@ -107,6 +107,7 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowSettings, QMainWindow):
         archive, form = self.archive, self.form
         archive.opened.connect(self._on_opened)
         archive.loaded.connect(self._on_loaded)
+        archive.schema_loaded.connect(self._on_schema)
         archive.changed.connect(self.records_changed)
         archive.vocabulary_changed.connect(self._on_vocabulary)
         archive.files_updated.connect(self._on_files_updated)
@@ -190,9 +191,7 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowSettings, QMainWindow):
         self.progress.show()
         self.cancel_button.show()
         self.statusBar().showMessage(f"Indexing {root} …")
-        schema = self.archive.schema
-        self.schema_warning.setText(f"⚠ {schema.warning}" if schema.warning else "")
-        self.schema_warning.setVisible(bool(schema.warning))
+        self.schema_warning.hide()
         self._update_title()
         self.set_bulk_enabled(False)  # until every file is known: "all shown" must mean all
         QTimer.singleShot(0, self, self.offer_recovery)
@@ -225,6 +224,11 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowSettings, QMainWindow):
         clear = getattr(self.taxonomy, "clear", None)  # never the previous archive's values
         clear() if callable(clear) else self.taxonomy.set_data(Vocabulary(), [])
         self._taxonomy_stale = False
+
+    def _on_schema(self) -> None:
+        schema = self.archive.schema
+        self.schema_warning.setText(f"⚠ {schema.warning}" if schema.warning else "")
+        self.schema_warning.setVisible(bool(schema.warning))
 
     def _on_progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
