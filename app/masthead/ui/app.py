@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QIcon
@@ -39,7 +40,8 @@ def run(archive: Path | None = None, smoke_test: bool = False) -> int:
     started = time.perf_counter()
     from masthead.ui.main_window import MainWindow
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    # argv[0] names the window class on X11/Wayland: "masthead", not "__main__.py" under `dev.py run`
+    app = QApplication.instance() or QApplication(["masthead"])
     assert isinstance(app, QApplication)
     app.setApplicationName("Masthead")
     app.setOrganizationName("Masthead")
@@ -79,4 +81,19 @@ def run(archive: Path | None = None, smoke_test: bool = False) -> int:
     elif smoke_test:
         print("masthead smoke test: no archive to open", file=sys.stderr)
         return 1
-    return int(app.exec())
+    code = int(app.exec())
+    drain_writes()
+    return code
+
+
+def drain_writes(timeout_ms: int = 30_000) -> None:
+    """Let every save or bulk step already started finish before the process ends."""
+    import importlib
+
+    try:
+        writer_module: Any = importlib.import_module("masthead.ui.writer")  # the application's writer
+        writer_module.writer().drain(timeout_ms)
+    except ImportError:
+        from masthead.ui.form import WRITER
+
+        WRITER.waitForDone(timeout_ms)
