@@ -112,7 +112,8 @@ def bulk(app: QApplication, window: object, settle: float) -> None:
     selection = window.table.selectionModel()
     selection.clearSelection()
     flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
-    selection.select(QItemSelection(window.proxy.index(0, 0), window.proxy.index(999, 0)), flags)
+    first = 1 if os.environ.get("BULK_SKIP_CURRENT") else 0  # 1: the file on screen is not among them
+    selection.select(QItemSelection(window.proxy.index(first, 0), window.proxy.index(first + 999, 0)), flags)
     dialog = window.bulk_tag()
     assert isinstance(dialog, BulkTagDialog)
     dialog.confirm = False
