@@ -14,8 +14,9 @@ from tests.conftest import copy_fixtures, open_window
 
 from masthead.ui.bulk_dialog import BulkTagDialog, OperationDialog
 from masthead.ui.chips import ChipsEditor
+from masthead.ui.folder_model import FolderModel
 from masthead.ui.main_window import MainWindow
-from masthead.ui.models import Column, FolderModel
+from masthead.ui.models import Column
 
 NAMES = ["english-null.md", "indent2-cjk.md", "pyyaml-sorted-cjk.md", "crlf.md", "chunks-en.md"]
 Button = QMessageBox.StandardButton

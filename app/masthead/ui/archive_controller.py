@@ -18,7 +18,8 @@ from masthead.core.index import ArchiveIndex, BuildStats, Changes
 from masthead.core.records import CHOICE_FIELDS, Record, is_string_list
 from masthead.core.vocabulary import Vocabulary, build_vocabulary
 from masthead.core.workflow import Schema, builtin_schema, load_schema
-from masthead.ui.models import DocumentsModel, FolderModel
+from masthead.ui.folder_model import FolderModel
+from masthead.ui.models import DocumentsModel
 from masthead.ui.tasks import IndexLoader, run_in_background
 from masthead.ui.watcher import ArchiveWatcher
 

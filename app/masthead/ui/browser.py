@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from masthead.core.query import Query, QueryError, parse_query
-from masthead.ui.models import PATH_ROLE, Column, DocumentsModel, DocumentsProxy, FolderModel
+from masthead.ui.folder_model import FolderModel
+from masthead.ui.models import PATH_ROLE, Column, DocumentsModel, DocumentsProxy
 from masthead.ui.tasks import run_in_background
 from masthead.ui.theme import error_colour
 from masthead.ui.widgets import named
@@ -318,6 +319,15 @@ class BrowserPane(QWidget):
         finally:
             selection.blockSignals(False)
         self.table.viewport().update()
+
+    def next_file(self) -> None:
+        self.step(1)
+
+    def previous_file(self) -> None:
+        self.step(-1)
+
+    def focus_table(self) -> None:
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def scroll_to_current(self) -> None:
         current = self.table.currentIndex()

@@ -290,23 +290,8 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowSettings, QMainWindow):
             self.preview.clear()
 
     # ------------------------------------------------------------------ browsing
-    def focus_search(self) -> None:
-        self.browser.focus_search()
-
     def show_query(self, text: str) -> None:
         self.browser.show_query(text)
-
-    def find_in_preview(self) -> None:
-        self.preview.show_find()
-
-    def next_file(self) -> None:
-        self.browser.step(1)
-
-    def previous_file(self) -> None:
-        self.browser.step(-1)
-
-    def focus_browser(self) -> None:
-        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def focus_form(self) -> None:
         self.form.setFocus(Qt.FocusReason.ShortcutFocusReason)
