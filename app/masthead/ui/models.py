@@ -71,6 +71,7 @@ class DocumentsModel(QAbstractTableModel):
         self._keys: dict[tuple[str, int, int], str] = {}  # sort keys of the current column, per record version
         self.deferred = False  # while an archive loads: append rows, sort once at the end
         self._sort_generation = 0
+        self.sorting = False  # a background sort is under way (``sorted`` follows)
         self._version = 0  # counts changes to the set of rows
 
     # -- reading
@@ -176,14 +177,19 @@ class DocumentsModel(QAbstractTableModel):
             self._apply_order(sorted(self._records, key=lambda r: self._key(r, column), reverse=descending))
             return
         self._sort_generation += 1
+        self.sorting = True
         generation, snapshot, version = self._sort_generation, list(self._records), self._version
 
         def work() -> list[Record]:
             return sorted(snapshot, key=lambda r: self._sort_key(r, column), reverse=descending)
 
         def done(ordered: list[Record] | None, error: BaseException | None) -> None:
-            if generation != self._sort_generation or ordered is None:
+            if generation != self._sort_generation:
                 return  # a newer sort was asked for
+            self.sorting = False
+            if ordered is None:
+                self.sorted.emit()
+                return
             if version != self._version:
                 self._resort()  # rows came or went meanwhile: sort again
                 return
