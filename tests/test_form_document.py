@@ -58,7 +58,7 @@ def test_saving_keeps_the_form_the_focus_and_the_undo_history(qtbot: QtBot, tmp_
     qtbot.keyClicks(editor, " (2)")
     with qtbot.waitSignal(window.form.saved, timeout=5000):
         qtbot.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: not window._refreshing, timeout=5000)  # the window re-read the saved file
+    qtbot.waitUntil(lambda: not window.archive._refreshing, timeout=5000)  # the window re-read the saved file
     path = archive / NAME
     assert Document(path.read_bytes()).data["title"].endswith("Labs (2)")
     assert window.form.editors["title"] is editor and QApplication.focusWidget() is editor  # not rebuilt

@@ -290,7 +290,7 @@ def test_every_interactive_widget_is_named(qtbot: QtBot, window: MainWindow, arc
         dialog.close()
     shortcuts = {a.objectName(): a.shortcut().toString() for a in window.actions() if not a.shortcut().isEmpty()}
     assert shortcuts["openArchive"] == "Ctrl+O" and shortcuts["quit"] == "Ctrl+Q"
-    assert shortcuts["findInPreview"] == "Ctrl+F"
+    assert shortcuts["searchArchive"] == "Ctrl+F" and shortcuts["findInPreview"] == "Ctrl+Shift+F"
 
 
 def test_layout_is_remembered(qtbot: QtBot, settings: QSettings, archive: Path) -> None:

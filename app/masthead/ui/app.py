@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from masthead import __version__
 from masthead.core.sample import install_sample, resources_dir
+from masthead.ui.writer import writer
 
 SMOKE_TIMEOUT_MS = 60_000
 
@@ -93,4 +94,11 @@ def run(archive: Path | None = None, smoke_test: bool = False) -> int:
     elif smoke_test:
         print("masthead smoke test: no archive to open", file=sys.stderr)
         return 1
-    return int(app.exec())
+    code = int(app.exec())
+    drain_writes()
+    return code
+
+
+def drain_writes(timeout_ms: int = 30_000) -> None:
+    """Let every save or bulk step already started finish before the process ends."""
+    writer().drain(timeout_ms)

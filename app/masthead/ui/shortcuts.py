@@ -39,7 +39,7 @@ def shortcut_rows(actions: list[QAction]) -> list[tuple[str, str, str]]:
             what = action.text().replace("&", "").rstrip("…").split("“")[0].strip()
             menus = [m.title().replace("&", "") for m in action.associatedObjects() if isinstance(m, QMenu)]
             rows.append((f"{menus[0]} menu" if menus else "Window", " or ".join(dict.fromkeys(keys)), what))
-    order = ["File menu", "Edit menu", "Document menu", "View menu", "Help menu"]
+    order = ["File menu", "Edit menu", "Go menu", "Document menu", "View menu", "Help menu"]
     rows.sort(key=lambda r: (order.index(r[0]) if r[0] in order else len(order), r[2].casefold()))
     return rows + list(WIDGET_KEYS)
 

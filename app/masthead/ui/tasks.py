@@ -87,9 +87,12 @@ class IndexLoader(QObject):
     progress = Signal(int, int)
     finished = Signal()
 
-    def __init__(self, index: ArchiveIndex) -> None:
+    def __init__(self, index: ArchiveIndex, prepare: Callable[[], Any] | None = None) -> None:
         super().__init__()
         self.index = index
+        self.prepare = prepare  # run first on the loader's thread (e.g. reading the schema): ``prepared``
+        self.prepared: Any = None
+        self.ready = threading.Event()  # set once ``prepare`` ran
         self.cancel = threading.Event()
         self.inbox: queue.SimpleQueue[list[Record]] = queue.SimpleQueue()
         self.stats: BuildStats | None = None
@@ -125,11 +128,15 @@ class IndexLoader(QObject):
     @Slot()
     def _run(self) -> None:
         try:
+            if self.prepare is not None:
+                self.prepared = self.prepare()
+            self.ready.set()
             for batch in self.index.build(self.cancel, progress=self.progress.emit):
                 self.inbox.put(batch)
         except Exception as exc:
             self.error = exc
         finally:
+            self.ready.set()
             self.stats = self.index.stats
             self.finished.emit()
             self._thread.quit()

@@ -1,0 +1,278 @@
+"""The open archive: opening and closing it, streaming its records into the table while it loads,
+following changes on disk (watcher, refreshes) and keeping the vocabulary up to date, all without
+blocking the GUI thread. Widgets never read files: they ask this controller."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+
+from masthead.core.fieldinfo import choice_fields
+from masthead.core.index import ArchiveIndex, BuildStats, Changes
+from masthead.core.records import Record
+from masthead.core.vocabulary import Delta, Vocabulary
+from masthead.core.workflow import Schema, builtin_schema, load_schema
+from masthead.ui.folder_model import FolderModel
+from masthead.ui.models import DocumentsModel
+from masthead.ui.tasks import IndexLoader, run_in_background
+from masthead.ui.watcher import ArchiveWatcher
+
+DRAIN = 300  # records inserted into the table per event-loop turn while an archive loads
+VOCAB_SLICE = 300  # records counted into the vocabulary per event-loop turn
+Picker = dict[str, dict[str, int]]
+
+
+def picker_counts(vocab: Vocabulary) -> Picker:
+    """The pickers' view of a vocabulary: field -> value -> number of files. The Counters themselves (no copy
+    of 41,000 values): they are updated in place, so every editor holding them sees the new counts."""
+    return {**vocab.choices, **vocab.lists}
+
+
+class ArchiveController(QObject):
+    """Owns the archive index, the documents model, the folder tree model and the watcher."""
+
+    opened = Signal()  # a new archive started loading (the views are empty)
+    schema_loaded = Signal()  # ``schema`` is the archive's own (read off the GUI thread)
+    loaded = Signal()  # every record is in the table
+    changed = Signal()  # records changed after loading (a save, a bulk operation, another program)
+    vocabulary_changed = Signal()  # ``vocab``/``vocabulary`` changed (in place, or replaced)
+    files_updated = Signal(list)  # rels that changed on disk (same-thread signal)
+    files_removed = Signal(list)  # rels deleted or moved on disk
+    progress = Signal(int, int)
+    message = Signal(str, int)  # status bar text, milliseconds
+    failed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.index: ArchiveIndex | None = None
+        self.loader: IndexLoader | None = None
+        self.schema: Schema = builtin_schema()
+        self.vocab = Vocabulary()
+        self.vocabulary: Picker = {}
+        self.last_stats: BuildStats | None = None
+        self.delta: Delta | None = None  # while vocabulary_changed is emitted for an update: what changed
+        self.model = DocumentsModel(self)
+        self.folders = FolderModel(self)
+        self.watcher = ArchiveWatcher(self)
+        self.watcher.files_changed.connect(self._on_files_changed)
+        self.watcher.folders_changed.connect(self._on_folders_changed)
+        self._loader_done = False
+        self._drain_timer = QTimer(self)
+        self._drain_timer.setInterval(15)
+        self._drain_timer.timeout.connect(self._drain)
+        self._refreshing = False
+        self._refresh_pending: set[str] | Literal["all"] | None = None
+        self._vocab_generation = 0
+
+    @property
+    def root(self) -> Path | None:
+        return self.index.root if self.index is not None else None
+
+    @property
+    def loading(self) -> bool:
+        return self.loader is not None
+
+    # ------------------------------------------------------------------ open / close
+    def open(self, root: Path) -> None:
+        """Index ``root`` in the background; records reach the model in small slices."""
+        self.close()
+        self.index = ArchiveIndex(root)
+        self.schema = builtin_schema()  # until the archive's own is read (on the loader's thread)
+        self.model.schema = self.schema
+        self.model.reset([])
+        self.model.set_deferred(True)
+        self.folders.rebuild(root.name, [])
+        self.vocab, self.vocabulary = Vocabulary(), {}
+        gc.disable()  # see _complete
+        self.loader = IndexLoader(self.index, lambda: load_schema(root))
+        self.loader.progress.connect(self.progress)
+        self.loader.finished.connect(self._on_loader_finished)
+        self._loader_done = False
+        self._drain_timer.start()
+        self.opened.emit()
+        self.vocabulary_changed.emit()
+        self.loader.start()
+
+    def close(self) -> None:
+        if self.loader is not None:
+            self.loader.stop(wait=True)
+            self.loader = None
+        gc.enable()
+        gc.unfreeze()
+        self._drain_timer.stop()
+        self._loader_done = False
+        self._vocab_generation += 1
+        if self.index is not None:
+            self.index.close()
+        self.index = None
+        self.watcher.clear()
+        self.model.reset([])
+
+    def cancel(self) -> None:
+        if self.loader is not None:
+            self.loader.cancel.set()
+
+    def _drain(self) -> None:
+        loader = self.loader
+        if loader is None:
+            self._drain_timer.stop()
+            return
+        if not loader.ready.is_set():
+            return  # no row before the schema that decides its badge
+        if loader.prepared is not None:
+            schema, loader.prepared = loader.prepared, None
+            if isinstance(schema, Schema):
+                self.schema = self.model.schema = schema
+                self.schema_loaded.emit()
+        batch = loader.take(DRAIN)
+        if batch:
+            self.model.add(batch)
+            self.folders.add(r.path for r in batch)
+        elif self._loader_done:
+            self._drain_timer.stop()
+            self._complete(loader.stats or BuildStats(), loader.error)
+
+    def _on_loader_finished(self) -> None:
+        self._loader_done = True
+
+    def _complete(self, stats: BuildStats, error: BaseException | None) -> None:
+        # The cyclic garbage collector stays off while records arrive and until the first vocabulary is built
+        # (one full collection with a large archive alive takes hundreds of ms on whichever thread allocates,
+        # and holds the GIL meanwhile); then the loaded objects are frozen (see _settle_gc).
+        self.last_stats = stats
+        self.model.set_deferred(False)
+        if self.loader is not None:
+            self.loader.stop(wait=True)
+            self.loader = None
+        if self.index is None:
+            return
+        if error is not None:
+            self.failed.emit(f"{self.index.root}: {error}")
+        records = self.model.records
+        errors = sum(1 for r in records if r.error)
+        state = "Indexing cancelled" if stats.cancelled else "Indexed"
+        self.message.emit(
+            f"{state}: {len(records):,} files ({stats.from_cache:,} from cache), {errors:,} with errors", 8000
+        )
+        QTimer.singleShot(0, self, self._finish)  # the rest in a later turn of the event loop
+
+    def _finish(self) -> None:
+        if self.index is None:
+            return
+        self.watcher.watch(self.index.root, [r.path for r in self.model.records])
+        if self.model.sorting:  # one background job at a time: two CPU-bound threads starve the GUI of the GIL
+            self.model.sorted.connect(self._vocabulary_after_sort, Qt.ConnectionType.SingleShotConnection)
+        else:
+            self.rebuild_vocabulary()
+        self.loaded.emit()
+
+    def _vocabulary_after_sort(self) -> None:
+        if self.index is not None and not self.loading:
+            self.rebuild_vocabulary()
+
+    @staticmethod
+    def _settle_gc() -> None:
+        """After loading: later collections skip the archive's objects (reference counting still frees them)."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
+
+    # ------------------------------------------------------------------ the current file
+    def same_on_disk(self, rel: str, raw: bytes) -> bool:
+        """Whether the file still holds exactly ``raw`` (e.g. what was just saved): no reload needed."""
+        if self.index is None:
+            return False
+        try:
+            return (self.index.root / rel).read_bytes() == raw
+        except OSError:
+            return False
+
+    # ------------------------------------------------------------------ vocabulary
+    def rebuild_vocabulary(self) -> None:
+        """Count every value (after loading; afterwards updates are incremental), a slice of records per
+        event-loop turn on the GUI thread: a CPU-bound Python thread beside it would starve the GUI thread of
+        the GIL for hundreds of milliseconds, while slices of ~10 ms never block it."""
+        records = list(self.model.records)
+        self._vocab_generation += 1
+        generation = self._vocab_generation
+        vocab = Vocabulary(choice_fields=frozenset(choice_fields(self.schema)))
+
+        def step(start: int) -> None:
+            if generation != self._vocab_generation:
+                return  # another archive, or another rebuild
+            batch = records[start : start + VOCAB_SLICE]
+            vocab.update([], batch)
+            if start + VOCAB_SLICE < len(records):
+                QTimer.singleShot(0, self, lambda: step(start + VOCAB_SLICE))
+                return
+            self._settle_gc()
+            self.vocab, self.vocabulary, self.delta = vocab, picker_counts(vocab), None
+            self.vocabulary_changed.emit()
+
+        step(0)
+
+    # ------------------------------------------------------------------ changes on disk
+    def refresh(self, paths: list[str] | None) -> None:
+        """Bring the index up to date off the GUI thread: the given files, or a stat-only rescan (None)."""
+        index = self.index
+        if index is None or self.loading:
+            return
+        if self._refreshing:  # one at a time; remember what else is asked, a rescan covering everything
+            if paths is None or self._refresh_pending == "all":
+                self._refresh_pending = "all"
+            else:
+                self._refresh_pending = (self._refresh_pending or set()) | set(paths)
+            return
+        self._refreshing = True
+        before = dict(index.records)  # a shallow copy: the records themselves are never changed in place
+
+        def work() -> Changes:
+            return index.rescan() if paths is None else index.refresh(paths)
+
+        def done(changes: Changes | None, error: BaseException | None) -> None:
+            self._refreshing = False
+            if changes is not None and index is self.index:
+                self._apply(changes, before)
+            pending, self._refresh_pending = self._refresh_pending, None
+            if pending is not None:
+                self.refresh(None if pending == "all" else sorted(pending))
+
+        run_in_background(work, done, self)
+
+    def refresh_rels(self, rels: Iterable[str]) -> None:
+        if self.index is not None:
+            self.refresh([str(self.index.root / r) for r in rels])
+
+    def _on_files_changed(self, paths: list[str]) -> None:
+        self.refresh(paths)
+
+    def _on_folders_changed(self) -> None:
+        self.refresh(None)
+
+    def _apply(self, changes: Changes, before: dict[str, Record]) -> None:
+        """Only the rows, folder counts and vocabulary entries that changed."""
+        assert self.index is not None
+        records = self.index.records
+        old = [before[p] for p in (*changes.removed, *changes.updated) if p in before]
+        new = [records[p] for p in (*changes.added, *changes.updated) if p in records]
+        self.model.remove(changes.removed)
+        self.folders.remove(changes.removed)
+        self.model.add([records[p] for p in changes.added if p in records])
+        self.folders.add(p for p in changes.added if p in records)
+        self.model.update(records[p] for p in changes.updated if p in records)
+        self.watcher.add([str(self.index.root / p) for p in changes.added])
+        delta = self.vocab.update(old, new)
+        if delta:
+            self.delta = delta
+            self.vocabulary.update(picker_counts(self.vocab))  # fields that appeared (a few dict entries)
+            self.vocabulary_changed.emit()
+            self.delta = None
+        if changes.updated:
+            self.files_updated.emit(list(changes.updated))
+        if changes.removed:
+            self.files_removed.emit(list(changes.removed))
+        self.changed.emit()

@@ -1,0 +1,335 @@
+"""The archive browser: search field, quick filters, folder tree and documents table, and the filtering
+they drive. It reads no files: a transcript (``body:``) search gets the bodies from a callable."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QToolButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from masthead.core.query import Query, QueryError, parse_query
+from masthead.ui.folder_model import FolderModel
+from masthead.ui.models import PATH_ROLE, Column, DocumentsModel, DocumentsProxy
+from masthead.ui.tasks import run_in_background
+from masthead.ui.theme import error_colour
+from masthead.ui.widgets import named
+
+DEFAULT_HIDDEN = (Column.STATUS, Column.CATEGORY, Column.PATH)
+QUICK = (("drafts", "Drafts"), ("published", "Published"), ("errors", "Has errors"))
+
+
+class BrowserPane(QWidget):
+    """Emits ``open_requested`` from the welcome page's button; the table's selection is read by the window."""
+
+    open_requested = Signal()
+    status = Signal(str)
+
+    def __init__(self, model: DocumentsModel, folders: FolderModel, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("browserPane")
+        self.model = model
+        self.proxy = DocumentsProxy(self)
+        self.proxy.setSourceModel(model)
+        self.body: Callable[[str], str] | None = None  # reads a transcript, for body: queries
+        self.query: Query | None = None
+        self._generation = 0
+        self._loaded = False
+
+        self.search = named(QLineEdit(), "searchField", "Search the archive")
+        self.search.setPlaceholderText('Search: tag:ai-ml draft:true people:"Elon Musk" date>=2025-01 words')
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._on_search_text)
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(200)
+        self.search_timer.timeout.connect(self.apply_search)
+        self.search_error = named(QLabel(""), "searchError", "Search error")
+        self.search_error.setWordWrap(True)
+        self.search_error.setStyleSheet(f"color: {error_colour()};")
+        self.search_error.hide()
+
+        self.quick_group = QButtonGroup(self)
+        self.quick_group.setExclusive(False)
+        quick_row = QHBoxLayout()
+        quick_row.setContentsMargins(0, 0, 0, 0)
+        self.quick_buttons: dict[str, QToolButton] = {}
+        for key, label in QUICK:
+            button = named(QToolButton(), f"quickFilter_{key}", f"Show only: {label}")
+            button.setText(label)
+            button.setCheckable(True)
+            button.setProperty("quickKey", key)
+            button.toggled.connect(self._on_quick_toggled)
+            self.quick_group.addButton(button)
+            self.quick_buttons[key] = button
+            quick_row.addWidget(button)
+        quick_row.addStretch(1)
+        self.count_label = named(QLabel("No archive"), "countLabel", "Files shown")
+        quick_row.addWidget(self.count_label)
+
+        self.folder_view = named(QTreeView(), "folderTree", "Folders")
+        self.folder_view.setModel(folders)
+        self.folder_view.setHeaderHidden(True)
+        self.folder_view.selectionModel().currentChanged.connect(self._on_folder)
+
+        self.table = self._make_table()
+        self.welcome_button = named(QPushButton("Open an archive folder…"), "welcomeOpen", "Open an archive folder")
+        self.welcome_button.clicked.connect(self.open_requested)
+        welcome = QWidget()
+        welcome_layout = QVBoxLayout(welcome)
+        welcome_layout.addStretch(1)
+        hint = QLabel("Masthead edits the front matter of a folder of Markdown transcripts.\nOpen a folder to begin.")
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        welcome_layout.addWidget(hint)
+        welcome_layout.addWidget(self.welcome_button, 0, Qt.AlignmentFlag.AlignCenter)
+        welcome_layout.addStretch(2)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("browserStack")
+        self.stack.addWidget(welcome)
+        self.stack.addWidget(self.table)
+
+        self.splitter = named(QSplitter(Qt.Orientation.Vertical), "browserSplitter", "Folders and documents")
+        self.splitter.addWidget(self.folder_view)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setSizes([150, 600])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.search)
+        layout.addWidget(self.search_error)
+        layout.addLayout(quick_row)
+        layout.addWidget(self.splitter)
+        for model_signal in (
+            self.proxy.rowsInserted,
+            self.proxy.rowsRemoved,
+            self.proxy.modelReset,
+            self.proxy.layoutChanged,
+        ):
+            model_signal.connect(self.update_count)
+        model.reordering.connect(self._on_reordering)
+        self._kept: tuple[str | None, list[str]] = (None, [])
+
+    def _make_table(self) -> QTableView:
+        table = named(QTableView(), "documentsTable", "Documents")
+        table.setModel(self.proxy)
+        table.setSortingEnabled(True)
+        table.sortByColumn(Column.DATE, Qt.SortOrder.DescendingOrder)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setTabKeyNavigation(False)  # Tab leaves the table for the next pane
+        table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.resizeSection(Column.TITLE, 240)
+        header.resizeSection(Column.DATE, 88)
+        header.resizeSection(Column.STATE, 76)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.setSectionsMovable(True)
+        for column in DEFAULT_HIDDEN:
+            table.setColumnHidden(column, True)
+        return table
+
+    # ------------------------------------------------------------------ archive lifecycle
+    def loading(self, new_archive: bool) -> None:
+        """An archive starts loading: another archive starts with no search, quick filter or folder (the
+        old one's would hide files for no visible reason); rows arrive unsorted, so no sort indicator."""
+        self._loaded = False
+        if new_archive:
+            self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(False)
+            self.search_timer.stop()
+            self.query = None
+            self.search_error.hide()
+            self.search.setStyleSheet("")
+            for button in self.quick_buttons.values():
+                button.blockSignals(True)
+                button.setChecked(False)
+                button.blockSignals(False)
+        self.proxy.set_filters(self.query, "", self._quick())  # drops cached verdicts of the old archive
+        self.table.horizontalHeader().setSortIndicatorShown(False)
+        self.stack.setCurrentIndex(1)
+
+    def loaded(self) -> None:
+        self._loaded = True
+        self.table.horizontalHeader().setSortIndicatorShown(True)
+        self.folder_view.expandToDepth(0)
+        if self.query is not None and self.query.needs_body:
+            self.apply_filters()  # the transcript search ran on part of the archive: run it again
+        self.update_count()
+
+    # ------------------------------------------------------------------ filtering
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def show_query(self, text: str) -> None:
+        self.search.setText(text)
+        self.search_timer.stop()
+        self.apply_search()
+
+    def _on_search_text(self, _text: str) -> None:
+        self.search_timer.start()
+
+    def _on_quick_toggled(self, on: bool) -> None:
+        key = str(self.sender().property("quickKey"))
+        if on:
+            for other, button in self.quick_buttons.items():
+                if other != key and button.isChecked():
+                    button.setChecked(False)
+        self.apply_filters()
+
+    def _on_folder(self, _current: QModelIndex, _previous: QModelIndex) -> None:
+        self.apply_filters()
+
+    def _quick(self) -> str | None:
+        return next((k for k, b in self.quick_buttons.items() if b.isChecked()), None)
+
+    def apply_search(self) -> None:
+        text = self.search.text().strip()
+        try:
+            self.query = parse_query(text) if text else None
+        except QueryError as exc:
+            self.search_error.setText(f"⚠ {exc.message} (at column {exc.position + 1})")
+            self.search_error.show()
+            self.search.setStyleSheet(f"QLineEdit {{ border: 1px solid {error_colour()}; }}")
+            return
+        self.search_error.hide()
+        self.search.setStyleSheet("")
+        self.apply_filters()
+
+    def apply_filters(self) -> None:
+        quick = self._quick()
+        folder = self.folder_view.currentIndex().data(PATH_ROLE) or ""
+        query = self.query
+        if query is not None and query.needs_body and self.body is not None:
+            self._search_bodies(query, folder, quick, self.body)
+            return
+        self.proxy.set_filters(query, folder, quick)
+        self.update_count()
+
+    def _search_bodies(self, query: Query, folder: str, quick: str | None, body: Callable[[str], str]) -> None:
+        """A ``body:`` query reads transcripts: do it in the background, then filter by its result."""
+        self._generation += 1
+        generation = self._generation
+        records = list(self.model.records)
+        self.status.emit("Searching transcripts…")
+
+        def done(allowed: set[str] | None, error: BaseException | None) -> None:
+            if generation == self._generation and allowed is not None:
+                self.proxy.set_filters(query, folder, quick, allowed)
+                self.status.emit("")
+                self.update_count()
+
+        run_in_background(lambda: {r.path for r in records if query.matches(r, body)}, done, self)
+
+    def update_count(self, *_: Any) -> None:
+        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        if self.stack.currentIndex() == 0:
+            self.count_label.setText("No archive")
+            return
+        text = f"{shown:,} of {total:,}"
+        filters = [w for w, on in (("search", self.query), ("quick filter", self._quick())) if on]
+        if self.folder_view.currentIndex().data(PATH_ROLE):
+            filters.append("folder")
+        if total and not shown and filters:  # say why nothing is shown
+            text += " match the " + " and ".join(filters)
+        if not self._loaded and total:
+            text = f"{text} — loading"
+        self.count_label.setText(text)
+
+    # ------------------------------------------------------------------ selection
+    def shown_paths(self) -> list[str]:
+        return [str(self.proxy.index(r, 0).data(PATH_ROLE)) for r in range(self.proxy.rowCount())]
+
+    def selected_paths(self) -> list[str]:
+        return [str(i.data(PATH_ROLE)) for i in self.table.selectionModel().selectedRows()]
+
+    def select_path(self, path: str) -> bool:
+        row = self.model.row_of(path)
+        if row is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            return False
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.scrollTo(index)
+        return True
+
+    def step(self, offset: int) -> None:
+        """Select the next (1) or previous (-1) file shown."""
+        rows = self.proxy.rowCount()
+        if not rows:
+            return
+        current = self.table.currentIndex()
+        row = current.row() + offset if current.isValid() else (0 if offset > 0 else rows - 1)
+        row = max(0, min(rows - 1, row))
+        index = self.proxy.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.scrollTo(index)
+
+    def _on_reordering(self, before: bool) -> None:
+        """Keep the current row and the selection across the model's reorder-as-reset."""
+        if before:
+            current = self.table.currentIndex()
+            self._kept = (str(current.data(PATH_ROLE)) if current.isValid() else None, self.selected_paths())
+            return
+        current_path, selected = self._kept
+        self._kept = (None, [])
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)  # the same file stays current: nothing to load again
+        try:
+            if current_path is not None:
+                self.select_path(current_path)
+            rows = sorted(
+                self.proxy.mapFromSource(self.model.index(r, 0)).row()
+                for r in (self.model.row_of(p) for p in selected if p != current_path)
+                if r is not None
+            )
+            ranges = QItemSelection()  # one selection of contiguous ranges, not one call per row
+            last = self.proxy.columnCount() - 1
+            for _, group in itertools.groupby(enumerate(r for r in rows if r >= 0), lambda x: x[1] - x[0]):
+                span = [r for _, r in group]
+                ranges.select(self.proxy.index(span[0], 0), self.proxy.index(span[-1], last))
+            selection.select(ranges, QItemSelectionModel.SelectionFlag.Select)
+        finally:
+            selection.blockSignals(False)
+        self.table.viewport().update()
+
+    def next_file(self) -> None:
+        self.step(1)
+
+    def previous_file(self) -> None:
+        self.step(-1)
+
+    def focus_table(self) -> None:
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def scroll_to_current(self) -> None:
+        current = self.table.currentIndex()
+        if current.isValid():
+            self.table.scrollTo(current)

@@ -1,0 +1,350 @@
+"""Issue 12, window part: each defect driven through the widgets as a user would."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
+from pytestqt.qtbot import QtBot
+from tests.conftest import copy_fixtures, open_window
+
+from masthead.ui.bulk_dialog import BulkTagDialog, OperationDialog
+from masthead.ui.chips import ChipsEditor
+from masthead.ui.folder_model import FolderModel
+from masthead.ui.main_window import MainWindow
+from masthead.ui.models import Column
+
+NAMES = ["english-null.md", "indent2-cjk.md", "pyyaml-sorted-cjk.md", "crlf.md", "chunks-en.md"]
+Button = QMessageBox.StandardButton
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    return copy_fixtures(tmp_path / "archive", NAMES)
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path, archive: Path) -> Iterator[MainWindow]:
+    win: MainWindow = open_window(qtbot, tmp_path, archive)
+    yield win
+    win.form.show_document(None, None, None)
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(root.glob("*.md"))}
+
+
+def answer(monkeypatch: pytest.MonkeyPatch, button: QMessageBox.StandardButton) -> list[str]:
+    asked: list[str] = []
+
+    def question(*args: object, **kwargs: object) -> QMessageBox.StandardButton:
+        asked.append(str(args[2]))
+        return button
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    return asked
+
+
+def open_file(qtbot: QtBot, window: MainWindow, name: str) -> None:
+    assert window.select_path(name)
+    qtbot.waitUntil(lambda: window.form.rel == name, timeout=3000)
+
+
+def edit_author(qtbot: QtBot, window: MainWindow) -> None:
+    editor = window.form.editors["author"]
+    line = editor if isinstance(editor, QLineEdit) else editor.findChild(QLineEdit)
+    qtbot.keyClick(line, Qt.Key.Key_End)
+    qtbot.keyClicks(line, " Jr.")
+    assert window.form.dirty
+
+
+def table_titles(window: MainWindow) -> list[str]:
+    return [window.model.index(r, Column.TITLE).data() for r in range(window.model.rowCount())]
+
+
+def test_f5_and_open_recent_ask_before_discarding_unsaved_edits(
+    qtbot: QtBot, window: MainWindow, archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Defect 1."""
+    before = snapshot(archive)
+    open_file(qtbot, window, "english-null.md")
+    edit_author(qtbot, window)
+    asked = answer(monkeypatch, Button.Cancel)
+    qtbot.keyClick(window.table, Qt.Key.Key_F5)
+    assert asked == ["Save your changes to english-null.md?"]
+    assert window.form.dirty and window.form.rel == "english-null.md"  # kept
+    recent = window.recent_menu.actions()[0]
+    recent.trigger()
+    assert len(asked) == 2 and window.form.dirty
+    answer(monkeypatch, Button.Discard)
+    with qtbot.waitSignal(window.archive_loaded, timeout=20000):
+        qtbot.keyClick(window.table, Qt.Key.Key_F5)
+    assert not any(t.startswith("●") for t in table_titles(window))  # no stale marker
+    assert snapshot(archive) == before
+
+
+def test_quit_then_discard_quits(
+    qtbot: QtBot, window: MainWindow, archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Defect 7."""
+    before = snapshot(archive)
+    open_file(qtbot, window, "english-null.md")
+    edit_author(qtbot, window)
+    asked = answer(monkeypatch, Button.Discard)
+    quit_action = window.findChild(QAction, "quit")
+    assert quit_action is not None
+    quit_action.trigger()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
+    assert asked and snapshot(archive) == before
+
+
+def test_a_saved_file_that_leaves_the_filter_stays_on_screen(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    """Defect 4: publish a draft while only drafts are shown."""
+    qtbot.mouseClick(window.quick_buttons["drafts"], Qt.MouseButton.LeftButton)
+    open_file(qtbot, window, "english-null.md")
+    with qtbot.waitSignal(window.form.saved, timeout=5000):
+        window.publish_action.trigger()
+    row = window.model.row_of("english-null.md")
+    assert row is not None
+    qtbot.waitUntil(lambda: window.model.index(row, Column.STATE).data() == "Published", timeout=5000)
+    qtbot.wait(50)  # let the views settle: nothing else may be shown meanwhile
+    assert window.form.rel == "english-null.md" and window.current == "english-null.md"
+    assert window.selected_paths() == ["english-null.md"]
+
+
+def test_another_archive_starts_without_the_old_search(
+    qtbot: QtBot, window: MainWindow, archive: Path, tmp_path: Path
+) -> None:
+    """Defect 10."""
+    qtbot.keyClicks(window.search, "tag:nothing-uses-this")
+    qtbot.waitUntil(lambda: window.proxy.rowCount() == 0, timeout=3000)
+    assert "match the search" in window.count_label.text()  # says why nothing is shown
+    other = copy_fixtures(tmp_path / "other", ["crlf.md", "chunks-en.md"])
+    with qtbot.waitSignal(window.archive_loaded, timeout=20000):
+        window.open_archive(other)
+    assert window.search.text() == "" and window.count_label.text() == "2 of 2"
+
+
+def test_opening_an_archive_clears_the_old_taxonomy_and_sorts_before_showing_the_indicator(
+    qtbot: QtBot, window: MainWindow, archive: Path, tmp_path: Path
+) -> None:
+    """Defect 12."""
+    window.taxonomy_action.trigger()
+    qtbot.waitUntil(lambda: window.taxonomy.model.rowCount() > 0, timeout=5000)
+    other = copy_fixtures(tmp_path / "other", ["crlf.md"])
+    header = window.table.horizontalHeader()
+    with qtbot.waitSignal(window.archive_loaded, timeout=20000):
+        window.open_archive(other)
+        assert window.taxonomy.model.rowCount() == 0  # not the previous archive's values
+        assert not header.isSortIndicatorShown()  # rows arrive unsorted
+    assert header.isSortIndicatorShown()
+    assert window.folders.item(0).text() == "other (1)"
+
+
+def test_folder_counts_grow_while_loading(qtbot: QtBot) -> None:
+    """Defect 12: the folder tree counts the files as they arrive, not "(0)" until the end."""
+    folders = FolderModel()
+    folders.rebuild("archive", [])
+    folders.add(["a/x.md", "a/y.md", "z.md"])
+    assert folders.item(0).text() == "archive (3)" and folders.item(0).child(0).text() == "a (2)"
+    folders.remove(["a/x.md", "a/y.md"])
+    assert folders.item(0).text() == "archive (1)" and folders.item(0).rowCount() == 0
+
+
+def test_keyboard_moves_between_panes_and_files(qtbot: QtBot, window: MainWindow) -> None:
+    """Defect 13: Tab leaves the table; Ctrl+F reaches the search; Alt+Down/Alt+Up step through the files."""
+    window.table.setFocus()
+    qtbot.waitUntil(window.table.hasFocus, timeout=2000)
+    qtbot.keyClick(window.table, Qt.Key.Key_Tab)
+    assert not window.table.hasFocus()
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.search.hasFocus()
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: window.form.rel is not None, timeout=3000)  # read off the GUI thread
+    first = window.form.rel
+    qtbot.keyClick(window.table, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: window.form.rel not in (None, first), timeout=3000)
+    qtbot.keyClick(window.table, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: window.form.rel == first, timeout=3000)
+    sheet = window.show_shortcuts()
+    rows = {(sheet.table.item(r, 2).text(), sheet.table.item(r, 1).text()) for r in range(sheet.table.rowCount())}
+    assert ("Next File", "Alt+Down") in rows and ("Previous File", "Alt+Up") in rows
+    sheet.close()
+    focus = QApplication.focusWidget() or window
+    qtbot.keyClick(focus, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)  # the form
+    assert window.form.isAncestorOf(QApplication.focusWidget())
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)  # the preview
+    assert window.preview.isAncestorOf(QApplication.focusWidget())
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # the browser
+    assert window.table.hasFocus()
+
+
+def test_the_title_marks_unsaved_edits_with_a_dot(qtbot: QtBot, window: MainWindow) -> None:
+    """Defect 14."""
+    open_file(qtbot, window, "english-null.md")
+    assert not window.windowTitle().startswith("●")
+    edit_author(qtbot, window)
+    assert window.windowTitle().startswith("● english-null.md — archive")
+
+
+def bulk_tag(qtbot: QtBot, window: MainWindow, names: list[str], tag: str) -> None:
+    window.table.clearSelection()
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    for name in names:
+        row = window.model.row_of(name)
+        assert row is not None
+        window.table.selectionModel().select(window.proxy.mapFromSource(window.model.index(row, 0)), flags)
+    window.bulk_tag_action.trigger()
+    dialog = window.findChild(BulkTagDialog)
+    assert isinstance(dialog, BulkTagDialog)
+    dialog.add_picker.add_value(tag)
+    qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.apply_button.isEnabled, timeout=10000)
+    with qtbot.waitSignal(dialog.applied, timeout=10000):
+        qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    dialog.close()
+
+
+def test_ctrl_z_in_a_tag_input_reaches_undo_and_asks_before_a_bulk_undo(
+    qtbot: QtBot, window: MainWindow, archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Defect 5."""
+    original = snapshot(archive)
+    bulk_tag(qtbot, window, ["crlf.md", "chunks-en.md", "indent2-cjk.md"], "weekly")
+    after_bulk = snapshot(archive)
+    open_file(qtbot, window, "english-null.md")
+    tags = window.form.editors["tags"]
+    assert isinstance(tags, ChipsEditor)
+    before_edit = list(tags.values)
+    window.activateWindow()
+    tags.input.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is tags.input, timeout=2000)
+    tags.add_value("extra")
+    assert tags.values == [*before_edit, "extra"] and window.form.dirty
+    assert window.undo_action.text() == "&Undo Edit tags"
+    qtbot.keyClick(tags.input, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the input has nothing to undo
+    tags = window.form.editors["tags"]
+    assert isinstance(tags, ChipsEditor)
+    qtbot.waitUntil(lambda: not window.form.dirty, timeout=2000)
+    assert "weekly" in window.undo_action.text()  # next: the bulk operation, named
+    asked = answer(monkeypatch, Button.Cancel)
+    window.undo_action.trigger()  # one step past the form's edits
+    assert len(asked) == 1 and "3 files" in asked[0]
+    qtbot.wait(100)
+    assert snapshot(archive) == after_bulk  # nothing rewritten without a yes
+    answer(monkeypatch, Button.Yes)
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: snapshot(archive) == original, timeout=10000)
+    qtbot.waitUntil(lambda: not window.writing(), timeout=5000)
+    # the oldest undone step comes back first: the bulk operation, not hidden behind the form's redo
+    assert "weekly" in window.redo_action.text() and window.redo_action.isEnabled()
+
+
+def test_reveal_says_so_when_no_file_manager_starts(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Defect 20: Reveal in File Manager never fails silently."""
+    from PySide6.QtGui import QDesktopServices
+
+    told: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: False)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: told.append(str(a[2])) or Button.Ok)
+    window.reveal_action.trigger()
+    assert told and "No file manager" in told[0]
+
+
+def test_set_a_field_starts_with_a_single_value_field(qtbot: QtBot, window: MainWindow) -> None:
+    """Defect 20: Set a Field defaults to category (a choice field), not title."""
+    dialog = window.bulk_set_field()
+    assert isinstance(dialog, OperationDialog)
+    combo = dialog.findChild(object, "setFieldName")
+    assert combo is not None and combo.currentText() in ("category", "status")  # type: ignore[attr-defined]
+    dialog.close()
+
+
+def test_status_messages_use_proper_plurals(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    """Defect 20: "1 file", never "1 file(s)" or "(1 files)", in the window's own messages."""
+    dialog = window.bulk_publish()
+    assert dialog is not None and dialog.windowTitle() == "Publish 5 files"
+    dialog.close()
+    window.show_query("Kestrel")
+    qtbot.waitUntil(lambda: window.proxy.rowCount() == 1, timeout=3000)
+    dialog = window.bulk_publish()
+    assert dialog is not None and dialog.windowTitle() == "Publish 1 file"
+    dialog.close()
+
+
+def test_saving_keeps_the_undo_history_and_the_form(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    """A save (and the refresh it causes) neither rebuilds the form nor clears its undo history."""
+    open_file(qtbot, window, "english-null.md")
+    edit_author(qtbot, window)
+    editor = window.form.editors["author"]
+    with qtbot.waitSignal(window.records_changed, timeout=5000):  # the save, then the index refresh
+        window.save_action.trigger()
+    assert window.form.editors["author"] is editor  # not rebuilt
+    assert window.undo_action.isEnabled() and window.undo_action.text() == "&Undo Edit author"
+    window.undo_action.trigger()
+    assert window.form.dirty  # back to the saved file's previous author: an unsaved edit again
+
+
+def test_a_large_archive_keeps_the_selected_row_when_the_final_sort_lands(qtbot: QtBot, tmp_path: Path) -> None:
+    """Defect 12: rows selected while loading stay selected, current and in view once the rows are sorted."""
+    root = tmp_path / "big"
+    root.mkdir()
+    for i in range(2100):  # above BACKGROUND_SORT: the order is applied as a reset
+        text = f"---\ntitle: File {i}\ndate: 2024-{1 + i % 12:02d}-01\ntags: [t{i % 7}]\n---\nBody\n"
+        (root / f"f{i:04d}.md").write_text(text, encoding="utf-8")
+    window: MainWindow = open_window(qtbot, tmp_path, root)
+    window.table.sortByColumn(Column.TITLE, Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: window.model.record(0).path == "f0000.md", timeout=10000)
+    window.table.setFocus()
+    assert window.select_path("f1234.md")
+    qtbot.waitUntil(lambda: window.form.rel == "f1234.md", timeout=3000)
+    with qtbot.waitSignal(window.model.sorted, timeout=10000):
+        window.table.sortByColumn(Column.DATE, Qt.SortOrder.DescendingOrder)
+    assert window.selected_paths() == ["f1234.md"] and window.current == "f1234.md"
+    current = window.table.currentIndex()
+    assert current.data(0x0103) == "f1234.md"
+    assert window.table.viewport().rect().intersects(window.table.visualRect(current))  # scrolled into view
+
+
+def test_typing_after_a_bulk_operation_is_undone_first(
+    qtbot: QtBot, window: MainWindow, archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Typing merges into one undo step; typed again after a bulk operation, that step is the newest."""
+    open_file(qtbot, window, "english-null.md")
+    edit_author(qtbot, window)
+    bulk_tag(qtbot, window, ["crlf.md", "chunks-en.md"], "weekly")
+    open_file(qtbot, window, "english-null.md")  # (still the same file: the bulk operation left it alone)
+    assert "weekly" in window.undo_action.text() or window.undo_action.text() == "&Undo Edit author"
+    editor = window.form.editors["author"]
+    line = editor if isinstance(editor, QLineEdit) else editor.findChild(QLineEdit)
+    qtbot.keyClicks(line, "!")  # merges into the author's typing step
+    assert window.undo_action.text() == "&Undo Edit author"
+
+
+def test_the_vocabulary_follows_a_save_without_a_rebuild(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    """After a save the vocabulary is updated in place (the same object, the new value counted)."""
+    vocab = window.archive.vocab
+    open_file(qtbot, window, "english-null.md")
+    tags = window.form.editors["tags"]
+    assert isinstance(tags, ChipsEditor)
+    tags.add_value("follows-a-save")
+    with qtbot.waitSignal(window.form.saved, timeout=5000):
+        window.save_current()
+    qtbot.waitUntil(lambda: window.vocabulary.get("tags", {}).get("follows-a-save") == 1, timeout=5000)
+    assert window.archive.vocab is vocab  # updated, not rebuilt
+
+
+def test_a_bulk_dialog_on_the_shown_files_says_shown(qtbot: QtBot, window: MainWindow) -> None:
+    """Defect 20: with no multiple selection the operation is on the files shown, and says so."""
+    for open_dialog in (window.bulk_tag, window.bulk_set_field):
+        dialog = open_dialog()
+        assert dialog is not None
+        assert "shown" in dialog.summary.text() and "selected" not in dialog.summary.text()
+        dialog.close()
