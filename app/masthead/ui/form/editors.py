@@ -47,7 +47,7 @@ def _holds(shown: Value, value: Value) -> bool:
     """The editor's value already is ``value`` (4 and 4.0 alike; True is not 1)."""
     if isinstance(shown, bool) or isinstance(value, bool):
         return type(shown) is type(value) and shown == value
-    return shown == value
+    return bool(shown == value)
 
 
 class TextEditor(QLineEdit):
@@ -217,7 +217,7 @@ class DateEditor(QDateEdit):
         date = self.date()
         if date == self.minimumDate():
             return None
-        day = date.toPython()
+        day: dt.date = date.toPython()  # type: ignore[assignment]
         shown = self._shown
         if isinstance(shown, dt.datetime):
             return shown.replace(year=day.year, month=day.month, day=day.day)

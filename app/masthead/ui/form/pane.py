@@ -60,6 +60,7 @@ class FormPane(ControllerState, QWidget):
     state_changed = Signal()  # badge / problems changed: publish actions may change
     status_message = Signal(str)  # for the status bar (e.g. after Publish)
     loaded = Signal()  # a file asked for with open() is shown (or could not be read)
+    reloaded = Signal(str)  # Reload theirs: my edits dropped for the version on disk (not a save)
 
     def __init__(self, parent: Any = None, controller: DocumentController | None = None) -> None:
         super().__init__(parent)
@@ -73,6 +74,8 @@ class FormPane(ControllerState, QWidget):
         c.save_failed.connect(self._on_save_failed)
         c.status.connect(self.status_message)
         c.loaded.connect(self._on_loaded)
+        c.reloaded.connect(self.reloaded)
+        c.opening.connect(self._on_opening)
         self.vocabularies = Vocabularies()
         self._vocabulary: Mapping[str, Mapping[str, int]] = {}
         self.editors: dict[str, QWidget] = {}
@@ -139,9 +142,15 @@ class FormPane(ControllerState, QWidget):
                 editor.refresh_flags()
 
     # ------------------------------------------------------------------ loading
-    def open(self, root: Path, rel: str) -> None:
-        """Read and show ``root / rel`` (off the GUI thread); ``loaded`` follows."""
-        self.controller.open(root, rel)
+    def open(self, root: Path, rel: str, discard: bool = True) -> bool:
+        """Read and show ``root / rel`` (off the GUI thread); ``loaded`` follows. The window asks about unsaved
+        edits first (Save / Discard / Cancel), hence ``discard``; False: unsaved edits kept, nothing opened."""
+        return self.controller.open(root, rel, discard)
+
+    def _on_opening(self, pending: bool) -> None:
+        """While another file loads, the one shown takes no edits (they would be dropped)."""
+        self.fields.setEnabled(not pending)
+        self.add_button.setEnabled(not pending and self.controller.editable)
 
     def _on_loaded(self) -> None:
         if self.controller.doc is None:
@@ -157,15 +166,17 @@ class FormPane(ControllerState, QWidget):
         vocabulary: Mapping[str, Mapping[str, int]] | None = None,
         message: str = "",
         schema: Schema | None = None,
+        discard: bool = True,
     ) -> None:
         """Show a file. The same file with the same bytes (e.g. re-read after a save) changes nothing: the
-        form, the focus and the undo history stay."""
+        form, the focus and the undo history stay. Unsaved edits are replaced only with ``discard`` (the
+        window asked Save / Discard / Cancel before)."""
         if schema is not None:
             self.schema = schema
         if vocabulary is not None:
             self.vocabulary = vocabulary
         self._message = message
-        if not self.controller.set_document(doc, root, rel):
+        if not self.controller.set_document(doc, root, rel, discard):
             self._refresh_state()
         self._update_title()
 
