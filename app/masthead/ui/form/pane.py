@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from masthead.core.document import Document
-from masthead.core.schema import LIST_KINDS, Kind, kind_of
+from masthead.core.fieldinfo import field_kind
+from masthead.core.schema import LIST_KINDS, Kind
 from masthead.core.suggest import Suggestion
 from masthead.core.values import Value
 from masthead.core.workflow import Schema
@@ -127,10 +128,9 @@ class FormPane(ControllerState, QWidget):
 
     @vocabulary.setter
     def vocabulary(self, vocabulary: Mapping[str, Mapping[str, int]]) -> None:
-        """A new vocabulary: the pickers' shared values are replaced in place (no editor is rebuilt); their
-        indexes are built off the GUI thread."""
-        if vocabulary is self._vocabulary:
-            return
+        """A new vocabulary, or the same live one (``Vocabulary.by_field``) changed: the pickers' shared values
+        of the changed fields are replaced in place (no editor is rebuilt); their indexes are built off the GUI
+        thread (until then the previous ones are used)."""
         self._vocabulary = vocabulary
         stale = self.vocabularies.update(vocabulary)
         if stale:
@@ -198,7 +198,7 @@ class FormPane(ControllerState, QWidget):
         editable = doc is not None and doc.editable
         self.add_button.setEnabled(editable)
         data = doc.data if doc is not None else {}
-        kinds = {k: kind_of(k, v) for k, v in data.items()}
+        kinds = {k: self.kind(k, v) for k, v in data.items()}
         kept: dict[str, tuple[QWidget, QWidget]] = {}  # key -> (label, row)
         for index in reversed(range(self.rows.rowCount())):
             key = self._keys[index]
@@ -237,10 +237,14 @@ class FormPane(ControllerState, QWidget):
         self._refresh_state()
 
     def choices(self, key: str) -> FieldValues:
-        return self.vocabularies.choices(key, self.schema.rule(key))
+        return self.vocabularies.choices(key, self.schema)
+
+    def kind(self, key: str, value: Value) -> Kind:
+        """How ``key`` is edited: ``fieldinfo.field_kind`` (the schema's kind, when the value fits it)."""
+        return field_kind(key, value, self.schema)
 
     def _add_row(self, index: int, key: str, value: Value, editable: bool) -> None:
-        kind = kind_of(key, value)
+        kind = self.kind(key, value)
         self._kinds[key] = kind
         rule = self.schema.rule(key)
         allow_new = rule is None or rule.new_values
@@ -288,11 +292,11 @@ class FormPane(ControllerState, QWidget):
         for k in keys:
             editor = self.editors.get(k)
             if editor is not None:
-                value = self.controller.entry_text(k) if kind_of(k, data.get(k)) == Kind.COMPLEX else data.get(k)
+                value = self.controller.entry_text(k) if self.kind(k, data.get(k)) == Kind.COMPLEX else data.get(k)
                 editor.set_value(value)  # type: ignore[attr-defined]
         self._refresh_yaml()
         self._refresh_state()
-        if key == "" or kind_of(key, data.get(key)) in LIST_KINDS:
+        if key == "" or self.kind(key, data.get(key)) in LIST_KINDS:
             self._refresh_suggestions()
 
     def ask_remove_field(self, key: str) -> None:
@@ -373,7 +377,7 @@ class FormPane(ControllerState, QWidget):
             self.suggestions.clear()
             return
         lists = {k: v for k, v in doc.data.items() if isinstance(v, list) and all(isinstance(x, str) for x in v)}
-        self.suggestions.compute(doc.body_text, lists, self._vocabulary)
+        self.suggestions.compute(doc.body_text, lists, self.vocabularies.snapshot())
 
     def accept_suggestion(self, item: Suggestion) -> None:
         doc = self.controller.doc
