@@ -280,16 +280,41 @@ class ChoiceEditor(QComboBox):
         self.setEditable(allow_new)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setMinimumContentsLength(8)
-        items = [v for v, _ in sorted(choices.items(), key=lambda item: -item[1])][:500]
-        if value and str(value) not in items:
-            items.insert(0, str(value))  # what the file says is always shown, allowed or not
-        self.addItems(items)
+        self._choices = choices
+        self._filled: int | None = None  # the choices' generation the items show
+        self._quiet = True
+        self._fill(_text(value))
         self._quiet = False
         self.set_value(value)
         inner = self.lineEdit()
         if inner is not None:
             named(inner, f"fieldText_{key}", key)
         self.currentTextChanged.connect(self._on_edit)
+
+    def _fill(self, text: str) -> None:
+        """Show the most used choices (500), again when the counts changed since (rows are reused across
+        files; the vocabulary changes after saves). What the file says is always shown, allowed or not."""
+        generation = getattr(self._choices, "generation", 0)
+        if generation == self._filled:
+            return
+        self._filled = generation
+        items = [v for v, _ in sorted(self._choices.items(), key=lambda item: -item[1])][:500]
+        if text and text not in items:
+            items.insert(0, text)
+        quiet, self._quiet = self._quiet, True
+        try:
+            self.clear()
+            self.addItems(items)
+            if self.isEditable():
+                self.setEditText(text)
+            else:
+                self.setCurrentText(text)
+        finally:
+            self._quiet = quiet
+
+    def showPopup(self) -> None:
+        self._fill(self.currentText())
+        super().showPopup()
 
     def _on_edit(self, text: str) -> None:
         if not self._quiet:
@@ -299,6 +324,7 @@ class ChoiceEditor(QComboBox):
         return self.currentText()
 
     def set_value(self, value: Value) -> None:
+        self._fill(self.currentText())
         if self.currentText() == _text(value):
             return
         self._quiet = True
