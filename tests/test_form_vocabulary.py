@@ -104,7 +104,7 @@ def test_typing_never_builds_an_index_on_the_gui_thread() -> None:
     values.warm()
     assert values.replace({"OpenAI": 10, "Open AI": 2, "beta": 1}) and not values.ready
     assert values.matches("open") == [("OpenAI", 10), ("Open AI", 2)]  # the previous index, the new counts
-    assert not values.ready
+    assert values.matches("be") == [("beta", 1)] and not values.ready  # and the values added since
     values.warm()
     assert values.ready and values.matches("be") == [("beta", 1)]
 

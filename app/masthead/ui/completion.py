@@ -78,12 +78,20 @@ class FieldValues(Mapping[str, int]):
         self._index, self._indexed = index, counts
 
     def _entries(self) -> list[tuple[int, str, str]]:
-        """The index (maybe of the previous counts, until the new one is warm); never built here. Before any
-        index exists: the values, most used first, folded (a plain scan, no normalizing)."""
-        if self._index is not None:
-            return self._index
-        if self._scan is None or self._scan[0] is not self._counts:
-            self._scan = (self._counts, sorted([(-c, v, v.casefold()) for v, c in self._counts.items()]))
+        """The index (maybe of the previous counts, until the new one is warm, then with the values new since
+        appended); never built here. Before any index exists: the values, most used first, folded (a plain
+        scan, no normalizing)."""
+        counts, index, indexed = self._counts, self._index, self._indexed
+        if index is not None and (indexed is counts or indexed is None):
+            return index
+        if self._scan is None or self._scan[0] is not counts:
+            if index is None or indexed is None:
+                scan = sorted([(-c, v, v.casefold()) for v, c in counts.items()])
+            else:  # the previous index and the few values added since (normalized here: they are few)
+                added = counts.keys() - indexed.keys()
+                fold = normalize if len(added) <= 2000 else str.casefold
+                scan = index + sorted([(-counts[v], v, self._norms.get(v) or fold(v)) for v in added])
+            self._scan = (counts, scan)
         return self._scan[1]
 
     def matches(
