@@ -131,6 +131,12 @@ class FieldValues(Mapping[str, int]):
         return [(v, counts[v]) for v in groups.get(normalize(value), []) if v != value and v in counts]
 
 
+def warm_all(stale: list[FieldValues]) -> None:
+    """Index these (on a worker thread)."""
+    for values in stale:
+        values.warm()
+
+
 class Vocabularies:
     """The form's ``FieldValues``, one per vocabulary name, kept for the form's lifetime; plus one per field
     the schema gives values (its values and the archive's, by ``fieldinfo.field_vocabulary``)."""

@@ -34,7 +34,7 @@ from masthead.core.values import Value
 from masthead.core.workflow import Schema
 from masthead.ui.chips import ChipsEditor
 from masthead.ui.commands import ABSENT
-from masthead.ui.completion import FieldValues, Vocabularies
+from masthead.ui.completion import FieldValues, Vocabularies, warm_all
 from masthead.ui.document_controller import DocumentController
 from masthead.ui.form.code_view import CodeView
 from masthead.ui.form.conflict_bar import ConflictBar
@@ -45,11 +45,6 @@ from masthead.ui.form.status import StatusView, ask_new_field, ask_remove_field
 from masthead.ui.form.suggestions import SuggestionsPanel
 from masthead.ui.tasks import run_in_background
 from masthead.ui.widgets import named
-
-
-def _warm(stale: list[FieldValues]) -> None:
-    for values in stale:
-        values.warm()
 
 
 class FormPane(ControllerState, QWidget):
@@ -134,7 +129,7 @@ class FormPane(ControllerState, QWidget):
         self._vocabulary = vocabulary
         stale = self.vocabularies.update(vocabulary)
         if stale:
-            run_in_background(lambda: _warm(stale), self._on_warm, self)
+            run_in_background(lambda: warm_all(stale), self._on_warm, self)
 
     def _on_warm(self, _result: object, _error: BaseException | None) -> None:
         for editor in self.editors.values():
