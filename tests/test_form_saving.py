@@ -175,3 +175,28 @@ def test_reload_is_not_a_save(qtbot: QtBot, form: FormPane, archive: Path) -> No
     with qtbot.waitSignal(form.reloaded, timeout=5000):
         qtbot.mouseClick(form.conflict_bar.reload_button, Qt.MouseButton.LeftButton)
     assert saved == [] and form.editors["title"].value() == "Theirs" and not form.dirty  # type: ignore[attr-defined]
+
+
+def test_save_in_the_unsaved_changes_prompt_while_a_save_runs(
+    qtbot: QtBot, tmp_path: Path, archive: Path, failures: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.conftest import open_window
+
+    from masthead.ui.main_window import MainWindow
+
+    window: MainWindow = open_window(qtbot, tmp_path, archive)
+    assert window.select_path("f.md")
+    qtbot.waitUntil(lambda: window.form.rel == "f.md", timeout=3000)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Save)
+    editor = window.form.editors["title"]
+    assert isinstance(editor, QLineEdit)
+    editor.setFocus()
+    qtbot.keyClick(editor, Qt.Key.Key_End)
+    qtbot.keyClicks(editor, " one")
+    window.save_action.trigger()  # Ctrl+S: the writer runs...
+    qtbot.keyClicks(editor, " two")  # ...while the user types on
+    window.select_path("g.md")  # Save / Discard / Cancel -> Save, while the first save runs
+    qtbot.waitUntil(lambda: window.form.rel == "g.md", timeout=5000)
+    settle(qtbot, window.form)
+    assert on_disk(archive)["title"] == "Hello one two" and failures == []
+    window.form.show_document(None, None, None)
