@@ -95,8 +95,9 @@ def test_saved_is_said_for_the_file_written_when_another_is_shown_by_then(
 
 def test_the_form_takes_no_edits_while_another_file_loads(qtbot: QtBot, form: FormPane, archive: Path) -> None:
     form.open(archive, "g.md")
-    assert not form.fields.isEnabled()
-    form.controller.edit("title", "lost")  # what an editor would send
+    assert not form.fields.isEnabled() and not form.add_button.isEnabled()
+    qtbot.keyClicks(form.editors["title"], "lost")  # typed while g.md loads
+    form.controller.edit("title", "lost")  # and what an editor would send
     assert form.doc is not None and form.doc.data["title"] == "Hello" and not form.dirty
     qtbot.waitUntil(lambda: form.rel == "g.md", timeout=5000)
     assert form.fields.isEnabled()
