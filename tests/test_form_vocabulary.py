@@ -97,6 +97,15 @@ def test_pickers_hold_snapshots_not_the_live_counters() -> None:
     assert all(not isinstance(counts, Counter) for counts in snapshot.values())
 
 
+def test_another_archives_vocabulary_is_taken_though_its_versions_are_the_same() -> None:
+    fields = Vocabularies()
+    first = build_vocabulary([record("a.md", tags=["alpha"])])
+    fields.update(first.by_field)
+    other = build_vocabulary([record("b.md", tags=["gamma"])])
+    assert other.version("tags") == first.version("tags")
+    assert fields.update(other.by_field) == [fields.field("tags")] and dict(fields.field("tags")) == {"gamma": 1}
+
+
 def test_typing_never_builds_an_index_on_the_gui_thread() -> None:
     values = FieldValues({"Open AI": 2, "OpenAI": 9})
     assert values.matches("open") == [("OpenAI", 9), ("Open AI", 2)] and values.exact("openai") == "OpenAI"

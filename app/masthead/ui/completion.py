@@ -24,7 +24,8 @@ class FieldValues(Mapping[str, int]):
 
     def __init__(self, counts: Mapping[str, int] = EMPTY) -> None:
         self._counts: dict[str, int] = dict(counts)  # a snapshot: replaced whole, never mutated
-        self._version: int | None = None  # the source's version the snapshot was taken at
+        self._source: object = None  # the mapping the snapshot was taken of (only compared, never read)
+        self._version: int | None = None  # its version then
         self._index: list[tuple[int, str, str]] | None = None  # (-count, value, normalized), most used first
         self._indexed: dict[str, int] | None = None  # the counts the index was built from
         self._groups: dict[str, list[str]] | None = None  # normalized -> spellings (only those with several)
@@ -36,9 +37,9 @@ class FieldValues(Mapping[str, int]):
         """New counts (copied on this, the GUI, thread). With ``version`` (the source's per-field version) an
         unchanged field costs nothing; without, it is compared. False when nothing changed. The index of the
         old counts stays in use until ``warm()`` has built the new one."""
-        if version is not None and version == self._version:
+        if version is not None and version == self._version and counts is self._source:
             return False
-        self._version = version
+        self._source, self._version = counts, version
         if counts is self._counts or (len(counts) == len(self._counts) and counts == self._counts):
             return False
         self._counts = dict(counts)
