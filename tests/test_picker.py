@@ -102,6 +102,7 @@ def test_field_values_match_exact_and_near_duplicates() -> None:
     from masthead.ui.completion import FieldValues
 
     values = FieldValues({"Open AI": 2, "OpenAI": 9, "open-source": 4, "reopen": 7})
+    values.warm()  # the form does this off the GUI thread
     assert values.matches("open") == [("OpenAI", 9), ("open-source", 4), ("Open AI", 2), ("reopen", 7)]
     assert values.matches("open", exclude={"OpenAI"})[0] == ("open-source", 4)
     assert values.exact("openai") == "OpenAI" and values.exact("Open AI") == "Open AI" and values.exact("x") is None

@@ -112,6 +112,10 @@ class FieldCounts(Mapping[str, Counter[str]]):
     def __len__(self) -> int:
         return len(set(self._vocab.lists) | set(self._vocab.choices))
 
+    def version(self, name: str) -> int:
+        """Bumped whenever ``name``'s counts change in place (so a reader can tell without comparing)."""
+        return self._vocab.version(name)
+
 
 @dataclass
 class Vocabulary:
@@ -122,6 +126,7 @@ class Vocabulary:
     choices: dict[str, Counter[str]] = field(default_factory=dict)
     choice_fields: frozenset[str] = frozenset(CHOICE_FIELDS)  # single-value fields counted like list values
     _groups: dict[str, _Groups] = field(default_factory=dict, repr=False, compare=False)
+    _versions: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def fields(self) -> list[str]:
@@ -131,6 +136,14 @@ class Vocabulary:
     def by_field(self) -> FieldCounts:
         """field -> value -> count, live (for the pickers: the same as ``{**choices, **lists}``)."""
         return FieldCounts(self)
+
+    def version(self, name: str) -> int:
+        """How many times ``name``'s counts were changed (by ``add_records`` or ``update``)."""
+        return self._versions.get(name, 0)
+
+    def _bump(self, names: Iterable[str]) -> None:
+        for name in names:
+            self._versions[name] = self._versions.get(name, 0) + 1
 
     def counts(self, name: str) -> Counter[str]:
         return self.lists.get(name) or self.choices.get(name) or Counter()
@@ -176,12 +189,14 @@ class Vocabulary:
     def add_records(self, records: Iterable[Record]) -> None:
         """Count ``records`` (used to build; does not maintain the near-duplicate index)."""
         self._groups.clear()
+        self._bump(set(self.lists) | set(self.choices))
         for record in records:
             for key, value in record.meta.items():
                 if is_string_list(value) and value:
                     self.lists.setdefault(key, Counter()).update(set(value))
                 elif key in self.choice_fields and isinstance(value, str) and value:
                     self.choices.setdefault(key, Counter())[value] += 1
+        self._bump(set(self.lists) | set(self.choices))
 
     def update(self, old: Iterable[Record], new: Iterable[Record]) -> Delta:
         """Replace the contribution of ``old`` records (removed files, and changed files as they were) by that
@@ -233,6 +248,7 @@ class Vocabulary:
                     del counters[fname]
                 group = index.discard(fname, value)
             changed.update((fname, v) for v in group)  # their near-duplicates (or its counts) changed
+        self._bump({fname for fname, _ in changed})
         return changed
 
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from masthead.core.vocabulary import normalize
 from masthead.ui.completion import FieldValues
 from masthead.ui.flow_layout import FlowLayout
+from masthead.ui.tasks import run_in_background
 
 POPUP_MAX_WIDTH = 420  # the completion list is never wider than this (or the field, if wider)
 FOCUS_STYLE = "QToolButton:focus { border: 2px solid palette(highlight); border-radius: 3px; }"  # set on the picker
@@ -110,7 +111,10 @@ class ChipsEditor(QWidget):
         self.setObjectName(f"chips_{name}")
         self.setAccessibleName(f"{name} values")
         self.field = name
-        self.vocabulary = vocabulary if isinstance(vocabulary, FieldValues) else FieldValues(dict(vocabulary))
+        shared = isinstance(vocabulary, FieldValues)  # the form's: warmed by the form
+        self.vocabulary = vocabulary if isinstance(vocabulary, FieldValues) else FieldValues(vocabulary)
+        if not shared:  # e.g. a bulk dialog's own values: indexed off the GUI thread
+            run_in_background(self.vocabulary.warm, lambda *_: self.refresh_flags(), self)
         self.values: list[str] = []
         self._chips: list[Chip] = []
         self._flow = FlowLayout(spacing=4)

@@ -1,16 +1,20 @@
 """The values a picker offers, shared by every picker of a field across files.
 
 One ``FieldValues`` per field lives as long as the form; a new vocabulary replaces its counts in place
-(editors keep their reference: nothing is rebuilt). Its normalized index is built lazily, off the GUI
-thread when ``warm()`` is run there, and matching is done only when the user types, capped.
+(editors keep their reference: nothing is rebuilt). The counts are a private snapshot taken on the GUI thread
+(only of the fields that changed: a ``Vocabulary.by_field`` says which by a per-field version), so worker
+threads never read a mapping the GUI thread mutates. The normalized index is built off the GUI thread by
+``warm()``; until the new one is ready the previous one is used (a first index: a plain scan), so no keystroke
+ever waits for an index.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from masthead.core.fieldinfo import field_vocabulary
 from masthead.core.vocabulary import normalize
-from masthead.core.workflow import FieldRule
+from masthead.core.workflow import Schema
 
 EMPTY: Mapping[str, int] = {}
 
@@ -19,19 +23,27 @@ class FieldValues(Mapping[str, int]):
     """Value -> file count of one field (a read-only mapping), with fast matching and near-duplicates."""
 
     def __init__(self, counts: Mapping[str, int] = EMPTY) -> None:
-        self._counts: Mapping[str, int] = counts
+        self._counts: dict[str, int] = dict(counts)  # a snapshot: replaced whole, never mutated
+        self._source: object = None  # the mapping the snapshot was taken of (only compared, never read)
+        self._version: int | None = None  # its version then
         self._index: list[tuple[int, str, str]] | None = None  # (-count, value, normalized), most used first
+        self._indexed: dict[str, int] | None = None  # the counts the index was built from
         self._groups: dict[str, list[str]] | None = None  # normalized -> spellings (only those with several)
         self._norms: dict[str, str] = {}  # value -> normalized, kept across vocabularies (normalizing is slow)
+        self._scan: tuple[dict[str, int], list[tuple[int, str, str]]] | None = None  # before any index
+        self.generation = 0  # bumped on every change of the counts (editors showing items compare it)
 
-    def replace(self, counts: Mapping[str, int]) -> bool:
-        """New counts (not copied: never mutate them afterwards). False when nothing changed (the index stays)."""
-        if counts is self._counts:
+    def replace(self, counts: Mapping[str, int], version: int | None = None) -> bool:
+        """New counts (copied on this, the GUI, thread). With ``version`` (the source's per-field version) an
+        unchanged field costs nothing; without, it is compared. False when nothing changed. The index of the
+        old counts stays in use until ``warm()`` has built the new one."""
+        if version is not None and version == self._version and counts is self._source:
             return False
-        if counts == self._counts:
-            self._counts = counts
+        self._source, self._version = counts, version
+        if counts is self._counts or (len(counts) == len(self._counts) and counts == self._counts):
             return False
-        self._counts, self._index, self._groups = counts, None, None
+        self._counts = dict(counts)
+        self.generation += 1
         return True
 
     def __getitem__(self, key: str) -> int:
@@ -43,67 +55,96 @@ class FieldValues(Mapping[str, int]):
     def __len__(self) -> int:
         return len(self._counts)
 
+    def snapshot(self) -> Mapping[str, int]:
+        """The counts now, as a mapping nobody mutates (safe to read on a worker thread)."""
+        return self._counts
+
     @property
     def ready(self) -> bool:
-        return self._index is not None
+        """The index is that of the current counts (nothing to index counts as ready)."""
+        return not self._counts or (self._index is not None and self._indexed is self._counts)
 
     def warm(self) -> None:
-        """Build the normalized index (safe on a worker thread: it only assigns finished objects)."""
+        """Build the normalized index (safe on a worker thread: it reads a snapshot, assigns finished objects)."""
         counts, known = self._counts, self._norms
+        if self._indexed is counts:
+            return
         norms = {v: known.get(v) or normalize(v) for v in counts}  # only new values are normalized
         index = sorted([(-c, v, norms[v]) for v, c in counts.items()])  # most used first (tuples sort in C)
         groups: dict[str, list[str]] = {}
         for _, value, key in index:
             groups.setdefault(key, []).append(value)
-        if counts is self._counts:
-            self._groups = {k: v for k, v in groups.items() if len(v) > 1}
-            self._norms = norms
-            self._index = index
+        self._groups = {k: v for k, v in groups.items() if len(v) > 1}
+        self._norms = norms
+        self._index, self._indexed = index, counts
+
+    def _entries(self) -> list[tuple[int, str, str]]:
+        """The index (maybe of the previous counts, until the new one is warm, then with the values new since
+        appended); never built here. Before any index exists: the values, most used first, folded (a plain
+        scan, no normalizing)."""
+        counts, index, indexed = self._counts, self._index, self._indexed
+        if index is not None and (indexed is counts or indexed is None):
+            return index
+        if self._scan is None or self._scan[0] is not counts:
+            if index is None or indexed is None:
+                scan = sorted([(-c, v, v.casefold()) for v, c in counts.items()])
+            else:  # the previous index and the few values added since (normalized here: they are few)
+                added = counts.keys() - indexed.keys()
+                fold = normalize if len(added) <= 2000 else str.casefold
+                scan = index + sorted([(-counts[v], v, self._norms.get(v) or fold(v)) for v in added])
+            self._scan = (counts, scan)
+        return self._scan[1]
 
     def matches(
         self, text: str, exclude: set[str] | frozenset[str] = frozenset(), limit: int = 50
     ) -> list[tuple[str, int]]:
         """Values containing ``text`` (normalized), those starting with it first, most used first; all values
         (most used first) for an empty ``text``."""
-        if self._index is None:
-            self.warm()
-        assert self._index is not None
-        key = normalize(text)
+        key = normalize(text) if self._index is not None else text.strip().casefold()
+        counts = self._counts
         starts: list[tuple[str, int]] = []
         contains: list[tuple[str, int]] = []
-        for negative, value, norm in self._index:
-            if key not in norm or value in exclude:
+        for _, value, norm in self._entries():
+            if key not in norm or value in exclude or value not in counts:
                 continue
-            (starts if norm.startswith(key) else contains).append((value, -negative))
+            (starts if norm.startswith(key) else contains).append((value, counts[value]))
             if len(starts) >= limit:
                 break
         return (starts + contains)[:limit]
 
     def exact(self, text: str) -> str | None:
         """The archive's spelling of ``text`` (case, width and spacing ignored), most used one."""
-        if self._index is None:
-            self.warm()
-        key = normalize(text)
-        if not key:
-            return None
         if text in self._counts:
             return text
-        assert self._index is not None
-        return next((value for _, value, norm in self._index if norm == key), None)
+        indexed = self._index is not None
+        key = normalize(text) if indexed else text.strip().casefold()
+        if not key:
+            return None
+        counts = self._counts
+        return next((value for _, value, norm in self._entries() if norm == key and value in counts), None)
 
     def others(self, value: str) -> list[tuple[str, int]]:
         """Other spellings of ``value`` in the archive (empty until the index is built)."""
         groups = self._groups
         if groups is None:
             return []
-        return [(v, self._counts.get(v, 0)) for v in groups.get(normalize(value), []) if v != value]
+        counts = self._counts
+        return [(v, counts[v]) for v in groups.get(normalize(value), []) if v != value and v in counts]
+
+
+def warm_all(stale: list[FieldValues]) -> None:
+    """Index these (on a worker thread)."""
+    for values in stale:
+        values.warm()
 
 
 class Vocabularies:
-    """The form's ``FieldValues``, one per vocabulary name, kept for the form's lifetime."""
+    """The form's ``FieldValues``, one per vocabulary name, kept for the form's lifetime; plus one per field
+    the schema gives values (its values and the archive's, by ``fieldinfo.field_vocabulary``)."""
 
     def __init__(self) -> None:
         self.fields: dict[str, FieldValues] = {}
+        self._derived: dict[str, tuple[Schema, str, FieldValues]] = {}  # key -> (schema, source, values)
 
     def field(self, name: str) -> FieldValues:
         values = self.fields.get(name)
@@ -111,24 +152,42 @@ class Vocabularies:
             values = self.fields[name] = FieldValues()
         return values
 
-    def choices(self, key: str, rule: FieldRule | None) -> FieldValues:
+    def choices(self, key: str, schema: Schema) -> FieldValues:
         """The values a picker or combo of ``key`` offers: a vocabulary (the field's own, or the one the
-        schema names), restricted to / extended by the schema's fixed list."""
-        shared = self.field(rule.vocabulary if rule and rule.vocabulary else key)
+        schema names), restricted to / extended by the schema's fixed list. The same object for a key while
+        the schema stays: ``update`` refreshes it."""
+        rule = schema.rule(key)
+        source = rule.vocabulary if rule is not None and rule.vocabulary else key
+        shared = self.field(source)
         if rule is None or not rule.values:
             return shared
-        counts = {v: shared.get(v, 0) for v in rule.values}
-        if rule.new_values:
-            counts = {**shared, **counts}
-        return FieldValues(counts)
+        derived = self._derived.get(key)
+        if derived is not None and derived[0] is schema:
+            return derived[2]
+        values = derived[2] if derived is not None else FieldValues()
+        values.replace(field_vocabulary(key, schema, {source: shared.snapshot()}))
+        self._derived[key] = (schema, source, values)
+        return values
 
     def update(self, vocabulary: Mapping[str, Mapping[str, int]]) -> list[FieldValues]:
-        """Take a new vocabulary; returns the fields whose counts changed (to warm off the GUI thread)."""
-        stale = []
-        for name, counts in vocabulary.items():
-            if self.field(name).replace(counts):
+        """Take a new vocabulary (or the same live one, changed); returns the fields whose counts changed (to
+        warm off the GUI thread). Only changed fields are copied."""
+        versions = vocabulary if hasattr(vocabulary, "version") else None
+        stale: list[FieldValues] = []
+        for name in vocabulary:
+            version = versions.version(name) if versions is not None else None
+            if self.field(name).replace(vocabulary[name], version):
                 stale.append(self.fields[name])
         for name, values in self.fields.items():
             if name not in vocabulary and values.replace(EMPTY):
                 stale.append(values)
+        changed = {id(values) for values in stale}
+        for key, (schema, source, values) in self._derived.items():
+            if id(self.fields.get(source)) in changed:
+                values.replace(field_vocabulary(key, schema, {source: self.fields[source].snapshot()}))
+                stale.append(values)
         return stale
+
+    def snapshot(self) -> dict[str, Mapping[str, int]]:
+        """field -> counts, for a worker thread (the transcript suggestions): mappings nobody mutates."""
+        return {name: values.snapshot() for name, values in self.fields.items() if len(values)}

@@ -6,9 +6,7 @@ Only this module and the writer touch files and YAML; the form's widgets talk to
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -16,23 +14,20 @@ from PySide6.QtGui import QUndoStack
 from shiboken6 import Shiboken
 
 from masthead.core import storage, yamlio
-from masthead.core.document import DEFAULT_SEQ_OFFSET, Document, unified_diff
+from masthead.core.document import DEFAULT_SEQ_OFFSET, Document
 from masthead.core.errors import ConflictError, MastheadError
-from masthead.core.merge import ABSENT_KEY, changed, merge, overlap
+from masthead.core.merge import changed
 from masthead.core.values import Value, same
 from masthead.core.workflow import Schema, builtin_schema, is_draft, publish_edits, validate
+from masthead.ui import conflict_controller as conflicts
 from masthead.ui.commands import ABSENT, SetField
+from masthead.ui.conflict_controller import Conflict
 from masthead.ui.tasks import run_in_background
 from masthead.ui.writer import Writer, writer
 
+__all__ = ["Conflict", "DocumentController"]
 
-@dataclass(frozen=True)
-class Conflict:
-    """Why the file on disk no longer matches what was read. ``kind``: ``changed`` (another program wrote
-    it), ``vanished`` (deleted or moved) or ``unreadable``; ``overlap``: keys both sides changed."""
-
-    kind: str
-    overlap: frozenset[str] = field(default_factory=frozenset)
+Done = Callable[[bool], None]
 
 
 def _saved_document(path: Path, data: bytes, snapshot: object, indent: int) -> Document:
@@ -48,7 +43,9 @@ class DocumentController(QObject):
     document_changed = Signal()  # another document (or none) is current: rebuild the form
     value_changed = Signal(str)  # one key's value changed (by an edit, undo or redo)
     dirty_changed = Signal(bool)
-    saved = Signal(str)  # relative path
+    saved = Signal(str)  # the relative path written (also when another file is shown by then)
+    reloaded = Signal(str)  # my edits were dropped for the version on disk (Reload theirs)
+    opening = Signal(bool)  # an open() is pending (the form is read-only meanwhile) / ended
     save_failed = Signal(str)
     conflict_found = Signal()  # see ``conflict``
     status = Signal(str)  # a message for the status bar
@@ -65,6 +62,9 @@ class DocumentController(QObject):
         self.load_error: str | None = None
         self.conflict: Conflict | None = None
         self.saving = False
+        self.pending_open = False
+        self.disk_seen: Document | None = None  # the disk version the user was shown in a conflict
+        self._queued: list[Done | None] = []  # saves asked for while one ran
         self._generation = 0
         self._dirty = False
         self.undo_stack = QUndoStack(self)
@@ -77,31 +77,47 @@ class DocumentController(QObject):
 
     @property
     def editable(self) -> bool:
-        """Edits are taken even while a save runs: they are kept on the saved document (see ``_adopt``)."""
-        return self.doc is not None and self.doc.editable
+        """Edits are taken even while a save runs (they are kept on the saved document, see ``_adopt``), not
+        while another file is being opened (they would be dropped)."""
+        return self.doc is not None and self.doc.editable and not self.pending_open
 
-    def open(self, root: Path, rel: str) -> None:
-        """Read ``root / rel`` off the GUI thread; ``loaded`` follows (unless a later open() came first)."""
+    def _set_pending(self, pending: bool) -> None:
+        if pending != self.pending_open:
+            self.pending_open = pending
+            self.opening.emit(pending)
+
+    def open(self, root: Path, rel: str, discard: bool = False) -> bool:
+        """Read ``root / rel`` off the GUI thread; ``loaded`` follows (unless a later open() came first).
+        Unsaved edits are only replaced with ``discard=True`` (the caller asked Save/Discard/Cancel): False
+        means refused. The current document is read-only until the file is shown."""
+        if self.dirty and not discard:
+            return False
         self._generation += 1
         generation, path, indent = self._generation, root / rel, self.list_indent
 
         def done(doc: Document | None, error: BaseException | None) -> None:
             if generation != self._generation:
                 return  # superseded
+            self._set_pending(False)
             if doc is None:
                 self.load_error = str(error) if error is not None else "the file cannot be read"
-                self.set_document(None, None, None)
+                self.set_document(None, None, None, discard=True)
             else:
                 self.load_error = None
-                self.set_document(doc, root, rel)
+                self.set_document(doc, root, rel, discard=True)
             self.loaded.emit()
 
+        self._set_pending(True)
         run_in_background(lambda: storage.load(path, indent), done, self)
+        return True
 
-    def set_document(self, doc: Document | None, root: Path | None, rel: str | None) -> bool:
-        """Make ``doc`` current. Returns False when it is the same file with the same bytes as the current,
-        unedited one: then nothing changes (the undo history and the form stay, e.g. after a save)."""
+    def set_document(self, doc: Document | None, root: Path | None, rel: str | None, discard: bool = False) -> bool:
+        """Make ``doc`` current. Returns False when nothing changed: the same file with the same bytes as the
+        current, unedited one (the undo history and the form stay, e.g. after a save), or unsaved edits
+        that only ``discard=True`` may replace."""
         current = self.doc
+        if current is not None and current.dirty and not discard and doc is not current:
+            return False
         if (
             doc is not None
             and current is not None
@@ -112,9 +128,11 @@ class DocumentController(QObject):
         ):
             self.doc = doc if doc.snapshot is not None else current
             return False
-        self._generation += doc is not None and rel != self.rel  # a shown file supersedes a pending open
+        if doc is not None and rel != self.rel:  # a shown file supersedes a pending open
+            self._generation += 1
+            self._set_pending(False)
         self.doc, self.root, self.rel = doc, root, rel
-        self.conflict = None
+        self.conflict = self.disk_seen = None
         self.undo_stack.clear()
         self.document_changed.emit()
         self._update_dirty()
@@ -213,10 +231,14 @@ class DocumentController(QObject):
         self.save(after)
 
     # ------------------------------------------------------------------ saving
-    def save(self, on_done: Callable[[bool], None] | None = None) -> None:
-        """Save through the writer (splice, verify, atomic write); edits made meanwhile are kept."""
+    def save(self, on_done: Done | None = None) -> None:
+        """Save through the writer (splice, verify, atomic write); edits made meanwhile are kept. Asked while
+        a save runs, it waits for it and saves again if still needed; ``on_done(ok)`` is always called."""
+        if self.saving:
+            self._queued.append(on_done)
+            return
         doc = self.doc
-        if doc is None or not doc.dirty or self.saving or doc.path is None:
+        if doc is None or not doc.dirty or doc.path is None:
             if on_done:
                 on_done(doc is None or not doc.dirty)
             return
@@ -225,28 +247,58 @@ class DocumentController(QObject):
         except MastheadError as exc:
             self._failed(str(exc), on_done)
             return
-        sent, path, snap, indent = doc.data, doc.path, doc.snapshot, self.list_indent
+        self._write(doc, data, doc.path, doc.snapshot, on_done)
+
+    def _write(
+        self,
+        doc: Document,
+        data: bytes,
+        path: Path,
+        expected: object,
+        on_done: Done | None,
+        new_rel: str | None = None,
+        conflicts: bool = True,
+    ) -> None:
+        """Write ``data`` (the writer checks ``expected`` first); ``saved(rel)`` follows even when another
+        file is shown by then. A refused write with ``conflicts`` is looked into (``conflict_found``)."""
+        sent, indent, rel = doc.data, self.list_indent, new_rel or str(self.rel)
         self.saving = True
 
         def done(saved: Document | None, error: BaseException | None) -> None:
             if not Shiboken.isValid(self):
                 return
             self.saving = False
-            if doc is not self.doc:  # another file is shown now: nothing to update
-                if on_done:
-                    on_done(saved is not None)
-                return
+            current = doc is self.doc
             if saved is not None:
-                self._adopt(saved, sent)
-                self.saved.emit(str(self.rel))
-            elif isinstance(error, ConflictError):
+                if current:
+                    self.rel = rel
+                    self._adopt(saved, sent)
+                self.saved.emit(rel)
+            elif current and conflicts and isinstance(error, ConflictError):
                 self.check_conflict()
             else:
-                self._failed(str(error), None)
+                self.save_failed.emit(str(error))
             if on_done:
                 on_done(saved is not None)
+            self._after_save(saved is not None)
 
-        self.writer.submit(lambda: _saved_document(path, data, snap, indent), done)
+        self.writer.submit(lambda: _saved_document(path, data, expected, indent), done)
+
+    def _after_save(self, ok: bool) -> None:
+        """Saves asked for while one ran: saved again (if still needed), then all told."""
+        queued, self._queued = self._queued, []
+        if not queued:
+            return
+
+        def tell(result: bool) -> None:
+            for callback in queued:
+                if callback:
+                    callback(result)
+
+        if ok and self.dirty:
+            self.save(tell)
+        else:
+            tell(ok and not self.dirty)
 
     def _adopt(self, saved: Document, sent: dict[str, Value]) -> None:
         """``saved`` is now on disk: keep it as the document, with the edits made since ``sent`` re-applied."""
@@ -258,128 +310,38 @@ class DocumentController(QObject):
             else:
                 saved.delete(key)
         self.doc = saved
-        self.conflict = None
+        self.conflict = self.disk_seen = None
         self._update_dirty()
 
-    def _failed(self, message: str, on_done: Callable[[bool], None] | None) -> None:
+    def _failed(self, message: str, on_done: Done | None) -> None:
         self.save_failed.emit(message)
         if on_done:
             on_done(False)
 
-    # ------------------------------------------------------------------ conflicts and vanished files
-    def _disk_document(self) -> Document | None:
-        if self.doc is None or self.doc.path is None:
-            return None
-        try:
-            return storage.load(self.doc.path, self.list_indent)
-        except MastheadError:
-            return None
-
+    # ------------------------------------------------------------------ conflicts (see conflict_controller)
     def check_conflict(self) -> None:
-        """Find out how the file on disk differs from what was read; ``conflict_found`` follows."""
-        doc = self.doc
-        if doc is None or doc.path is None:
-            return
-        if not os.path.lexists(doc.path):
-            self.conflict = Conflict("vanished")
-        else:
-            disk = self._disk_document()
-            if disk is None or disk.error is not None:
-                self.conflict = Conflict("unreadable")
-            else:
-                self.conflict = Conflict("changed", frozenset(overlap(doc.original, doc.data, disk.data)))
-        self.conflict_found.emit()
+        conflicts.check_conflict(self)
 
     def file_vanished(self) -> None:
-        """The window's watcher saw the current file deleted or moved. With unsaved edits the form offers
-        Save As / Save Again / Discard; without, the file is closed."""
-        if self.doc is None:
-            return
-        if self.dirty:
-            self.conflict = Conflict("vanished")
-            self.conflict_found.emit()
-        else:
-            self.set_document(None, None, None)
-            self.load_error = "The file was deleted or moved on disk."
-            self.loaded.emit()
+        conflicts.file_vanished(self)
 
     def disk_diff(self) -> str | None:
-        """What keeping my version would change in the file on disk (None if it cannot be read)."""
-        disk, doc = self._disk_document(), self.doc
-        if disk is None or doc is None:
-            return None
-        return unified_diff(disk.raw, doc.to_bytes(), "on disk")
+        return conflicts.disk_diff(self)
 
     def reload_from_disk(self) -> None:
-        """Discard my edits: show the file as it is on disk now."""
-        disk = self._disk_document()
-        rel, root = self.rel, self.root
-        self.conflict = None
-        self.set_document(disk, root if disk else None, rel if disk else None)
-        if disk is not None:
-            self.saved.emit(str(rel))
+        conflicts.reload_from_disk(self)
 
     def keep_mine(self) -> None:
-        """Overwrite whatever is on disk with my version."""
-        doc, disk = self.doc, self._disk_document()
-        if doc is None or disk is None or disk.snapshot is None or doc.path is None:
-            return
-        self._write_over(doc.to_bytes(), doc.path, disk.snapshot)
-
-    def save_again(self) -> None:
-        """The file vanished: write my version where it was (recreating it)."""
-        doc = self.doc
-        if doc is None or doc.path is None:
-            return
-        self._write_over(doc.to_bytes(), doc.path, None)
-
-    def save_as(self, target: Path) -> None:
-        """Write my version to a new file (which must not exist); it becomes the current file."""
-        doc = self.doc
-        if doc is None:
-            return
-        root = self.root
-        rel = os.path.relpath(target, root) if root is not None else target.name
-        self.rel = rel.replace(os.sep, "/")
-        doc.path = target
-        self._write_over(doc.to_bytes(), target, None)
-
-    def _write_over(self, data: bytes, path: Path, expected: object) -> None:
-        indent, doc = self.list_indent, self.doc
-        assert doc is not None
-        sent = doc.data
-        self.saving = True
-
-        def done(saved: Document | None, error: BaseException | None) -> None:
-            if not Shiboken.isValid(self):
-                return
-            self.saving = False
-            if saved is None:
-                self._failed(str(error), None)
-                return
-            if doc is self.doc:
-                self._adopt(saved, sent)
-                self.saved.emit(str(self.rel))
-
-        self.writer.submit(lambda: _saved_document(path, data, expected, indent), done)
+        conflicts.keep_mine(self)
 
     def merge_with_disk(self) -> None:
-        """Keep both: my changed keys applied to the version on disk, then saved."""
-        doc, disk = self.doc, self._disk_document()
-        if doc is None or disk is None or disk.error is not None:
-            return
-        for key, value in merge(doc.original, doc.data, doc.changed_keys).items():
-            if value is ABSENT_KEY:
-                disk.delete(key)
-            else:
-                disk.set(key, value)
-        self.conflict = None
-        self.doc = disk
-        self.value_changed.emit("")
-        self.save()
+        conflicts.merge_with_disk(self)
+
+    def save_again(self) -> None:
+        conflicts.save_again(self)
+
+    def save_as(self, target: Path) -> None:
+        conflicts.save_as(self, target)
 
     def discard(self) -> None:
-        """Drop my edits (the file vanished or the user gave up): nothing is shown."""
-        self.set_document(None, None, None)
-        self.load_error = "Your edits were discarded."
-        self.loaded.emit()
+        conflicts.discard(self)

@@ -49,6 +49,7 @@ class ConflictBar(QFrame):
         controller.conflict_found.connect(self.show_conflict)
         controller.document_changed.connect(self.hide)
         controller.saved.connect(self._on_saved)
+        controller.reloaded.connect(self._on_saved)
         self.hide()
 
     def _on_saved(self, _rel: str) -> None:
@@ -114,7 +115,13 @@ class ConflictBar(QFrame):
     def _save_as(self) -> None:
         doc = self.controller.doc
         start = str(doc.path) if doc is not None and doc.path is not None else ""
-        name, _ = QFileDialog.getSaveFileName(self, "Save my version as", start, "Markdown (*.md);;All files (*)")
+        name, _ = QFileDialog.getSaveFileName(
+            self,
+            "Save my version as",
+            start,
+            "Markdown (*.md);;All files (*)",
+            options=QFileDialog.Option.DontConfirmOverwrite,  # an existing file is refused, never replaced
+        )
         if name:
             self.controller.save_as(Path(name))
 

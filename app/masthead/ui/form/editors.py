@@ -43,6 +43,13 @@ def _text(value: Value) -> str:
     return "" if value is None else str(value)
 
 
+def _holds(shown: Value, value: Value) -> bool:
+    """The editor's value already is ``value`` (4 and 4.0 alike; True is not 1)."""
+    if isinstance(shown, bool) or isinstance(value, bool):
+        return type(shown) is type(value) and shown == value
+    return bool(shown == value)
+
+
 class TextEditor(QLineEdit):
     value_edited = Signal(object, bool)
 
@@ -60,9 +67,13 @@ class TextEditor(QLineEdit):
         return self.text()
 
     def set_value(self, value: Value) -> None:
-        if self.text() != _text(value):
-            self.setText(_text(value))
-            self.setCursorPosition(0)  # show the start of a long value (a title's beginning)
+        """Show ``value``. An editor already holding it is left alone (its text may be a spelling of it the
+        user is typing, "4." for 4.0); a focused one keeps its cursor."""
+        if _holds(self.value(), value) or self.text() == _text(value):
+            return
+        cursor = self.cursorPosition() if self.hasFocus() else 0  # unfocused: show a long value's start
+        self.setText(_text(value))
+        self.setCursorPosition(min(cursor, len(self.text())))
 
     def focus_target(self) -> QWidget:
         return self
@@ -141,12 +152,17 @@ class LongTextEditor(QPlainTextEdit):
         return self.toPlainText()
 
     def set_value(self, value: Value) -> None:
-        if self.toPlainText() != _text(value):
-            self._quiet = True
-            try:
-                self.setPlainText(_text(value))
-            finally:
-                self._quiet = False
+        if self.toPlainText() == _text(value):
+            return
+        cursor = self.textCursor().position() if self.hasFocus() else 0
+        self._quiet = True
+        try:
+            self.setPlainText(_text(value))
+            moved = self.textCursor()
+            moved.setPosition(min(cursor, len(self.toPlainText())))
+            self.setTextCursor(moved)
+        finally:
+            self._quiet = False
 
     def focus_target(self) -> QWidget:
         return self
@@ -185,6 +201,8 @@ class DateEditor(QDateEdit):
         self.setDisplayFormat("yyyy-MM-dd")
         self.setMinimumDate(QDate(1, 1, 1))
         self.setSpecialValueText("—")
+        self.setKeyboardTracking(False)  # typed digits make one edit (on Enter / leaving), not one per digit
+        self._shown: Value = None  # the value shown (a datetime keeps its time when the day changes)
         self._quiet = True
         self.set_value(value)
         self._quiet = False
@@ -192,13 +210,25 @@ class DateEditor(QDateEdit):
 
     def _on_edit(self, _date: QDate) -> None:
         if not self._quiet:
-            self.value_edited.emit(self.value(), False)
+            self._shown = self.value()
+            self.value_edited.emit(self._shown, False)
 
     def value(self) -> Value:
         date = self.date()
-        return None if date == self.minimumDate() else date.toPython()
+        if date == self.minimumDate():
+            return None
+        day: dt.date = date.toPython()  # type: ignore[assignment]
+        shown = self._shown
+        if isinstance(shown, dt.datetime):
+            return shown.replace(year=day.year, month=day.month, day=day.day)
+        if isinstance(shown, str) and len(shown) > 10:
+            return day.isoformat() + shown[10:]  # "2024-05-01T10:00" keeps its time, as text
+        return day
 
     def set_value(self, value: Value) -> None:
+        if value is not None and value == self.value():
+            return
+        self._shown = value
         if isinstance(value, dt.datetime):
             value = value.date()
         if isinstance(value, str):
@@ -250,16 +280,41 @@ class ChoiceEditor(QComboBox):
         self.setEditable(allow_new)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setMinimumContentsLength(8)
-        items = [v for v, _ in sorted(choices.items(), key=lambda item: -item[1])][:500]
-        if value and str(value) not in items:
-            items.insert(0, str(value))  # what the file says is always shown, allowed or not
-        self.addItems(items)
+        self._choices = choices
+        self._filled: int | None = None  # the choices' generation the items show
+        self._quiet = True
+        self._fill(_text(value))
         self._quiet = False
         self.set_value(value)
         inner = self.lineEdit()
         if inner is not None:
             named(inner, f"fieldText_{key}", key)
         self.currentTextChanged.connect(self._on_edit)
+
+    def _fill(self, text: str) -> None:
+        """Show the most used choices (500), again when the counts changed since (rows are reused across
+        files; the vocabulary changes after saves). What the file says is always shown, allowed or not."""
+        generation = getattr(self._choices, "generation", 0)
+        if generation == self._filled:
+            return
+        self._filled = generation
+        items = [v for v, _ in sorted(self._choices.items(), key=lambda item: -item[1])][:500]
+        if text and text not in items:
+            items.insert(0, text)
+        quiet, self._quiet = self._quiet, True
+        try:
+            self.clear()
+            self.addItems(items)
+            if self.isEditable():
+                self.setEditText(text)
+            else:
+                self.setCurrentText(text)
+        finally:
+            self._quiet = quiet
+
+    def showPopup(self) -> None:
+        self._fill(self.currentText())
+        super().showPopup()
 
     def _on_edit(self, text: str) -> None:
         if not self._quiet:
@@ -269,6 +324,7 @@ class ChoiceEditor(QComboBox):
         return self.currentText()
 
     def set_value(self, value: Value) -> None:
+        self._fill(self.currentText())
         if self.currentText() == _text(value):
             return
         self._quiet = True

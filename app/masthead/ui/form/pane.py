@@ -27,13 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from masthead.core.document import Document
-from masthead.core.schema import LIST_KINDS, Kind, kind_of
+from masthead.core.fieldinfo import field_kind
+from masthead.core.schema import LIST_KINDS, Kind
 from masthead.core.suggest import Suggestion
 from masthead.core.values import Value
 from masthead.core.workflow import Schema
 from masthead.ui.chips import ChipsEditor
 from masthead.ui.commands import ABSENT
-from masthead.ui.completion import FieldValues, Vocabularies
+from masthead.ui.completion import FieldValues, Vocabularies, warm_all
 from masthead.ui.document_controller import DocumentController
 from masthead.ui.form.code_view import CodeView
 from masthead.ui.form.conflict_bar import ConflictBar
@@ -46,11 +47,6 @@ from masthead.ui.tasks import run_in_background
 from masthead.ui.widgets import named
 
 
-def _warm(stale: list[FieldValues]) -> None:
-    for values in stale:
-        values.warm()
-
-
 class FormPane(ControllerState, QWidget):
     """Edits the current file's front matter (the controller's document)."""
 
@@ -60,6 +56,7 @@ class FormPane(ControllerState, QWidget):
     state_changed = Signal()  # badge / problems changed: publish actions may change
     status_message = Signal(str)  # for the status bar (e.g. after Publish)
     loaded = Signal()  # a file asked for with open() is shown (or could not be read)
+    reloaded = Signal(str)  # Reload theirs: my edits dropped for the version on disk (not a save)
 
     def __init__(self, parent: Any = None, controller: DocumentController | None = None) -> None:
         super().__init__(parent)
@@ -73,6 +70,8 @@ class FormPane(ControllerState, QWidget):
         c.save_failed.connect(self._on_save_failed)
         c.status.connect(self.status_message)
         c.loaded.connect(self._on_loaded)
+        c.reloaded.connect(self.reloaded)
+        c.opening.connect(self._on_opening)
         self.vocabularies = Vocabularies()
         self._vocabulary: Mapping[str, Mapping[str, int]] = {}
         self.editors: dict[str, QWidget] = {}
@@ -124,14 +123,13 @@ class FormPane(ControllerState, QWidget):
 
     @vocabulary.setter
     def vocabulary(self, vocabulary: Mapping[str, Mapping[str, int]]) -> None:
-        """A new vocabulary: the pickers' shared values are replaced in place (no editor is rebuilt); their
-        indexes are built off the GUI thread."""
-        if vocabulary is self._vocabulary:
-            return
+        """A new vocabulary, or the same live one (``Vocabulary.by_field``) changed: the pickers' shared values
+        of the changed fields are replaced in place (no editor is rebuilt); their indexes are built off the GUI
+        thread (until then the previous ones are used)."""
         self._vocabulary = vocabulary
         stale = self.vocabularies.update(vocabulary)
         if stale:
-            run_in_background(lambda: _warm(stale), self._on_warm, self)
+            run_in_background(lambda: warm_all(stale), self._on_warm, self)
 
     def _on_warm(self, _result: object, _error: BaseException | None) -> None:
         for editor in self.editors.values():
@@ -139,9 +137,15 @@ class FormPane(ControllerState, QWidget):
                 editor.refresh_flags()
 
     # ------------------------------------------------------------------ loading
-    def open(self, root: Path, rel: str) -> None:
-        """Read and show ``root / rel`` (off the GUI thread); ``loaded`` follows."""
-        self.controller.open(root, rel)
+    def open(self, root: Path, rel: str, discard: bool = True) -> bool:
+        """Read and show ``root / rel`` (off the GUI thread); ``loaded`` follows. The window asks about unsaved
+        edits first (Save / Discard / Cancel), hence ``discard``; False: unsaved edits kept, nothing opened."""
+        return self.controller.open(root, rel, discard)
+
+    def _on_opening(self, pending: bool) -> None:
+        """While another file loads, the one shown takes no edits (they would be dropped)."""
+        self.fields.setEnabled(not pending)
+        self.add_button.setEnabled(not pending and self.controller.editable)
 
     def _on_loaded(self) -> None:
         if self.controller.doc is None:
@@ -157,15 +161,17 @@ class FormPane(ControllerState, QWidget):
         vocabulary: Mapping[str, Mapping[str, int]] | None = None,
         message: str = "",
         schema: Schema | None = None,
+        discard: bool = True,
     ) -> None:
         """Show a file. The same file with the same bytes (e.g. re-read after a save) changes nothing: the
-        form, the focus and the undo history stay."""
+        form, the focus and the undo history stay. Unsaved edits are replaced only with ``discard`` (the
+        window asked Save / Discard / Cancel before)."""
         if schema is not None:
             self.schema = schema
         if vocabulary is not None:
             self.vocabulary = vocabulary
         self._message = message
-        if not self.controller.set_document(doc, root, rel):
+        if not self.controller.set_document(doc, root, rel, discard):
             self._refresh_state()
         self._update_title()
 
@@ -187,7 +193,7 @@ class FormPane(ControllerState, QWidget):
         editable = doc is not None and doc.editable
         self.add_button.setEnabled(editable)
         data = doc.data if doc is not None else {}
-        kinds = {k: kind_of(k, v) for k, v in data.items()}
+        kinds = {k: self.kind(k, v) for k, v in data.items()}
         kept: dict[str, tuple[QWidget, QWidget]] = {}  # key -> (label, row)
         for index in reversed(range(self.rows.rowCount())):
             key = self._keys[index]
@@ -226,10 +232,14 @@ class FormPane(ControllerState, QWidget):
         self._refresh_state()
 
     def choices(self, key: str) -> FieldValues:
-        return self.vocabularies.choices(key, self.schema.rule(key))
+        return self.vocabularies.choices(key, self.schema)
+
+    def kind(self, key: str, value: Value) -> Kind:
+        """How ``key`` is edited: ``fieldinfo.field_kind`` (the schema's kind, when the value fits it)."""
+        return field_kind(key, value, self.schema)
 
     def _add_row(self, index: int, key: str, value: Value, editable: bool) -> None:
-        kind = kind_of(key, value)
+        kind = self.kind(key, value)
         self._kinds[key] = kind
         rule = self.schema.rule(key)
         allow_new = rule is None or rule.new_values
@@ -277,11 +287,11 @@ class FormPane(ControllerState, QWidget):
         for k in keys:
             editor = self.editors.get(k)
             if editor is not None:
-                value = self.controller.entry_text(k) if kind_of(k, data.get(k)) == Kind.COMPLEX else data.get(k)
+                value = self.controller.entry_text(k) if self.kind(k, data.get(k)) == Kind.COMPLEX else data.get(k)
                 editor.set_value(value)  # type: ignore[attr-defined]
         self._refresh_yaml()
         self._refresh_state()
-        if key == "" or kind_of(key, data.get(key)) in LIST_KINDS:
+        if key == "" or self.kind(key, data.get(key)) in LIST_KINDS:
             self._refresh_suggestions()
 
     def ask_remove_field(self, key: str) -> None:
@@ -362,7 +372,7 @@ class FormPane(ControllerState, QWidget):
             self.suggestions.clear()
             return
         lists = {k: v for k, v in doc.data.items() if isinstance(v, list) and all(isinstance(x, str) for x in v)}
-        self.suggestions.compute(doc.body_text, lists, self._vocabulary)
+        self.suggestions.compute(doc.body_text, lists, self.vocabularies.snapshot())
 
     def accept_suggestion(self, item: Suggestion) -> None:
         doc = self.controller.doc
