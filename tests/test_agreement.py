@@ -145,4 +145,5 @@ def test_random_front_matter_agrees(data: dict[str, Any], pyyaml: bool) -> None:
         if data:
             YAML().dump(data, out)
         block = out.getvalue()
-    agree(("---\n" + block + "---\nbody").encode())
+    # A block holding "<<" anywhere (a merge key, or only text that looks like one) is left to the editor.
+    agree(("---\n" + block + "---\nbody").encode(), fast=None if "<<" in block else True)

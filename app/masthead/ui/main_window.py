@@ -122,6 +122,7 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowSettings, QMainWindow):
         form.dirty_changed.connect(self._on_dirty)
         form.state_changed.connect(self._update_document_actions)
         form.loaded.connect(self._on_file_loaded)
+        form.reloaded.connect(self._on_reloaded)
         form.status_message.connect(self._show_status)
         self.history.bind(form.undo_stack)
         self.history.changed.connect(self._update_undo_actions)
@@ -245,7 +246,7 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowSettings, QMainWindow):
     def _on_vocabulary(self) -> None:
         """The pickers share the controller's counts (updated in place); the taxonomy updates the rows that
         changed (and does nothing but bookkeeping while hidden)."""
-        self.form.vocabulary = self.archive.vocabulary
+        self.form.vocabulary = self.archive.vocab.by_field  # live; the form copies the fields whose version moved
         delta, vocab, records = self.archive.delta, self.archive.vocab, self.model.records
         if delta is not None:
             self.taxonomy.apply_delta(vocab, delta, records)

@@ -106,6 +106,10 @@ class WindowCurrentFile(QMainWindow if TYPE_CHECKING else object):  # type: igno
         self.preview.show_text(title.replace("\n", " "), doc.body_text, full.parent, index.root, entities, error)
         self._update_title()
 
+    def _on_reloaded(self, path: str) -> None:
+        self.model.set_dirty(path, False)
+        self._show_status(f"Reloaded {path} from disk; your edits were discarded")
+
     def _show_status(self, message: str) -> None:
         self.statusBar().showMessage(message, 6000)
 
