@@ -23,6 +23,7 @@ from masthead.ui.tasks import run_in_background
 
 VALUE, FIELD, COUNT, SIMILAR = range(4)
 SORT_HERE_BELOW = 5000  # fewer entries: sort on the GUI thread (a few ms); else off it
+BATCH_ABOVE = 100  # more changed entries: applied in one layout change (a linear merge), not row by row
 Key = tuple[Any, ...]
 
 
@@ -125,6 +126,8 @@ class ValuesModel(QAbstractTableModel):
         self.tint = QBrush()
         self._sorting = 0  # the latest sort asked for
         self._touched: set[Entry] | None = None  # entries changed while a sort runs off the GUI thread
+        self.wanted = (COUNT, False)  # the sort asked for last: (column, ascending)
+        self.batch_above = BATCH_ABOVE
 
     # ------------------------------------------------------------------ reading
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -152,7 +155,7 @@ class ValuesModel(QAbstractTableModel):
     def row_of(self, entry: Entry) -> int | None:
         """The visible row of ``entry``, or None."""
         i = self.pos.get(entry)
-        return self._at(self.order.index(i)) if i is not None and i in self.visible else None
+        return self._at(self._place(self.order, i)) if i is not None and i in self.visible else None
 
     def count(self, entry: Entry) -> int:
         counts = self.vocab.lists.get(entry[0])
@@ -186,6 +189,28 @@ class ValuesModel(QAbstractTableModel):
         """A view row's (or insertion point's) place in ``order``, and back (the mapping is its own inverse)."""
         return row if self.ascending else len(self.order) - 1 - row
 
+    def _place(self, order: list[int], i: int) -> int:
+        """Where entry number ``i`` is (or goes) in ``order`` (sorted by ``sort_keys``): a bisection, never a scan."""
+        keys = self.rows.sort_keys
+        return bisect.bisect_left(order, keys[i], key=keys.__getitem__)
+
+    def _merged(self, order: list[int], extra: list[int]) -> list[int]:
+        """``order`` (sorted) with ``extra`` placed in it: a few are sorted and bisected into place (k log n
+        comparisons), many merged (Timsort finds the two sorted runs: n + k log k)."""
+        get = self.rows.sort_keys.__getitem__
+        if len(extra) * 16 >= len(order):
+            order.extend(extra)
+            order.sort(key=get)
+            return order
+        out, start = [], 0
+        for i in sorted(extra, key=get):
+            at = bisect.bisect_left(order, get(i), lo=start, key=get)
+            out += order[start:at]
+            out.append(i)
+            start = at
+        out += order[start:]
+        return out
+
     def _key(self, i: int) -> Key:
         entry = self.rows.entries[i]
         assert entry is not None
@@ -217,7 +242,7 @@ class ValuesModel(QAbstractTableModel):
         if self.near_only:
             near = {f: self.vocab.near_keys(f) for f in self.vocab.lists}
             order = [i for i in order if keys[i] in near[entries[i][0]]]  # type: ignore[index]
-        self.order = order if order is not self.rows.sorted_all else list(order)
+        self.order = order if order is not self.rows.sorted_all else order.copy()
         self.visible = set(self.order)
 
     def _relayout(self, change: Any) -> None:
@@ -226,13 +251,14 @@ class ValuesModel(QAbstractTableModel):
         persistent = self.persistentIndexList()
         kept = [(self.entry(p.row()), p.column()) if p.row() < len(self.order) else None for p in persistent]
         change()
+        where = {i: n for n, i in enumerate(self.order)} if len(kept) > 64 else None  # a big selection
         new = []
         for item in kept:
             i = self.pos.get(item[0]) if item else None
             if item is None or i is None or i not in self.visible:
                 new.append(QModelIndex())
             else:
-                new.append(self.index(self._at(self.order.index(i)), item[1]))
+                new.append(self.index(self._at(where[i] if where else self._place(self.order, i)), item[1]))
         self.changePersistentIndexList(persistent, new)
         self.layoutChanged.emit()
 
@@ -244,7 +270,10 @@ class ValuesModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort by ``column``: a new direction at once; a new column off the GUI thread for many values."""
-        ascending = order == Qt.SortOrder.AscendingOrder
+        self.wanted = (column, order == Qt.SortOrder.AscendingOrder)
+        self._sort(*self.wanted)
+
+    def _sort(self, column: int, ascending: bool) -> None:
         self._sorting += 1  # a sort still running off the GUI thread is void
         self._touched = None
         if column == self.rows.column:
@@ -298,64 +327,107 @@ class ValuesModel(QAbstractTableModel):
             rows.column, self.ascending = column, ascending
             rows.sort_keys = sort_keys + [()] * (len(rows.entries) - len(sort_keys))
             stale = {self.pos[e] for e in touched or () if e in self.pos}  # changed while sorting
-            stale.update(range(len(sort_keys), len(rows.entries)))
-            rows.sorted_all = [i for i in order if rows.entries[i] is not None and i not in stale]
+            stale.update(i for i in range(len(sort_keys), len(rows.entries)) if rows.entries[i] is not None)
             for i in stale:
-                if rows.entries[i] is not None:
-                    rows.sort_keys[i] = self._key(i)
-                    bisect.insort(rows.sorted_all, i, key=rows.sort_keys.__getitem__)
+                rows.sort_keys[i] = self._key(i)
+            entries = rows.entries
+            rows.sorted_all = self._merged([i for i in order if i not in stale and entries[i]], list(stale))
             self._refilter()
 
         self._relayout(install)
 
     # ------------------------------------------------------------------ content
     def install(self, vocab: Vocabulary, rows: Rows, tint: QBrush) -> None:
-        """Show freshly built rows (``rows.column`` must be the current sort column)."""
+        """Show freshly built rows; if they were sorted by another column than the one asked for meanwhile,
+        they are sorted again (off the GUI thread for many values)."""
         self.beginResetModel()
         self._sorting += 1  # a sort of the old rows is void
         self._touched = None
-        column, self.vocab, self.rows, self.tint = self.rows.column, vocab, rows, tint
-        self.pos = rows.pos
-        if rows.column != column:  # sorted by another column while the rows were built
-            rows.column = column
-            rows.sort_keys, rows.sorted_all = self._sort_job(column)()
+        self.vocab, self.rows, self.tint, self.pos = vocab, rows, tint, rows.pos
+        if rows.column == self.wanted[0]:
+            self.ascending = self.wanted[1]
         self._refilter()
         self.endResetModel()
+        if rows.column != self.wanted[0]:
+            self._sort(*self.wanted)
 
     def apply(self, entries: Iterable[Entry]) -> None:
-        """Bring the changed entries up to date with the vocabulary (which already holds the change)."""
-        entries = set(entries)
+        """Bring the changed entries up to date with the vocabulary (which already holds the change): row by
+        row for a few, in one layout change (a linear merge) for more than ``batch_above``."""
+        entries, rows = set(entries), self.rows
         if self._touched is not None:  # a sort is running off the GUI thread: it must place these again
             self._touched |= entries
-        rows, again = self.rows, []
-        for entry in entries:
-            i = self.pos.get(entry)
-            alive = self.count(entry) > 0
-            if i is None:
-                if alive:
-                    again.append(self._new(entry))
-                continue
-            key = self._key(i) if alive else ()
-            if key != rows.sort_keys[i]:  # it vanished or moves: out, and back in at its new place
-                rows.sorted_all.remove(i)
-                self._hide(i)
-                rows.sort_keys[i] = key
-                if alive:
-                    again.append(i)
-                else:
-                    rows.entries[i] = None
-                    del self.pos[entry]
-            elif i in self.visible and self._accepts(i):
-                row = self._at(self.order.index(i))
+        if len(entries) > self.batch_above:
+            self._relayout(lambda: self._apply_all(entries))
+            if self.order:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self.order) - 1, len(self.HEADERS) - 1))
+            return
+
+        def take_out(i: int) -> None:
+            del rows.sorted_all[self._place(rows.sorted_all, i)]
+            self._hide(i)
+
+        again, same = self._rekey(entries, take_out)
+        for i in same:
+            if i in self.visible and self._accepts(i):
+                row = self._at(self._place(self.order, i))
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
             elif i in self.visible:
                 self._hide(i)
             elif self._accepts(i):
                 self._show(i)
         for i in again:
-            bisect.insort(rows.sorted_all, i, key=rows.sort_keys.__getitem__)
+            rows.sorted_all.insert(self._place(rows.sorted_all, i), i)
             if self._accepts(i):
                 self._show(i)
+
+    def _apply_all(self, entries: set[Entry]) -> None:
+        """``apply`` for many entries, inside a layout change: the moved entries out of the sorted list and
+        merged back in, then the filter again. Linear in the rows, whatever the number of entries."""
+        out: set[int] = set()
+        again, _same = self._rekey(entries, out.add)
+        rows = self.rows
+        rows.sorted_all = self._merged([i for i in rows.sorted_all if i not in out] if out else rows.sorted_all, again)
+        self._refilter()
+
+    def _rekey(self, entries: Iterable[Entry], take_out: Callable[[int], None]) -> tuple[list[int], list[int]]:
+        """New sort keys: an entry whose place changes is first taken out (``take_out(i)``, its old key still
+        finds it). The entry numbers to place (again), and those that kept their place. (``_key`` inlined:
+        a bulk edit can change 10,000 entries.)"""
+        rows, vocab, pos, column = self.rows, self.vocab, self.pos, self.rows.column
+        sort_keys, keys, folds, near = (
+            rows.sort_keys,
+            rows.keys,
+            rows.folds,
+            {f: vocab.near_keys(f) for f in vocab.lists},
+        )
+        again, same = [], []
+        for entry in entries:
+            fname, value = entry
+            counts = vocab.lists.get(fname)
+            count = counts.get(value, 0) if counts else 0
+            i = pos.get(entry)
+            if i is None:
+                if count:
+                    again.append(self._new(entry))
+                continue
+            key: Key = ()
+            if count:
+                top = None
+                if keys[i] in near[fname]:
+                    top = max(counts[v] for v in (value, *vocab.near_of(fname, value)))  # type: ignore[index]
+                key = _sort_key(column, fname, value, keys[i], folds[i], count, top, int(top is not None))
+            if key == sort_keys[i]:
+                same.append(i)
+                continue
+            take_out(i)
+            sort_keys[i] = key
+            if count:
+                again.append(i)
+            else:
+                rows.entries[i] = None
+                del pos[entry]
+        return again, same
 
     def _new(self, entry: Entry) -> int:
         self.rows.entries.append(entry)
@@ -369,15 +441,15 @@ class ValuesModel(QAbstractTableModel):
     def _hide(self, i: int) -> None:
         if i not in self.visible:
             return
-        row = self._at(self.order.index(i))
+        at = self._place(self.order, i)
+        row = self._at(at)
         self.beginRemoveRows(QModelIndex(), row, row)
-        self.order.remove(i)
+        del self.order[at]
         self.visible.discard(i)
         self.endRemoveRows()
 
     def _show(self, i: int) -> None:
-        keys = self.rows.sort_keys
-        at = bisect.bisect_left(self.order, keys[i], key=keys.__getitem__)
+        at = self._place(self.order, i)
         row = at if self.ascending else len(self.order) - at
         self.beginInsertRows(QModelIndex(), row, row)
         self.order.insert(at, i)
