@@ -20,6 +20,7 @@ from pytestqt.qtbot import QtBot
 from masthead.core.operations import Edit
 from masthead.core.records import Record
 from masthead.core.vocabulary import Vocabulary, build_vocabulary, normalize
+from masthead.ui.tasks import run_in_background
 from masthead.ui.taxonomy import CHUNK, TaxonomyPanel
 from masthead.ui.taxonomy_model import COUNT, FIELD, SIMILAR, VALUE, ValuesModel, build_rows, snapshot
 
@@ -289,3 +290,21 @@ def test_a_header_click_during_a_build_sorts_off_the_gui_thread(qtbot: QtBot, mo
     keys = [normalize(model.index(r, 0).data()) for r in range(model.rowCount())]
     assert model.rowCount() == 12050 and keys in (sorted(keys), sorted(keys, reverse=True))
     assert seen and threading.main_thread().name not in seen
+
+
+def test_a_vocabulary_diff_made_off_the_gui_thread_then_applied_updates_the_panel(
+    qtbot: QtBot, panel: TaxonomyPanel
+) -> None:
+    vocab, files = panel.vocabulary, records()
+    twin = build_vocabulary(files)
+    old = files[:5]  # s0..s4: streaming, alpha -> gamma
+    new = [rec(r.path, tags=["gamma"]) for r in old]
+    got: list[Any] = []
+    run_in_background(lambda: vocab.diff(old, new), lambda diff, error: got.append(diff), panel)
+    qtbot.waitUntil(lambda: bool(got), timeout=5000)
+    assert "gamma" not in vocab.lists["tags"]  # a diff changes nothing by itself
+    delta = vocab.apply_diff(got[0])
+    assert delta == twin.update(old, new) and vocab.lists == twin.lists
+    panel.apply_delta(vocab, delta, new + files[5:])
+    qtbot.waitUntil(lambda: panel.ready, timeout=5000)
+    assert ("gamma", "tags", "5") in shown(panel) and "alpha" not in [v for v, _, _ in shown(panel)]

@@ -1,10 +1,11 @@
 """The taxonomy's values table: one row per (list field, value), sorted and filtered by the model itself.
 
 The visible rows are a Python list of entry numbers (``order``, ascending by the sort key; a descending sort
-reads it backwards). Sorting and filtering emit ``layoutChanged`` only; a vocabulary delta touches just the
-changed entries (``dataChanged`` / ``rowsInserted`` / ``rowsRemoved``). Members of a near-duplicate group sort
-next to each other whatever the column. The rows of a whole archive are built off the GUI thread by
-``build_rows`` from a ``snapshot`` taken on it."""
+reads it backwards; rows are found by bisection). Sorting and filtering emit ``layoutChanged`` only; a small
+vocabulary delta touches just the changed entries (``dataChanged`` / ``rowsInserted`` / ``rowsRemoved``), a
+large one is one ``layoutChanged`` with the moved entries merged into the sorted list. Members of a
+near-duplicate group sort next to each other whatever the column. The rows of a whole archive are built off
+the GUI thread by ``build_rows`` from a ``snapshot`` taken on it."""
 
 from __future__ import annotations
 
@@ -46,14 +47,16 @@ class Snapshot:
 
     counts: dict[str, dict[str, int]]
     keys: dict[str, dict[str, str]]
-    near: dict[str, dict[str, int]]  # field -> near-duplicate key -> the group's highest count
+    tops: dict[tuple[str, str], int]  # (field, near-duplicate key) -> the group's highest count
 
 
 def snapshot(vocab: Vocabulary) -> Snapshot:
     counts = {f: dict(c) for f, c in vocab.lists.items()}
-    keys = {f: dict(vocab.keys(f)) for f in counts}
-    near = {f: {keys[f][g.values[0][0]]: g.values[0][1] for g in vocab.near_duplicates(f)} for f in counts}
-    return Snapshot(counts, keys, near)
+    return Snapshot(counts, {f: dict(vocab.keys(f)) for f in counts}, near_tops(vocab))
+
+
+def near_tops(vocab: Vocabulary) -> dict[tuple[str, str], int]:
+    return {(g.field, vocab.key(g.field, g.values[0][0])): g.values[0][1] for g in vocab.near_duplicates()}
 
 
 def _sort_key(column: int, fname: str, value: str, key: str, fold: str, count: int, top: int | None, near: int) -> Key:
@@ -91,22 +94,40 @@ def sort_gently(items: Iterable[int], keys: list[Key]) -> list[int]:
 def build_rows(snap: Snapshot, column: int) -> Rows:
     """Every entry of ``snap`` sorted ascending by ``column`` (run it off the GUI thread)."""
     entries: list[Entry | None] = []
-    keys, folds, sort_keys = [], [], []
+    keys, folds = [], []
     for fname in sorted(snap.counts):
-        field_keys, near = snap.keys[fname], snap.near.get(fname, {})
-        for n, (value, count) in enumerate(snap.counts[fname].items()):
+        field_keys = snap.keys[fname]
+        for n, value in enumerate(snap.counts[fname]):
             if n % 500 == 0:
                 let_the_gui_run()
-            key = field_keys.get(value) or normalize(value)
-            fold = value.casefold()
-            top = near.get(key)
             entries.append((fname, value))
-            keys.append(key)
-            folds.append(fold)
-            sort_keys.append(_sort_key(column, fname, value, key, fold, count, top, 0 if top is None else 1))
-    order = sort_gently(range(len(entries)), sort_keys)
-    pos = {e: i for i, e in enumerate(entries) if e is not None}
-    return Rows(entries, keys, folds, sort_keys, order, column, pos)
+            keys.append(field_keys.get(value) or normalize(value))
+            folds.append(value.casefold())
+    sort_keys, order = sort_entries(entries, keys, folds, snap.counts, snap.tops, column)
+    return Rows(entries, keys, folds, sort_keys, order, column, {e: i for i, e in enumerate(entries) if e})
+
+
+def sort_entries(
+    entries: list[Entry | None],
+    keys: list[str],
+    folds: list[str],
+    counts: dict[str, dict[str, int]],
+    tops: dict[tuple[str, str], int],
+    column: int,
+) -> tuple[list[Key], list[int]]:
+    """Every entry's key for ``column`` (``()`` for a vanished one) and the entry numbers in that order (off
+    the GUI thread: it yields the GIL every few hundred steps)."""
+    out: list[Key] = []
+    for n, (e, k, fo) in enumerate(zip(entries, keys, folds, strict=True)):
+        if n % 500 == 0:
+            let_the_gui_run()
+        if e is None:
+            out.append(())
+            continue
+        top = tops.get((e[0], k))
+        count = counts.get(e[0], {}).get(e[1], 0) if counts else 0
+        out.append(_sort_key(column, e[0], e[1], k, fo, count, top, int(top is not None)))
+    return out, sort_gently((i for i, e in enumerate(entries) if e is not None), out)
 
 
 class ValuesModel(QAbstractTableModel):
@@ -297,24 +318,8 @@ class ValuesModel(QAbstractTableModel):
         rows = self.rows
         entries, keys, folds = list(rows.entries), list(rows.keys), list(rows.folds)
         counts = {f: dict(c) for f, c in self.vocab.lists.items()} if column == COUNT else {}
-        tops = {
-            (g.field, self.vocab.key(g.field, g.values[0][0])): g.values[0][1] for g in self.vocab.near_duplicates()
-        }
-
-        def job() -> tuple[list[Key], list[int]]:
-            out: list[Key] = []
-            for n, (e, k, fo) in enumerate(zip(entries, keys, folds, strict=True)):
-                if n % 500 == 0:
-                    let_the_gui_run()
-                if e is None:
-                    out.append(())
-                    continue
-                top = tops.get((e[0], k))
-                count = counts[e[0]].get(e[1], 0) if counts else 0
-                out.append(_sort_key(column, e[0], e[1], k, fo, count, top, int(top is not None)))
-            return out, sort_gently((i for i, e in enumerate(entries) if e is not None), out)
-
-        return job
+        tops = near_tops(self.vocab)
+        return lambda: sort_entries(entries, keys, folds, counts, tops, column)
 
     def _sorted(self, generation: int, column: int, ascending: bool, result: tuple[list[Key], list[int]]) -> None:
         if generation != self._sorting:
@@ -392,41 +397,26 @@ class ValuesModel(QAbstractTableModel):
 
     def _rekey(self, entries: Iterable[Entry], take_out: Callable[[int], None]) -> tuple[list[int], list[int]]:
         """New sort keys: an entry whose place changes is first taken out (``take_out(i)``, its old key still
-        finds it). The entry numbers to place (again), and those that kept their place. (``_key`` inlined:
-        a bulk edit can change 10,000 entries.)"""
-        rows, vocab, pos, column = self.rows, self.vocab, self.pos, self.rows.column
-        sort_keys, keys, folds, near = (
-            rows.sort_keys,
-            rows.keys,
-            rows.folds,
-            {f: vocab.near_keys(f) for f in vocab.lists},
-        )
-        again, same = [], []
+        finds it). The entry numbers to place (again), and those that kept their place."""
+        rows, again, same = self.rows, [], []
         for entry in entries:
-            fname, value = entry
-            counts = vocab.lists.get(fname)
-            count = counts.get(value, 0) if counts else 0
-            i = pos.get(entry)
+            i = self.pos.get(entry)
+            alive = self.count(entry) > 0
             if i is None:
-                if count:
+                if alive:
                     again.append(self._new(entry))
                 continue
-            key: Key = ()
-            if count:
-                top = None
-                if keys[i] in near[fname]:
-                    top = max(counts[v] for v in (value, *vocab.near_of(fname, value)))  # type: ignore[index]
-                key = _sort_key(column, fname, value, keys[i], folds[i], count, top, int(top is not None))
-            if key == sort_keys[i]:
+            key = self._key(i) if alive else ()
+            if key == rows.sort_keys[i]:
                 same.append(i)
                 continue
             take_out(i)
-            sort_keys[i] = key
-            if count:
+            rows.sort_keys[i] = key
+            if alive:
                 again.append(i)
             else:
                 rows.entries[i] = None
-                del pos[entry]
+                del self.pos[entry]
         return again, same
 
     def _new(self, entry: Entry) -> int:
