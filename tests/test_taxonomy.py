@@ -3,19 +3,26 @@ its filter shows, updates just the changed rows from a vocabulary delta and does
 
 from __future__ import annotations
 
+import random
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QBrush
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from masthead.core.operations import Edit
 from masthead.core.records import Record
-from masthead.core.vocabulary import build_vocabulary, normalize
-from masthead.ui.taxonomy import TaxonomyPanel
+from masthead.core.vocabulary import Vocabulary, build_vocabulary, normalize
+from masthead.ui.tasks import run_in_background
+from masthead.ui.taxonomy import CHUNK, TaxonomyPanel
+from masthead.ui.taxonomy_model import COUNT, FIELD, SIMILAR, VALUE, ValuesModel, build_rows, snapshot
 
 
 class Host:
@@ -154,3 +161,150 @@ def test_a_new_vocabulary_keeps_the_selected_values_selected(qtbot: QtBot, panel
     panel.set_data(build_vocabulary(records()), records())  # as after a full rebuild by the window
     qtbot.waitUntil(lambda: panel.ready, timeout=5000)
     assert panel.selected() == [("tags", "zeta", 3), ("people", "Bob", 1)]
+
+
+# ---------------------------------------------------------------------- deltas of any size, and no GUI-thread builds
+VALUES = ["ai", "AI", "a-i", "Open AI", "OpenAI", "x", "y", "Ｏｐｅｎ ＡＩ", "z z", "zz", "beta", "Beta", "gamma"]
+FILTERS = [("", "", False), ("ai", "", False), ("", "tags", False), ("", "", True), ("z", "people", True)]
+
+
+def random_record(path: str, rnd: random.Random) -> Record:
+    meta: dict[str, object] = {}
+    if rnd.random() < 0.8:
+        meta["tags"] = rnd.sample(VALUES, rnd.randint(0, 5))
+    if rnd.random() < 0.5:
+        meta["people"] = rnd.sample(VALUES, rnd.randint(1, 3))
+    if rnd.random() < 0.1:
+        meta["tags"] = rnd.choice(["text", None, []])
+    return Record(path, 1, 1, meta)
+
+
+def model_rows(model: ValuesModel) -> list[tuple[object, ...]]:
+    return [(model.entry(r), model.index(r, 2).data(), model.index(r, 3).data()) for r in range(model.rowCount())]
+
+
+def fresh_model(vocab: Vocabulary, column: int, ascending: bool, flt: tuple[str, str, bool]) -> ValuesModel:
+    model = ValuesModel()
+    model.sort(column, Qt.SortOrder.AscendingOrder if ascending else Qt.SortOrder.DescendingOrder)
+    model.install(vocab, build_rows(snapshot(vocab), column), QBrush())
+    model.set_filter(*flt)
+    return model
+
+
+@given(
+    st.randoms(use_true_random=False),
+    st.sampled_from([VALUE, FIELD, COUNT, SIMILAR]),
+    st.booleans(),
+    st.sampled_from(FILTERS),
+    st.sampled_from([0, 3, 10_000]),  # entries above which a delta is applied in one layout change
+)
+@settings(deadline=None, max_examples=150)
+def test_after_any_deltas_the_rows_are_those_of_a_fresh_build(
+    qapp: Any, rnd: random.Random, column: int, ascending: bool, flt: tuple[str, str, bool], batch: int
+) -> None:
+    files = {f"{i}.md": random_record(f"{i}.md", rnd) for i in range(10)}
+    vocab = build_vocabulary(files.values())
+    model = fresh_model(vocab, column, ascending, flt)
+    model.batch_above = batch
+    for _step in range(6):
+        old, new = [], []
+        for path in rnd.sample(sorted(files), rnd.randint(1, 6)):
+            old.append(files[path])
+            files[path] = random_record(path, rnd)
+            new.append(files[path])
+        model.apply(vocab.update(old, new).lists)
+        assert model_rows(model) == model_rows(fresh_model(vocab, column, ascending, flt))
+
+
+def big_archive(n: int = 6000) -> list[Record]:
+    return [rec(f"{i}.md", tags=[f"tag-{i}", f"Tag {i % 50}"], people=[f"person {i}"]) for i in range(n)]
+
+
+def off_the_gui_thread_only(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the threads that run the model's build/sort loops (they yield the GIL through let_the_gui_run)."""
+    seen: list[str] = []
+    import masthead.ui.taxonomy_model as taxonomy_model
+
+    def probe() -> None:
+        seen.append(threading.current_thread().name)
+
+    monkeypatch.setattr(taxonomy_model, "let_the_gui_run", probe)
+    return seen
+
+
+def test_a_large_delta_on_a_visible_panel_is_applied_as_layout_changes_and_keeps_the_selection(qtbot: QtBot) -> None:
+    files = big_archive()
+    widget = TaxonomyPanel(Host())
+    qtbot.addWidget(widget)
+    widget.set_data(build_vocabulary(files), files)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.ready, timeout=20000)
+    assert widget.select_value("tags", "tag-7") and widget.select_value("people", "person 9", extend=True)
+    events: list[str] = []
+    model = widget.model
+    for signal, name in ((model.rowsInserted, "inserted"), (model.rowsRemoved, "removed"), (model.modelReset, "reset")):
+        signal.connect(lambda *_a, name=name: events.append(name))
+    model.layoutChanged.connect(lambda *_a: events.append("layout"))
+    old = files[:1500]  # a bulk edit: every one of them loses its own tag and gains "bulk"
+    new = [rec(r.path, tags=["bulk", r.meta["tags"][1]], people=r.meta["people"]) for r in old]  # type: ignore[index]
+    delta = widget.vocabulary.update(old, new)
+    assert len(delta.lists) > 1500
+    widget.apply_delta(widget.vocabulary, delta, new + files[1500:])
+    qtbot.waitUntil(lambda: widget.ready, timeout=5000)  # a chunk per turn of the event loop
+    assert events == ["layout"] * ((len(delta.lists) + CHUNK - 1) // CHUNK)  # no row-by-row signals
+    assert model.rowCount() == 12050 - 1500 + 1 and model.row_of(("tags", "tag-7")) is None
+    assert widget.selected() == [("people", "person 9", 1)]
+    reference = fresh_model(widget.vocabulary, model.rows.column, model.ascending, ("", "", False))
+    assert [model.entry(r) for r in range(model.rowCount())] == [reference.entry(r) for r in range(model.rowCount())]
+
+
+def test_selecting_on_a_stale_panel_waits_for_the_rows_built_off_the_gui_thread(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = big_archive()
+    widget = TaxonomyPanel(Host())
+    qtbot.addWidget(widget)
+    widget.set_data(build_vocabulary(files), files)
+    widget.show()
+    seen = off_the_gui_thread_only(monkeypatch)
+    widget.set_data(build_vocabulary(files), files)  # a rebuild while shown (and maybe still building)
+    assert widget.select_value("people", "person 42")  # it is there: selected once the rows land
+    assert not widget.ready
+    qtbot.waitUntil(lambda: widget.ready, timeout=20000)
+    assert widget.selected() == [("people", "person 42", 1)]
+    assert seen and threading.main_thread().name not in seen
+
+
+def test_a_header_click_during_a_build_sorts_off_the_gui_thread(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = big_archive()
+    widget = TaxonomyPanel(Host())
+    qtbot.addWidget(widget)
+    widget.set_data(build_vocabulary(files), files)
+    seen = off_the_gui_thread_only(monkeypatch)
+    widget.show()
+    assert not widget.ready
+    header = widget.table.horizontalHeader()
+    QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(header.sectionViewportPosition(0) + 5, 5))
+    qtbot.waitUntil(lambda: widget.ready and not widget.model.sorting, timeout=20000)
+    model = widget.model
+    keys = [normalize(model.index(r, 0).data()) for r in range(model.rowCount())]
+    assert model.rowCount() == 12050 and keys in (sorted(keys), sorted(keys, reverse=True))
+    assert seen and threading.main_thread().name not in seen
+
+
+def test_a_vocabulary_diff_made_off_the_gui_thread_then_applied_updates_the_panel(
+    qtbot: QtBot, panel: TaxonomyPanel
+) -> None:
+    vocab, files = panel.vocabulary, records()
+    twin = build_vocabulary(files)
+    old = files[:5]  # s0..s4: streaming, alpha -> gamma
+    new = [rec(r.path, tags=["gamma"]) for r in old]
+    got: list[Any] = []
+    run_in_background(lambda: vocab.diff(old, new), lambda diff, error: got.append(diff), panel)
+    qtbot.waitUntil(lambda: bool(got), timeout=5000)
+    assert "gamma" not in vocab.lists["tags"]  # a diff changes nothing by itself
+    delta = vocab.apply_diff(got[0])
+    assert delta == twin.update(old, new) and vocab.lists == twin.lists
+    panel.apply_delta(vocab, delta, new + files[5:])
+    qtbot.waitUntil(lambda: panel.ready, timeout=5000)
+    assert ("gamma", "tags", "5") in shown(panel) and "alpha" not in [v for v, _, _ in shown(panel)]

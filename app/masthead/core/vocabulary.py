@@ -46,6 +46,14 @@ class Delta:
         return bool(self.lists or self.choices)
 
 
+@dataclass(frozen=True)
+class Diff:
+    """Count changes per (field, value) of list fields and of choice fields (``Vocabulary.diff``)."""
+
+    lists: Counter[Entry]
+    choices: Counter[Entry]
+
+
 class _Groups:
     """Values of each field by normalized key; the keys holding more than one value are near-duplicates."""
 
@@ -201,6 +209,12 @@ class Vocabulary:
     def update(self, old: Iterable[Record], new: Iterable[Record]) -> Delta:
         """Replace the contribution of ``old`` records (removed files, and changed files as they were) by that
         of ``new`` ones (added files, and changed files as they are now); which entries changed."""
+        return self.apply_diff(self.diff(old, new))
+
+    def diff(self, old: Iterable[Record], new: Iterable[Record]) -> Diff:
+        """What ``update(old, new)`` would change, without changing anything: it reads only the records, so
+        a large one (a bulk edit of thousands of files) can be computed off the GUI thread, then applied there
+        with ``apply_diff`` (which costs only the entries changed)."""
         lists: Counter[Entry] = Counter()
         choices: Counter[Entry] = Counter()
         before = {r.path: r.meta for r in old}
@@ -214,9 +228,13 @@ class Vocabulary:
         for meta in before.values():
             for key, value in meta.items():
                 self._count(key, value, -1, lists, choices)
+        return Diff(lists, choices)
+
+    def apply_diff(self, diff: Diff) -> Delta:
+        """Apply a ``diff`` (made from this vocabulary's records as they were): which entries changed."""
         return Delta(
-            frozenset(self._apply("lists", self.lists, lists)),
-            frozenset(self._apply("choices", self.choices, choices)),
+            frozenset(self._apply("lists", self.lists, diff.lists)),
+            frozenset(self._apply("choices", self.choices, diff.choices)),
         )
 
     def _count(self, key: str, value: object, sign: int, lists: Counter[Entry], choices: Counter[Entry]) -> None:

@@ -4,6 +4,7 @@ written, and lands on the window's undo history."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
@@ -29,14 +30,25 @@ from masthead.core.operations import Edit
 from masthead.core.records import Record
 from masthead.core.vocabulary import Delta, Entry, Vocabulary
 from masthead.core.wording import plural
-from masthead.ui.tasks import run_in_background
+from masthead.ui.tasks import call_soon, run_in_background
 from masthead.ui.taxonomy_actions import delete_dialog, merge_dialog, rename_dialog
-from masthead.ui.taxonomy_model import COUNT, FIELD, SIMILAR, VALUE, Rows, ValuesModel, build_rows, snapshot
+from masthead.ui.taxonomy_model import (
+    COUNT,
+    FIELD,
+    SIMILAR,
+    VALUE,
+    Rows,
+    Snapshot,
+    ValuesModel,
+    build_rows,
+    snapshot,
+)
 from masthead.ui.theme import highlight_tint
 from masthead.ui.widgets import named, named_combo
 
 ALL_FIELDS = "All list fields"
-REBUILD_ABOVE = 5000  # more changed entries than this while hidden: rebuild the rows instead
+REBUILD_ABOVE = 20_000  # more changed entries than this: list the values afresh (off the GUI thread) instead
+CHUNK = 1000  # entries of a delta applied per turn of the event loop (one layout change: ~30 ms)
 BUILD_HERE_BELOW = 3000  # fewer values than this: build the rows on the GUI thread (a few ms), else off it
 
 
@@ -70,6 +82,8 @@ class TaxonomyPanel(QWidget):
         self.pending: set[Entry] = set()  # entries changed while hidden or while the rows were being built
         self._building = False  # rows are being built off the GUI thread
         self._generation = 0  # which build is the latest
+        self._to_select: list[tuple[str, str, bool]] = []  # asked for while the rows were being built
+        self._feeding = False  # the rest of a large delta is applied on the next turn of the event loop
         self.filter = named(QLineEdit(), "taxonomyFilter", "Filter values")
         self.filter.setPlaceholderText("Filter values…")
         self.filter.setClearButtonEnabled(True)
@@ -142,7 +156,8 @@ class TaxonomyPanel(QWidget):
         """Show a whole new vocabulary (after loading an archive); the rows are built off the GUI thread,
         and only once the panel is shown."""
         self.vocabulary, self.records = vocabulary, records
-        self.stale, self.pending = True, set()
+        self.stale, self.pending, self._building = True, set(), False
+        self._generation += 1  # a build of the previous vocabulary is void
         self._refresh_fields()
         if self.isVisible():
             self._start_build()
@@ -151,79 +166,93 @@ class TaxonomyPanel(QWidget):
 
     def apply_delta(self, vocabulary: Vocabulary, changed: Delta | Iterable[Entry], records: Sequence[Record]) -> None:
         """Update just the rows of ``changed`` (``Vocabulary.update``'s delta, already applied to
-        ``vocabulary``); ``records`` are the archive's records now. Nothing but bookkeeping while hidden."""
+        ``vocabulary``); ``records`` are the archive's records now. Nothing but bookkeeping while hidden; a
+        large delta is applied ``CHUNK`` entries per turn of the event loop."""
         entries = changed.lists if isinstance(changed, Delta) else set(changed)
         self.records = records
         if vocabulary is not self.vocabulary:
             self.set_data(vocabulary, records)
             return
         self._refresh_fields()
-        if self.stale or self._building or not self.isVisible():
-            self.pending |= entries
-            self.stale = self.stale or len(self.pending) > REBUILD_ABOVE
-            self._update_status()
-            return
-        self.model.apply(entries)
-        self._after_change()
+        self.pending |= entries
+        if len(self.pending) > REBUILD_ABOVE:  # so many changes: list the values afresh, off the GUI thread
+            self.stale = True
+            if self.isVisible():
+                self._start_build()
+        elif self.isVisible() and not self._feeding:
+            self.catch_up()
+        self._update_status()
 
     def clear(self) -> None:
         """Forget the archive (a new one is being opened)."""
         self.vocabulary, self.records = Vocabulary(), []
-        self.stale, self.pending, self._building = False, set(), False
-        self.model.install(self.vocabulary, build_rows(snapshot(self.vocabulary), self.model.rows.column), QBrush())
+        self.stale, self.pending, self._building, self._to_select = False, set(), False, []
+        self._generation += 1
+        self.model.install(self.vocabulary, build_rows(snapshot(self.vocabulary), self.model.wanted[0]), QBrush())
         self._refresh_fields()
         self._after_change()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self.catch_up()
+
+    @property
+    def ready(self) -> bool:
+        """Whether the rows show the vocabulary (not stale, not being built, no change left to apply)."""
+        return not self.stale and not self._building and not self.pending
+
+    def catch_up(self) -> None:
+        """Bring the rows up to date: a stale vocabulary is listed again (off the GUI thread unless small);
+        pending changes are applied, up to ``CHUNK`` now and the rest on the next turns of the event loop."""
+        self._feeding = False
         if self._building:
             return
         if self.stale:
             self._start_build()
-        elif self.pending:
-            entries, self.pending = self.pending, set()
-            self.model.apply(entries)
-            self._after_change()
-
-    @property
-    def ready(self) -> bool:
-        """Whether the rows show the vocabulary (not stale, not being built)."""
-        return not self.stale and not self._building
-
-    def catch_up(self) -> None:
-        """Bring the rows up to date now, on this thread (small vocabularies, and selecting on a hidden panel)."""
-        if self.stale or self._building:
-            self._building, self._generation = False, self._generation + 1
-            self._install(build_rows(snapshot(self.vocabulary), self.model.rows.column))
-        elif self.pending:
-            entries, self.pending = self.pending, set()
-            self.model.apply(entries)
-            self._after_change()
-
-    def _start_build(self) -> None:
-        if sum(len(c) for c in self.vocabulary.lists.values()) < BUILD_HERE_BELOW:
-            self.catch_up()
             return
-        self._building, self._generation = True, self._generation + 1
-        generation, snap, column = self._generation, snapshot(self.vocabulary), self.model.rows.column
-        self.pending = set()
-        self.status.setText(f"Listing {plural(sum(len(c) for c in snap.counts.values()), 'value')}…")
+        if not self.pending:
+            return
+        chunk = self.pending if len(self.pending) <= CHUNK else set(itertools.islice(self.pending, CHUNK))
+        self.pending = self.pending - chunk if chunk is not self.pending else set()
+        self.model.apply(chunk)
+        if self.pending and self.isVisible():
+            self._feeding = True
+            call_soon(self, self.catch_up, 2)  # a real timer: painting and input get their turn first
+        self._after_change()
+
+    def _start_build(self, snap: Snapshot | None = None) -> None:
+        """List every value: here for a small vocabulary, else off the GUI thread (``ready`` says when done);
+        ``snap``: the same snapshot again (sorted by another column), the pending changes stay valid."""
+        column = self.model.wanted[0]
+        self._generation += 1
+        if snap is None:
+            snap, self.pending = snapshot(self.vocabulary), set()
+        size = sum(len(c) for c in snap.counts.values())
+        if size < BUILD_HERE_BELOW:
+            self._building = False
+            self._install(build_rows(snap, column))
+            return
+        self._building, generation = True, self._generation
+        self.status.setText(f"Listing {plural(size, 'value')}…")
 
         def done(rows: Rows | None, error: BaseException | None) -> None:
-            if generation == self._generation and rows is not None:
-                self._building = False
-                self._install(rows)
+            if generation != self._generation or rows is None:
+                return
+            if rows.column != self.model.wanted[0]:  # a header was clicked meanwhile: sort those instead
+                self._start_build(snap)
+                return
+            self._building = False
+            self._install(rows)
 
         run_in_background(lambda: build_rows(snap, column), done, self)
 
     def _install(self, rows: Rows) -> None:
         self.stale = False
-        chosen = [(f, v) for f, v, _ in self.selected()]
+        chosen = [(f, v, n > 0) for n, (f, v, _) in enumerate(self.selected())]
         self.model.install(self.vocabulary, rows, QBrush(highlight_tint(self.palette())))
-        entries, self.pending = self.pending, set()
-        self.model.apply(entries)  # what changed while the rows were built
-        for n, (field_name, value) in enumerate(chosen):  # the same values stay selected
-            self._select(field_name, value, extend=n > 0)
+        for field_name, value, extend in chosen:  # the same values stay selected
+            self._select(field_name, value, extend)
+        self.catch_up()  # what changed while the rows were built
         self._after_change()
 
     def _refresh_fields(self) -> None:
@@ -240,6 +269,10 @@ class TaxonomyPanel(QWidget):
             self._apply_filter()
 
     def _after_change(self) -> None:
+        if self._to_select and self.ready:  # asked for while the rows were being built
+            chosen, self._to_select = self._to_select, []
+            for field_name, value, extend in chosen:
+                self._select(field_name, value, extend)
         self._update_status()
         self._update_buttons()
 
@@ -269,9 +302,13 @@ class TaxonomyPanel(QWidget):
         return sorted(rows, key=lambda r: (-r[2], r[1]))
 
     def select_value(self, field_name: str, value: str, extend: bool = False) -> bool:
-        """Select the row of ``value`` in ``field_name`` (for keyboard users and tests); False if not shown."""
+        """Select the row of ``value`` in ``field_name`` (for keyboard users and tests); False if not shown.
+        While the rows are being built it is selected once they land (True if the vocabulary holds it)."""
         self.catch_up()
-        return self._select(field_name, value, extend)
+        if self.ready:
+            return self._select(field_name, value, extend)
+        self._to_select.append((field_name, value, extend))
+        return value in self.vocabulary.lists.get(field_name, ())
 
     def _select(self, field_name: str, value: str, extend: bool) -> bool:
         row = self.model.row_of((field_name, value))

@@ -1,10 +1,11 @@
 """The taxonomy's values table: one row per (list field, value), sorted and filtered by the model itself.
 
 The visible rows are a Python list of entry numbers (``order``, ascending by the sort key; a descending sort
-reads it backwards). Sorting and filtering emit ``layoutChanged`` only; a vocabulary delta touches just the
-changed entries (``dataChanged`` / ``rowsInserted`` / ``rowsRemoved``). Members of a near-duplicate group sort
-next to each other whatever the column. The rows of a whole archive are built off the GUI thread by
-``build_rows`` from a ``snapshot`` taken on it."""
+reads it backwards; rows are found by bisection). Sorting and filtering emit ``layoutChanged`` only; a small
+vocabulary delta touches just the changed entries (``dataChanged`` / ``rowsInserted`` / ``rowsRemoved``), a
+large one is one ``layoutChanged`` with the moved entries merged into the sorted list. Members of a
+near-duplicate group sort next to each other whatever the column. The rows of a whole archive are built off
+the GUI thread by ``build_rows`` from a ``snapshot`` taken on it."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from masthead.ui.tasks import run_in_background
 
 VALUE, FIELD, COUNT, SIMILAR = range(4)
 SORT_HERE_BELOW = 5000  # fewer entries: sort on the GUI thread (a few ms); else off it
+BATCH_ABOVE = 100  # more changed entries: applied in one layout change (a linear merge), not row by row
 Key = tuple[Any, ...]
 
 
@@ -45,14 +47,16 @@ class Snapshot:
 
     counts: dict[str, dict[str, int]]
     keys: dict[str, dict[str, str]]
-    near: dict[str, dict[str, int]]  # field -> near-duplicate key -> the group's highest count
+    tops: dict[tuple[str, str], int]  # (field, near-duplicate key) -> the group's highest count
 
 
 def snapshot(vocab: Vocabulary) -> Snapshot:
     counts = {f: dict(c) for f, c in vocab.lists.items()}
-    keys = {f: dict(vocab.keys(f)) for f in counts}
-    near = {f: {keys[f][g.values[0][0]]: g.values[0][1] for g in vocab.near_duplicates(f)} for f in counts}
-    return Snapshot(counts, keys, near)
+    return Snapshot(counts, {f: dict(vocab.keys(f)) for f in counts}, near_tops(vocab))
+
+
+def near_tops(vocab: Vocabulary) -> dict[tuple[str, str], int]:
+    return {(g.field, vocab.key(g.field, g.values[0][0])): g.values[0][1] for g in vocab.near_duplicates()}
 
 
 def _sort_key(column: int, fname: str, value: str, key: str, fold: str, count: int, top: int | None, near: int) -> Key:
@@ -90,22 +94,40 @@ def sort_gently(items: Iterable[int], keys: list[Key]) -> list[int]:
 def build_rows(snap: Snapshot, column: int) -> Rows:
     """Every entry of ``snap`` sorted ascending by ``column`` (run it off the GUI thread)."""
     entries: list[Entry | None] = []
-    keys, folds, sort_keys = [], [], []
+    keys, folds = [], []
     for fname in sorted(snap.counts):
-        field_keys, near = snap.keys[fname], snap.near.get(fname, {})
-        for n, (value, count) in enumerate(snap.counts[fname].items()):
+        field_keys = snap.keys[fname]
+        for n, value in enumerate(snap.counts[fname]):
             if n % 500 == 0:
                 let_the_gui_run()
-            key = field_keys.get(value) or normalize(value)
-            fold = value.casefold()
-            top = near.get(key)
             entries.append((fname, value))
-            keys.append(key)
-            folds.append(fold)
-            sort_keys.append(_sort_key(column, fname, value, key, fold, count, top, 0 if top is None else 1))
-    order = sort_gently(range(len(entries)), sort_keys)
-    pos = {e: i for i, e in enumerate(entries) if e is not None}
-    return Rows(entries, keys, folds, sort_keys, order, column, pos)
+            keys.append(field_keys.get(value) or normalize(value))
+            folds.append(value.casefold())
+    sort_keys, order = sort_entries(entries, keys, folds, snap.counts, snap.tops, column)
+    return Rows(entries, keys, folds, sort_keys, order, column, {e: i for i, e in enumerate(entries) if e})
+
+
+def sort_entries(
+    entries: list[Entry | None],
+    keys: list[str],
+    folds: list[str],
+    counts: dict[str, dict[str, int]],
+    tops: dict[tuple[str, str], int],
+    column: int,
+) -> tuple[list[Key], list[int]]:
+    """Every entry's key for ``column`` (``()`` for a vanished one) and the entry numbers in that order (off
+    the GUI thread: it yields the GIL every few hundred steps)."""
+    out: list[Key] = []
+    for n, (e, k, fo) in enumerate(zip(entries, keys, folds, strict=True)):
+        if n % 500 == 0:
+            let_the_gui_run()
+        if e is None:
+            out.append(())
+            continue
+        top = tops.get((e[0], k))
+        count = counts.get(e[0], {}).get(e[1], 0) if counts else 0
+        out.append(_sort_key(column, e[0], e[1], k, fo, count, top, int(top is not None)))
+    return out, sort_gently((i for i, e in enumerate(entries) if e is not None), out)
 
 
 class ValuesModel(QAbstractTableModel):
@@ -125,6 +147,8 @@ class ValuesModel(QAbstractTableModel):
         self.tint = QBrush()
         self._sorting = 0  # the latest sort asked for
         self._touched: set[Entry] | None = None  # entries changed while a sort runs off the GUI thread
+        self.wanted = (COUNT, False)  # the sort asked for last: (column, ascending)
+        self.batch_above = BATCH_ABOVE
 
     # ------------------------------------------------------------------ reading
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -152,7 +176,7 @@ class ValuesModel(QAbstractTableModel):
     def row_of(self, entry: Entry) -> int | None:
         """The visible row of ``entry``, or None."""
         i = self.pos.get(entry)
-        return self._at(self.order.index(i)) if i is not None and i in self.visible else None
+        return self._at(self._place(self.order, i)) if i is not None and i in self.visible else None
 
     def count(self, entry: Entry) -> int:
         counts = self.vocab.lists.get(entry[0])
@@ -186,6 +210,28 @@ class ValuesModel(QAbstractTableModel):
         """A view row's (or insertion point's) place in ``order``, and back (the mapping is its own inverse)."""
         return row if self.ascending else len(self.order) - 1 - row
 
+    def _place(self, order: list[int], i: int) -> int:
+        """Where entry number ``i`` is (or goes) in ``order`` (sorted by ``sort_keys``): a bisection, never a scan."""
+        keys = self.rows.sort_keys
+        return bisect.bisect_left(order, keys[i], key=keys.__getitem__)
+
+    def _merged(self, order: list[int], extra: list[int]) -> list[int]:
+        """``order`` (sorted) with ``extra`` placed in it: a few are sorted and bisected into place (k log n
+        comparisons), many merged (Timsort finds the two sorted runs: n + k log k)."""
+        get = self.rows.sort_keys.__getitem__
+        if len(extra) * 16 >= len(order):
+            order.extend(extra)
+            order.sort(key=get)
+            return order
+        out, start = [], 0
+        for i in sorted(extra, key=get):
+            at = bisect.bisect_left(order, get(i), lo=start, key=get)
+            out += order[start:at]
+            out.append(i)
+            start = at
+        out += order[start:]
+        return out
+
     def _key(self, i: int) -> Key:
         entry = self.rows.entries[i]
         assert entry is not None
@@ -217,7 +263,7 @@ class ValuesModel(QAbstractTableModel):
         if self.near_only:
             near = {f: self.vocab.near_keys(f) for f in self.vocab.lists}
             order = [i for i in order if keys[i] in near[entries[i][0]]]  # type: ignore[index]
-        self.order = order if order is not self.rows.sorted_all else list(order)
+        self.order = order if order is not self.rows.sorted_all else order.copy()
         self.visible = set(self.order)
 
     def _relayout(self, change: Any) -> None:
@@ -226,13 +272,14 @@ class ValuesModel(QAbstractTableModel):
         persistent = self.persistentIndexList()
         kept = [(self.entry(p.row()), p.column()) if p.row() < len(self.order) else None for p in persistent]
         change()
+        where = {i: n for n, i in enumerate(self.order)} if len(kept) > 64 else None  # a big selection
         new = []
         for item in kept:
             i = self.pos.get(item[0]) if item else None
             if item is None or i is None or i not in self.visible:
                 new.append(QModelIndex())
             else:
-                new.append(self.index(self._at(self.order.index(i)), item[1]))
+                new.append(self.index(self._at(where[i] if where else self._place(self.order, i)), item[1]))
         self.changePersistentIndexList(persistent, new)
         self.layoutChanged.emit()
 
@@ -244,7 +291,10 @@ class ValuesModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort by ``column``: a new direction at once; a new column off the GUI thread for many values."""
-        ascending = order == Qt.SortOrder.AscendingOrder
+        self.wanted = (column, order == Qt.SortOrder.AscendingOrder)
+        self._sort(*self.wanted)
+
+    def _sort(self, column: int, ascending: bool) -> None:
         self._sorting += 1  # a sort still running off the GUI thread is void
         self._touched = None
         if column == self.rows.column:
@@ -268,24 +318,8 @@ class ValuesModel(QAbstractTableModel):
         rows = self.rows
         entries, keys, folds = list(rows.entries), list(rows.keys), list(rows.folds)
         counts = {f: dict(c) for f, c in self.vocab.lists.items()} if column == COUNT else {}
-        tops = {
-            (g.field, self.vocab.key(g.field, g.values[0][0])): g.values[0][1] for g in self.vocab.near_duplicates()
-        }
-
-        def job() -> tuple[list[Key], list[int]]:
-            out: list[Key] = []
-            for n, (e, k, fo) in enumerate(zip(entries, keys, folds, strict=True)):
-                if n % 500 == 0:
-                    let_the_gui_run()
-                if e is None:
-                    out.append(())
-                    continue
-                top = tops.get((e[0], k))
-                count = counts[e[0]].get(e[1], 0) if counts else 0
-                out.append(_sort_key(column, e[0], e[1], k, fo, count, top, int(top is not None)))
-            return out, sort_gently((i for i, e in enumerate(entries) if e is not None), out)
-
-        return job
+        tops = near_tops(self.vocab)
+        return lambda: sort_entries(entries, keys, folds, counts, tops, column)
 
     def _sorted(self, generation: int, column: int, ascending: bool, result: tuple[list[Key], list[int]]) -> None:
         if generation != self._sorting:
@@ -298,36 +332,73 @@ class ValuesModel(QAbstractTableModel):
             rows.column, self.ascending = column, ascending
             rows.sort_keys = sort_keys + [()] * (len(rows.entries) - len(sort_keys))
             stale = {self.pos[e] for e in touched or () if e in self.pos}  # changed while sorting
-            stale.update(range(len(sort_keys), len(rows.entries)))
-            rows.sorted_all = [i for i in order if rows.entries[i] is not None and i not in stale]
+            stale.update(i for i in range(len(sort_keys), len(rows.entries)) if rows.entries[i] is not None)
             for i in stale:
-                if rows.entries[i] is not None:
-                    rows.sort_keys[i] = self._key(i)
-                    bisect.insort(rows.sorted_all, i, key=rows.sort_keys.__getitem__)
+                rows.sort_keys[i] = self._key(i)
+            entries = rows.entries
+            rows.sorted_all = self._merged([i for i in order if i not in stale and entries[i]], list(stale))
             self._refilter()
 
         self._relayout(install)
 
     # ------------------------------------------------------------------ content
     def install(self, vocab: Vocabulary, rows: Rows, tint: QBrush) -> None:
-        """Show freshly built rows (``rows.column`` must be the current sort column)."""
+        """Show freshly built rows; if they were sorted by another column than the one asked for meanwhile,
+        they are sorted again (off the GUI thread for many values)."""
         self.beginResetModel()
         self._sorting += 1  # a sort of the old rows is void
         self._touched = None
-        column, self.vocab, self.rows, self.tint = self.rows.column, vocab, rows, tint
-        self.pos = rows.pos
-        if rows.column != column:  # sorted by another column while the rows were built
-            rows.column = column
-            rows.sort_keys, rows.sorted_all = self._sort_job(column)()
+        self.vocab, self.rows, self.tint, self.pos = vocab, rows, tint, rows.pos
+        if rows.column == self.wanted[0]:
+            self.ascending = self.wanted[1]
         self._refilter()
         self.endResetModel()
+        if rows.column != self.wanted[0]:
+            self._sort(*self.wanted)
 
     def apply(self, entries: Iterable[Entry]) -> None:
-        """Bring the changed entries up to date with the vocabulary (which already holds the change)."""
-        entries = set(entries)
+        """Bring the changed entries up to date with the vocabulary (which already holds the change): row by
+        row for a few, in one layout change (a linear merge) for more than ``batch_above``."""
+        entries, rows = set(entries), self.rows
         if self._touched is not None:  # a sort is running off the GUI thread: it must place these again
             self._touched |= entries
-        rows, again = self.rows, []
+        if len(entries) > self.batch_above:
+            self._relayout(lambda: self._apply_all(entries))
+            if self.order:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self.order) - 1, len(self.HEADERS) - 1))
+            return
+
+        def take_out(i: int) -> None:
+            del rows.sorted_all[self._place(rows.sorted_all, i)]
+            self._hide(i)
+
+        again, same = self._rekey(entries, take_out)
+        for i in same:
+            if i in self.visible and self._accepts(i):
+                row = self._at(self._place(self.order, i))
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
+            elif i in self.visible:
+                self._hide(i)
+            elif self._accepts(i):
+                self._show(i)
+        for i in again:
+            rows.sorted_all.insert(self._place(rows.sorted_all, i), i)
+            if self._accepts(i):
+                self._show(i)
+
+    def _apply_all(self, entries: set[Entry]) -> None:
+        """``apply`` for many entries, inside a layout change: the moved entries out of the sorted list and
+        merged back in, then the filter again. Linear in the rows, whatever the number of entries."""
+        out: set[int] = set()
+        again, _same = self._rekey(entries, out.add)
+        rows = self.rows
+        rows.sorted_all = self._merged([i for i in rows.sorted_all if i not in out] if out else rows.sorted_all, again)
+        self._refilter()
+
+    def _rekey(self, entries: Iterable[Entry], take_out: Callable[[int], None]) -> tuple[list[int], list[int]]:
+        """New sort keys: an entry whose place changes is first taken out (``take_out(i)``, its old key still
+        finds it). The entry numbers to place (again), and those that kept their place."""
+        rows, again, same = self.rows, [], []
         for entry in entries:
             i = self.pos.get(entry)
             alive = self.count(entry) > 0
@@ -336,26 +407,17 @@ class ValuesModel(QAbstractTableModel):
                     again.append(self._new(entry))
                 continue
             key = self._key(i) if alive else ()
-            if key != rows.sort_keys[i]:  # it vanished or moves: out, and back in at its new place
-                rows.sorted_all.remove(i)
-                self._hide(i)
-                rows.sort_keys[i] = key
-                if alive:
-                    again.append(i)
-                else:
-                    rows.entries[i] = None
-                    del self.pos[entry]
-            elif i in self.visible and self._accepts(i):
-                row = self._at(self.order.index(i))
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
-            elif i in self.visible:
-                self._hide(i)
-            elif self._accepts(i):
-                self._show(i)
-        for i in again:
-            bisect.insort(rows.sorted_all, i, key=rows.sort_keys.__getitem__)
-            if self._accepts(i):
-                self._show(i)
+            if key == rows.sort_keys[i]:
+                same.append(i)
+                continue
+            take_out(i)
+            rows.sort_keys[i] = key
+            if alive:
+                again.append(i)
+            else:
+                rows.entries[i] = None
+                del self.pos[entry]
+        return again, same
 
     def _new(self, entry: Entry) -> int:
         self.rows.entries.append(entry)
@@ -369,15 +431,15 @@ class ValuesModel(QAbstractTableModel):
     def _hide(self, i: int) -> None:
         if i not in self.visible:
             return
-        row = self._at(self.order.index(i))
+        at = self._place(self.order, i)
+        row = self._at(at)
         self.beginRemoveRows(QModelIndex(), row, row)
-        self.order.remove(i)
+        del self.order[at]
         self.visible.discard(i)
         self.endRemoveRows()
 
     def _show(self, i: int) -> None:
-        keys = self.rows.sort_keys
-        at = bisect.bisect_left(self.order, keys[i], key=keys.__getitem__)
+        at = self._place(self.order, i)
         row = at if self.ascending else len(self.order) - at
         self.beginInsertRows(QModelIndex(), row, row)
         self.order.insert(at, i)
