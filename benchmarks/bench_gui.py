@@ -1,17 +1,27 @@
 """GUI responsiveness on a realistic archive: the longest the GUI thread goes without running a 10 ms timer,
 phase by phase, as a user would work.
 
-    python benchmarks/bench_gui.py [--archive DIR] [--files 20] [--bulk 1000] [--profile DIR] [--phases ...]
+    python benchmarks/bench_gui.py [--archive DIR] [--runs 3] [--files 20] [--bulk 1000] [--phases ...]
+                                   [--switch-interval S] [--profile DIR] [--stalls MS]
 
 Phases: loading cold (empty cache) and warm (each in a fresh process, as when the app starts; including the
-2 s after the load), selecting files one after another (and the time from the selection until the form and
-the preview show the file), opening the taxonomy dock, a bulk tag of 1,000 files (preview, apply) and its
-undo, typing in the title, and a save (Ctrl+S until saved, then the 2 s after). A 10 ms QTimer ticks on the
-GUI thread throughout; a phase's figure is the largest gap between two ticks (or the phase's edges).
+2 s after the load), selecting files one after another (and the time from the selection until the form shows
+the file, ``form.loaded``, and the preview shows its text, ``preview.rendered``), opening the taxonomy dock
+(until its rows are listed), a bulk tag of 1,000 files (dialog Preview, Apply, until the table is refreshed)
+and its Edit ▸ Undo, typing in the title, and a save (Ctrl+S until ``form.saved``, then 2 s more). A 10 ms
+QTimer ticks on the GUI thread throughout; a phase's figure is the largest gap between two ticks (or the
+phase's edges). The event loop runs as in the app (a QEventLoop that sleeps until something happens).
 
 Default archive: the realistic profile (``make_archive.py --realistic``, 10,000 files) made once in a cache
-folder (``$MASTHEAD_BENCH_CACHE``, default ``/tmp/masthead-bench``). The archive is copied first, so nothing
-of yours is changed. ``--profile DIR`` writes a cProfile of the GUI thread per phase (``DIR/PHASE.prof``).
+folder (``$MASTHEAD_BENCH_CACHE``, default ``/tmp/masthead-bench``). The archive is copied first (once per
+run), so nothing of yours is changed. With ``--runs N`` every figure is given as min / median / max.
+
+Finding causes: ``--profile DIR`` writes a cProfile of the GUI thread per phase (``DIR/runK-PHASE.prof``);
+``--stalls MS`` samples every thread's Python stack whenever the GUI thread has not ticked for MS ms and
+prints, per phase, where the GUI thread was and what the other threads ran meanwhile (for py-spy, run
+``py-spy record --threads -o out.txt --format raw -- python benchmarks/bench_gui.py ...``).
+``--switch-interval S`` calls ``sys.setswitchinterval(S)`` before the application starts (the default is
+0.005 s: how long a thread holding the GIL may keep it while the GUI thread waits).
 
 The code that drives the window is in the small functions at the top: adapt them when the window changes.
 """
@@ -19,6 +29,7 @@ The code that drives the window is in the small functions at the top: adapt them
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
 import cProfile
 import itertools
@@ -29,7 +40,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -37,12 +50,13 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QSettings, Qt, QTimer
+from PySide6.QtCore import QEventLoop, QItemSelection, QItemSelectionModel, QSettings, Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 TIMEOUT = 180.0  # seconds any one wait may take before the phase is reported as timed out
 SETTLE = float(os.environ.get("BENCH_SETTLE", "2"))  # seconds measured after a load, a save, a bulk apply, an undo
+PHASES = ["select", "taxonomy", "bulk", "typing", "save"]
 
 
 # ---------------------------------------------------------------------------- driving the window
@@ -53,23 +67,48 @@ def new_window(settings: QSettings) -> Any:
     from masthead.ui.main_window import MainWindow
 
     window = MainWindow(settings)
-    window.prefs.confirm_bulk = False
+    window.prefs.confirm_bulk = False  # Apply does not ask
+    window.history.ask = False  # Edit ▸ Undo of a bulk operation does not ask
     window.resize(1280, 800)
     window.show()
     window.activateWindow()
     return window
 
 
-def start_loading(window: Any, root: Path) -> Callable[[], bool]:
-    """Open the archive; return a test for 'loaded'."""
-    done: list[bool] = []
-    window.archive_loaded.connect(lambda: done.append(True))
-    window.open_archive(root)
-    return lambda: bool(done)
+class Signals:
+    """Flags set by the window's public signals (a phase waits for them)."""
 
+    def __init__(self, window: Any) -> None:
+        self.window = window
+        self.loaded = self.vocabulary = False
+        self.form_loaded: str | None = None  # the rel the form showed last (form.loaded)
+        self.rendered = 0  # preview.rendered count
+        self.saved = 0
+        self.records_changed = 0
+        window.archive_loaded.connect(self._on_loaded)
+        window.archive.vocabulary_changed.connect(self._on_vocabulary)
+        window.form.loaded.connect(self._on_form_loaded)
+        window.preview.rendered.connect(self._on_rendered)
+        window.form.saved.connect(self._on_saved)
+        window.records_changed.connect(self._on_records_changed)
 
-def vocabulary_ready(window: Any) -> bool:
-    return bool(window.vocabulary)
+    def _on_loaded(self) -> None:
+        self.loaded = True
+
+    def _on_vocabulary(self) -> None:
+        self.vocabulary = bool(self.window.vocabulary)
+
+    def _on_form_loaded(self) -> None:
+        self.form_loaded = self.window.form.rel
+
+    def _on_rendered(self) -> None:
+        self.rendered += 1
+
+    def _on_saved(self, _rel: str) -> None:
+        self.saved += 1
+
+    def _on_records_changed(self) -> None:
+        self.records_changed += 1
 
 
 def row_count(window: Any) -> int:
@@ -78,145 +117,192 @@ def row_count(window: Any) -> int:
 
 def shown_paths(window: Any) -> list[str]:
     """The paths of the rows the browser shows, in order."""
-    from masthead.ui.models import PATH_ROLE
-
-    return [str(window.proxy.index(row, 0).data(PATH_ROLE)) for row in range(window.proxy.rowCount())]
+    return list(window.shown_paths())
 
 
 def select_file(window: Any, rel: str) -> None:
-    """Select one file in the table as a click would."""
+    """Make one file the table's current row, as a click would."""
     assert window.select_path(rel), rel
 
 
-def file_shown(window: Any, rel: str, html_before: str) -> bool:
-    """Whether the form and the preview show ``rel`` (its editors are built and its body is rendered)."""
-    preview = window.preview
-    return (
-        window.form.rel == rel
-        and title_editor(window) is not None
-        and preview._pending is None
-        and not preview._timer.isActive()
-        and preview.html != html_before
-    )
-
-
-def preview_html(window: Any) -> str:
-    return str(window.preview.html)
-
-
-def title_editor(window: Any) -> QWidget | None:
-    return window.form.findChild(QWidget, "field_title")
+def title_editor(window: Any) -> QLineEdit | None:
+    editor = window.form.findChild(QWidget, "field_title")
+    if isinstance(editor, QLineEdit):
+        return editor
+    return editor.findChild(QLineEdit) if editor is not None else None
 
 
 def unsaved(window: Any) -> bool:
-    return bool(window.isWindowModified())
+    return bool(window.form.dirty)
 
 
-def press_save(window: Any) -> str:
-    """Ctrl+S, through the window system so that the shortcut fires (else Save from the menu)."""
+def press_save(window: Any, signals: Signals) -> str:
+    """Ctrl+S, through the window system so that the shortcut fires (else File ▸ Save)."""
+    before = signals.saved
     QTest.keyClick(window.windowHandle(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    if not window.form.saving and unsaved(window):
+    if not window.form.saving and signals.saved == before and unsaved(window):
         window.save_action.trigger()
-        return "File > Save"
+        return "File ▸ Save"
     return "Ctrl+S"
 
 
 def show_taxonomy(window: Any) -> None:
-    window.taxonomy_dock.show()
-    window.taxonomy_dock.raise_()
+    window.taxonomy_action.trigger()  # View ▸ Taxonomy
 
 
-def select_rows(window: Any, count: int) -> int:
-    """Select the first ``count`` rows of the browser (as a shift-click would)."""
+def taxonomy_ready(window: Any) -> bool:
+    return bool(window.taxonomy_dock.isVisible() and window.taxonomy.ready)
+
+
+def extend_selection(window: Any, count: int) -> int:
+    """Select the first ``count`` rows of the browser (as a shift-click from the current first row would)."""
     last = min(count, window.proxy.rowCount()) - 1
     rows = QItemSelection(window.proxy.index(0, 0), window.proxy.index(last, 0))
-    flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
     window.table.selectionModel().select(rows, flags)
-    return last + 1
+    return len(window.selected_paths())
 
 
 def open_bulk_tag(window: Any, tag: str) -> Any:
-    dialog = window.bulk_tag()
-    assert dialog is not None
-    dialog.add_picker.edited.emit([tag])
+    window.bulk_tag_action.trigger()  # Document ▸ Tag Selected or Shown Files…
+    dialog = window.findChild(QWidget, "bulkTagDialog")
+    assert dialog is not None and dialog.isVisible()
+    dialog.add_picker.add_value(tag)
     return dialog
 
 
-def bulk_preview(dialog: Any) -> tuple[Callable[[], object], Callable[[], bool]]:
-    return dialog.preview, lambda: dialog.plan is not None and not dialog.busy
-
-
-def bulk_apply(dialog: Any) -> tuple[Callable[[], object], Callable[[], bool]]:
-    return dialog.apply_button.click, lambda: dialog.report is not None and not dialog.busy
-
-
-def bulk_written(dialog: Any) -> int:
-    return len(dialog.report.changed) if dialog.report is not None else 0
-
-
-def undo_bulk(window: Any) -> tuple[Callable[[], object], Callable[[], bool]]:
-    """Undo the last bulk operation (Edit ▸ Undo, when the form has nothing to undo)."""
-    started: list[bool] = []
-
-    def start() -> None:
-        window.undo_action.trigger()
-        started.append(True)
-
-    return start, lambda: bool(started) and not window.writing()
-
-
 def close_window(window: Any) -> None:
+    from masthead.ui.app import drain_writes
+
     window.form.show_document(None, None, None)  # nothing unsaved: closing must not ask
     window.close()
+    drain_writes()
 
 
 # ---------------------------------------------------------------------------- measuring
 
 
+class Stalls:
+    """``--stalls MS``: a sampler thread; while the GUI thread has not ticked for MS ms, every thread's
+    innermost frames are counted (per phase), so that a gap says where the GUI thread was and what ran
+    beside it. (The sampler needs the GIL itself: it sees Python frames, not time inside C++.)"""
+
+    def __init__(self, beat: Heartbeat, threshold_ms: float) -> None:
+        self.beat, self.threshold = beat, threshold_ms / 1000
+        self.gui = threading.get_ident()
+        self.phase = "start"
+        self.samples: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+        self.counts: collections.Counter[str] = collections.Counter()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="bench-stall-sampler", daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def _where(frame: Any, depth: int = 4) -> str:
+        stack = traceback.extract_stack(frame)[-depth:]
+        return " < ".join(f"{Path(f.filename).stem}.{f.name}:{f.lineno}" for f in reversed(stack))
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.005):
+            last = self.beat.last
+            if time.perf_counter() - last < self.threshold:
+                continue
+            names = {t.ident: t.name for t in threading.enumerate()}
+            self.counts[self.phase] += 1
+            for ident, frame in sys._current_frames().items():
+                if ident == threading.get_ident():
+                    continue
+                who = "GUI" if ident == self.gui else names.get(ident, "pool thread")
+                if who != "GUI" and _idle(frame):
+                    continue
+                where = self._where(frame)
+                if who == "GUI" and where.startswith("bench_gui.spin"):
+                    where = "inside Qt (C++ code, or waiting for the GIL)"
+                self.samples[self.phase][f"[{who}] {where}"] += 1
+
+    def stop(self) -> dict[str, Any]:
+        self._stop.set()
+        self._thread.join()
+        return {
+            phase: {"samples": self.counts[phase], "top": self.samples[phase].most_common(12)} for phase in self.samples
+        }
+
+
+def _idle(frame: Any) -> bool:
+    """A pool thread waiting for work (not holding or wanting the GIL for long)."""
+    name = frame.f_code.co_name
+    return name in {"wait", "_wait_for_tstate_lock", "get", "select", "poll", "_worker", "receive", "recv_bytes"}
+
+
 class Heartbeat:
     """A 10 ms timer on the GUI thread; the longest gap between ticks in a stretch of time."""
 
-    def __init__(self, app: QApplication, profile_dir: Path | None) -> None:
+    def __init__(self, app: QApplication, profile: Path | None, run: int) -> None:
         self.app = app
         self.ticks: list[float] = []
+        self.last = time.perf_counter()
         self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(10)
-        self.timer.timeout.connect(lambda: self.ticks.append(time.perf_counter()))
+        self.timer.timeout.connect(self._tick)
         self.timer.start()
-        self.profile_dir = profile_dir
+        self.profile, self.run = profile, run
         self.results: list[dict[str, Any]] = []
+        self.stalls: Stalls | None = None
+
+    def _tick(self) -> None:
+        self.last = time.perf_counter()
+        self.ticks.append(self.last)
 
     def spin(self, until: Callable[[], bool] | None = None, seconds: float = 0.0) -> bool:
-        """Run the event loop until ``until()`` (or for ``seconds``); False on a timeout."""
-        end = time.perf_counter() + (seconds if until is None else TIMEOUT)
-        while until is None or not until():
-            if time.perf_counter() > end:
-                return until is None
-            self.app.processEvents()
-            time.sleep(0.001)
-        return True
+        """Run the event loop (sleeping between events, as app.exec() does) until ``until()`` or for
+        ``seconds``; False on a timeout."""
+        if until is not None and until():
+            return True
+        loop = QEventLoop()
+        ok = [until is None]
+        poll = QTimer()
+        poll.setInterval(5)
+
+        def check() -> None:
+            if until is not None and until():
+                ok[0] = True
+                loop.quit()
+
+        poll.timeout.connect(check)
+        QTimer.singleShot(int(1000 * (TIMEOUT if until is not None else seconds)), loop.quit)
+        if until is not None:
+            poll.start()
+        loop.exec()
+        poll.stop()
+        return ok[0]
 
     def gap(self, began: float, ended: float) -> float:
         moments = [began, *(t for t in self.ticks if began < t < ended), ended]
         return max(b - a for a, b in itertools.pairwise(moments))
 
     @contextlib.contextmanager
-    def profiled(self, name: str) -> Iterator[None]:
-        """cProfile the GUI thread meanwhile, if asked (``--profile DIR``: ``DIR/NAME.prof``)."""
-        if self.profile_dir is None:
-            yield
-            return
-        profile = cProfile.Profile()
-        profile.enable()
+    def measured(self, name: str) -> Iterator[None]:
+        """cProfile the GUI thread meanwhile, if asked (``--profile DIR``); name the phase for ``--stalls``."""
+        if self.stalls is not None:
+            self.stalls.phase = name
+        profile = cProfile.Profile() if self.profile is not None else None
+        if profile is not None:
+            profile.enable()
         try:
             yield
         finally:
-            profile.disable()
-            profile.dump_stats(str(self.profile_dir / f"{name.replace(' ', '_')}.prof"))
+            if profile is not None and self.profile is not None:
+                profile.disable()
+                profile.dump_stats(str(self.profile / f"run{self.run}-{name.replace(' ', '_')}.prof"))
+            if self.stalls is not None:
+                self.stalls.phase = "between phases"
 
-    def phase(self, name: str, start: Callable[[], object], until: Callable[[], bool], settle: float = 0.0) -> float:
+    def phase(
+        self, name: str, start: Callable[[], object], until: Callable[[], bool], settle: float = 0.0, note: str = ""
+    ) -> dict[str, Any]:
         """Start the work, wait until it is done (then ``settle`` seconds more); record and print the gap."""
-        with self.profiled(name):
+        with self.measured(name):
             began = time.perf_counter()
             start()
             ok = self.spin(until)
@@ -224,56 +310,120 @@ class Heartbeat:
             if settle:
                 self.spin(seconds=settle)
             ended = time.perf_counter()
-        gap = self.gap(began, ended)
-        self.record(name, gap, done - began, ok)
-        return gap
+        return self.record(name, self.gap(began, ended), done - began, ok, note)
 
-    def record(self, name: str, gap: float, took: float, ok: bool = True, note: str = "") -> None:
-        result = {"phase": name, "gap_ms": round(1000 * gap), "took_s": round(took, 2), "ok": ok, "note": note}
+    def record(self, name: str, gap: float, took: float, ok: bool = True, note: str = "") -> dict[str, Any]:
+        result = {"run": self.run, "phase": name, "gap_ms": round(1000 * gap), "took_s": round(took, 2), "ok": ok}
+        result["note"] = note
         self.results.append(result)
         flag = "" if ok else " TIMED OUT"
         print(f"{name:24} longest GUI gap {1000 * gap:7.0f} ms  ({took:.2f} s){flag}  {note}", flush=True)
+        return result
 
 
 # ---------------------------------------------------------------------------- the phases
 
 
-def run_loading(beat: Heartbeat, window: Any, root: Path, label: str) -> None:
-    loaded: list[Callable[[], bool]] = []
-    beat.phase(
+def run_loading(beat: Heartbeat, window: Any, signals: Signals, root: Path, label: str) -> None:
+    result = beat.phase(
         label,
-        lambda: loaded.append(start_loading(window, root)),
-        lambda: (loaded[0]() and vocabulary_ready(window)) or (loaded[0]() and row_count(window) == 0),
+        lambda: window.open_archive(root),
+        lambda: signals.loaded and (signals.vocabulary or row_count(window) == 0),
         settle=SETTLE,
     )
-    beat.results[-1]["note"] = f"{row_count(window):,} rows"
-    print(f"{'':24} {row_count(window):,} rows", flush=True)
+    result["note"] = f"{row_count(window):,} rows"
 
 
-def run_selecting(beat: Heartbeat, window: Any, files: int) -> None:
+def run_selecting(beat: Heartbeat, window: Any, signals: Signals, files: int) -> None:
+    """Select files spread over the archive one after another; each is waited for until the form shows it
+    (``form.loaded`` for that file) and the preview shows its text (``preview.rendered`` since)."""
     paths = shown_paths(window)
     picks = [paths[(k * len(paths)) // files] for k in range(files)]
     name = f"selecting {files} files"
-    waits: list[float] = []
+    shown, forms, previews = [], [], []
     ok = True
-    with beat.profiled(name):
+    with beat.measured(name):
         began = time.perf_counter()
         for rel in picks:
-            before = preview_html(window)
+            signals.form_loaded, rendered = None, signals.rendered
+            seen: dict[str, float] = {}
+
+            def there(rel: str = rel, rendered: int = rendered, seen: dict[str, float] = seen) -> bool:
+                now = time.perf_counter()
+                if signals.form_loaded == rel and window.form.rel == rel:
+                    seen.setdefault("form", now)
+                if signals.rendered > rendered:
+                    seen.setdefault("preview", now)
+                return len(seen) == 2 and window.form.rel == rel
+
             start = time.perf_counter()
             select_file(window, rel)
-            ok = beat.spin(lambda rel=rel, before=before: file_shown(window, rel, before)) and ok  # type: ignore[misc]
-            waits.append(time.perf_counter() - start)
+            ok = beat.spin(there) and ok
+            end = time.perf_counter()
+            shown.append(end - start)
+            forms.append(seen.get("form", end) - start)
+            previews.append(seen.get("preview", end) - start)
             beat.spin(seconds=0.15)  # a user looks at it before picking the next
         ended = time.perf_counter()
-    note = f"shown after median {1000 * statistics.median(waits):.0f} ms, max {1000 * max(waits):.0f} ms"
-    beat.record(name, beat.gap(began, ended), ended - began, ok, note)
+    ms = [round(1000 * s) for s in shown]
+    note = f"shown after median {statistics.median(ms)} ms, max {max(ms)} ms"
+    result = beat.record(name, beat.gap(began, ended), ended - began, ok, note)
+    result["shown_ms"], result["form_ms"] = ms, [round(1000 * s) for s in forms]
+    result["preview_ms"] = [round(1000 * s) for s in previews]
+
+
+def run_taxonomy(beat: Heartbeat, window: Any) -> None:
+    beat.phase("opening the taxonomy", lambda: show_taxonomy(window), lambda: taxonomy_ready(window), settle=SETTLE)
+
+
+def run_bulk(beat: Heartbeat, window: Any, signals: Signals, count: int) -> None:
+    """Select the first row (it is shown), shift-select down to ``count`` rows, Bulk ▸ Tag, Preview, Apply
+    (until written and the table refreshed), then Edit ▸ Undo (likewise)."""
+    first = shown_paths(window)[0]
+    before = signals.rendered
+    select_file(window, first)
+    beat.spin(lambda: signals.form_loaded == first and signals.rendered > before)
+    selected = extend_selection(window, count)
+    beat.spin(seconds=0.5)
+    dialog = open_bulk_tag(window, "bench-gui-tag")
+    beat.spin(seconds=0.3)
+    beat.phase(
+        f"bulk preview {selected:,}",
+        dialog.preview_button.click,
+        lambda: dialog.plan is not None and not dialog.busy,
+    )
+    changed = signals.records_changed
+    result = beat.phase(
+        "bulk apply (+2 s)",
+        dialog.apply_button.click,
+        lambda: dialog.report is not None and not window.writing() and signals.records_changed > changed,
+        settle=SETTLE,
+    )
+    result["note"] = f"{len(dialog.report.changed) if dialog.report else 0:,} written"
+    dialog.close()
+    beat.spin(seconds=0.3)
+    text = window.undo_action.text().replace("&", "")
+    changed = signals.records_changed
+    started: list[bool] = []
+
+    def undo() -> None:
+        window.undo_action.trigger()  # Edit ▸ Undo
+        started.append(True)
+
+    beat.phase(
+        "bulk undo (+2 s)",
+        undo,
+        lambda: bool(started) and not window.writing() and signals.records_changed > changed,
+        settle=SETTLE,
+        note=f"“{text}”",
+    )
 
 
 def run_typing(beat: Heartbeat, window: Any, text: str = " (edited)") -> None:
     editor = title_editor(window)
     assert editor is not None
-    editor.setFocus()
+    window.activateWindow()  # a click in the window makes it active (offscreen, a closed dialog leaves none)
+    beat.spin(seconds=0.1)
     QTest.mouseClick(editor, Qt.MouseButton.LeftButton)
     QTest.keyClick(editor, Qt.Key.Key_End)
 
@@ -285,62 +435,60 @@ def run_typing(beat: Heartbeat, window: Any, text: str = " (edited)") -> None:
     beat.phase("typing in the title", typing, lambda: True, settle=1.0)
 
 
-def run_save(beat: Heartbeat, window: Any) -> None:
+def run_save(beat: Heartbeat, window: Any, signals: Signals) -> None:
     how: list[str] = []
-    beat.phase("save (+2 s)", lambda: how.append(press_save(window)), lambda: not unsaved(window), settle=SETTLE)
-    beat.results[-1]["note"] = f"by {how[0]}"
-
-
-def run_taxonomy(beat: Heartbeat, window: Any) -> None:
-    beat.phase("opening the taxonomy", lambda: show_taxonomy(window), lambda: True, settle=SETTLE)
-
-
-def run_bulk(beat: Heartbeat, window: Any, count: int) -> None:
-    selected = select_rows(window, count)
-    beat.spin(seconds=0.5)
-    dialog = open_bulk_tag(window, "bench-gui-tag")
-    start, done = bulk_preview(dialog)
-    beat.phase(f"bulk preview {selected:,}", start, done)
-    start, done = bulk_apply(dialog)
-    beat.phase("bulk apply (+2 s)", start, done, settle=SETTLE)
-    beat.results[-1]["note"] = f"{bulk_written(dialog):,} written"
-    dialog.close()
-    start, done = undo_bulk(window)
-    beat.phase("bulk undo (+2 s)", start, done, settle=SETTLE)
-
-
-PHASES = ["select", "taxonomy", "bulk", "typing", "save"]
+    saved = signals.saved
+    result = beat.phase(
+        "save (+2 s)",
+        lambda: how.append(press_save(window, signals)),
+        lambda: signals.saved > saved and not unsaved(window),
+        settle=SETTLE,
+    )
+    result["note"] = f"by {how[0]}"
 
 
 def session(args: argparse.Namespace, mode: str) -> list[dict[str, Any]]:
     """One fresh process: a load (cold or warm); for 'session' the other phases after a warm load."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    profile_dir = args.profile
-    if profile_dir:
-        profile_dir.mkdir(parents=True, exist_ok=True)
-    beat = Heartbeat(app, profile_dir)
+    if args.switch_interval:
+        sys.setswitchinterval(args.switch_interval)
+    from masthead.ui.app import application
+
+    app = application()
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
+    beat = Heartbeat(app, args.profile, args.run)
+    if args.stalls:
+        beat.stalls = Stalls(beat, args.stalls)
     window = new_window(QSettings(str(args.work / f"settings-{mode}.ini"), QSettings.Format.IniFormat))
+    signals = Signals(window)
     beat.spin(seconds=0.3)
-    run_loading(beat, window, args.archive, {"cold": "loading cold", "warm": "loading warm"}.get(mode, "loading"))
+    label = {"cold": "loading cold", "warm": "loading warm"}.get(mode, "loading")
+    run_loading(beat, window, signals, args.archive, label)
     if mode == "session":
         beat.spin(seconds=1.0)
         phases = args.phases or PHASES
         if "select" in phases:
-            run_selecting(beat, window, args.files)
+            run_selecting(beat, window, signals, args.files)
         if "taxonomy" in phases:
             run_taxonomy(beat, window)
         if "bulk" in phases:
-            run_bulk(beat, window, args.bulk)
+            run_bulk(beat, window, signals, args.bulk)
         if "typing" in phases or "save" in phases:
             if title_editor(window) is None:
                 select_file(window, shown_paths(window)[0])
                 beat.spin(lambda: title_editor(window) is not None)
             run_typing(beat, window)
             if "save" in phases:
-                run_save(beat, window)
+                run_save(beat, window, signals)
+    if beat.stalls is not None:
+        found = beat.stalls.stop()
+        for result in beat.results:
+            result["stalls"] = found.get(result["phase"], {})
     close_window(window)
     return beat.results
+
+
+# ---------------------------------------------------------------------------- running and reporting
 
 
 def realistic_archive() -> Path:
@@ -357,15 +505,60 @@ def realistic_archive() -> Path:
     return root
 
 
+def spread(values: list[float]) -> str:
+    if len(values) == 1:
+        return f"{values[0]:,.0f}"
+    return f"{min(values):,.0f} / {statistics.median(values):,.0f} / {max(values):,.0f}"
+
+
+def report(results: list[dict[str, Any]], runs: int) -> int:
+    """Print the table (min / median / max over the runs); return the worst gap."""
+    by_phase: dict[str, list[dict[str, Any]]] = {}
+    for r in results:
+        by_phase.setdefault(r["phase"], []).append(r)
+    label = "longest GUI-thread gap, ms" + (" (min / median / max)" if runs > 1 else "")
+    print(f"\n| phase | {label} | took, s (median) | note |\n|---|---:|---:|---|")
+    for phase, rows in by_phase.items():
+        flag = "" if all(r["ok"] for r in rows) else " (timed out)"
+        took = statistics.median(r["took_s"] for r in rows)
+        print(f"| {phase} | {spread([r['gap_ms'] for r in rows])} | {took:.2f}{flag} | {rows[-1]['note']} |")
+    for r in results:
+        if "shown_ms" in r:
+            by_phase.setdefault("_shown", []).append(r)
+    shown = [ms for r in by_phase.get("_shown", []) for ms in r["shown_ms"]]
+    if shown:
+        form = [ms for r in by_phase["_shown"] for ms in r["form_ms"]]
+        preview = [ms for r in by_phase["_shown"] for ms in r["preview_ms"]]
+        print(
+            f"\nopen-to-shown over {len(shown)} selections: median {statistics.median(shown):.0f} ms, "
+            f"max {max(shown)} ms (form: median {statistics.median(form):.0f}, max {max(form)}; "
+            f"preview: median {statistics.median(preview):.0f}, max {max(preview)}) (target: under 150 ms)"
+        )
+    for r in results:
+        stalls = r.get("stalls")
+        if stalls and stalls.get("samples"):
+            print(f"\nrun {r['run']}, {r['phase']}: {stalls['samples']} samples while the GUI thread was late")
+            for where, n in stalls["top"]:
+                print(f"  {n:5}  {where}")
+    worst = max(r["gap_ms"] for r in results)
+    print(f"\nworst: {worst:,} ms (target: never over 100 ms)")
+    return int(worst)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--archive", type=Path, help="an archive to copy (default: the realistic one, cached)")
+    parser.add_argument("--runs", type=int, default=1, help="repeat everything (a fresh copy and cache each time)")
     parser.add_argument("--files", type=int, default=20, help="files to select one after another")
     parser.add_argument("--bulk", type=int, default=1000, help="files to tag in bulk")
-    parser.add_argument("--profile", type=Path, help="write a cProfile of the GUI thread per phase here")
     parser.add_argument("--phases", nargs="*", choices=["cold", "warm", *PHASES], help="only these phases")
+    parser.add_argument("--switch-interval", type=float, help="sys.setswitchinterval(S) before the app starts")
+    parser.add_argument("--profile", type=Path, help="write a cProfile of the GUI thread per phase here")
+    parser.add_argument("--stalls", type=float, help="sample every thread while the GUI thread is MS ms late")
+    parser.add_argument("--json", type=Path, help="also write every result here (one JSON object a line)")
     parser.add_argument("--mode", choices=["cold", "warm", "session"], help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--run", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.mode:  # one process, as when the app starts
         os.environ["MASTHEAD_CACHE_DIR"] = str(args.work / "cache")
@@ -375,27 +568,32 @@ def main() -> None:
             out.writelines(json.dumps(r) + "\n" for r in results)
         return
     source = args.archive or realistic_archive()
-    work = Path(tempfile.mkdtemp(prefix="masthead-gui-", dir=os.environ.get("BENCH_DIR")))
-    archive = work / "archive"
-    shutil.copytree(source, archive, ignore=shutil.ignore_patterns(".complete"))
-    print(f"archive: {source} (copied to {archive})", flush=True)
     phases = args.phases or ["cold", "warm", *PHASES]
-    extra = [*(["--profile", str(args.profile)] if args.profile else []), "--files", str(args.files)]
-    extra += ["--bulk", str(args.bulk)]
+    extra = ["--files", str(args.files), "--bulk", str(args.bulk)]
+    extra += ["--profile", str(args.profile.resolve())] if args.profile else []
+    extra += ["--stalls", str(args.stalls)] if args.stalls else []
+    extra += ["--switch-interval", str(args.switch_interval)] if args.switch_interval else []
     modes = [m for m in ("cold", "warm") if m in phases] + (["session"] if set(phases) & set(PHASES) else [])
-    for mode in modes:
-        more = ["--phases", *[p for p in phases if p in PHASES]] if mode == "session" else []
-        command = [sys.executable, __file__, "--mode", mode, "--archive", str(archive), "--work", str(work)]
-        subprocess.run([*command, *extra, *more], check=False)
-    results = [json.loads(line) for line in (work / "results.jsonl").read_text().splitlines()]
-    results = [r for r in results if not (r["phase"] == "loading" and "warm" in phases)]  # the session's own load
-    print("\n| phase | longest GUI-thread gap | took | note |\n|---|---:|---:|---|")
-    for r in results:
-        flag = "" if r["ok"] else " (timed out)"
-        print(f"| {r['phase']} | {r['gap_ms']:,} ms | {r['took_s']:.2f} s{flag} | {r['note']} |")
-    worst = max(r["gap_ms"] for r in results)
-    print(f"\nworst: {worst:,} ms (target: never over 100 ms)")
-    shutil.rmtree(work, ignore_errors=True)
+    results: list[dict[str, Any]] = []
+    for run in range(1, args.runs + 1):
+        work = Path(tempfile.mkdtemp(prefix="masthead-gui-", dir=os.environ.get("BENCH_DIR")))
+        archive = work / "archive"
+        shutil.copytree(source, archive, ignore=shutil.ignore_patterns(".complete"))
+        print(f"\nrun {run} of {args.runs}: archive {source} (copied to {archive})", flush=True)
+        for mode in modes:
+            more = ["--phases", *[p for p in phases if p in PHASES]] if mode == "session" else []
+            command = [sys.executable, __file__, "--mode", mode, "--archive", str(archive), "--work", str(work)]
+            subprocess.run([*command, *extra, *more, "--run", str(run)], check=False)
+        lines = (work / "results.jsonl").read_text().splitlines() if (work / "results.jsonl").exists() else []
+        found = [json.loads(line) for line in lines]
+        results += [r for r in found if not (r["phase"] == "loading" and "warm" in phases)]  # the session's load
+        shutil.rmtree(work, ignore_errors=True)
+    if args.json:
+        with args.json.open("a") as out:
+            out.writelines(json.dumps({**r, "switch_interval": args.switch_interval}) + "\n" for r in results)
+    if not results:
+        sys.exit("no results (every run failed)")
+    report(results, args.runs)
 
 
 if __name__ == "__main__":
