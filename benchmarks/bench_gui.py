@@ -191,7 +191,7 @@ class Stalls:
         self.beat, self.threshold = beat, threshold_ms / 1000
         self.gui = threading.get_ident()
         self.phase = "start"
-        self.samples: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+        self.samples: list[tuple[float, str, str]] = []  # (time, phase, "[thread] where")
         self.counts: collections.Counter[str] = collections.Counter()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="bench-stall-sampler", daemon=True)
@@ -208,7 +208,8 @@ class Stalls:
             if time.perf_counter() - last < self.threshold:
                 continue
             names = {t.ident: t.name for t in threading.enumerate()}
-            self.counts[self.phase] += 1
+            now, phase = time.perf_counter(), self.phase
+            self.counts[phase] += 1
             for ident, frame in sys._current_frames().items():
                 if ident == threading.get_ident():
                     continue
@@ -218,14 +219,21 @@ class Stalls:
                 where = self._where(frame)
                 if who == "GUI" and where.startswith("bench_gui.spin"):
                     where = "inside Qt (C++ code, or waiting for the GIL)"
-                self.samples[self.phase][f"[{who}] {where}"] += 1
+                self.samples.append((now, phase, f"[{who}] {where}"))
 
-    def stop(self) -> dict[str, Any]:
+    def stop(self, results: list[dict[str, Any]]) -> None:
+        """Give each result the samples of its phase, and those of its longest gap."""
         self._stop.set()
         self._thread.join()
-        return {
-            phase: {"samples": self.counts[phase], "top": self.samples[phase].most_common(12)} for phase in self.samples
-        }
+        for result in results:
+            began, ended = result["gap_at"]
+            phase = collections.Counter(w for _, p, w in self.samples if p == result["phase"])
+            longest = collections.Counter(w for t, p, w in self.samples if p == result["phase"] and began <= t <= ended)
+            result["stalls"] = {
+                "samples": self.counts[result["phase"]],
+                "top": phase.most_common(10),
+                "longest": longest.most_common(8),
+            }
 
 
 def _idle(frame: Any) -> bool:
@@ -277,9 +285,11 @@ class Heartbeat:
         poll.stop()
         return ok[0]
 
-    def gap(self, began: float, ended: float) -> float:
+    def gap(self, began: float, ended: float) -> tuple[float, float, float]:
+        """The longest gap between ticks from ``began`` to ``ended``: (seconds, its start, its end)."""
         moments = [began, *(t for t in self.ticks if began < t < ended), ended]
-        return max(b - a for a, b in itertools.pairwise(moments))
+        a, b = max(itertools.pairwise(moments), key=lambda pair: pair[1] - pair[0])
+        return b - a, a, b
 
     @contextlib.contextmanager
     def measured(self, name: str) -> Iterator[None]:
@@ -312,9 +322,12 @@ class Heartbeat:
             ended = time.perf_counter()
         return self.record(name, self.gap(began, ended), done - began, ok, note)
 
-    def record(self, name: str, gap: float, took: float, ok: bool = True, note: str = "") -> dict[str, Any]:
+    def record(
+        self, name: str, gap_at: tuple[float, float, float], took: float, ok: bool = True, note: str = ""
+    ) -> dict[str, Any]:
+        gap = gap_at[0]
         result = {"run": self.run, "phase": name, "gap_ms": round(1000 * gap), "took_s": round(took, 2), "ok": ok}
-        result["note"] = note
+        result["note"], result["gap_at"] = note, list(gap_at[1:])
         self.results.append(result)
         flag = "" if ok else " TIMED OUT"
         print(f"{name:24} longest GUI gap {1000 * gap:7.0f} ms  ({took:.2f} s){flag}  {note}", flush=True)
@@ -366,7 +379,7 @@ def run_selecting(beat: Heartbeat, window: Any, signals: Signals, files: int) ->
             beat.spin(seconds=0.15)  # a user looks at it before picking the next
         ended = time.perf_counter()
     ms = [round(1000 * s) for s in shown]
-    note = f"shown after median {statistics.median(ms)} ms, max {max(ms)} ms"
+    note = f"shown after median {statistics.median(ms):.0f} ms, max {max(ms)} ms"
     result = beat.record(name, beat.gap(began, ended), ended - began, ok, note)
     result["shown_ms"], result["form_ms"] = ms, [round(1000 * s) for s in forms]
     result["preview_ms"] = [round(1000 * s) for s in previews]
@@ -481,9 +494,7 @@ def session(args: argparse.Namespace, mode: str) -> list[dict[str, Any]]:
             if "save" in phases:
                 run_save(beat, window, signals)
     if beat.stalls is not None:
-        found = beat.stalls.stop()
-        for result in beat.results:
-            result["stalls"] = found.get(result["phase"], {})
+        beat.stalls.stop(beat.results)
     close_window(window)
     return beat.results
 
@@ -539,6 +550,9 @@ def report(results: list[dict[str, Any]], runs: int) -> int:
         if stalls and stalls.get("samples"):
             print(f"\nrun {r['run']}, {r['phase']}: {stalls['samples']} samples while the GUI thread was late")
             for where, n in stalls["top"]:
+                print(f"  {n:5}  {where}")
+            print(f"  in its longest gap ({r['gap_ms']} ms):")
+            for where, n in stalls["longest"]:
                 print(f"  {n:5}  {where}")
     worst = max(r["gap_ms"] for r in results)
     print(f"\nworst: {worst:,} ms (target: never over 100 ms)")
