@@ -18,10 +18,14 @@ run), so nothing of yours is changed. With ``--runs N`` every figure is given as
 
 Finding causes: ``--profile DIR`` writes a cProfile of the GUI thread per phase (``DIR/runK-PHASE.prof``);
 ``--stalls MS`` samples every thread's Python stack whenever the GUI thread has not ticked for MS ms and
-prints, per phase, where the GUI thread was and what the other threads ran meanwhile (for py-spy, run
-``py-spy record --threads -o out.txt --format raw -- python benchmarks/bench_gui.py ...``).
+prints, per phase and for its longest gap, where the GUI thread was and what the other threads ran meanwhile.
+For time inside Qt or waiting for the GIL: ``py-spy record --subprocesses --threads --native --idle
+--format raw -o out.txt -- python benchmarks/bench_gui.py --phases select`` (GUI-thread stacks of a phase
+contain its ``run_...`` function; waiting for the GIL shows as ``pthread_cond_timedwait`` under Shiboken).
 ``--switch-interval S`` calls ``sys.setswitchinterval(S)`` before the application starts (the default is
-0.005 s: how long a thread holding the GIL may keep it while the GUI thread waits).
+0.005 s: how long a thread holding the GIL may keep it while the GUI thread waits). ``--json FILE`` appends
+every result to FILE; ``--report FILE`` prints the table of such a file (e.g. of runs made one at a time,
+interleaved with other settings).
 
 The code that drives the window is in the small functions at the top: adapt them when the window changes.
 """
@@ -569,7 +573,8 @@ def main() -> None:
     parser.add_argument("--switch-interval", type=float, help="sys.setswitchinterval(S) before the app starts")
     parser.add_argument("--profile", type=Path, help="write a cProfile of the GUI thread per phase here")
     parser.add_argument("--stalls", type=float, help="sample every thread while the GUI thread is MS ms late")
-    parser.add_argument("--json", type=Path, help="also write every result here (one JSON object a line)")
+    parser.add_argument("--json", type=Path, help="also append every result here (one JSON object a line)")
+    parser.add_argument("--report", type=Path, help="only print the table of the results in this --json file")
     parser.add_argument("--mode", choices=["cold", "warm", "session"], help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--run", type=int, default=1, help=argparse.SUPPRESS)
@@ -581,6 +586,10 @@ def main() -> None:
         with (args.work / "results.jsonl").open("a") as out:
             out.writelines(json.dumps(r) + "\n" for r in results)
         return
+    if args.report:  # e.g. runs made one at a time, interleaved with other settings
+        found = [json.loads(line) for line in args.report.read_text().splitlines()]
+        report(found, len({(r.get("started"), r["run"]) for r in found}))
+        return
     source = args.archive or realistic_archive()
     phases = args.phases or ["cold", "warm", *PHASES]
     extra = ["--files", str(args.files), "--bulk", str(args.bulk)]
@@ -589,6 +598,7 @@ def main() -> None:
     extra += ["--switch-interval", str(args.switch_interval)] if args.switch_interval else []
     modes = [m for m in ("cold", "warm") if m in phases] + (["session"] if set(phases) & set(PHASES) else [])
     results: list[dict[str, Any]] = []
+    started = time.time()
     for run in range(1, args.runs + 1):
         work = Path(tempfile.mkdtemp(prefix="masthead-gui-", dir=os.environ.get("BENCH_DIR")))
         archive = work / "archive"
@@ -604,7 +614,8 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
     if args.json:
         with args.json.open("a") as out:
-            out.writelines(json.dumps({**r, "switch_interval": args.switch_interval}) + "\n" for r in results)
+            extra_fields = {"switch_interval": args.switch_interval, "started": started}
+            out.writelines(json.dumps({**r, **extra_fields}) + "\n" for r in results)
     if not results:
         sys.exit("no results (every run failed)")
     report(results, args.runs)
