@@ -78,6 +78,8 @@ def main() -> int:
         (QPalette.ColorRole.Highlight, "#4c8bf5"),
     ):
         dark.setColor(role, QColor(colour))
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText, QPalette.ColorRole.Text):
+        dark.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6f7378"))  # disabled actions look disabled
     app.setPalette(dark)
     wait(500)
     window.grab().save(str(out / "screenshot-dark.png"))
