@@ -20,7 +20,7 @@ from masthead.core.index import ArchiveIndex
 from masthead.core.records import Record
 from masthead.core.vocabulary import build_vocabulary
 from masthead.ui.taxonomy import TaxonomyPanel
-from masthead.ui.taxonomy_model import COUNT, VALUE
+from masthead.ui.taxonomy_rows import COUNT, VALUE
 
 
 class Host:

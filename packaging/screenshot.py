@@ -1,6 +1,8 @@
 """Save screenshots of the window on the sample archive (offscreen), for the README.
 
-python packaging/screenshot.py [OUT_DIR]   (default docs/; fonts-noto-cjk makes the Chinese text visible)
+python packaging/screenshot.py [OUT_DIR] [--archive DIR --file REL]
+    (default docs/ and the sample archive; fonts-noto-cjk makes the Chinese text visible). With --archive, a
+    copy of DIR is opened (e.g. the realistic benchmark archive) and REL is shown.
 """
 
 from __future__ import annotations
@@ -27,7 +29,13 @@ def wait(ms: int) -> None:
 
 
 def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs"
+    args = sys.argv[1:]
+    source = shown = None
+    if "--archive" in args:
+        at = args.index("--archive")
+        source, shown = Path(args[at + 1]), args[args.index("--file") + 1]
+        args = args[:at]
+    out = Path(args[0]) if args else ROOT / "docs"
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="masthead-shot-"))
     os.environ["MASTHEAD_CACHE_DIR"] = str(work / "cache")
@@ -38,14 +46,18 @@ def main() -> int:
     from masthead.ui.main_window import MainWindow
 
     app.setWindowIcon(app_icon())
-    archive = install_sample(work / "Masthead Sample Archive")
+    if source is None:
+        archive = install_sample(work / "Masthead Sample Archive")
+    else:
+        archive = work / source.name
+        shutil.copytree(source, archive)
     window = MainWindow(QSettings(str(work / "settings.ini"), QSettings.Format.IniFormat))
     window.resize(1440, 900)
     window.show()
     window.open_archive(archive)
-    wait(1500)
-    window.select_path("2025/agent-toolchains.md")
-    wait(800)
+    wait(1500 if source is None else 15000)
+    window.select_path(shown or "2025/agent-toolchains.md")
+    wait(800 if source is None else 2500)
     window.grab().save(str(out / "screenshot.png"))
     window.taxonomy_dock.show()
     window.taxonomy.near_only.setChecked(True)
@@ -66,6 +78,8 @@ def main() -> int:
         (QPalette.ColorRole.Highlight, "#4c8bf5"),
     ):
         dark.setColor(role, QColor(colour))
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText, QPalette.ColorRole.Text):
+        dark.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6f7378"))  # disabled actions look disabled
     app.setPalette(dark)
     wait(500)
     window.grab().save(str(out / "screenshot-dark.png"))

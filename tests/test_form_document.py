@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QLineEdit, QMessageBox, QToolButton
 from pytestqt.qtbot import QtBot
 from tests.conftest import FIXTURES, open_window
+from tests.support.form import open_form
 
 from masthead.core.document import Document
 from masthead.ui.chips import ChipsEditor
@@ -30,13 +31,7 @@ def archive(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def form(qtbot: QtBot, archive: Path) -> Iterator[FormPane]:
-    pane = FormPane()
-    pane.resize(600, 800)
-    qtbot.addWidget(pane)
-    pane.show()
-    qtbot.waitExposed(pane)
-    with qtbot.waitSignal(pane.loaded, timeout=5000):
-        pane.open(archive, NAME)
+    pane = open_form(qtbot, archive, NAME)
     yield pane
     pane.show_document(None, None, None)
 

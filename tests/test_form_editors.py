@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDateEdit, QLineEdit, QPlainTextEdit
 from pytestqt.qtbot import QtBot
+from tests.support.form import open_form
 
 from masthead.core.document import Document
 from masthead.ui.form import FormPane
@@ -23,13 +24,7 @@ TEXT = (
 @pytest.fixture
 def form(qtbot: QtBot, tmp_path: Path) -> Iterator[FormPane]:
     (tmp_path / "f.md").write_text(TEXT)
-    pane = FormPane()
-    pane.resize(600, 800)
-    qtbot.addWidget(pane)
-    pane.show()
-    qtbot.waitExposed(pane)
-    with qtbot.waitSignal(pane.loaded, timeout=5000):
-        pane.open(tmp_path, "f.md")
+    pane = open_form(qtbot, tmp_path, "f.md")
     yield pane
     pane.show_document(None, None, None)
 

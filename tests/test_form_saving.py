@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
+from tests.support.form import open_form
 
 from masthead.core.document import Document
 from masthead.ui.form import FormPane
@@ -36,13 +37,7 @@ def failures(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 @pytest.fixture
 def form(qtbot: QtBot, archive: Path, failures: list[str]) -> Iterator[FormPane]:
-    pane = FormPane()
-    pane.resize(600, 800)
-    qtbot.addWidget(pane)
-    pane.show()
-    qtbot.waitExposed(pane)
-    with qtbot.waitSignal(pane.loaded, timeout=5000):
-        pane.open(archive, "f.md")
+    pane = open_form(qtbot, archive, "f.md")
     yield pane
     settle(qtbot, pane)
     pane.show_document(None, None, None)

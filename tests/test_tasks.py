@@ -73,8 +73,8 @@ def test_closing_the_window_while_an_undo_writes_then_deleting_it(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from masthead.core import storage
-    from masthead.ui.form import WRITER
     from masthead.ui.main_window import MainWindow
+    from masthead.ui.writer import writer
 
     root = copy_fixtures(tmp_path / "archive", NAMES)
     window = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))  # not qtbot's
@@ -105,7 +105,7 @@ def test_closing_the_window_while_an_undo_writes_then_deleting_it(
     window.close()  # deferred: the undo is writing
     window.deleteLater()
     gate.set()
-    WRITER.waitForDone()
+    writer().drain()
     with qtbot.captureExceptions() as exceptions:
         QCoreApplication.processEvents()  # the undo's result reaches the (closed, not yet deleted) window
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

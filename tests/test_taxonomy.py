@@ -22,7 +22,8 @@ from masthead.core.records import Record
 from masthead.core.vocabulary import Vocabulary, build_vocabulary, normalize
 from masthead.ui.tasks import run_in_background
 from masthead.ui.taxonomy import CHUNK, TaxonomyPanel
-from masthead.ui.taxonomy_model import COUNT, FIELD, SIMILAR, VALUE, ValuesModel, build_rows, snapshot
+from masthead.ui.taxonomy_model import ValuesModel
+from masthead.ui.taxonomy_rows import COUNT, FIELD, SIMILAR, VALUE, build_rows, snapshot
 
 
 class Host:
@@ -223,12 +224,12 @@ def big_archive(n: int = 6000) -> list[Record]:
 def off_the_gui_thread_only(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record the threads that run the model's build/sort loops (they yield the GIL through let_the_gui_run)."""
     seen: list[str] = []
-    import masthead.ui.taxonomy_model as taxonomy_model
+    import masthead.ui.taxonomy_rows as taxonomy_rows
 
     def probe() -> None:
         seen.append(threading.current_thread().name)
 
-    monkeypatch.setattr(taxonomy_model, "let_the_gui_run", probe)
+    monkeypatch.setattr(taxonomy_rows, "let_the_gui_run", probe)
     return seen
 
 

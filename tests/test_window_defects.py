@@ -176,8 +176,10 @@ def test_keyboard_moves_between_panes_and_files(qtbot: QtBot, window: MainWindow
     assert ("Next File", "Alt+Down") in rows and ("Previous File", "Alt+Up") in rows
     sheet.close()
     focus = QApplication.focusWidget() or window
-    qtbot.keyClick(focus, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)  # the form
-    assert window.form.isAncestorOf(QApplication.focusWidget())
+    qtbot.keyClick(focus, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)  # the form: its first field
+    first = window.form.editors[next(iter(window.form.editors))]
+    focused = QApplication.focusWidget()
+    assert focused is first or first.isAncestorOf(focused)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)  # the preview
     assert window.preview.isAncestorOf(QApplication.focusWidget())
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # the browser
@@ -348,3 +350,22 @@ def test_a_bulk_dialog_on_the_shown_files_says_shown(qtbot: QtBot, window: MainW
         assert dialog is not None
         assert "shown" in dialog.summary.text() and "selected" not in dialog.summary.text()
         dialog.close()
+
+
+def test_a_file_deleted_on_disk_with_unsaved_edits_can_be_saved_again(
+    qtbot: QtBot, window: MainWindow, archive: Path
+) -> None:
+    """Defect 6 through the window: the watcher's news reaches the form, which offers Save Again / Save As /
+    Discard (not a conflict whose buttons do nothing); Save Again recreates the file with the edits."""
+    open_file(qtbot, window, "english-null.md")
+    edit_author(qtbot, window)
+    (archive / "english-null.md").unlink()
+    window.rescan_now()
+    bar = window.form.conflict_bar
+    qtbot.waitUntil(bar.isVisible, timeout=5000)
+    assert bar.save_again_button.isVisible() and bar.save_as_button.isVisible() and bar.discard_button.isVisible()
+    assert not bar.keep_button.isVisible() and not bar.merge_button.isVisible()
+    assert window.form.dirty and window.current == "english-null.md"
+    with qtbot.waitSignal(window.form.saved, timeout=5000):
+        qtbot.mouseClick(bar.save_again_button, Qt.MouseButton.LeftButton)
+    assert (archive / "english-null.md").exists() and not window.form.dirty

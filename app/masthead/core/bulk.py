@@ -4,63 +4,32 @@ Before any file is written, a journal (in the user data folder, per archive) rec
 bytes and the hashes of its old and new versions. Nothing else is written to it until the end, so a
 crash at any point leaves every file either old or new (atomic saves), and the journal tells which by
 hashing what is on disk: the new hash means written, the old one means not yet, anything else means
-someone else changed the file (left alone).
+someone else changed the file (left alone). The journals themselves are masthead.core.journal's.
 """
 
 from __future__ import annotations
 
-import base64
-import datetime as dt
-import hashlib
-import json
 import os
 import threading
-import uuid
-import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
-from masthead.core import reader, storage
+from masthead.core import journal, reader, storage
 from masthead.core.document import DEFAULT_SEQ_OFFSET, Document, Snapshot, unified_diff
 from masthead.core.errors import ConflictError, MastheadError
+
+# the journal queries are part of the bulk API (bulk.history, bulk.unfinished...), re-exported
+from masthead.core.journal import history as history
+from masthead.core.journal import journal_dir as journal_dir
+from masthead.core.journal import journal_info as journal_info
+from masthead.core.journal import old_bytes_path as old_bytes_path
+from masthead.core.journal import unfinished as unfinished
 from masthead.core.operations import Edit, NotApplicable, PublishEdit, apply_edit, edit_from_spec
 from masthead.core.values import same
 from masthead.core.workers import run_parallel
 from masthead.core.workflow import Schema, load_schema
-
-KEEP = 20  # operations that can be undone, per archive
-
-
-def journal_dir(root: Path) -> Path:
-    """``$MASTHEAD_DATA_DIR`` or the user data folder, one subfolder per archive."""
-    base = os.environ.get("MASTHEAD_DATA_DIR") or platformdirs.user_data_dir("masthead", appauthor=False)
-    digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
-    return Path(base) / "journals" / f"{root.resolve().name[:40]}-{digest}"
-
-
-def _old_bytes(journal_path: Path) -> Callable[[dict[str, Any]], bytes]:
-    """Reads the old bytes of a journal's files (its .old file is loaded once, on first use; journals of
-    earlier development builds kept them in the entries)."""
-    store: dict[str, str] = {}
-
-    def old(entry: dict[str, Any]) -> bytes:
-        if "old_z" in entry:
-            return zlib.decompress(base64.b64decode(entry["old_z"]))
-        if "old" in entry:
-            return base64.b64decode(entry["old"])
-        if not store:
-            store.update(json.loads(old_bytes_path(journal_path).read_text(encoding="utf-8")))
-        return zlib.decompress(base64.b64decode(store[entry["rel"]]))
-
-    return old
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 @dataclass
@@ -235,22 +204,11 @@ def preflight(plan_: Plan, unsaved: Iterable[str] = ()) -> list[tuple[str, str]]
         except MastheadError as exc:
             problems.append((change.rel, exc.message))
             continue
-        if _sha(current) != _sha(change.old):
+        if journal.sha(current) != journal.sha(change.old):
             problems.append((change.rel, "changed on disk since the plan was made"))
         elif not storage.is_writable(path):
             problems.append((change.rel, "the file or its folder is read-only"))
     return problems
-
-
-def _write_journal(path: Path, data: dict[str, Any]) -> None:
-    payload = json.dumps(data, ensure_ascii=False).encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(payload)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
 
 def apply(
@@ -261,26 +219,9 @@ def apply(
     report = Report(unchanged=list(plan_.unchanged), skipped=list(plan_.skipped))
     if not plan_.changes:
         return report
-    folder = journal_dir(plan_.root)
-    now = dt.datetime.now(dt.UTC)
-    path = folder / f"{now.strftime('%Y%m%dT%H%M%S%f')}-{uuid.uuid4().hex[:8]}.json"
-    journal = {
-        "id": path.stem,
-        "description": plan_.description,
-        "root": str(plan_.root),
-        "created": now.isoformat(),
-        "state": "applying",
-        "edit": plan_.edit.spec if plan_.edit is not None else None,
-        "list_indent": plan_.list_indent,
-        "files": [{"rel": c.rel, "old_sha": _sha(c.old), "new_sha": _sha(c.new)} for c in plan_.changes],
-    }
-    # before any file, both fsync'd: the old bytes (large, written once), then the journal proper (small,
-    # rewritten as its state changes). A crash from here on can be rolled back.
-    _write_journal(
-        old_bytes_path(path),
-        {c.rel: base64.b64encode(zlib.compress(c.old, 6)).decode("ascii") for c in plan_.changes},
-    )
-    _write_journal(path, journal)
+    edit = plan_.edit.spec if plan_.edit is not None else None
+    files = [(c.rel, c.old, c.new) for c in plan_.changes]
+    path, record = journal.begin(plan_.root, plan_.description, edit, plan_.list_indent, files)
     report.journal = path
     for done, change in enumerate(plan_.changes, start=1):
         if cancel is not None and cancel.is_set():
@@ -295,74 +236,21 @@ def apply(
             report.failed.append((change.rel, exc.message))
         if progress:
             progress(done, len(plan_.changes))
-    journal["state"] = "done"
-    journal["changed"] = report.changed
-    _write_journal(path, journal)
-    _prune(folder)
+    record["state"] = "done"
+    record["changed"] = report.changed
+    journal.write(path, record)
+    journal.prune(path.parent)
     return report
-
-
-def old_bytes_path(journal_path: Path) -> Path:
-    """Where a journal keeps the old bytes of its files (beside it; read only to undo)."""
-    return journal_path.with_suffix(".old")
-
-
-def _prune(folder: Path) -> None:
-    finished = [j for j in history_in(folder) if j.get("state") != "applying"]
-    for old in finished[KEEP:]:
-        Path(old["_path"]).unlink(missing_ok=True)
-        old_bytes_path(Path(old["_path"])).unlink(missing_ok=True)
-
-
-def history_in(folder: Path) -> list[dict[str, Any]]:
-    entries = []
-    for path in sorted(folder.glob("*.json"), reverse=True):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue  # a damaged journal is not trusted
-        if not isinstance(data, dict) or "files" not in data:
-            continue
-        data["_path"] = str(path)
-        entries.append(data)
-    return entries
-
-
-def journal_info(journal_path: Path) -> dict[str, Any]:
-    """One journal's description, state, root and files (never the old bytes)."""
-    data: dict[str, Any] = json.loads(journal_path.read_text(encoding="utf-8"))
-    return data
-
-
-def history(root: Path) -> list[dict[str, Any]]:
-    """Journals of the archive, newest first (the number of files instead of the list)."""
-    return [
-        {k: v for k, v in j.items() if k != "files"} | {"files": len(j.get("files", []))}
-        for j in history_in(journal_dir(root))
-    ]
-
-
-def _state_on_disk(root: Path, entry: dict[str, Any]) -> tuple[str, Snapshot | None]:
-    try:
-        current, snap = storage.read_bytes(root / entry["rel"])
-    except MastheadError:
-        return "missing", None
-    digest = _sha(current)
-    if digest == entry["new_sha"]:
-        return "new", snap
-    if digest == entry["old_sha"]:
-        return "old", snap
-    return "other", snap
 
 
 def undo(journal_path: Path) -> Report:
     """Restore the old bytes of every file that still has the bytes the operation wrote; report the rest."""
-    journal = json.loads(journal_path.read_text(encoding="utf-8"))
-    root = Path(journal["root"])
+    record = journal.journal_info(journal_path)
+    root = Path(record["root"])
     report = Report(journal=journal_path)
-    old_bytes = _old_bytes(journal_path)
-    for entry in journal["files"]:
-        state, snap = _state_on_disk(root, entry)
+    old_bytes = journal.old_bytes(journal_path)
+    for entry in record["files"]:
+        state, snap = journal.state_on_disk(root, entry)
         if state == "new" and snap is not None:
             try:
                 storage.write_atomic(root / entry["rel"], old_bytes(entry), snap)
@@ -375,22 +263,22 @@ def undo(journal_path: Path) -> Report:
             report.skipped.append(
                 (entry["rel"], "changed since the operation: left alone" if state == "other" else "no longer exists")
             )
-    return _finish(journal_path, journal, "undone", "undo", report)
+    return _finish(journal_path, record, "undone", "undo", report)
 
 
 def redo(journal_path: Path) -> Report:
     """Write the operation again on every file that still has its old bytes: completes an interrupted
     operation, or redoes an undone one. A file is written only if the edit gives exactly the bytes the
     operation wrote before (so nothing is written that the journal cannot undo)."""
-    journal = json.loads(journal_path.read_text(encoding="utf-8"))
-    root = Path(journal["root"])
+    record = journal.journal_info(journal_path)
+    root = Path(record["root"])
     report = Report(journal=journal_path)
-    if not journal.get("edit"):
+    if not record.get("edit"):
         raise MastheadError("this operation was journaled without its edit and cannot be redone", path=journal_path)
-    edit = edit_from_spec(journal["edit"])
-    for entry in journal["files"]:
+    edit = edit_from_spec(record["edit"])
+    for entry in record["files"]:
         rel = entry["rel"]
-        state, _ = _state_on_disk(root, entry)
+        state, _ = journal.state_on_disk(root, entry)
         if state == "new":
             report.unchanged.append(rel)
             continue
@@ -400,9 +288,9 @@ def redo(journal_path: Path) -> Report:
             )
             continue
         _, status, _, new, snap, reason = plan_file(
-            root, rel, edit, None, journal.get("list_indent", DEFAULT_SEQ_OFFSET)
+            root, rel, edit, None, record.get("list_indent", DEFAULT_SEQ_OFFSET)
         )
-        if status != "change" or snap is None or _sha(new) != entry["new_sha"]:
+        if status != "change" or snap is None or journal.sha(new) != entry["new_sha"]:
             report.skipped.append((rel, reason or "the edit no longer gives the same result: left alone"))
             continue
         try:
@@ -410,32 +298,18 @@ def redo(journal_path: Path) -> Report:
             report.changed.append(rel)
         except MastheadError as exc:
             report.failed.append((rel, exc.message))
-    return _finish(journal_path, journal, "done", "redo", report)
+    return _finish(journal_path, record, "done", "redo", report)
 
 
-def _finish(journal_path: Path, journal: dict[str, Any], state: str, action: str, report: Report) -> Report:
-    """Record the new state, and what the undo or redo did (``last``: the history shows a run that changed
-    nothing as such, not as "done")."""
+def _finish(journal_path: Path, record: dict[str, Any], state: str, action: str, report: Report) -> Report:
     left = len(report.skipped) + len(report.failed)
-    journal["state"] = state
-    journal["last"] = {
-        "action": action,
-        "changed": len(report.changed),
-        "unchanged": len(report.unchanged),
-        "left": left,
-    }
-    _write_journal(journal_path, journal)
+    journal.finish(journal_path, record, state, action, (len(report.changed), len(report.unchanged), left))
     return report
 
 
 def complete(journal_path: Path) -> Report:
     """Finish an interrupted operation (the files it had not written yet)."""
     return redo(journal_path)
-
-
-def unfinished(root: Path) -> list[Path]:
-    """Journals of operations that were interrupted (a crash or a kill): to complete or roll back."""
-    return [Path(j["_path"]) for j in history_in(journal_dir(root)) if j.get("state") == "applying"]
 
 
 def roll_back(journal_path: Path) -> Report:

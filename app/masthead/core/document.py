@@ -11,7 +11,6 @@ import datetime as dt
 import difflib
 import json
 import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from masthead.core import yamlio
+from masthead.core.block import parse_block
 from masthead.core.errors import MastheadError, ParseError, ReadOnlyError, VerifyError
 from masthead.core.fastyaml import read_block
 from masthead.core.split import Parts, split
@@ -87,10 +87,12 @@ class Document:
             self.error = exc.with_path(self.path)
             return
         try:
-            self._read_block()
+            block = parse_block(self.parts)
         except MastheadError as exc:
             self.error = exc.with_path(self.path)
-            self._original = {}
+            return
+        self._original, self.readonly_reason = block.original, block.readonly_reason
+        self._lines, self._root, self._data = block.lines, block.root, block.data
 
     @property
     def default_seq_offset(self) -> int:
@@ -98,39 +100,6 @@ class Document:
         return self._default_seq_offset
 
     # ----------------------------------------------------------------- reading
-
-    def _read_block(self) -> None:
-        kind, first = self.parts.kind, self.parts.block_first_line
-        block = self.parts.block
-        try:
-            text = block.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = first + block.count(b"\n", 0, exc.start)
-            raise ParseError("the front matter is not valid UTF-8 text", line=line) from None
-        if kind == "toml":
-            try:
-                self._original = dict(tomllib.loads(text))
-            except tomllib.TOMLDecodeError as exc:
-                raise ParseError(f"invalid TOML front matter: {exc}", line=first) from None
-            self.readonly_reason = "TOML front matter (+++) is shown read-only"
-            return
-        if kind == "json":
-            try:
-                loaded = json.loads(text)
-            except json.JSONDecodeError as exc:
-                line = first + exc.lineno - 1
-                raise ParseError(f"invalid JSON front matter: {exc.msg}", line=line) from None
-            if not isinstance(loaded, dict):
-                raise ParseError("the JSON front matter is not an object", line=first)
-            self._original = loaded
-            self.readonly_reason = "JSON front matter is shown read-only"
-            return
-        self._lines = yamlio.split_lines(text)
-        parsed = yamlio.parse(text, first)
-        self._root, self._data = parsed.node, parsed.data
-        self._original = yamlio.to_plain(parsed.data)
-        if self._root is not None and self._root.flow_style:
-            self.readonly_reason = "front matter written as one {…} mapping is shown read-only"
 
     @classmethod
     def empty(cls) -> Document:

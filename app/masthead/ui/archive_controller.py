@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from masthead.core.fieldinfo import choice_fields
 from masthead.core.index import ArchiveIndex, BuildStats, Changes
 from masthead.core.records import Record
-from masthead.core.vocabulary import Delta, Vocabulary
+from masthead.core.vocabulary import Delta, Diff, Vocabulary
 from masthead.core.workflow import Schema, builtin_schema, load_schema
 from masthead.ui.folder_model import FolderModel
 from masthead.ui.models import DocumentsModel
@@ -30,6 +30,13 @@ def picker_counts(vocab: Vocabulary) -> Picker:
     """The pickers' view of a vocabulary: field -> value -> number of files. The Counters themselves (no copy
     of 41,000 values): they are updated in place, so every editor holding them sees the new counts."""
     return {**vocab.choices, **vocab.lists}
+
+
+def _replaced(changes: Changes, before: dict[str, Record], now: dict[str, Record]) -> tuple[list[Record], list[Record]]:
+    """The records ``changes`` took out (as they were) and put in (as they are): what the vocabulary follows."""
+    old = [before[p] for p in (*changes.removed, *changes.updated) if p in before]
+    new = [now[p] for p in (*changes.added, *changes.updated) if p in now]
+    return old, new
 
 
 class ArchiveController(QObject):
@@ -229,14 +236,18 @@ class ArchiveController(QObject):
             return
         self._refreshing = True
         before = dict(index.records)  # a shallow copy: the records themselves are never changed in place
+        vocab = self.vocab
 
-        def work() -> Changes:
-            return index.rescan() if paths is None else index.refresh(paths)
+        def work() -> tuple[Changes, Diff]:
+            changes = index.rescan() if paths is None else index.refresh(paths)
+            old, new = _replaced(changes, before, index.records)
+            return changes, vocab.diff(old, new)  # off the GUI thread: it only reads records
 
-        def done(changes: Changes | None, error: BaseException | None) -> None:
+        def done(result: tuple[Changes, Diff] | None, error: BaseException | None) -> None:
             self._refreshing = False
-            if changes is not None and index is self.index:
-                self._apply(changes, before)
+            if result is not None and index is self.index:
+                changes, diff = result
+                self._apply(changes, before, diff if vocab is self.vocab else None)
             pending, self._refresh_pending = self._refresh_pending, None
             if pending is not None:
                 self.refresh(None if pending == "all" else sorted(pending))
@@ -253,19 +264,20 @@ class ArchiveController(QObject):
     def _on_folders_changed(self) -> None:
         self.refresh(None)
 
-    def _apply(self, changes: Changes, before: dict[str, Record]) -> None:
-        """Only the rows, folder counts and vocabulary entries that changed."""
+    def _apply(self, changes: Changes, before: dict[str, Record], diff: Diff | None) -> None:
+        """Only the rows, folder counts and vocabulary entries that changed (``diff``: the vocabulary's part,
+        computed off the GUI thread; None when the vocabulary was replaced meanwhile)."""
         assert self.index is not None
         records = self.index.records
-        old = [before[p] for p in (*changes.removed, *changes.updated) if p in before]
-        new = [records[p] for p in (*changes.added, *changes.updated) if p in records]
         self.model.remove(changes.removed)
         self.folders.remove(changes.removed)
         self.model.add([records[p] for p in changes.added if p in records])
         self.folders.add(p for p in changes.added if p in records)
         self.model.update(records[p] for p in changes.updated if p in records)
         self.watcher.add([str(self.index.root / p) for p in changes.added])
-        delta = self.vocab.update(old, new)
+        delta = (
+            self.vocab.apply_diff(diff) if diff is not None else self.vocab.update(*_replaced(changes, before, records))
+        )
         if delta:
             self.delta = delta
             self.vocabulary.update(picker_counts(self.vocab))  # fields that appeared (a few dict entries)

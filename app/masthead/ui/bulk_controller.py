@@ -18,10 +18,10 @@ from masthead.core.records import CHOICE_FIELDS
 from masthead.core.schema import Kind
 from masthead.core.wording import plural
 from masthead.ui.bulk_dialog import BulkTagDialog, OperationDialog, SetFieldDialog
-from masthead.ui.form import WRITER
 from masthead.ui.history_dialog import HistoryDialog
 from masthead.ui.tasks import run_in_background
 from masthead.ui.undo_history import BulkStep, UndoHistory, confirm_text
+from masthead.ui.writer import writer
 
 if TYPE_CHECKING:
     from masthead.ui.main_window import MainWindow
@@ -188,7 +188,7 @@ class BulkController(QObject):
             self.done.emit(list(report.changed), message)
 
         work = bulk.undo if undoing else bulk.redo
-        run_in_background(lambda: work(Path(journal)), done, self, pool=WRITER)
+        writer().submit(lambda: work(Path(journal)), done, owner=self)
         return True
 
     # ------------------------------------------------------------------ recovery

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from masthead.core import bulk
+from masthead.core import journal
 from masthead.core.wording import plural
 from masthead.ui.widgets import named
 
@@ -46,7 +46,7 @@ def _when(created: str) -> str:
 
 
 class HistoryDialog(QDialog):
-    """Lists ``bulk.history(root)``; Undo/Redo run through the window (``run``), one at a time."""
+    """Lists ``journal.history(root)``; Undo/Redo run through the window (``run``), one at a time."""
 
     def __init__(self, root: Path, run: Runner, parent: Any = None) -> None:
         super().__init__(parent)
@@ -87,7 +87,7 @@ class HistoryDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        self.entries = bulk.history(self.root)
+        self.entries = journal.history(self.root)
         self.table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
             cells = (

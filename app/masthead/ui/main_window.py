@@ -286,6 +286,11 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowSettings, QMainWindow):
         self.browser.show_query(text)
 
     def focus_form(self) -> None:
+        """The first field of the file on screen (else the form's first control)."""
+        first = next(iter(self.form.editors), None)
+        if first is not None:
+            self.form.focus_field(first)
+            return
         self.form.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.form.focusNextChild()
 

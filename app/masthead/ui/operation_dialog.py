@@ -33,9 +33,9 @@ from masthead.core import bulk
 from masthead.core.document import DEFAULT_SEQ_OFFSET, unified_diff
 from masthead.core.operations import Edit
 from masthead.core.wording import plural
-from masthead.ui.form import WRITER
 from masthead.ui.tasks import run_in_background
 from masthead.ui.widgets import named
+from masthead.ui.writer import writer
 
 PROBLEM = Qt.ItemDataRole.UserRole + 1
 REL_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -288,7 +288,7 @@ class OperationDialog(QDialog):
                 return problems, None
             return [], bulk.apply(plan, progress=progress, cancel=cancel)
 
-        run_in_background(work, self._applied, self, pool=WRITER)
+        writer().submit(work, self._applied, owner=self)
 
     def _applied(self, outcome: tuple[list[tuple[str, str]], bulk.Report | None] | None, error: Any) -> None:
         self._writing = False

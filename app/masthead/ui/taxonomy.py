@@ -32,17 +32,8 @@ from masthead.core.vocabulary import Delta, Entry, Vocabulary
 from masthead.core.wording import plural
 from masthead.ui.tasks import call_soon, run_in_background
 from masthead.ui.taxonomy_actions import delete_dialog, merge_dialog, rename_dialog
-from masthead.ui.taxonomy_model import (
-    COUNT,
-    FIELD,
-    SIMILAR,
-    VALUE,
-    Rows,
-    Snapshot,
-    ValuesModel,
-    build_rows,
-    snapshot,
-)
+from masthead.ui.taxonomy_model import ValuesModel
+from masthead.ui.taxonomy_rows import COUNT, FIELD, SIMILAR, VALUE, Rows, Snapshot, build_rows, snapshot
 from masthead.ui.theme import highlight_tint
 from masthead.ui.widgets import named, named_combo
 

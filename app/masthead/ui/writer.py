@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, QThreadPool
 
 from masthead.ui.tasks import run_in_background
@@ -36,12 +37,20 @@ class Writer(QObject):
         """Jobs submitted and not finished yet."""
         return self._pending > 0
 
-    def submit(self, job: Callable[[], T], on_done: Callable[[T | None, BaseException | None], None]) -> None:
+    def submit(
+        self,
+        job: Callable[[], T],
+        on_done: Callable[[T | None, BaseException | None], None],
+        owner: QObject | None = None,
+    ) -> None:
+        """Run ``job`` after the jobs before it; ``on_done`` is dropped if ``owner`` was deleted meanwhile
+        (a closed dialog): the write itself always completes."""
         self._pending += 1
 
         def done(result: Any, error: BaseException | None) -> None:
             self._pending -= 1
-            on_done(result, error)
+            if owner is None or shiboken6.isValid(owner):
+                on_done(result, error)
 
         run_in_background(job, done, self, pool=POOL)
 

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +38,7 @@ from masthead.ui.document_controller import DocumentController
 from masthead.ui.form.code_view import CodeView
 from masthead.ui.form.conflict_bar import ConflictBar
 from masthead.ui.form.editors import make_editor
+from masthead.ui.form.field_row import field_row, remove_button
 from masthead.ui.form.labels import parse_problem, readable
 from masthead.ui.form.state import ControllerState
 from masthead.ui.form.status import StatusView, ask_new_field, ask_remove_field
@@ -222,7 +222,7 @@ class FormPane(ControllerState, QWidget):
             editor = self.editors[key]
             editor.set_value(value)  # type: ignore[attr-defined]
             editor.setEnabled(editable)
-            remove = row.findChild(QToolButton, f"remove_{key}")
+            remove = remove_button(row, key)
             if remove is not None:
                 remove.setEnabled(editable)
         self._keys = list(data)
@@ -250,21 +250,8 @@ class FormPane(ControllerState, QWidget):
         if rule is not None and rule.help:
             editor.setToolTip(rule.help)
         editor.setEnabled(editable or kind == Kind.COMPLEX)
-        remove = named(QToolButton(), f"remove_{key}", f"Remove field {key}")
-        remove.setText("✕")
-        remove.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not in the Tab chain (the menu can remove fields too)
-        remove.setEnabled(editable)
-        remove.clicked.connect(lambda _=False, k=key: self.ask_remove_field(k))
-        row = QWidget()
-        row.setObjectName(f"row_{key}")
-        box = QHBoxLayout(row)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(editor, 1)
-        box.addWidget(remove, 0, Qt.AlignmentFlag.AlignTop)
-        label = QLabel(rule.label if rule is not None and rule.label else readable(key))
-        label.setObjectName(f"label_{key}")
-        label.setToolTip(key)
-        label.setBuddy(editor)
+        text = rule.label if rule is not None and rule.label else readable(key)
+        label, row = field_row(key, editor, text, editable, self.ask_remove_field)
         self.rows.insertRow(index, label, row)
         self.editors[key] = editor
 

@@ -1,0 +1,58 @@
+"""The front-matter block of a file parsed for editing: YAML (round-trip, with its nodes and lines), or TOML
+and JSON (read-only), with the line of any error."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass, field
+
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.nodes import MappingNode
+
+from masthead.core import yamlio
+from masthead.core.errors import ParseError
+from masthead.core.split import Parts
+from masthead.core.values import Value
+
+
+@dataclass
+class Block:
+    """What a block holds: its plain data, and for YAML its lines, root node and round-trip data."""
+
+    original: dict[str, Value]
+    readonly_reason: str | None = None
+    lines: list[str] = field(default_factory=list)
+    root: MappingNode | None = None
+    data: CommentedMap = field(default_factory=CommentedMap)
+
+
+def parse_block(parts: Parts) -> Block:
+    """Parse the block of ``parts``; raises ParseError (or another MastheadError) if it cannot be read."""
+    kind, first = parts.kind, parts.block_first_line
+    block = parts.block
+    try:
+        text = block.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = first + block.count(b"\n", 0, exc.start)
+        raise ParseError("the front matter is not valid UTF-8 text", line=line) from None
+    if kind == "toml":
+        try:
+            return Block(dict(tomllib.loads(text)), "TOML front matter (+++) is shown read-only")
+        except tomllib.TOMLDecodeError as exc:
+            raise ParseError(f"invalid TOML front matter: {exc}", line=first) from None
+    if kind == "json":
+        try:
+            loaded = json.loads(text)
+        except json.JSONDecodeError as exc:
+            line = first + exc.lineno - 1
+            raise ParseError(f"invalid JSON front matter: {exc.msg}", line=line) from None
+        if not isinstance(loaded, dict):
+            raise ParseError("the JSON front matter is not an object", line=first)
+        return Block(loaded, "JSON front matter is shown read-only")
+    lines = yamlio.split_lines(text)
+    parsed = yamlio.parse(text, first)
+    reason = None
+    if parsed.node is not None and parsed.node.flow_style:
+        reason = "front matter written as one {…} mapping is shown read-only"
+    return Block(yamlio.to_plain(parsed.data), reason, lines, parsed.node, parsed.data)

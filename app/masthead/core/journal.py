@@ -1,0 +1,163 @@
+"""Journals of bulk operations: where they live, how they are written and read, their history and states.
+
+A journal (JSON, in the user data folder, one subfolder per archive) names every file of an operation with
+the hashes of its old and new bytes; the old bytes themselves are kept beside it in a ``.old`` file, read
+only to undo. Both are written (fsync'd, atomically) before any file of the operation, and the journal is
+rewritten as its state changes: ``applying`` (interrupted if still so), ``done``, ``undone``.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import os
+import uuid
+import zlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from masthead.core import storage
+from masthead.core.document import Snapshot
+from masthead.core.errors import MastheadError
+
+KEEP = 20  # operations that can be undone, per archive
+
+
+def journal_dir(root: Path) -> Path:
+    """``$MASTHEAD_DATA_DIR`` or the user data folder, one subfolder per archive."""
+    base = os.environ.get("MASTHEAD_DATA_DIR") or platformdirs.user_data_dir("masthead", appauthor=False)
+    digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+    return Path(base) / "journals" / f"{root.resolve().name[:40]}-{digest}"
+
+
+def old_bytes_path(journal_path: Path) -> Path:
+    """Where a journal keeps the old bytes of its files (beside it; read only to undo)."""
+    return journal_path.with_suffix(".old")
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def write(path: Path, data: dict[str, Any]) -> None:
+    """Write a journal (or its .old file) atomically and fsync'd."""
+    payload = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(payload)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def begin(
+    root: Path, description: str, edit: list[Any] | None, list_indent: int, files: Sequence[tuple[str, bytes, bytes]]
+) -> tuple[Path, dict[str, Any]]:
+    """Journal an operation on ``files`` (``(rel, old bytes, new bytes)``) before any of them is written:
+    its path and data (state ``applying``)."""
+    now = dt.datetime.now(dt.UTC)
+    path = journal_dir(root) / f"{now.strftime('%Y%m%dT%H%M%S%f')}-{uuid.uuid4().hex[:8]}.json"
+    journal = {
+        "id": path.stem,
+        "description": description,
+        "root": str(root),
+        "created": now.isoformat(),
+        "state": "applying",
+        "edit": edit,
+        "list_indent": list_indent,
+        "files": [{"rel": rel, "old_sha": sha(old), "new_sha": sha(new)} for rel, old, new in files],
+    }
+    # both fsync'd: the old bytes (large, written once), then the journal proper (small, rewritten as its
+    # state changes). A crash from here on can be rolled back.
+    write(old_bytes_path(path), {rel: base64.b64encode(zlib.compress(old, 6)).decode("ascii") for rel, old, _ in files})
+    write(path, journal)
+    return path, journal
+
+
+def old_bytes(journal_path: Path) -> Callable[[dict[str, Any]], bytes]:
+    """Reads the old bytes of a journal's files (its .old file is loaded once, on first use; journals of
+    earlier development builds kept them in the entries)."""
+    store: dict[str, str] = {}
+
+    def old(entry: dict[str, Any]) -> bytes:
+        if "old_z" in entry:
+            return zlib.decompress(base64.b64decode(entry["old_z"]))
+        if "old" in entry:
+            return base64.b64decode(entry["old"])
+        if not store:
+            store.update(json.loads(old_bytes_path(journal_path).read_text(encoding="utf-8")))
+        return zlib.decompress(base64.b64decode(store[entry["rel"]]))
+
+    return old
+
+
+def prune(folder: Path) -> None:
+    """Keep the ``KEEP`` newest finished journals of a folder (interrupted ones are never dropped)."""
+    finished = [j for j in history_in(folder) if j.get("state") != "applying"]
+    for old in finished[KEEP:]:
+        Path(old["_path"]).unlink(missing_ok=True)
+        old_bytes_path(Path(old["_path"])).unlink(missing_ok=True)
+
+
+def history_in(folder: Path) -> list[dict[str, Any]]:
+    """The journals of a folder, newest first, each with its ``_path`` (damaged ones are left out)."""
+    entries = []
+    for path in sorted(folder.glob("*.json"), reverse=True):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # a damaged journal is not trusted
+        if not isinstance(data, dict) or "files" not in data:
+            continue
+        data["_path"] = str(path)
+        entries.append(data)
+    return entries
+
+
+def journal_info(journal_path: Path) -> dict[str, Any]:
+    """One journal's description, state, root and files (never the old bytes)."""
+    data: dict[str, Any] = json.loads(journal_path.read_text(encoding="utf-8"))
+    return data
+
+
+def history(root: Path) -> list[dict[str, Any]]:
+    """Journals of the archive, newest first (the number of files instead of the list)."""
+    return [
+        {k: v for k, v in j.items() if k != "files"} | {"files": len(j.get("files", []))}
+        for j in history_in(journal_dir(root))
+    ]
+
+
+def unfinished(root: Path) -> list[Path]:
+    """Journals of operations that were interrupted (a crash or a kill): to complete or roll back."""
+    return [Path(j["_path"]) for j in history_in(journal_dir(root)) if j.get("state") == "applying"]
+
+
+def state_on_disk(root: Path, entry: dict[str, Any]) -> tuple[str, Snapshot | None]:
+    """Which version of a journaled file is on disk: ``new``, ``old``, ``other`` (someone else changed it)
+    or ``missing``; with its snapshot."""
+    try:
+        current, snap = storage.read_bytes(root / entry["rel"])
+    except MastheadError:
+        return "missing", None
+    digest = sha(current)
+    if digest == entry["new_sha"]:
+        return "new", snap
+    if digest == entry["old_sha"]:
+        return "old", snap
+    return "other", snap
+
+
+def finish(journal_path: Path, journal: dict[str, Any], state: str, action: str, counts: tuple[int, int, int]) -> None:
+    """Record the new state, and what an undo or redo did (``counts``: changed, unchanged, left; the
+    history shows a run that changed nothing as such, not as "done")."""
+    changed, unchanged, left = counts
+    journal["state"] = state
+    journal["last"] = {"action": action, "changed": changed, "unchanged": unchanged, "left": left}
+    write(journal_path, journal)
