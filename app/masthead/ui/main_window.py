@@ -129,8 +129,8 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowSettings, QMainWindow):
         self.bulk.done.connect(self._after_bulk)
         self.undo_keys = UndoKeys(self)
         app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self.undo_keys)  # removed with this window (Qt drops a deleted filter)
+        if isinstance(app, QApplication):
+            self.undo_keys.follow(app)  # the focused widget's filter (Qt drops a deleted filter)
         self._update_undo_actions()
 
     # ------------------------------------------------------------------ compatibility with the tests' view

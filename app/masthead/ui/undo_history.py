@@ -14,7 +14,7 @@ from typing import Literal
 
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QLineEdit, QPlainTextEdit, QTextEdit
+from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QLineEdit, QPlainTextEdit, QTextEdit, QWidget
 
 from masthead.core.wording import plural
 
@@ -168,9 +168,19 @@ UNDO_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
 
 
 class UndoKeys(QObject):
-    """An application event filter: Ctrl+Z / Ctrl+Shift+Z in a text field with nothing of its own to undo
-    (a tag picker's empty input, a read-only view) reaches the window's Edit ▸ Undo instead of being
-    swallowed by the field (Qt lets a focused QLineEdit override the Undo shortcut even when it has no undo)."""
+    """An event filter on the focused widget: Ctrl+Z / Ctrl+Shift+Z in a text field with nothing of its own
+    to undo (a tag picker's empty input, a read-only view) reaches the window's Edit ▸ Undo instead of being
+    swallowed by the field (Qt lets a focused QLineEdit override the Undo shortcut even when it has no undo).
+
+    It follows the focus (``follow``) instead of filtering the whole application: an application filter
+    makes every event of every widget a Python call, each waiting for the GIL while a worker thread runs."""
+
+    def follow(self, app: QApplication) -> None:
+        app.focusChanged.connect(self._on_focus)
+
+    def _on_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is not None and self.parent() is not None and new.window() is self.parent():
+            new.installEventFilter(self)  # once per widget: Qt keeps one entry per filter
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() != QEvent.Type.ShortcutOverride or not isinstance(event, QKeyEvent):
