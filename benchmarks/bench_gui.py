@@ -16,14 +16,17 @@ Default archive: the realistic profile (``make_archive.py --realistic``, 10,000 
 folder (``$MASTHEAD_BENCH_CACHE``, default ``/tmp/masthead-bench``). The archive is copied first (once per
 run), so nothing of yours is changed. With ``--runs N`` every figure is given as min / median / max.
 
-Finding causes: ``--profile DIR`` writes a cProfile of the GUI thread per phase (``DIR/runK-PHASE.prof``);
+Finding causes: ``--perf FILE`` records the GUI thread with Linux perf (C++ included) after the load
+(``perf report -i FILE --no-children``); ``--profile DIR`` writes a cProfile of the GUI thread per phase
+(``DIR/runK-PHASE.prof``);
 ``--stalls MS`` samples every thread's Python stack whenever the GUI thread has not ticked for MS ms and
 prints, per phase and for its longest gap, where the GUI thread was and what the other threads ran meanwhile.
 For time inside Qt or waiting for the GIL: ``py-spy record --subprocesses --threads --native --idle
 --format raw -o out.txt -- python benchmarks/bench_gui.py --phases select`` (GUI-thread stacks of a phase
 contain its ``run_...`` function; waiting for the GIL shows as ``pthread_cond_timedwait`` under Shiboken).
-``--switch-interval S`` calls ``sys.setswitchinterval(S)`` before the application starts (the default is
-0.005 s: how long a thread holding the GIL may keep it while the GUI thread waits). ``--json FILE`` appends
+``--switch-interval S`` calls ``sys.setswitchinterval(S)`` before the application starts (how long a thread
+holding the GIL may keep it while the GUI thread waits: the app sets 0.0005 s, ``ui.app.SWITCH_INTERVAL``,
+unless one is set; Python's default is 0.005 s). ``--json FILE`` appends
 every result to FILE; ``--report FILE`` prints the table of such a file (e.g. of runs made one at a time,
 interleaved with other settings).
 
@@ -40,6 +43,7 @@ import itertools
 import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -464,6 +468,16 @@ def run_save(beat: Heartbeat, window: Any, signals: Signals) -> None:
     result["note"] = f"by {how[0]}"
 
 
+def perf_gui_thread(out: Path) -> subprocess.Popen[bytes]:
+    """``--perf FILE``: Linux perf samples the GUI thread (its C++ and the interpreter) from here on."""
+    tid = threading.get_native_id()
+    where = ["--call-graph", "dwarf,16384", "-t", str(tid)]
+    command = ["perf", "record", "-F", "999", *where, "-o", str(out)]
+    perf = subprocess.Popen(command, stderr=subprocess.DEVNULL)
+    time.sleep(0.5)  # until it is attached
+    return perf
+
+
 def session(args: argparse.Namespace, mode: str) -> list[dict[str, Any]]:
     """One fresh process: a load (cold or warm); for 'session' the other phases after a warm load."""
     if args.switch_interval:
@@ -484,6 +498,7 @@ def session(args: argparse.Namespace, mode: str) -> list[dict[str, Any]]:
     if mode == "session":
         beat.spin(seconds=1.0)
         phases = args.phases or PHASES
+        perf = perf_gui_thread(args.perf) if args.perf else None
         if "select" in phases:
             run_selecting(beat, window, signals, args.files)
         if "taxonomy" in phases:
@@ -497,6 +512,9 @@ def session(args: argparse.Namespace, mode: str) -> list[dict[str, Any]]:
             run_typing(beat, window)
             if "save" in phases:
                 run_save(beat, window, signals)
+        if perf is not None:
+            perf.send_signal(signal.SIGINT)
+            perf.wait()
     if beat.stalls is not None:
         beat.stalls.stop(beat.results)
     close_window(window)
@@ -573,6 +591,7 @@ def main() -> None:
     parser.add_argument("--switch-interval", type=float, help="sys.setswitchinterval(S) before the app starts")
     parser.add_argument("--profile", type=Path, help="write a cProfile of the GUI thread per phase here")
     parser.add_argument("--stalls", type=float, help="sample every thread while the GUI thread is MS ms late")
+    parser.add_argument("--perf", type=Path, help="record the GUI thread with Linux perf after the load")
     parser.add_argument("--json", type=Path, help="also append every result here (one JSON object a line)")
     parser.add_argument("--report", type=Path, help="only print the table of the results in this --json file")
     parser.add_argument("--mode", choices=["cold", "warm", "session"], help=argparse.SUPPRESS)
@@ -596,6 +615,7 @@ def main() -> None:
     extra += ["--profile", str(args.profile.resolve())] if args.profile else []
     extra += ["--stalls", str(args.stalls)] if args.stalls else []
     extra += ["--switch-interval", str(args.switch_interval)] if args.switch_interval else []
+    extra += ["--perf", str(args.perf.resolve())] if args.perf else []
     modes = [m for m in ("cold", "warm") if m in phases] + (["session"] if set(phases) & set(PHASES) else [])
     results: list[dict[str, Any]] = []
     started = time.time()

@@ -194,6 +194,27 @@ def test_parallel_read_equals_inline_read(tmp_path: Path) -> None:
         )
 
 
+def test_refresh_and_rescan_away_read_in_worker_processes_what_a_local_refresh_reads(tmp_path: Path) -> None:
+    root = tmp_path / "big"
+    paths = make_archive(root, 120)
+    away = ArchiveIndex(root, workers=2).open()
+    here = ArchiveIndex(root, use_cache=False, workers=1).open()
+    for path in paths[:60]:  # more than AWAY_MIN changed files: they go to the workers
+        path.write_bytes(path.read_bytes().replace(b"---\n", b"---\nreviewed: true\n", 1))
+    (root / "added.md").write_text("---\ntitle: 新的一期\n---\nBody\n", encoding="utf-8")
+    paths[60].unlink()
+    changes = away.rescan(away=True)
+    assert len(changes.updated) == 60 and changes.added == ["added.md"] and len(changes.removed) == 1
+    here.rescan()
+    assert set(away.records) == set(here.records)
+    for rel, record in here.records.items():
+        assert (away.records[rel].meta, away.records[rel].mtime_ns) == (record.meta, record.mtime_ns)
+    assert away.records[away.relpath(paths[0])].meta["reviewed"] is True
+    away.close()
+    reopened = ArchiveIndex(root, workers=1).open()  # the cache holds what the workers read
+    assert reopened.stats.parsed == 0 and reopened.records[reopened.relpath(paths[0])].meta["reviewed"] is True
+
+
 def test_front_matter_longer_than_the_first_read(tmp_path: Path) -> None:
     root = tmp_path / "a"
     root.mkdir()

@@ -33,3 +33,19 @@ def test_mentions_match_a_plain_scan(body: str, people: dict[str, int]) -> None:
     vocabulary = {"people": people, "tags": {"abc": 3}}
     found = {s.value: s.count for s in Suggester(vocabulary).suggest(body, {}) if s.reason == "mentioned"}
     assert found == plain_mentions(body, vocabulary)
+
+
+@given(
+    st.lists(st.sampled_from([*WORDS, " ", "\n", "x"]), max_size=40).map("".join),
+    st.dictionaries(st.sampled_from(WORDS), st.integers(1, 9), max_size=8),
+    st.dictionaries(st.sampled_from(WORDS), st.integers(1, 9), max_size=8),
+    st.dictionaries(st.sampled_from(WORDS), st.integers(1, 9), max_size=8),
+)
+def test_a_suggester_built_on_a_previous_one_agrees_with_a_fresh_one(
+    body: str, people: dict[str, int], companies: dict[str, int], changed: dict[str, int]
+) -> None:
+    before = Suggester({"people": people, "companies_orgs": companies})
+    after = {"people": people, "companies_orgs": changed}  # one field replaced, one the same object
+    reused = Suggester(after, before)
+    assert reused.fields[0] is before.fields[0]
+    assert reused.suggest(body, {}) == Suggester(after).suggest(body, {})

@@ -22,6 +22,7 @@ from masthead.core.split import split
 from masthead.core.workers import run_parallel
 
 CHUNK = 200  # files a worker reads per request
+AWAY_MIN = 20  # fewer changed files than this are re-read in this process even when asked to read away
 BATCH = 500  # cached records per batch: small enough for a window to insert without stalling
 Progress = Callable[[int, int], None]
 
@@ -44,6 +45,10 @@ class BuildStats:
     from_cache: int = 0
     parsed: int = 0
     cancelled: bool = False
+
+
+def _scan_here(root: str, _payload: object) -> list[tuple[str, int, int]]:
+    return stat_files(root)
 
 
 class ArchiveIndex:
@@ -137,10 +142,11 @@ class ArchiveIndex:
 
     # ------------------------------------------------------------ keeping current
 
-    def refresh(self, paths: Iterable[Path | str]) -> Changes:
-        """Re-read the given files (changed, added or deleted on disk) and only those."""
+    def refresh(self, paths: Iterable[Path | str], away: bool = False) -> Changes:
+        """Re-read the given files (changed, added or deleted on disk) and only those. With ``away`` many
+        files are read in worker processes rather than here (for a window: its threads must not parse)."""
         changes = Changes()
-        fresh: list[Record] = []
+        todo: list[tuple[str, int, int]] = []
         for path in paths:
             full = Path(path) if Path(path).is_absolute() else self.root / path
             try:
@@ -154,28 +160,42 @@ class ArchiveIndex:
                 old = self.records.get(rel)
                 if old is not None and (old.size, old.mtime_ns) == (st.st_size, st.st_mtime_ns):
                     continue
-                record = read_record(str(self.root), rel, st.st_size, st.st_mtime_ns)
                 (changes.updated if old is not None else changes.added).append(rel)
-                self.records[rel] = record
-                fresh.append(record)
+                todo.append((rel, st.st_size, st.st_mtime_ns))
             elif rel in self.records:
                 del self.records[rel]
                 changes.removed.append(rel)
+        if away and self.workers > 1 and len(todo) > AWAY_MIN:
+            size = max(AWAY_MIN, -(-len(todo) // (2 * self.workers)))
+            chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+            for rows in run_parallel("read", read_rows, str(self.root), chunks, self.workers, local_first=False):
+                with gc_paused():
+                    self._accept([records.decode(*row) for row in rows], store=False)
+                if self.cache is not None:
+                    self.cache.put_rows(rows)
+        else:
+            fresh = [read_record(str(self.root), rel, size, mtime) for rel, size, mtime in todo]
+            self._accept(fresh, store=True)
         if self.cache is not None:
-            self.cache.put(fresh)
             self.cache.remove(changes.removed)
         return changes
 
-    def rescan(self) -> Changes:
-        """Compare the folder with the index (stat only) and re-read what differs."""
-        present = {rel: (size, mtime) for rel, size, mtime in self.scan()}
+    def rescan(self, away: bool = False) -> Changes:
+        """Compare the folder with the index (stat only) and re-read what differs (``away``: the walk and
+        the reading in worker processes)."""
+        if away and self.workers > 1:
+            replies = run_parallel("scan", _scan_here, str(self.root), [None], 1, local_first=False)
+            listed = [tuple(row) for reply in replies for row in reply]
+        else:
+            listed = self.scan()
+        present = {rel: (size, mtime) for rel, size, mtime in listed}
         stale = [
             rel
             for rel, stamp in present.items()
             if rel not in self.records or (self.records[rel].size, self.records[rel].mtime_ns) != stamp
         ]
         gone = [rel for rel in self.records if rel not in present]
-        return self.refresh(stale + gone)
+        return self.refresh(stale + gone, away)
 
     def body(self, rel: str) -> str:
         """The transcript text of one file (read on demand, for ``body:`` queries and the preview)."""

@@ -3,7 +3,8 @@
 Started as ``python -m masthead.core.index_worker`` (the protocol and the pool are in ``workers``).
 Jobs: ``read`` takes ``[(relpath, size, mtime_ns), ...]`` and answers cache rows ``(relpath, size,
 mtime_ns, encoded record)`` (the parent decodes each record once and stores the bytes as they are);
-``plan`` takes ``(edit spec, [relpath, ...], list indent)`` and answers the planned bulk edit of each file.
+``plan`` takes ``(edit spec, [relpath, ...], list indent)`` and answers the planned bulk edit of each file;
+``scan`` answers every Markdown file's ``(relpath, size, mtime_ns)``.
 """
 
 from __future__ import annotations
@@ -16,9 +17,16 @@ from typing import IO, Any
 
 from masthead.core.bulk import plan_payload
 from masthead.core.reader import read_rows
+from masthead.core.scan import stat_files
 from masthead.core.workers import receive, send
 
-JOBS: dict[str, Callable[[str, Any], list[Any]]] = {"read": read_rows, "plan": plan_payload}
+
+def scan_rows(root: str, _payload: Any) -> list[Any]:
+    """``scan``: every Markdown file's (relative path, size, mtime_ns)."""
+    return stat_files(root)
+
+
+JOBS: dict[str, Callable[[str, Any], list[Any]]] = {"read": read_rows, "plan": plan_payload, "scan": scan_rows}
 __all__ = ["JOBS", "lower_priority", "receive", "send", "serve"]
 
 

@@ -15,7 +15,7 @@ import json
 import os
 import uuid
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,12 +45,31 @@ def sha(data: bytes) -> str:
 
 
 def write(path: Path, data: dict[str, Any]) -> None:
-    """Write a journal (or its .old file) atomically and fsync'd."""
-    payload = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    """Write a journal atomically and fsync'd."""
+    _write_parts(path, [json.dumps(data, ensure_ascii=False).encode("utf-8")])
+
+
+def write_old(path: Path, files: Sequence[tuple[str, bytes, bytes]]) -> None:
+    """Write the old bytes of ``files`` as a JSON object of rel -> base64 of the zlib'd bytes, one file at a
+    time (a single ``json.dumps`` of megabytes holds the GIL throughout: a window's GUI thread waited)."""
+
+    def parts() -> Iterator[bytes]:
+        yield b"{"
+        for i, (rel, old, _) in enumerate(files):
+            encoded = base64.b64encode(zlib.compress(old, 6))
+            yield (", " if i else "").encode() + json.dumps(rel, ensure_ascii=False).encode("utf-8")
+            yield b': "' + encoded + b'"'
+        yield b"}"
+
+    _write_parts(path, parts())
+
+
+def _write_parts(path: Path, parts: Iterable[bytes]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     with open(tmp, "wb") as fh:
-        fh.write(payload)
+        for part in parts:
+            fh.write(part)
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
@@ -75,7 +94,7 @@ def begin(
     }
     # both fsync'd: the old bytes (large, written once), then the journal proper (small, rewritten as its
     # state changes). A crash from here on can be rolled back.
-    write(old_bytes_path(path), {rel: base64.b64encode(zlib.compress(old, 6)).decode("ascii") for rel, old, _ in files})
+    write_old(old_bytes_path(path), files)
     write(path, journal)
     return path, journal
 

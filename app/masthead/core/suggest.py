@@ -24,22 +24,48 @@ class Suggestion:
 GRAM = 4  # a mentioned value's first and last GRAM characters must occur in the transcript (exact pre-filter)
 
 
-class Suggester:
-    """What the transcripts suggest, for one vocabulary: its index is built once (not per file)."""
+class FieldIndex:
+    """One field's values prepared for suggesting: normalized key -> most used spelling, and the values worth
+    looking for in a text by their first GRAM characters (case folded). Built from one counts mapping that
+    nobody mutates, so it can be kept for as long as that mapping is the field's."""
 
-    def __init__(self, vocabulary: Mapping[str, Mapping[str, int]]) -> None:
+    def __init__(self, field: str, counts: Mapping[str, int]) -> None:
+        self.field = field
+        self.counts = counts
+        self.home: dict[str, str] = {}
+        for value, _ in sorted(counts.items(), key=_by_count):
+            self.home.setdefault(normalize(value), value)
+        self.mentions: dict[str, list[tuple[str, str, str]]] = {}
+        if field != "tags":
+            for key, value in self.home.items():
+                if len(value) >= 3:
+                    folded = value.casefold()
+                    self.mentions.setdefault(folded[:GRAM], []).append((key, value, folded))
+
+
+def _by_count(item: tuple[str, int]) -> int:
+    return -item[1]
+
+
+class Suggester:
+    """What the transcripts suggest, for one vocabulary: its per-field indexes are built once (not per file),
+    and ``Suggester(vocabulary, previous)`` reuses those of ``previous`` whose counts are the same object."""
+
+    def __init__(self, vocabulary: Mapping[str, Mapping[str, int]], previous: Suggester | None = None) -> None:
         self.vocabulary = vocabulary
-        # normalized -> (field, canonical value), most used wins
-        self.home: dict[str, tuple[str, str]] = {}
+        known = {index.field: index for index in previous.fields} if previous is not None else {}
+        self.fields: list[FieldIndex] = []
         for field, counts in vocabulary.items():
-            for value, _ in sorted(counts.items(), key=lambda item: -item[1]):
-                self.home.setdefault(normalize(value), (field, value))
-        # the values worth looking for in the text, by their first GRAM characters (case folded)
-        self.mentions: dict[str, list[tuple[str, str, str, str]]] = {}
-        for key, (field, value) in self.home.items():
-            if len(value) >= 3 and field != "tags":
-                folded = value.casefold()
-                self.mentions.setdefault(folded[:GRAM], []).append((key, field, value, folded))
+            index = known.get(field)
+            self.fields.append(index if index is not None and index.counts is counts else FieldIndex(field, counts))
+
+    def home(self, key: str) -> tuple[str, str] | None:
+        """Where a normalized value lives: the first field that has it, with its most used spelling there."""
+        for index in self.fields:
+            value = index.home.get(key)
+            if value is not None:
+                return index.field, value
+        return None
 
     def suggest(
         self, body: str, current: Mapping[str, Iterable[str]], default_field: str = "people"
@@ -52,7 +78,7 @@ class Suggester:
             key = normalize(raw)
             if not key or key in have or key in found or len(key) < 2:
                 return
-            field, value = home.get(key, (default_field, raw.strip()))
+            field, value = home(key) or (default_field, raw.strip())
             found[key] = Suggestion(value, field, reason, count)
 
         speakers = [m.group(1) for m in _SPEAKER.finditer(body)]
@@ -60,18 +86,22 @@ class Suggester:
             add(name, "speaker", speakers.count(name))
         bold = [m.group(1) for m in _BOLD.finditer(body) if not m.group(1).startswith("[")]
         for name in sorted(set(bold), key=lambda n: -bold.count(n)):
-            if normalize(name) in home:
+            if home(normalize(name)) is not None:
                 add(name, "bold", bold.count(name))
         lowered = body.casefold()
         grams = {lowered[i : i + GRAM] for i in range(len(lowered) - GRAM + 1)}
         grams.update(lowered[i : i + GRAM - 1] for i in range(len(lowered) - GRAM + 2))  # for 3-character values
-        for start in self.mentions.keys() & grams:
-            for key, field, value, folded in self.mentions[start]:
-                if key in have or key in found or folded[-GRAM:] not in grams:
-                    continue
-                hits = lowered.count(folded)
-                if hits:
-                    found[key] = Suggestion(value, field, "mentioned", hits)
+        for index in self.fields:
+            mentions = index.mentions
+            for start in mentions.keys() & grams:
+                for key, value, folded in mentions[start]:
+                    if key in have or key in found or folded[-GRAM:] not in grams:
+                        continue
+                    if home(key) != (index.field, value):
+                        continue  # an earlier field holds this value: it is suggested there
+                    hits = lowered.count(folded)
+                    if hits:
+                        found[key] = Suggestion(value, index.field, "mentioned", hits)
         return sorted(found.values(), key=lambda s: (-s.count, s.value.casefold()))
 
 

@@ -20,10 +20,21 @@ _SEPARATORS = re.compile(r"[\s\-_./·・]+")
 Entry = tuple[str, str]  # (field, value)
 
 
+_NORMALIZED: dict[str, str] = {}  # value -> its key: every view of a vocabulary asks for the same values
+_NORMALIZED_MAX = 500_000
+
+
 def normalize(value: str) -> str:
     """The comparison key for near-duplicates: full-width to half-width (NFKC), case folded, spaces,
-    hyphens, underscores and dots removed. ``Open AI``, ``OpenAI``, ``ＯｐｅｎＡＩ`` and ``open-ai`` agree."""
-    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", value).casefold())
+    hyphens, underscores and dots removed. ``Open AI``, ``OpenAI``, ``ＯｐｅｎＡＩ`` and ``open-ai`` agree.
+    Remembered (a dict lookup after the first time; safe from any thread)."""
+    key = _NORMALIZED.get(value)
+    if key is None:
+        key = _SEPARATORS.sub("", unicodedata.normalize("NFKC", value).casefold())
+        if len(_NORMALIZED) >= _NORMALIZED_MAX:
+            _NORMALIZED.clear()
+        _NORMALIZED[value] = key
+    return key
 
 
 @dataclass(frozen=True)

@@ -7,16 +7,18 @@ knows the jobs; this module knows none of them.
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import struct
 import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from queue import Queue
+from queue import Empty, Queue
 from typing import IO, Any
 
 _LEN = struct.Struct("<Q")
+_STOPPED = object()  # a pump's last word on the results queue
 
 
 def send(stream: IO[bytes], obj: Any) -> None:
@@ -49,19 +51,23 @@ def run_parallel(
     payloads: list[Any],
     workers: int,
     cancel: threading.Event | None = None,
+    local_first: bool = True,
 ) -> Iterator[list[Any]]:
     """Run ``job`` on every payload in ``workers`` child processes; yield each reply as it is done.
 
-    The first payload is done here, by ``local`` (the function the workers run for ``job``), while the workers
-    start. A worker that dies is reported as an error.
+    With ``local_first`` the first payload is done here, by ``local`` (the function the workers run for
+    ``job``), while the workers start (fastest overall); without, every payload goes to a worker, so that this
+    process does none of the work (a window's threads must not hold the GIL for long: every one of the GUI
+    thread's calls into Python would wait for it). A worker that dies is reported as an error.
     """
+    here = 1 if local_first else 0
     jobs: Queue[Any] = Queue()
-    for payload in payloads[1:]:
+    for payload in payloads[here:]:
         jobs.put(payload)
-    results: Queue[list[Any] | BaseException] = Queue()
+    results: Queue[Any] = Queue()
     procs = [
         subprocess.Popen(worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        for _ in range(max(1, min(workers, len(payloads) - 1)))
+        for _ in range(max(1, min(workers, len(payloads) - here)))
     ]
 
     job_name = job
@@ -70,14 +76,16 @@ def run_parallel(
         assert proc.stdin is not None and proc.stdout is not None
         try:
             while not (cancel and cancel.is_set()):
-                job = jobs.get_nowait() if not jobs.empty() else None
-                if job is None:
+                try:
+                    payload = jobs.get_nowait()  # one call: another pump may take the last job meanwhile
+                except Empty:
                     break
-                send(proc.stdin, (job_name, root, job))
+                send(proc.stdin, (job_name, root, payload))
                 results.put(receive(proc.stdout))
         except BaseException as exc:
             results.put(exc)
         finally:
+            results.put(_STOPPED)
             try:
                 send(proc.stdin, None)
                 proc.stdin.close()
@@ -88,17 +96,28 @@ def run_parallel(
     for thread in threads:
         thread.start()
     try:
-        yield local(root, payloads[0])
-        for _ in range(len(payloads) - 1):
+        if local_first:
+            yield local(root, payloads[0])
+        expected, running = len(payloads) - here, len(threads)
+        while expected:
             if cancel and cancel.is_set():
                 return
             item = results.get()
+            if item is _STOPPED:
+                running -= 1
+                if not running:  # every pump ended (cancelled, or a worker failed: reported before this)
+                    if cancel and cancel.is_set():
+                        return
+                    raise RuntimeError(f"the worker processes stopped with {expected} replies missing")
+                continue
             if isinstance(item, BaseException):
                 raise RuntimeError(f"a worker process failed: {item}") from item
+            expected -= 1
             yield item
     finally:
-        while not jobs.empty():  # nothing more for the workers; they finish their chunk and stop
-            jobs.get_nowait()
+        with contextlib.suppress(Empty):  # nothing more for the workers; they finish their chunk and stop
+            while True:
+                jobs.get_nowait()
         for proc in procs:
             if proc.poll() is None:
                 try:

@@ -239,7 +239,7 @@ class ArchiveController(QObject):
         vocab = self.vocab
 
         def work() -> tuple[Changes, Diff]:
-            changes = index.rescan() if paths is None else index.refresh(paths)
+            changes = index.rescan(away=True) if paths is None else index.refresh(paths, away=True)
             old, new = _replaced(changes, before, index.records)
             return changes, vocab.diff(old, new)  # off the GUI thread: it only reads records
 

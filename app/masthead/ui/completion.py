@@ -29,7 +29,6 @@ class FieldValues(Mapping[str, int]):
         self._index: list[tuple[int, str, str]] | None = None  # (-count, value, normalized), most used first
         self._indexed: dict[str, int] | None = None  # the counts the index was built from
         self._groups: dict[str, list[str]] | None = None  # normalized -> spellings (only those with several)
-        self._norms: dict[str, str] = {}  # value -> normalized, kept across vocabularies (normalizing is slow)
         self._scan: tuple[dict[str, int], list[tuple[int, str, str]]] | None = None  # before any index
         self.generation = 0  # bumped on every change of the counts (editors showing items compare it)
 
@@ -66,16 +65,15 @@ class FieldValues(Mapping[str, int]):
 
     def warm(self) -> None:
         """Build the normalized index (safe on a worker thread: it reads a snapshot, assigns finished objects)."""
-        counts, known = self._counts, self._norms
+        counts = self._counts
         if self._indexed is counts:
             return
-        norms = {v: known.get(v) or normalize(v) for v in counts}  # only new values are normalized
-        index = sorted([(-c, v, norms[v]) for v, c in counts.items()])  # most used first (tuples sort in C)
+        # most used first (tuples sort in C); normalize remembers the keys the vocabulary already made
+        index = sorted([(-c, v, normalize(v)) for v, c in counts.items()])
         groups: dict[str, list[str]] = {}
         for _, value, key in index:
             groups.setdefault(key, []).append(value)
         self._groups = {k: v for k, v in groups.items() if len(v) > 1}
-        self._norms = norms
         self._index, self._indexed = index, counts
 
     def _entries(self) -> list[tuple[int, str, str]]:
@@ -91,7 +89,7 @@ class FieldValues(Mapping[str, int]):
             else:  # the previous index and the few values added since (normalized here: they are few)
                 added = counts.keys() - indexed.keys()
                 fold = normalize if len(added) <= 2000 else str.casefold
-                scan = index + sorted([(-counts[v], v, self._norms.get(v) or fold(v)) for v in added])
+                scan = index + sorted([(-counts[v], v, fold(v)) for v in added])
             self._scan = (counts, scan)
         return self._scan[1]
 

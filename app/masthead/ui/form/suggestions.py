@@ -51,8 +51,7 @@ class SuggestionsPanel(QWidget):
         cached = self._suggester
 
         def job() -> tuple[Suggester, list[Suggestion]]:
-            same = cached is not None and (cached.vocabulary is vocabulary or cached.vocabulary == vocabulary)
-            suggester = cached if cached is not None and same else Suggester(vocabulary)
+            suggester = Suggester(vocabulary, cached)  # only fields whose counts changed are indexed again
             return suggester, suggester.suggest(body, lists)[:LIMIT]
 
         def done(result: tuple[Suggester, list[Suggestion]] | None, _error: BaseException | None) -> None:

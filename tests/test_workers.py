@@ -1,0 +1,31 @@
+"""The worker-process pool: every payload answered once, failures reported (never a hang)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.support.archive import make_archive
+
+from masthead.core.index_worker import scan_rows
+from masthead.core.reader import read_rows
+from masthead.core.workers import run_parallel
+
+
+def test_every_payload_goes_to_a_worker_when_asked(tmp_path: Path) -> None:
+    make_archive(tmp_path, 30)
+    items = [(rel, size, mtime) for rel, size, mtime in scan_rows(str(tmp_path), None)]
+    chunks = [items[i : i + 7] for i in range(0, len(items), 7)]
+
+    def never(_root: str, _payload: object) -> list[object]:
+        raise AssertionError("done in this process")
+
+    replies = list(run_parallel("read", never, str(tmp_path), chunks, 3, local_first=False))
+    assert sorted(row[0] for reply in replies for row in reply) == sorted(rel for rel, _, _ in items)
+    assert replies and all(reply for reply in replies)
+    assert list(run_parallel("read", read_rows, str(tmp_path), chunks[:2], 2)) != []
+
+
+def test_a_worker_that_fails_is_reported_not_waited_for(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="worker process"):
+        list(run_parallel("no-such-job", read_rows, str(tmp_path), [[], [], []], 2, local_first=False))
