@@ -123,6 +123,7 @@ def test_quick_filters_and_folder_tree(qtbot: QtBot, window: MainWindow, archive
     assert not window.quick_buttons["errors"].isChecked()
     assert window.count_label.text() == "2 of 9"  # crlf.md and indent2-cjk.md have draft: false
     qtbot.mouseClick(window.quick_buttons["published"], Qt.MouseButton.LeftButton)
+    assert window.proxy.rowCount() == 9  # no filter left: every row, without asking the filter for each
     drafts_folder = window.folders.item(0).child(1)
     window.folder_view.setCurrentIndex(drafts_folder.index())
     assert window.count_label.text() == "2 of 9"

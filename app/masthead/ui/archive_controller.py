@@ -5,6 +5,7 @@ blocking the GUI thread. Widgets never read files: they ask this controller."""
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
@@ -22,7 +23,8 @@ from masthead.ui.tasks import IndexLoader, run_in_background
 from masthead.ui.watcher import ArchiveWatcher
 
 DRAIN = 300  # records inserted into the table per event-loop turn while an archive loads
-VOCAB_SLICE = 300  # records counted into the vocabulary per event-loop turn
+VOCAB_SLICE = 40  # records counted into the vocabulary at a time
+VOCAB_TURN = 0.008  # seconds of counting per event-loop turn
 Picker = dict[str, dict[str, int]]
 
 
@@ -211,10 +213,12 @@ class ArchiveController(QObject):
         def step(start: int) -> None:
             if generation != self._vocab_generation:
                 return  # another archive, or another rebuild
-            batch = records[start : start + VOCAB_SLICE]
-            vocab.update([], batch)
-            if start + VOCAB_SLICE < len(records):
-                QTimer.singleShot(0, self, lambda: step(start + VOCAB_SLICE))
+            until = time.perf_counter() + VOCAB_TURN  # as many slices as fit in one turn
+            while start < len(records) and time.perf_counter() < until:
+                vocab.update([], records[start : start + VOCAB_SLICE])
+                start += VOCAB_SLICE
+            if start < len(records):
+                QTimer.singleShot(0, self, lambda: step(start))
                 return
             self._settle_gc()
             self.vocab, self.vocabulary, self.delta = vocab, picker_counts(vocab), None

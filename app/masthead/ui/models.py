@@ -319,6 +319,7 @@ class DocumentsProxy(QSortFilterProxyModel):
         self.quick: str | None = None
         self.allowed: set[str] | None = None  # result of a transcript search done in the background
         self.pinned: str | None = None  # the file being edited stays shown until another is picked
+        self._everything = True  # no filter is set: every row is accepted
 
     def pin(self, path: str | None) -> None:
         """Keep ``path`` shown whatever the filters say (the previous pinned file is filtered again)."""
@@ -336,10 +337,12 @@ class DocumentsProxy(QSortFilterProxyModel):
             self.beginFilterChange()
             self.query, self.folder, self.quick, self.allowed = query, folder, quick, allowed
             self._verdicts.clear()
+            self._everything = query is None and not folder and not quick and allowed is None
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         else:
             self.query, self.folder, self.quick, self.allowed = query, folder, quick, allowed
             self._verdicts.clear()
+            self._everything = query is None and not folder and not quick and allowed is None
             self.invalidateFilter()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -349,6 +352,8 @@ class DocumentsProxy(QSortFilterProxyModel):
             model.sort(column, order)
 
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+        if self._everything:  # no filter (Qt asks for every row after a reset: 10,000 calls into Python)
+            return True
         model = self.sourceModel()
         assert isinstance(model, DocumentsModel)
         record = model.record(source_row)
