@@ -184,17 +184,32 @@ class DocumentsModel(QAbstractTableModel):
         self._sort_generation += 1
         self.sorting = True
         generation, snapshot, version = self._sort_generation, list(self._records), self._version
+        known = dict(self._keys)  # a copy for the worker: only the keys of changed files are computed there
 
-        def work() -> list[Record]:
-            return sorted(snapshot, key=lambda r: self._sort_key(r, column), reverse=descending)
+        def work() -> tuple[list[Record], dict[tuple[str, int, int], str]]:
+            fresh: dict[tuple[str, int, int], str] = {}
+            decorated: list[tuple[str, int]] = []
+            sign = -1 if descending else 1  # equal keys keep their order either way, as a stable sort does
+            for i, record in enumerate(snapshot):
+                stamp = (record.path, record.mtime_ns, record.size)
+                key = known.get(stamp)
+                if key is None:
+                    key = fresh[stamp] = self._sort_key(record, column)
+                decorated.append((key, sign * i))
+            decorated.sort(reverse=descending)  # tuples compare in C: no Python call per comparison
+            return [snapshot[sign * i] for _, i in decorated], fresh
 
-        def done(ordered: list[Record] | None, error: BaseException | None) -> None:
+        def done(
+            result: tuple[list[Record], dict[tuple[str, int, int], str]] | None, error: BaseException | None
+        ) -> None:
             if generation != self._sort_generation:
                 return  # a newer sort was asked for
             self.sorting = False
-            if ordered is None:
+            if result is None:
                 self.sorted.emit()
                 return
+            ordered, fresh = result
+            self._keys.update(fresh)
             if version != self._version:
                 self._resort()  # rows came or went meanwhile: sort again
                 return
