@@ -29,3 +29,31 @@ def test_every_payload_goes_to_a_worker_when_asked(tmp_path: Path) -> None:
 def test_a_worker_that_fails_is_reported_not_waited_for(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="worker process"):
         list(run_parallel("no-such-job", read_rows, str(tmp_path), [[], [], []], 2, local_first=False))
+
+
+def test_a_long_lived_worker_renders_as_this_process_does_and_survives_being_killed() -> None:
+    from masthead.core.render import render_markdown
+    from masthead.core.workers import Worker
+
+    body = "### 开场\n\n**[主持人]**: 欢迎 **Ada Lovelace** 来到节目。\n\n### Part two\n\n**[Ada]**: Thanks.\n"
+    expected = render_markdown(body, ["Ada Lovelace"])
+    worker = Worker()
+    try:
+        html, outline = worker.call("render", "", (body, ["Ada Lovelace"]))
+        assert html == expected.html and outline == [(h.level, h.text, h.anchor) for h in expected.outline]
+        assert worker._proc is not None
+        worker._proc.kill()
+        worker._proc.wait()
+        assert worker.call("render", "", ("plain", []))[0] == render_markdown("plain").html  # a new process
+    finally:
+        worker.close()
+    assert worker._proc is None
+
+
+def test_the_preview_renders_in_the_render_process() -> None:
+    from masthead.core.render import render_markdown
+    from masthead.ui import tasks
+
+    body = "**[Host]**: Hello **Northwind Labs**\n\n<details><summary>原文</summary>\n\n你好\n\n</details>\n"
+    assert tasks.render_elsewhere(body, ["Northwind Labs"]) == render_markdown(body, ["Northwind Labs"])
+    assert tasks._render_worker is not None and tasks._render_worker._proc is not None

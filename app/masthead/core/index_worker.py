@@ -4,7 +4,8 @@ Started as ``python -m masthead.core.index_worker`` (the protocol and the pool a
 Jobs: ``read`` takes ``[(relpath, size, mtime_ns), ...]`` and answers cache rows ``(relpath, size,
 mtime_ns, encoded record)`` (the parent decodes each record once and stores the bytes as they are);
 ``plan`` takes ``(edit spec, [relpath, ...], list indent)`` and answers the planned bulk edit of each file;
-``scan`` answers every Markdown file's ``(relpath, size, mtime_ns)``.
+``scan`` answers every Markdown file's ``(relpath, size, mtime_ns)``; ``render`` takes ``(body, entities)`` and
+answers the transcript's HTML and outline.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import IO, Any
 
 from masthead.core.bulk import plan_payload
 from masthead.core.reader import read_rows
+from masthead.core.render import render_markdown
 from masthead.core.scan import stat_files
 from masthead.core.workers import receive, send
 
@@ -26,7 +28,19 @@ def scan_rows(root: str, _payload: Any) -> list[Any]:
     return stat_files(root)
 
 
-JOBS: dict[str, Callable[[str, Any], list[Any]]] = {"read": read_rows, "plan": plan_payload, "scan": scan_rows}
+def render_payload(_root: str, payload: tuple[str, list[str]]) -> tuple[str, list[tuple[int, str, str]]]:
+    """``render``: a transcript's HTML and outline (``render.render_markdown`` as plain data)."""
+    body, entities = payload
+    rendered = render_markdown(body, entities)
+    return rendered.html, [(h.level, h.text, h.anchor) for h in rendered.outline]
+
+
+JOBS: dict[str, Callable[[str, Any], Any]] = {
+    "read": read_rows,
+    "plan": plan_payload,
+    "scan": scan_rows,
+    "render": render_payload,
+}
 __all__ = ["JOBS", "lower_priority", "receive", "send", "serve"]
 
 

@@ -126,3 +126,47 @@ def run_parallel(
                     proc.kill()
         for thread in threads:
             thread.join(timeout=2)
+
+
+class Worker:
+    """One long-lived worker process for small jobs asked for one at a time (e.g. rendering a transcript
+    for the preview): the caller's thread only waits on a pipe, so the work holds no GIL in this process.
+
+    Started on first use; a worker that fails is replaced on the next call, and the call raises. Safe to
+    call from several threads (one call at a time)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def call(self, job: str, root: str, payload: Any) -> Any:
+        with self._lock:
+            proc = self._proc
+            if proc is None or proc.poll() is not None:
+                proc = self._proc = subprocess.Popen(worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            assert proc.stdin is not None and proc.stdout is not None
+            try:
+                send(proc.stdin, (job, root, payload))
+                return receive(proc.stdout)
+            except (OSError, EOFError, ValueError) as exc:
+                self._stop(proc)
+                raise RuntimeError(f"the worker process failed: {exc}") from exc
+
+    def close(self) -> None:
+        with self._lock:
+            if self._proc is not None:
+                self._stop(self._proc)
+
+    def _stop(self, proc: subprocess.Popen[bytes]) -> None:
+        self._proc = None
+        with contextlib.suppress(OSError, ValueError):
+            if proc.stdin is not None:
+                send(proc.stdin, None)
+                proc.stdin.close()
+        try:
+            proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()

@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from masthead.core.render import Rendered, render_markdown
-from masthead.ui.tasks import run_in_background
+from masthead.core.render import Rendered
+from masthead.ui.tasks import render_elsewhere, run_in_background
 from masthead.ui.theme import readable, tint
 
 SAFE_SCHEMES = {"http", "https", "mailto"}
@@ -269,7 +269,7 @@ class PreviewPane(QWidget):
                 return  # a newer file was selected meanwhile
             self._show(result)
 
-        run_in_background(lambda: render_markdown(body, entities), done, self)
+        run_in_background(lambda: render_elsewhere(body, entities), done, self)
 
     def _show(self, result: Rendered) -> None:
         """Show rendered HTML. A very long transcript goes in pieces, one per turn of the event loop, so that

@@ -3,10 +3,11 @@ archive loader that streams index batches as they are read."""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, QTimer, Signal, Slot
@@ -14,6 +15,8 @@ from shiboken6 import Shiboken
 
 from masthead.core.index import ArchiveIndex, BuildStats
 from masthead.core.records import Record
+from masthead.core.render import Heading, Rendered, render_markdown
+from masthead.core.workers import Worker
 
 
 class _Relay(QObject):
@@ -76,6 +79,24 @@ def call_soon(owner: QObject, fn: Callable[[], Any], msec: int = 0) -> None:
     after its object was deleted (e.g. a window closed while a background job finished), and then raises
     "Internal C++ object already deleted"."""
     QTimer.singleShot(msec, owner, fn)
+
+
+_render_worker: Worker | None = None
+
+
+def render_elsewhere(body: str, entities: Iterable[str]) -> Rendered:
+    """``render_markdown`` in the application's render process (call it on a worker thread: it waits on a
+    pipe, so rendering a long transcript holds no GIL here, where every call the GUI thread makes into
+    Python would wait for it); in this process if that one fails."""
+    global _render_worker
+    if _render_worker is None:
+        _render_worker = Worker()
+        atexit.register(_render_worker.close)
+    try:
+        html, outline = _render_worker.call("render", "", (body, list(entities)))
+    except RuntimeError:
+        return render_markdown(body, entities)
+    return Rendered(html, [Heading(level, text, anchor) for level, text, anchor in outline])
 
 
 class IndexLoader(QObject):
