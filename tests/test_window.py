@@ -349,3 +349,31 @@ def test_opening_another_archive_moves_the_watch(
     (other / "bom.md").write_bytes((other / "bom.md").read_bytes().replace("冷却革命".encode(), "冷却新篇".encode()))
     qtbot.waitUntil(lambda: titles(window) == ["数据中心的冷却新篇"], timeout=5000)
     assert window.model.rowCount() == 1
+
+
+def test_selected_and_shown_paths_follow_the_table_with_and_without_a_filter(
+    qtbot: QtBot, window: MainWindow, archive: Path
+) -> None:
+    open_and_wait(qtbot, window, archive)
+    table = window.table
+
+    def click(row: int, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+        table.scrollTo(window.proxy.index(row, Column.TITLE))
+        rect = table.visualRect(window.proxy.index(row, Column.TITLE))
+        qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, modifier, rect.center())
+
+    def in_table(rows: list[int]) -> list[str]:
+        return [window.proxy.index(r, Column.PATH).data() for r in rows]
+
+    click(3)
+    click(1, Qt.KeyboardModifier.ControlModifier)
+    click(5, Qt.KeyboardModifier.ControlModifier)
+    assert window.selected_paths() == in_table([1, 3, 5])  # in table order
+    assert window.shown_paths() == in_table(list(range(9)))
+    qtbot.mouseClick(window.quick_buttons["drafts"], Qt.MouseButton.LeftButton)
+    click(0)  # (the file shown before, kept in the table until another is picked, leaves it now)
+    shown = window.proxy.rowCount()
+    assert 1 < shown < 9 and window.shown_paths() == in_table(list(range(shown)))
+    for row in range(2, shown):
+        click(row, Qt.KeyboardModifier.ControlModifier)
+    assert window.selected_paths() == in_table([0, *range(2, shown)])

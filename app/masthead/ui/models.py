@@ -366,6 +366,13 @@ class DocumentsProxy(QSortFilterProxyModel):
         if isinstance(model, DocumentsModel) and column >= 0:
             model.sort(column, order)
 
+    def source_rows(self, rows: Iterable[int]) -> list[int]:
+        """The source model's rows of these rows of the proxy (without a call per row when nothing is
+        filtered: the proxy never sorts, so its rows are then the source's)."""
+        if self._everything and self.sortColumn() < 0:
+            return list(rows)
+        return [self.mapToSource(self.index(row, 0)).row() for row in rows]
+
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
         if self._everything:  # no filter (Qt asks for every row after a reset: 10,000 calls into Python)
             return True
