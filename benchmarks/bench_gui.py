@@ -6,7 +6,8 @@ phase by phase, as a user would work.
 
 Phases: loading cold (empty cache) and warm (each in a fresh process, as when the app starts; including the
 2 s after the load), selecting files one after another (and the time from the selection until the form shows
-the file, ``form.loaded``, and the preview shows its text, ``preview.rendered``), opening the taxonomy dock
+the file, ``form.loaded``, and the preview shows its first screen, ``preview.began``, and all of its text,
+``preview.rendered``), opening the taxonomy dock
 (until its rows are listed), a bulk tag of 1,000 files (dialog Preview, Apply, until the table is refreshed)
 and its Edit ▸ Undo, typing in the title, and a save (Ctrl+S until ``form.saved``, then 2 s more). A 10 ms
 QTimer ticks on the GUI thread throughout; a phase's figure is the largest gap between two ticks (or the
@@ -91,12 +92,14 @@ class Signals:
         self.loaded = self.vocabulary = False
         self.form_loaded: str | None = None  # the rel the form showed last (form.loaded)
         self.rendered = 0  # preview.rendered count
+        self.began = 0  # preview.began count (its first screen of text is there)
         self.saved = 0
         self.records_changed = 0
         window.archive_loaded.connect(self._on_loaded)
         window.archive.vocabulary_changed.connect(self._on_vocabulary)
         window.form.loaded.connect(self._on_form_loaded)
         window.preview.rendered.connect(self._on_rendered)
+        window.preview.began.connect(self._on_began)
         window.form.saved.connect(self._on_saved)
         window.records_changed.connect(self._on_records_changed)
 
@@ -111,6 +114,9 @@ class Signals:
 
     def _on_rendered(self) -> None:
         self.rendered += 1
+
+    def _on_began(self) -> None:
+        self.began += 1
 
     def _on_saved(self, _rel: str) -> None:
         self.saved += 1
@@ -361,29 +367,34 @@ def run_selecting(beat: Heartbeat, window: Any, signals: Signals, files: int) ->
     paths = shown_paths(window)
     picks = [paths[(k * len(paths)) // files] for k in range(files)]
     name = f"selecting {files} files"
-    shown, forms, previews = [], [], []
+    shown, forms, previews, firsts = [], [], [], []
     ok = True
     with beat.measured(name):
         began = time.perf_counter()
         for rel in picks:
-            signals.form_loaded, rendered = None, signals.rendered
+            signals.form_loaded, rendered, began_ = None, signals.rendered, signals.began
             seen: dict[str, float] = {}
 
-            def there(rel: str = rel, rendered: int = rendered, seen: dict[str, float] = seen) -> bool:
+            def there(
+                rel: str = rel, rendered: int = rendered, began_: int = began_, seen: dict[str, float] = seen
+            ) -> bool:
                 now = time.perf_counter()
                 if signals.form_loaded == rel and window.form.rel == rel:
                     seen.setdefault("form", now)
+                if signals.began > began_ or signals.rendered > rendered:
+                    seen.setdefault("first", now)
                 if signals.rendered > rendered:
                     seen.setdefault("preview", now)
-                return len(seen) == 2 and window.form.rel == rel
+                return len(seen) == 3 and window.form.rel == rel
 
             start = time.perf_counter()
             select_file(window, rel)
             ok = beat.spin(there) and ok
             end = time.perf_counter()
-            shown.append(end - start)
+            shown.append(max(seen.get("form", end), seen.get("first", end)) - start)
             forms.append(seen.get("form", end) - start)
             previews.append(seen.get("preview", end) - start)
+            firsts.append(seen.get("first", end) - start)
             beat.spin(seconds=0.15)  # a user looks at it before picking the next
         ended = time.perf_counter()
     ms = [round(1000 * s) for s in shown]
@@ -391,6 +402,7 @@ def run_selecting(beat: Heartbeat, window: Any, signals: Signals, files: int) ->
     result = beat.record(name, beat.gap(began, ended), ended - began, ok, note)
     result["shown_ms"], result["form_ms"] = ms, [round(1000 * s) for s in forms]
     result["preview_ms"] = [round(1000 * s) for s in previews]
+    result["first_ms"] = [round(1000 * s) for s in firsts]
 
 
 def run_taxonomy(beat: Heartbeat, window: Any) -> None:
@@ -562,10 +574,13 @@ def report(results: list[dict[str, Any]], runs: int) -> int:
     if shown:
         form = [ms for r in by_phase["_shown"] for ms in r["form_ms"]]
         preview = [ms for r in by_phase["_shown"] for ms in r["preview_ms"]]
+        first = [ms for r in by_phase["_shown"] for ms in r.get("first_ms", r["preview_ms"])]
         print(
-            f"\nopen-to-shown over {len(shown)} selections: median {statistics.median(shown):.0f} ms, "
-            f"max {max(shown)} ms (form: median {statistics.median(form):.0f}, max {max(form)}; "
-            f"preview: median {statistics.median(preview):.0f}, max {max(preview)}) (target: under 150 ms)"
+            f"\nopen-to-shown (form and the preview's first screen) over {len(shown)} selections: median "
+            f"{statistics.median(shown):.0f} ms, max {max(shown)} ms (target: under 150 ms); form: median "
+            f"{statistics.median(form):.0f}, max {max(form)}; preview's first screen: median "
+            f"{statistics.median(first):.0f}, max {max(first)}; whole transcript: median "
+            f"{statistics.median(preview):.0f}, max {max(preview)}"
         )
     for r in results:
         stalls = r.get("stalls")

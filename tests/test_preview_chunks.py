@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from masthead.core.render import render_markdown
-from masthead.ui.preview import PreviewPane, html_chunks
+from masthead.core.render import render_markdown, renumbered, split_head
+from masthead.ui.preview import ANCHOR_ROLE, PreviewPane, html_chunks
 
 
 def long_body() -> str:
@@ -30,6 +30,19 @@ def test_a_long_transcript_arrives_in_pieces_and_reads_the_same(qtbot: QtBot) ->
         "Opening",
         "Later",
     ]
+    assert split_head(body)[1]  # it was rendered head first, and the parts make the whole
+    assert pane.html == html
+    assert [pane.outline_model.item(i).data(ANCHOR_ROLE) for i in range(2)] == ["h1", "h2"]
+
+
+def test_a_long_transcript_is_cut_only_before_a_heading_outside_details_and_fences() -> None:
+    filler = "**[Host]**: 这一段是填充文字，讲述了很多事情。\n\n" * 1500
+    body = "### 一\n\n" + filler + "<details>\n\n### inside\n\n</details>\n\n```\n### code\n```\n\n### 二\n\n" + filler
+    head, tail = split_head(body)
+    assert head + tail == body and tail.startswith("### 二")
+    assert render_markdown(head).html + renumbered(render_markdown(tail), 2).html == render_markdown(body).html
+    assert split_head("### short\n\ntext") == ("### short\n\ntext", "")
+    assert split_head(filler * 2)[1] == ""  # no heading: rendered whole
 
 
 def test_the_same_text_again_keeps_the_place(qtbot: QtBot) -> None:

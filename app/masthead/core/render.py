@@ -137,3 +137,30 @@ def render_markdown(text: str, entities: Iterable[str] = ()) -> Rendered:
         )
         body = pattern.sub(r'<strong class="entity">\1</strong>', body)
     return Rendered(body, list(renderer.headings))
+
+
+HEAD_CHARS = 30_000  # a transcript longer than twice this is rendered head first
+_HEADING_LINE = re.compile(r"\n(?=#{1,6} )")
+_FENCE = re.compile(r"^\s*(```|~~~)", re.MULTILINE)
+
+
+def split_head(text: str, head: int = HEAD_CHARS) -> tuple[str, str]:
+    """A long transcript cut before its first heading after ``head`` characters, so that the head can be
+    rendered (and shown) first: ``(text, "")`` when it is short or has no safe place (a heading outside
+    any ``<details>`` block or code fence). Rendering both parts gives what rendering the whole gives."""
+    if len(text) <= 2 * head:
+        return text, ""
+    for match in _HEADING_LINE.finditer(text, head):
+        first = text[: match.end()]
+        if first.count("<details") == first.count("</details>") and len(_FENCE.findall(first)) % 2 == 0:
+            return first, text[match.end() :]
+    return text, ""
+
+
+def renumbered(rendered: Rendered, after: int) -> Rendered:
+    """``rendered`` (a later part of a transcript) with its heading anchors numbered on from ``after``."""
+    if not after or not rendered.outline:
+        return rendered
+    body = re.sub(r'<a name="h(\d+)"></a>', lambda m: f'<a name="h{int(m.group(1)) + after}"></a>', rendered.html)
+    outline = [Heading(h.level, h.text, f"h{int(h.anchor[1:]) + after}") for h in rendered.outline]
+    return Rendered(body, outline)

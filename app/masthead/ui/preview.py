@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from masthead.core.render import Rendered
+from masthead.core.render import Rendered, renumbered, split_head
 from masthead.ui.tasks import render_elsewhere, run_in_background
 from masthead.ui.theme import readable, tint
 
@@ -127,6 +127,7 @@ class PreviewPane(QWidget):
     """Header, outline and rendered transcript of the selected file, with a find bar (Ctrl+F)."""
 
     rendered = Signal()
+    began = Signal()  # the first piece of a transcript is on screen (the rest may still come)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -192,11 +193,14 @@ class PreviewPane(QWidget):
         layout.addWidget(self.header)
         layout.addWidget(self.find_bar)
         layout.addWidget(self.splitter)
+        # start the render process now (its start and imports take ~0.3 s), not at the first file shown
+        run_in_background(lambda: render_elsewhere("", ()), lambda _result, _error: None, self)
 
         self._generation = 0
         self.html = ""  # the transcript shown, as rendered (restyled when the palette changes)
         self._pending: tuple[str, tuple[str, ...]] | None = None
         self._rest: list[str] = []  # pieces of a long transcript still to be shown
+        self._awaiting = False  # the rest of a long transcript is still being rendered
         self._shown: tuple[str, tuple[str, ...]] | None = None  # what the browser shows (or is showing)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -264,12 +268,26 @@ class PreviewPane(QWidget):
         self._generation += 1
         generation = self._generation
 
+        head, tail = split_head(body)  # a long transcript: its head is shown while the rest renders
+        self._awaiting = bool(tail)
+
         def done(result: Rendered | None, error: BaseException | None) -> None:
             if generation != self._generation or result is None:
                 return  # a newer file was selected meanwhile
             self._show(result)
+            if tail:
+                run_in_background(lambda: render_elsewhere(tail, entities), more, self)
 
-        run_in_background(lambda: render_elsewhere(body, entities), done, self)
+        def more(result: Rendered | None, error: BaseException | None) -> None:
+            if generation != self._generation:
+                return
+            self._awaiting = False
+            if result is not None:
+                self._show_more(renumbered(result, self.outline_model.rowCount()))
+            elif not self._rest:
+                self.rendered.emit()
+
+        run_in_background(lambda: render_elsewhere(head, entities), done, self)
 
     def _show(self, result: Rendered) -> None:
         """Show rendered HTML. A very long transcript goes in pieces, one per turn of the event loop, so that
@@ -279,16 +297,29 @@ class PreviewPane(QWidget):
         self.browser.setHtml(chunks[0])
         self._rest = chunks[1:]
         self.outline_model.clear()
+        self._add_outline(result)
+        self.began.emit()
+        if self._rest:
+            QTimer.singleShot(0, partial(self._append_next, self._generation))
+        elif not self._awaiting:
+            self.rendered.emit()
+
+    def _show_more(self, result: Rendered) -> None:
+        """The rest of a long transcript, after its head: appended in pieces like the head's."""
+        self.html += result.html
+        idle = not self._rest
+        self._rest += html_chunks(result.html)
+        self._add_outline(result)
+        if idle:
+            QTimer.singleShot(0, partial(self._append_next, self._generation))
+
+    def _add_outline(self, result: Rendered) -> None:
         for heading in result.outline:
             item = QStandardItem(("  " * max(0, heading.level - 2)) + heading.text)
             item.setData(heading.anchor, ANCHOR_ROLE)
             item.setEditable(False)
             self.outline_model.appendRow(item)
-        self.outline.setVisible(bool(result.outline))
-        if self._rest:
-            QTimer.singleShot(0, partial(self._append_next, self._generation))
-        else:
-            self.rendered.emit()
+        self.outline.setVisible(self.outline_model.rowCount() > 0)
 
     def _append_next(self, generation: int) -> None:
         if generation != self._generation or not self._rest:
@@ -298,7 +329,7 @@ class PreviewPane(QWidget):
         cursor.insertHtml(self._rest.pop(0))
         if self._rest:
             QTimer.singleShot(0, partial(self._append_next, generation))
-        else:
+        elif not self._awaiting:
             self.rendered.emit()
 
     def _go_to_heading(self, index: QModelIndex) -> None:
