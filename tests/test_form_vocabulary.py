@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
@@ -147,3 +149,25 @@ def test_a_reused_combo_shows_values_new_since_it_was_made(qtbot: QtBot, form: F
     items = [combo.itemText(i) for i in range(combo.count())]
     combo.hidePopup()
     assert "workshops" in items and combo.currentText() == "talks"
+
+
+WORDS_FOR_INDEX = ["Open AI", "OpenAI", "open-ai", "ＯｐｅｎＡＩ", "星河", "星 河", "Ada", "ada", "Beta", "β", "x"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from(WORDS_FOR_INDEX), st.integers(1, 5), max_size=12),
+    st.dictionaries(st.sampled_from(WORDS_FOR_INDEX), st.integers(0, 5), max_size=6),
+)
+def test_an_index_updated_in_steps_equals_one_built_whole(before: dict[str, int], edits: dict[str, int]) -> None:
+    after = {**before, **edits}
+    after = {v: c for v, c in after.items() if c}
+    stepped = FieldValues()
+    stepped.replace(before)
+    stepped.warm()
+    stepped.replace(after)
+    stepped.warm()
+    whole = FieldValues(after)
+    whole.warm()
+    assert stepped._index == whole._index and stepped._groups == whole._groups
+    assert stepped.ready and stepped.others("Open AI") == whole.others("Open AI")
