@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 from tests.support.archive import make_archive
 
-from masthead.core.index_worker import scan_rows
 from masthead.core.reader import read_rows
+from masthead.core.scan import stat_job
 from masthead.core.workers import run_parallel
 
 
 def test_every_payload_goes_to_a_worker_when_asked(tmp_path: Path) -> None:
     make_archive(tmp_path, 30)
-    items = [(rel, size, mtime) for rel, size, mtime in scan_rows(str(tmp_path), None)]
+    items = [(rel, size, mtime) for rel, size, mtime in stat_job(str(tmp_path), None)]
     chunks = [items[i : i + 7] for i in range(0, len(items), 7)]
 
     def never(_root: str, _payload: object) -> list[object]:

@@ -17,7 +17,7 @@ from masthead.core.cache import IndexCache
 from masthead.core.errors import ParseError
 from masthead.core.reader import Row, read_record, read_rows
 from masthead.core.records import Record, gc_paused
-from masthead.core.scan import is_markdown, stat_files
+from masthead.core.scan import is_markdown, stat_files, stat_job
 from masthead.core.split import split
 from masthead.core.workers import run_parallel
 
@@ -45,10 +45,6 @@ class BuildStats:
     from_cache: int = 0
     parsed: int = 0
     cancelled: bool = False
-
-
-def _scan_here(root: str, _payload: object) -> list[tuple[str, int, int]]:
-    return stat_files(root)
 
 
 class ArchiveIndex:
@@ -105,11 +101,7 @@ class ArchiveIndex:
                 progress(done, stats.total)
             yield batch
         for rows in self._read(todo, cancel):
-            with gc_paused():
-                batch = [records.decode(*row) for row in rows]
-            self._accept(batch, store=False)
-            if self.cache is not None:
-                self.cache.put_rows(rows)
+            batch = self._accept_rows(rows)
             done += len(batch)
             stats.parsed += len(batch)
             if progress:
@@ -128,6 +120,15 @@ class ArchiveIndex:
             self.records[record.path] = record
         if store and self.cache is not None:
             self.cache.put(batch)
+
+    def _accept_rows(self, rows: list[Row]) -> list[Record]:
+        """Take records read elsewhere in their cache form (decoded once, stored as they are)."""
+        with gc_paused():
+            batch = [records.decode(*row) for row in rows]
+        self._accept(batch, store=False)
+        if self.cache is not None:
+            self.cache.put_rows(rows)
+        return batch
 
     def _read(self, todo: list[tuple[str, int, int]], cancel: threading.Event | None) -> Iterator[list[Row]]:
         root = str(self.root)
@@ -169,10 +170,7 @@ class ArchiveIndex:
             size = max(AWAY_MIN, -(-len(todo) // (2 * self.workers)))
             chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
             for rows in run_parallel("read", read_rows, str(self.root), chunks, self.workers, local_first=False):
-                with gc_paused():
-                    self._accept([records.decode(*row) for row in rows], store=False)
-                if self.cache is not None:
-                    self.cache.put_rows(rows)
+                self._accept_rows(rows)
         else:
             fresh = [read_record(str(self.root), rel, size, mtime) for rel, size, mtime in todo]
             self._accept(fresh, store=True)
@@ -184,7 +182,7 @@ class ArchiveIndex:
         """Compare the folder with the index (stat only) and re-read what differs (``away``: the walk and
         the reading in worker processes)."""
         if away and self.workers > 1:
-            replies = run_parallel("scan", _scan_here, str(self.root), [None], 1, local_first=False)
+            replies = run_parallel("scan", stat_job, str(self.root), [None], 1, local_first=False)
             listed = [tuple(row) for reply in replies for row in reply]
         else:
             listed = self.scan()

@@ -19,13 +19,8 @@ from typing import IO, Any
 from masthead.core.bulk import plan_payload
 from masthead.core.reader import read_rows
 from masthead.core.render import render_markdown
-from masthead.core.scan import stat_files
+from masthead.core.scan import stat_job
 from masthead.core.workers import receive, send
-
-
-def scan_rows(root: str, _payload: Any) -> list[Any]:
-    """``scan``: every Markdown file's (relative path, size, mtime_ns)."""
-    return stat_files(root)
 
 
 def render_payload(_root: str, payload: tuple[str, list[str]]) -> tuple[str, list[tuple[int, str, str]]]:
@@ -38,7 +33,7 @@ def render_payload(_root: str, payload: tuple[str, list[str]]) -> tuple[str, lis
 JOBS: dict[str, Callable[[str, Any], Any]] = {
     "read": read_rows,
     "plan": plan_payload,
-    "scan": scan_rows,
+    "scan": stat_job,
     "render": render_payload,
 }
 __all__ = ["JOBS", "lower_priority", "receive", "send", "serve"]

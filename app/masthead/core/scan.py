@@ -87,3 +87,8 @@ def stat_files(root: Path | str) -> list[tuple[str, int, int]]:
         except OSError:
             continue
     return out
+
+
+def stat_job(root: str, _payload: object) -> list[tuple[str, int, int]]:
+    """``stat_files`` as a worker-process job (``index_worker``'s ``scan``)."""
+    return stat_files(root)

@@ -52,7 +52,6 @@ class Suggester:
     and ``Suggester(vocabulary, previous)`` reuses those of ``previous`` whose counts are the same object."""
 
     def __init__(self, vocabulary: Mapping[str, Mapping[str, int]], previous: Suggester | None = None) -> None:
-        self.vocabulary = vocabulary
         known = {index.field: index for index in previous.fields} if previous is not None else {}
         self.fields: list[FieldIndex] = []
         for field, counts in vocabulary.items():
