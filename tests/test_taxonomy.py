@@ -222,14 +222,14 @@ def big_archive(n: int = 6000) -> list[Record]:
 
 
 def off_the_gui_thread_only(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Record the threads that run the model's build/sort loops (they yield the GIL through let_the_gui_run)."""
+    """Record the threads that run the model's build/sort loops (they pause through core.pacing)."""
     seen: list[str] = []
-    import masthead.ui.taxonomy_rows as taxonomy_rows
+    from masthead.core import pacing
 
     def probe() -> None:
         seen.append(threading.current_thread().name)
 
-    monkeypatch.setattr(taxonomy_rows, "let_the_gui_run", probe)
+    monkeypatch.setattr(pacing, "_pause", probe)
     return seen
 
 

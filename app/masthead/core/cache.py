@@ -18,6 +18,7 @@ from pathlib import Path
 import platformdirs
 
 from masthead.core import records
+from masthead.core.pacing import paced
 from masthead.core.records import Record
 
 FORMAT = f"4-py{sys.version_info[0]}.{sys.version_info[1]}"  # marshal is per Python version
@@ -72,8 +73,8 @@ class IndexCache:
                 db.close()
                 return None
             with records.gc_paused():
-                rows = db.execute("SELECT path, size, mtime_ns, record FROM files").fetchall()
-                self._rows = {p: (s, m, r) for p, s, m, r in rows}
+                rows = db.execute("SELECT path, size, mtime_ns, record FROM files")
+                self._rows = {p: (s, m, r) for p, s, m, r in paced(rows, 500)}
             return db
         except sqlite3.DatabaseError:
             return None

@@ -15,6 +15,7 @@ from pathlib import Path
 from masthead.core import records
 from masthead.core.cache import IndexCache
 from masthead.core.errors import ParseError
+from masthead.core.pacing import paced
 from masthead.core.reader import Row, read_record, read_rows
 from masthead.core.records import Record, gc_paused
 from masthead.core.scan import is_markdown, stat_files, stat_job
@@ -82,7 +83,7 @@ class ArchiveIndex:
         cached: list[Record] = []
         todo: list[tuple[str, int, int]] = []
         with gc_paused():
-            for rel, size, mtime in files:
+            for rel, size, mtime in paced(files):
                 hit = self.cache.get(rel, size, mtime) if self.cache else None
                 if hit is not None:
                     cached.append(hit)
@@ -124,7 +125,7 @@ class ArchiveIndex:
     def _accept_rows(self, rows: list[Row]) -> list[Record]:
         """Take records read elsewhere in their cache form (decoded once, stored as they are)."""
         with gc_paused():
-            batch = [records.decode(*row) for row in rows]
+            batch = [records.decode(*row) for row in paced(rows, 100)]
         self._accept(batch, store=False)
         if self.cache is not None:
             self.cache.put_rows(rows)
@@ -148,7 +149,7 @@ class ArchiveIndex:
         files are read in worker processes rather than here (for a window: its threads must not parse)."""
         changes = Changes()
         todo: list[tuple[str, int, int]] = []
-        for path in paths:
+        for path in paced(paths):
             full = Path(path) if Path(path).is_absolute() else self.root / path
             try:
                 rel = self.relpath(full)
@@ -189,7 +190,7 @@ class ArchiveIndex:
         present = {rel: (size, mtime) for rel, size, mtime in listed}
         stale = [
             rel
-            for rel, stamp in present.items()
+            for rel, stamp in paced(present.items(), 1000)
             if rel not in self.records or (self.records[rel].size, self.records[rel].mtime_ns) != stamp
         ]
         gone = [rel for rel in self.records if rel not in present]

@@ -4,9 +4,11 @@ mentions, that the file's lists do not hold yet."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from masthead.core.pacing import paced, pause, sorted_paced
 from masthead.core.vocabulary import normalize
 
 _BOLD = re.compile(r"\*\*([^*\n]{2,60}?)\*\*")
@@ -22,6 +24,7 @@ class Suggestion:
 
 
 GRAM = 4  # a mentioned value's first and last GRAM characters must occur in the transcript (exact pre-filter)
+STRETCH = 5000  # characters of the transcript taken between pauses
 
 
 class FieldIndex:
@@ -33,11 +36,11 @@ class FieldIndex:
         self.field = field
         self.counts = counts
         self.home: dict[str, str] = {}
-        for value, _ in sorted(counts.items(), key=_by_count):
+        for value, _ in paced(sorted_paced(counts.items(), key=_by_count)):
             self.home.setdefault(normalize(value), value)
         self.mentions: dict[str, list[tuple[str, str, str]]] = {}
         if field != "tags":
-            for key, value in self.home.items():
+            for key, value in paced(self.home.items(), 1000):
                 if len(value) >= 3:
                     folded = value.casefold()
                     self.mentions.setdefault(folded[:GRAM], []).append((key, value, folded))
@@ -80,19 +83,22 @@ class Suggester:
             field, value = home(key) or (default_field, raw.strip())
             found[key] = Suggestion(value, field, reason, count)
 
-        speakers = [m.group(1) for m in _SPEAKER.finditer(body)]
-        for name in dict.fromkeys(speakers):
-            add(name, "speaker", speakers.count(name))
-        bold = [m.group(1) for m in _BOLD.finditer(body) if not m.group(1).startswith("[")]
-        for name in sorted(set(bold), key=lambda n: -bold.count(n)):
+        for name, count in Counter(m.group(1) for m in _SPEAKER.finditer(body)).items():  # in order of appearance
+            add(name, "speaker", count)
+        bold = Counter(m.group(1) for m in _BOLD.finditer(body) if not m.group(1).startswith("["))
+        for name, count in paced(bold.most_common(), 100):  # most frequent first, then in order of appearance
             if home(normalize(name)) is not None:
-                add(name, "bold", bold.count(name))
+                add(name, "bold", count)
         lowered = body.casefold()
-        grams = {lowered[i : i + GRAM] for i in range(len(lowered) - GRAM + 1)}
-        grams.update(lowered[i : i + GRAM - 1] for i in range(len(lowered) - GRAM + 2))  # for 3-character values
+        grams: set[str] = set()
+        for at in range(0, len(lowered), STRETCH):  # a stretch at a time (a long transcript is 1,000,000 steps)
+            pause()
+            stop = at + STRETCH
+            grams.update(lowered[i : i + GRAM] for i in range(at, min(stop, len(lowered) - GRAM + 1)))
+            grams.update(lowered[i : i + GRAM - 1] for i in range(at, min(stop, len(lowered) - GRAM + 2)))  # 3-char
         for index in self.fields:
             mentions = index.mentions
-            for start in mentions.keys() & grams:
+            for start in paced(mentions.keys() & grams, 100):
                 for key, value, folded in mentions[start]:
                     if key in have or key in found or folded[-GRAM:] not in grams:
                         continue

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from masthead import __version__
 from masthead.core.sample import install_sample, resources_dir
+from masthead.ui import idle
 from masthead.ui.writer import writer
 
 SMOKE_TIMEOUT_MS = 60_000
@@ -52,6 +53,7 @@ def application() -> QApplication:
     assert isinstance(app, QApplication)
     if sys.getswitchinterval() == PYTHON_DEFAULT_SWITCH:  # unless someone chose another (a benchmark)
         sys.setswitchinterval(SWITCH_INTERVAL)
+    idle.install()
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(DISPLAY_NAME)
     app.setOrganizationName(DISPLAY_NAME)

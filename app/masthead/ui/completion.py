@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterator, Mapping
 
 from masthead.core.fieldinfo import field_vocabulary
+from masthead.core.pacing import paced, sorted_paced
 from masthead.core.vocabulary import normalize
 from masthead.core.workflow import Schema
 
@@ -78,10 +79,10 @@ class FieldValues(Mapping[str, int]):
             return
         if self._warm_from_previous(counts):
             return
-        # most used first (tuples sort in C); normalize remembers the keys the vocabulary already made
-        index = sorted([(-c, v, normalize(v)) for v, c in counts.items()])
+        # most used first (tuples sort in C, in pieces); normalize remembers the keys the vocabulary made
+        index = sorted_paced([(-c, v, normalize(v)) for v, c in paced(counts.items())])
         groups: dict[str, list[str]] = {}
-        for _, value, key in index:
+        for _, value, key in paced(index, 2000):
             groups.setdefault(key, []).append(value)
         self._groups = {k: v for k, v in groups.items() if len(v) > 1}
         self._index, self._indexed = index, counts
@@ -92,7 +93,7 @@ class FieldValues(Mapping[str, int]):
         before, old_index, old_groups = self._indexed, self._index, self._groups
         if before is None or old_index is None or old_groups is None:
             return False
-        changed = [v for v, c in counts.items() if before.get(v) != c]
+        changed = [v for v, c in paced(counts.items(), 2000) if before.get(v) != c]
         removed = [v for v in before if v not in counts]
         if len(changed) + len(removed) > INCREMENTAL_MAX:
             return False
@@ -107,7 +108,7 @@ class FieldValues(Mapping[str, int]):
             bisect.insort(index, (-counts[value], value, normalize(value)))
         keys = {normalize(v) for v in [*changed, *removed]}
         members: dict[str, list[str]] = {}
-        for _, value, key in index:
+        for _, value, key in paced(index, 2000):
             if key in keys:
                 members.setdefault(key, []).append(value)
         groups = dict(old_groups)

@@ -15,6 +15,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
 from masthead.core.fieldinfo import FileState, file_state
+from masthead.core.pacing import paced, sorted_paced
 from masthead.core.query import Query
 from masthead.core.records import Record
 from masthead.core.workflow import Schema, validate
@@ -190,14 +191,15 @@ class DocumentsModel(QAbstractTableModel):
             fresh: dict[tuple[str, int, int], str] = {}
             decorated: list[tuple[str, int]] = []
             sign = -1 if descending else 1  # equal keys keep their order either way, as a stable sort does
-            for i, record in enumerate(snapshot):
+            for i, record in paced(enumerate(snapshot)):  # pauses while the GUI thread is busy
                 stamp = (record.path, record.mtime_ns, record.size)
                 key = known.get(stamp)
                 if key is None:
                     key = fresh[stamp] = self._sort_key(record, column)
                 decorated.append((key, sign * i))
-            decorated.sort(reverse=descending)  # tuples compare in C: no Python call per comparison
-            return [snapshot[sign * i] for _, i in decorated], fresh
+            # tuples compare in C (no Python call per comparison), in pieces: no long call holding the GIL
+            decorated = sorted_paced(decorated, reverse=descending)
+            return [snapshot[sign * i] for _, i in paced(decorated, 2000)], fresh
 
         def done(
             result: tuple[list[Record], dict[tuple[str, int, int], str]] | None, error: BaseException | None

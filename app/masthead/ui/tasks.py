@@ -17,6 +17,7 @@ from masthead.core.index import ArchiveIndex, BuildStats
 from masthead.core.records import Record
 from masthead.core.render import Heading, Rendered, render_markdown
 from masthead.core.workers import Worker
+from masthead.ui import idle
 
 
 class _Relay(QObject):
@@ -131,7 +132,8 @@ class IndexLoader(QObject):
         self.cancel.set()
         if wait:
             self._thread.quit()
-            self._thread.wait()
+            with idle.blocking():  # the loader must not wait for an idle GUI thread meanwhile
+                self._thread.wait()
 
     def is_running(self) -> bool:
         return self._thread.isRunning()

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import shiboken6
 from PySide6.QtCore import QObject, QThreadPool
 
+from masthead.ui import idle
 from masthead.ui.tasks import run_in_background
 
 T = TypeVar("T")
@@ -56,7 +57,8 @@ class Writer(QObject):
 
     def drain(self, timeout_ms: int = 30000) -> bool:
         """Block until every submitted job has ended (at quit). True if they all did in time."""
-        return POOL.waitForDone(timeout_ms)
+        with idle.blocking():  # the jobs must not wait for an idle GUI thread meanwhile
+            return POOL.waitForDone(timeout_ms)
 
 
 _writer: Writer | None = None
