@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QCheckBox, QLineEdit, QMessageBox, QPushButton, QT
 from pytestqt.qtbot import QtBot
 from tests.conftest import FIXTURES, copy_fixtures, open_window
 from tests.support.fidelity import file_lines, key_spans
+from tests.test_bulk_ui import type_value
 
 from masthead.core.document import Document
 from masthead.ui.chips import ChipsEditor
@@ -434,3 +435,25 @@ def test_listed_entities_are_highlighted_in_the_preview(qtbot: QtBot, window: Ma
     link = browser.palette().color(browser.palette().ColorRole.Link).name()
     assert colour_of("林望舒") == link  # in people: marked
     assert colour_of("端侧模型") != link  # bold, but in no list
+
+
+def test_a_picker_of_a_key_the_next_file_lacks_is_kept_for_the_file_after(qtbot: QtBot, tmp_path: Path) -> None:
+    archive = tmp_path / "spare"
+    archive.mkdir()
+    (archive / "a.md").write_text("---\ntitle: A\npeople:\n  - 甲\n---\nbody\n", encoding="utf-8")
+    (archive / "b.md").write_text("---\ntitle: B\ntags: [x]\n---\nbody\n", encoding="utf-8")
+    (archive / "c.md").write_text("---\ntitle: C\npeople:\n  - Ada Lovelace\n  - 乙\n---\nbody\n", encoding="utf-8")
+    window: MainWindow = open_window(qtbot, tmp_path, archive)
+    open_file(qtbot, window, "a.md")
+    picker = chips(window, "people")
+    open_file(qtbot, window, "b.md")
+    assert "people" not in window.form.editors and not picker.isVisible()
+    open_file(qtbot, window, "c.md")
+    assert chips(window, "people") is picker and picker.isVisible()  # the same widgets, not new ones
+    assert picker.values == ["Ada Lovelace", "乙"] and [c.value for c in picker._chips] == picker.values
+    type_value(qtbot, picker, "Grace Hopper")
+    save(qtbot, window)
+    assert (archive / "c.md").read_text(encoding="utf-8") == (
+        "---\ntitle: C\npeople:\n  - Ada Lovelace\n  - 乙\n  - Grace Hopper\n---\nbody\n"
+    )
+    assert (archive / "a.md").read_text(encoding="utf-8") == "---\ntitle: A\npeople:\n  - 甲\n---\nbody\n"

@@ -22,7 +22,7 @@ from masthead.core.workflow import Schema, builtin_schema, is_draft, publish_edi
 from masthead.ui import conflict_controller as conflicts
 from masthead.ui.commands import ABSENT, SetField
 from masthead.ui.conflict_controller import Conflict
-from masthead.ui.tasks import run_in_background
+from masthead.ui.tasks import foreground, run_in_background
 from masthead.ui.writer import Writer, writer
 
 __all__ = ["Conflict", "DocumentController"]
@@ -108,7 +108,7 @@ class DocumentController(QObject):
             self.loaded.emit()
 
         self._set_pending(True)
-        run_in_background(lambda: storage.load(path, indent), done, self)
+        run_in_background(lambda: storage.load(path, indent), done, self, foreground())
         return True
 
     def set_document(self, doc: Document | None, root: Path | None, rel: str | None, discard: bool = False) -> bool:

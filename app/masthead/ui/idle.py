@@ -35,7 +35,8 @@ class _Busy(QObject):
     """Sees every event of the GUI thread's objects first: the GUI thread is busy."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        _idle.clear()
+        if _idle.is_set():  # once per turn of the event loop (a clear takes a lock)
+            _idle.clear()
         return False
 
 
@@ -94,4 +95,5 @@ def blocking() -> Iterator[None]:
     try:
         yield
     finally:
-        _idle.clear()
+        if _idle.is_set():  # once per turn of the event loop (a clear takes a lock)
+            _idle.clear()

@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from masthead.core.render import Rendered, renumbered, split_head
-from masthead.ui.tasks import render_elsewhere, run_in_background
+from masthead.core.render import HEAD_CHARS, Rendered, renumbered, split_head
+from masthead.ui.tasks import foreground, render_elsewhere, run_in_background
 from masthead.ui.theme import readable, tint
 
 SAFE_SCHEMES = {"http", "https", "mailto"}
@@ -73,6 +73,7 @@ def stylesheet(palette: QPalette) -> str:
 
 
 CHUNK = 60_000  # characters of HTML shown per turn of the event loop (about 30 ms of layout)
+REST_PIECE = 2 * HEAD_CHARS  # characters of a long transcript's rest rendered per call of the render process
 
 
 def html_chunks(html: str, size: int = CHUNK) -> list[str]:
@@ -202,10 +203,7 @@ class PreviewPane(QWidget):
         self._rest: list[str] = []  # pieces of a long transcript still to be shown
         self._awaiting = False  # the rest of a long transcript is still being rendered
         self._shown: tuple[str, tuple[str, ...]] | None = None  # what the browser shows (or is showing)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(40)
-        self._timer.timeout.connect(self._render)
+        self._busy = False  # a render is in flight (one at a time)
         self.apply_palette()
 
     def apply_palette(self) -> None:
@@ -249,8 +247,10 @@ class PreviewPane(QWidget):
         if request == self._shown and self._pending is None:
             self.rendered.emit()  # the same text (e.g. re-read after a save of its front matter): kept as it is
             return
+        if request != self._pending:
+            self._generation += 1  # what is in flight is for another text: dropped when it arrives
         self._pending = request
-        self._timer.start()
+        self._render()
 
     def clear(self) -> None:
         self._generation += 1
@@ -261,33 +261,50 @@ class PreviewPane(QWidget):
         self.outline_model.clear()
 
     def _render(self) -> None:
-        if self._pending is None:
+        """Render the pending text, unless a render is in flight (its end starts the latest pending one: no
+        delay when one file is shown, no pile-up while the user flips through files)."""
+        if self._pending is None or self._busy:
             return
         body, entities = self._pending
         self._shown, self._pending = self._pending, None
-        self._generation += 1
         generation = self._generation
-
-        head, tail = split_head(body)  # a long transcript: its head is shown while the rest renders
-        self._awaiting = bool(tail)
+        head, rest = split_head(body)  # a long transcript: its head is shown while the rest renders
+        self._awaiting = bool(rest)
 
         def done(result: Rendered | None, error: BaseException | None) -> None:
+            self._busy = False
             if generation != self._generation or result is None:
-                return  # a newer file was selected meanwhile
+                self._render()  # another file was asked for meanwhile
+                return
             self._show(result)
-            if tail:
-                run_in_background(lambda: render_elsewhere(tail, entities), more, self)
+            self._render_rest(generation, rest, entities)
+
+        self._busy = True
+        run_in_background(lambda: render_elsewhere(head, entities), done, self, foreground())
+
+    def _render_rest(self, generation: int, rest: str, entities: tuple[str, ...]) -> None:
+        """The rest of a long transcript, a piece at a time (so that another file's head never waits long
+        for the render process); given up as soon as another file is asked for."""
+        if generation != self._generation or self._pending is not None or not rest:
+            self._awaiting = False
+            self._render()
+            return
+        piece, rest = split_head(rest, REST_PIECE)
 
         def more(result: Rendered | None, error: BaseException | None) -> None:
-            if generation != self._generation:
+            self._busy = False
+            if generation != self._generation or result is None:
+                self._awaiting = False
+                if result is None and generation == self._generation and not self._rest:
+                    self.rendered.emit()
+                self._render()
                 return
-            self._awaiting = False
-            if result is not None:
-                self._show_more(renumbered(result, self.outline_model.rowCount()))
-            elif not self._rest:
-                self.rendered.emit()
+            self._awaiting = bool(rest)
+            self._show_more(renumbered(result, self.outline_model.rowCount()))
+            self._render_rest(generation, rest, entities)
 
-        run_in_background(lambda: render_elsewhere(head, entities), done, self)
+        self._busy = True
+        run_in_background(lambda: render_elsewhere(piece, entities), more, self, foreground())
 
     def _show(self, result: Rendered) -> None:
         """Show rendered HTML. A very long transcript goes in pieces, one per turn of the event loop, so that

@@ -73,6 +73,21 @@ def run_in_background(
     (pool or QThreadPool.globalInstance()).start(_Job(fn, relay))
 
 
+_foreground: QThreadPool | None = None
+
+
+def foreground() -> QThreadPool:
+    """A pool for what the user waits for (a file being opened, its preview): jobs that only read a file or
+    wait on a pipe. Long background work (sorting, indexing, suggestions) stays on the global pool, where it
+    pauses while the GUI thread is busy (``idle``) and must not hold up these."""
+    global _foreground
+    if _foreground is None:
+        _foreground = QThreadPool()
+        _foreground.setObjectName("foreground")
+        _foreground.setMaxThreadCount(2)
+    return _foreground
+
+
 def call_soon(owner: QObject, fn: Callable[[], Any], msec: int = 0) -> None:
     """Call ``fn`` on ``owner``'s thread after ``msec`` ms, unless ``owner`` has been deleted by then.
 

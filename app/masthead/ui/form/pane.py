@@ -40,6 +40,7 @@ from masthead.ui.form.conflict_bar import ConflictBar
 from masthead.ui.form.editors import make_editor
 from masthead.ui.form.field_row import field_row, remove_button
 from masthead.ui.form.labels import parse_problem, readable
+from masthead.ui.form.spare_rows import SpareRows
 from masthead.ui.form.state import ControllerState
 from masthead.ui.form.status import StatusView, ask_new_field, ask_remove_field
 from masthead.ui.form.suggestions import SuggestionsPanel
@@ -75,6 +76,7 @@ class FormPane(ControllerState, QWidget):
         self.vocabularies = Vocabularies()
         self._vocabulary: Mapping[str, Mapping[str, int]] = {}
         self.editors: dict[str, QWidget] = {}
+        self.spare = SpareRows()  # rows of keys the shown file lacks, for the next file
         self._keys: list[str] = []  # the fields shown, in order
         self._kinds: dict[str, Kind] = {}
 
@@ -194,6 +196,8 @@ class FormPane(ControllerState, QWidget):
         self.add_button.setEnabled(editable)
         data = doc.data if doc is not None else {}
         kinds = {k: self.kind(k, v) for k, v in data.items()}
+        if self.spare.schema is not self.schema:
+            self.spare.clear(self.schema)  # labels, kinds and choices of another schema
         kept: dict[str, tuple[QWidget, QWidget]] = {}  # key -> (label, row)
         for index in reversed(range(self.rows.rowCount())):
             key = self._keys[index]
@@ -207,13 +211,20 @@ class FormPane(ControllerState, QWidget):
             ):
                 kept[key] = (label, row)
                 continue
+            editor, kind = self.editors.pop(key, None), self._kinds.pop(key, Kind.COMPLEX)
+            if label is not None and row is not None and editor is not None and kind != Kind.COMPLEX:
+                self.spare.keep(key, kind, label, row, editor)  # for the next file that has this key
+                continue
             for widget in (label, row):
                 if widget is not None:
                     widget.hide()
                     widget.deleteLater()
-            self.editors.pop(key, None)
-            self._kinds.pop(key, None)
         for index, (key, value) in enumerate(data.items()):
+            spare = self.spare.take(key, kinds[key]) if key not in kept else None
+            if spare is not None:
+                label, row, self.editors[key] = spare
+                self._kinds[key] = kinds[key]
+                kept[key] = (label, row)
             if key not in kept:
                 self._add_row(index, key, value, editable)
                 continue

@@ -1,0 +1,51 @@
+"""Rows of fields the shown file lacks, kept hidden for the next file that has them: creating a picker (its
+line edit, completer and popup) is the dearest part of showing a file, and files of one archive share keys."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from masthead.core.schema import Kind
+
+LIMIT = 40  # rows kept at most (the oldest go first)
+
+
+class SpareRows:
+    """key -> (kind, label, row, editor) of rows taken out of the form, hidden, for one schema."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, tuple[Kind, QWidget, QWidget, QWidget]] = {}
+        self.schema: object = None  # the schema they were made for (labels, kinds and choices come from it)
+
+    def keep(self, key: str, kind: Kind, label: QWidget, row: QWidget, editor: QWidget) -> None:
+        label.hide()
+        row.hide()
+        old = self._rows.pop(key, None)
+        if old is not None:
+            _delete(old)
+        self._rows[key] = (kind, label, row, editor)
+        while len(self._rows) > LIMIT:
+            _delete(self._rows.pop(next(iter(self._rows))))
+
+    def take(self, key: str, kind: Kind) -> tuple[QWidget, QWidget, QWidget] | None:
+        """The kept row of ``key`` if it edits ``kind`` (shown again), else None."""
+        spare = self._rows.get(key)
+        if spare is None or spare[0] != kind:
+            return None
+        del self._rows[key]
+        _, label, row, editor = spare
+        label.show()
+        row.show()
+        return label, row, editor
+
+    def clear(self, schema: object = None) -> None:
+        for spare in self._rows.values():
+            _delete(spare)
+        self._rows.clear()
+        self.schema = schema
+
+
+def _delete(spare: tuple[Kind, QWidget, QWidget, QWidget]) -> None:
+    for widget in spare[1:3]:
+        widget.hide()
+        widget.deleteLater()
