@@ -24,6 +24,7 @@ import platformdirs
 from masthead.core import storage
 from masthead.core.document import Snapshot
 from masthead.core.errors import MastheadError
+from masthead.core.pacing import pause
 
 KEEP = 20  # operations that can be undone, per archive
 
@@ -62,6 +63,42 @@ def write_old(path: Path, files: Sequence[tuple[str, bytes, bytes]]) -> None:
         yield b"}"
 
     _write_parts(path, parts())
+
+
+def read_old(path: Path) -> dict[str, str]:
+    """A ``.old`` file: rel -> base64 of the zlib'd bytes. Parsed a value at a time with pauses
+    (``core.pacing``: one ``json.loads`` of megabytes held the GIL throughout). ValueError if it is not a
+    JSON object."""
+    text = path.read_text(encoding="utf-8")
+    decoder = json.JSONDecoder()
+    out: dict[str, str] = {}
+    at = _after_space(text, 0)
+    if text[at : at + 1] != "{":
+        raise ValueError(f"{path}: not a JSON object")
+    at = _after_space(text, at + 1)
+    if text[at : at + 1] == "}":
+        return out
+    while True:
+        if len(out) % 50 == 0:
+            pause()
+        key, at = decoder.raw_decode(text, at)
+        at = _after_space(text, at)
+        if text[at : at + 1] != ":" or not isinstance(key, str):
+            raise ValueError(f"{path}: expected a name and ':' at character {at}")
+        value, at = decoder.raw_decode(text, _after_space(text, at + 1))
+        out[key] = value
+        at = _after_space(text, at)
+        if text[at : at + 1] == "}" and not text[at + 1 :].strip():
+            return out
+        if text[at : at + 1] != ",":
+            raise ValueError(f"{path}: expected ',' or the end at character {at}")
+        at = _after_space(text, at + 1)
+
+
+def _after_space(text: str, at: int) -> int:
+    while at < len(text) and text[at] in " \t\r\n":
+        at += 1
+    return at
 
 
 def _write_parts(path: Path, parts: Iterable[bytes]) -> None:
@@ -110,7 +147,7 @@ def old_bytes(journal_path: Path) -> Callable[[dict[str, Any]], bytes]:
         if "old" in entry:
             return base64.b64decode(entry["old"])
         if not store:
-            store.update(json.loads(old_bytes_path(journal_path).read_text(encoding="utf-8")))
+            store.update(read_old(old_bytes_path(journal_path)))
         return zlib.decompress(base64.b64decode(store[entry["rel"]]))
 
     return old

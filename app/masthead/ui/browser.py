@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from masthead.core.query import Query, QueryError, parse_query
+from masthead.ui.documents_proxy import DocumentsProxy
 from masthead.ui.folder_model import FolderModel
-from masthead.ui.models import PATH_ROLE, Column, DocumentsModel, DocumentsProxy
+from masthead.ui.models import PATH_ROLE, Column, DocumentsModel
 from masthead.ui.tasks import run_in_background
 from masthead.ui.theme import error_colour
 from masthead.ui.widgets import named

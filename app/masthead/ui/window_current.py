@@ -17,8 +17,9 @@ from masthead.ui.models import RECORD_ROLE
 
 if TYPE_CHECKING:
     from masthead.ui.archive_controller import ArchiveController
+    from masthead.ui.documents_proxy import DocumentsProxy
     from masthead.ui.form import FormPane
-    from masthead.ui.models import DocumentsModel, DocumentsProxy
+    from masthead.ui.models import DocumentsModel
     from masthead.ui.preferences import Preferences
     from masthead.ui.preview import PreviewPane
 
