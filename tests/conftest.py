@@ -127,8 +127,10 @@ def open_window(qtbot: Any, tmp_path: Path, archive: Path | None = None, confirm
     vocabulary is built). Bulk operations do not ask first unless ``confirm_bulk`` (None: as saved)."""
     from PySide6.QtCore import QSettings
 
+    from masthead.ui import idle
     from masthead.ui.main_window import MainWindow
 
+    idle.install()  # as the application does: background work pauses while the GUI thread is busy
     window = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
 
     def settle(win: Any) -> None:  # as a user would: let a bulk write (or its undo) finish before closing

@@ -32,12 +32,13 @@ def test_sorted_paced_is_sorted(items: list[tuple[int, int]], reverse: bool) -> 
 def test_paced_pauses_every_so_many_items() -> None:
     calls: list[int] = []
     seen: list[int] = []
+    before = pacing._pause
     pacing.install(lambda: calls.append(len(seen)))
     try:
         for item in pacing.paced(range(10), every=4):
             seen.append(item)
     finally:
-        pacing.install(None)
+        pacing.install(before)
     assert seen == list(range(10)) and calls == [0, 4, 8]
 
 

@@ -48,6 +48,7 @@ def install() -> bool:
     dispatcher = QAbstractEventDispatcher.instance()
     if dispatcher is None:
         return False
+    pacing.install(yield_to_gui)  # core's long loops pause here too
     if _installed:
         return True
     busy = _Busy(app)
@@ -55,7 +56,6 @@ def install() -> bool:
     dispatcher.awake.connect(_idle.clear)
     dispatcher.aboutToBlock.connect(_idle.set)
     _installed.append(busy)
-    pacing.install(yield_to_gui)  # core's long loops pause here too
     return True
 
 
