@@ -3,6 +3,7 @@ and Merge both against the disk version the user was shown, Reload, opening anot
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -88,14 +89,22 @@ def test_saved_is_said_for_the_file_written_when_another_is_shown_by_then(
     assert on_disk(archive)["title"] == "Mine" and saved == ["f.md"] and form.rel == "g.md"
 
 
-def test_the_form_takes_no_edits_while_another_file_loads(qtbot: QtBot, form: FormPane, archive: Path) -> None:
+def test_the_form_takes_no_edits_while_another_file_loads(
+    qtbot: QtBot, form: FormPane, archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from masthead.core import storage
+
+    slow, load = threading.Event(), storage.load
+    monkeypatch.setattr(storage, "load", lambda *a, **k: (slow.wait(10), load(*a, **k))[1])  # a slow disk
     form.open(archive, "g.md")
-    assert not form.fields.isEnabled() and not form.add_button.isEnabled()
+    assert form.fields.isEnabled() and not form.add_button.isEnabled()  # no flicker for a quick load
     qtbot.keyClicks(form.editors["title"], "lost")  # typed while g.md loads
     form.controller.edit("title", "lost")  # and what an editor would send
     assert form.doc is not None and form.doc.data["title"] == "Hello" and not form.dirty
+    qtbot.waitUntil(lambda: not form.fields.isEnabled(), timeout=5000)  # greyed out: it takes a while
+    slow.set()
     qtbot.waitUntil(lambda: form.rel == "g.md", timeout=5000)
-    assert form.fields.isEnabled()
+    assert form.fields.isEnabled() and form.doc is not None and form.doc.data["title"] != "lost"
 
 
 def test_unsaved_edits_are_replaced_only_when_discarded(qtbot: QtBot, form: FormPane, archive: Path) -> None:

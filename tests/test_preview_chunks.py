@@ -58,3 +58,10 @@ def test_the_same_text_again_keeps_the_place(qtbot: QtBot) -> None:
     with qtbot.waitSignal(pane.rendered, timeout=5000):  # e.g. the file re-read after saving its front matter
         pane.show_text("Long (saved)", body, None, None)
     assert bar.value() == bar.maximum() // 2 and pane.header.text() == "Long (saved)"
+
+
+def test_the_first_piece_is_short_and_the_pieces_make_the_whole() -> None:
+    html = "".join(f'\n<a name="h{i}"></a><h3>Part {i}</h3>\n<p>{"words " * 400}</p>' for i in range(40))
+    chunks = html_chunks(html, size=20_000, first=3_000)
+    assert "".join(chunks) == html and len(chunks) > 3
+    assert len(chunks[0]) < 6_000 < len(chunks[1])

@@ -73,16 +73,18 @@ def stylesheet(palette: QPalette) -> str:
 
 
 CHUNK = 60_000  # characters of HTML shown per turn of the event loop (about 30 ms of layout)
+FIRST_CHUNK = 12_000  # characters of HTML in the first piece (a few screens of text)
 REST_PIECE = 2 * HEAD_CHARS  # characters of a long transcript's rest rendered per call of the render process
 
 
-def html_chunks(html: str, size: int = CHUNK) -> list[str]:
-    """``html`` cut into pieces of about ``size`` characters, only before a top-level paragraph or heading (the
-    renderer writes each on a line of its own)."""
+def html_chunks(html: str, size: int = CHUNK, first: int | None = None) -> list[str]:
+    """``html`` cut into pieces of about ``size`` characters (the first of about ``first``), only before a
+    top-level paragraph or heading (the renderer writes each on a line of its own)."""
     chunks: list[str] = []
     start = 0
-    while len(html) - start > size:
-        found = (html.find(tag, start + size) for tag in ("\n<p>", "\n<p ", "\n<a name=", "\n<h"))
+    while len(html) - start > (size if chunks or first is None else first):
+        step = size if chunks or first is None else first
+        found = (html.find(tag, start + step) for tag in ("\n<p>", "\n<p ", "\n<a name=", "\n<h"))
         cut = min((i for i in found if i > 0), default=-1)
         if cut < 0:
             break
@@ -310,7 +312,7 @@ class PreviewPane(QWidget):
         """Show rendered HTML. A very long transcript goes in pieces, one per turn of the event loop, so that
         the window never waits for all of it (``rendered`` is emitted after the last piece)."""
         self.html = result.html
-        chunks = html_chunks(result.html)
+        chunks = html_chunks(result.html, first=FIRST_CHUNK)  # a screenful or two first: shown sooner
         self.browser.setHtml(chunks[0])
         self._rest = chunks[1:]
         self.outline_model.clear()

@@ -6,7 +6,6 @@ document, its undo history, saving and conflicts.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -42,10 +41,12 @@ from masthead.ui.form.field_row import field_row, remove_button
 from masthead.ui.form.labels import parse_problem, readable
 from masthead.ui.form.spare_rows import SpareRows
 from masthead.ui.form.state import ControllerState
-from masthead.ui.form.status import StatusView, ask_new_field, ask_remove_field
+from masthead.ui.form.status import StatusView, ask_new_field, ask_remove_field, empty_value
 from masthead.ui.form.suggestions import SuggestionsPanel
 from masthead.ui.tasks import run_in_background
 from masthead.ui.widgets import named
+
+DIM_AFTER_MS = 150  # a file still loading after this long greys out the fields of the one shown
 
 
 class FormPane(ControllerState, QWidget):
@@ -87,6 +88,8 @@ class FormPane(ControllerState, QWidget):
         self.conflict_bar = ConflictBar(c, self)
         self.fields = QWidget()
         self.fields.setObjectName("formFields")
+        self._dim = QTimer(self, singleShot=True, interval=DIM_AFTER_MS)
+        self._dim.timeout.connect(lambda: self.fields.setEnabled(not self.controller.pending_open))
         self.rows = QFormLayout(self.fields)
         self.rows.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.rows.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # label above when a row is too wide
@@ -107,7 +110,7 @@ class FormPane(ControllerState, QWidget):
         self.tabs = named(QTabWidget(), "formTabs", "Form or YAML")
         self.tabs.addTab(self.scroll_area, "Fields")
         self.tabs.addTab(self.yaml_view, "YAML")
-        self.tabs.currentChanged.connect(self._on_tab_changed)
+        self.tabs.currentChanged.connect(lambda _index: self._refresh_yaml())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         header = QHBoxLayout()
@@ -125,18 +128,16 @@ class FormPane(ControllerState, QWidget):
 
     @vocabulary.setter
     def vocabulary(self, vocabulary: Mapping[str, Mapping[str, int]]) -> None:
-        """A new vocabulary, or the same live one (``Vocabulary.by_field``) changed: the pickers' shared values
-        of the changed fields are replaced in place (no editor is rebuilt); their indexes are built off the GUI
-        thread (until then the previous ones are used)."""
+        """A new (or changed) vocabulary: the pickers' values of changed fields are replaced in place, their
+        indexes built off the GUI thread (the previous ones serve meanwhile)."""
         self._vocabulary = vocabulary
         stale = self.vocabularies.update(vocabulary)
         if stale:
             run_in_background(lambda: warm_all(stale), self._on_warm, self)
 
     def _on_warm(self, _result: object, _error: BaseException | None) -> None:
-        for editor in self.editors.values():
-            if isinstance(editor, ChipsEditor):
-                editor.refresh_flags()
+        for editor in [e for e in self.editors.values() if isinstance(e, ChipsEditor)]:
+            editor.refresh_flags()
 
     # ------------------------------------------------------------------ loading
     def open(self, root: Path, rel: str, discard: bool = True) -> bool:
@@ -145,9 +146,14 @@ class FormPane(ControllerState, QWidget):
         return self.controller.open(root, rel, discard)
 
     def _on_opening(self, pending: bool) -> None:
-        """While another file loads, the one shown takes no edits (they would be dropped)."""
-        self.fields.setEnabled(not pending)
+        """While another file loads, the one shown takes no edits (the controller drops them); its fields grey
+        out if that takes a while (toggling ~200 widgets costs more than opening most files, and flickers)."""
         self.add_button.setEnabled(not pending and self.controller.editable)
+        if pending:
+            self._dim.start()
+        else:
+            self._dim.stop()
+            self.fields.setEnabled(True)
 
     def _on_loaded(self) -> None:
         if self.controller.doc is None:
@@ -307,8 +313,7 @@ class FormPane(ControllerState, QWidget):
         if not kind:
             self.focus_field(name)
             return
-        defaults: dict[str, Value] = {"text": "", "long text": "", "date": dt.date.today(), "true/false": False}
-        self.controller.edit(name, defaults.get(kind, []))  # the new row is then focused and shown
+        self.controller.edit(name, empty_value(kind))  # the new row is then focused and shown
 
     # ------------------------------------------------------------------ publication status
     def _refresh_state(self) -> None:
@@ -328,8 +333,7 @@ class FormPane(ControllerState, QWidget):
         doc = self.controller.doc
         if key not in self.editors and doc is not None and doc.editable:
             rule = self.schema.rule(key)
-            kind = rule.kind if rule else Kind.TEXT
-            self.controller.edit(key, [] if kind in LIST_KINDS else (dt.date.today() if kind == Kind.DATE else ""))
+            self.controller.edit(key, empty_value(rule.kind if rule else Kind.TEXT))
         self._show_field(key)
 
     def _show_field(self, key: str) -> None:
@@ -355,9 +359,6 @@ class FormPane(ControllerState, QWidget):
         self.controller.unpublish()
 
     # ------------------------------------------------------------------ YAML tab and suggestions
-    def _on_tab_changed(self, _index: int) -> None:
-        self._refresh_yaml()
-
     def _refresh_yaml(self) -> None:
         if self.tabs.currentIndex() != 1:
             return

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from masthead.core.schema import LIST_KINDS, Kind
+from masthead.core.values import Value
 from masthead.core.workflow import Problem
 from masthead.ui.theme import error_colour
 from masthead.ui.widgets import named
@@ -69,6 +72,15 @@ def ask_new_field(parent: QWidget, existing: Sequence[str]) -> tuple[str, str] |
     kinds = ["text", "long text", "date", "true/false", "list"]
     kind, ok = QInputDialog.getItem(parent, "Add field", f"Kind of “{name}”:", kinds, 0, False)
     return (name, kind) if ok else None
+
+
+def empty_value(kind: str) -> Value:
+    """A new field's first value, by the kind asked for in ``ask_new_field`` or a schema's ``Kind``."""
+    if kind == Kind.DATE:
+        return dt.date.today()
+    if kind in ("true/false", Kind.BOOL):
+        return False
+    return [] if kind == "list" or kind in LIST_KINDS else ""
 
 
 def ask_remove_field(parent: QWidget, key: str) -> bool:
