@@ -457,3 +457,20 @@ def test_a_picker_of_a_key_the_next_file_lacks_is_kept_for_the_file_after(qtbot:
         "---\ntitle: C\npeople:\n  - Ada Lovelace\n  - 乙\n  - Grace Hopper\n---\nbody\n"
     )
     assert (archive / "a.md").read_text(encoding="utf-8") == "---\ntitle: A\npeople:\n  - 甲\n---\nbody\n"
+
+
+def test_the_first_file_shown_uses_rows_made_while_the_window_was_idle(qtbot: QtBot, tmp_path: Path) -> None:
+    archive = tmp_path / "prepared"
+    archive.mkdir()
+    (archive / "a.md").write_text("---\ntitle: A\ntags:\n- x\n---\nbody\n", encoding="utf-8")
+    window: MainWindow = open_window(qtbot, tmp_path, archive)
+    spare = window.form.spare
+    qtbot.waitUntil(lambda: "tags" in spare._rows and "title" in spare._rows, timeout=5000)
+    made = spare._rows["tags"][3]
+    assert not made.isVisible()
+    open_file(qtbot, window, "a.md")
+    picker = chips(window, "tags")
+    assert picker is made and picker.isVisible() and picker.isEnabled() and picker.values == ["x"]
+    type_value(qtbot, picker, "zed")
+    save(qtbot, window)
+    assert (archive / "a.md").read_text(encoding="utf-8") == "---\ntitle: A\ntags:\n- x\n- zed\n---\nbody\n"

@@ -167,6 +167,11 @@ class DocumentController(QObject):
         self.value_changed.emit(key)
         self._update_dirty()
 
+    def append(self, key: str, value: str) -> None:
+        """Add ``value`` at the end of the list ``key`` (a new list if there is none): one undoable edit."""
+        current = self.doc.data.get(key) if self.doc is not None else None
+        self.edit(key, [*(current if isinstance(current, list) else []), value])
+
     def entry_text(self, key: str) -> str:
         """How a (nested) value is written in YAML, for the read-only view."""
         value = self.doc.data.get(key) if self.doc is not None else None

@@ -241,6 +241,8 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowSettings, QMainWindow):
         self.cancel_button.hide()
         self.set_bulk_enabled(True)
         self.browser.loaded()
+        self.form.schema = self.archive.schema
+        self.form.prepare_rows()  # the first file shown then creates few widgets
         self.archive_loaded.emit()
 
     def _on_vocabulary(self) -> None:

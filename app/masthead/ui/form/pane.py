@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 from masthead.core.document import Document
 from masthead.core.fieldinfo import field_kind
 from masthead.core.schema import LIST_KINDS, Kind
-from masthead.core.suggest import Suggestion
 from masthead.core.values import Value
 from masthead.core.workflow import Schema
 from masthead.ui.chips import ChipsEditor
@@ -95,7 +94,7 @@ class FormPane(ControllerState, QWidget):
         self.rows.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # label above when a row is too wide
         self.add_button = named(QPushButton("Add field…"), "addField", "Add a field")
         self.add_button.clicked.connect(self.ask_add_field)
-        self.suggestions = SuggestionsPanel(self.accept_suggestion)
+        self.suggestions = SuggestionsPanel(lambda s: self.controller.append(s.field, s.value))
         inner = QWidget()
         inner_layout = QVBoxLayout(inner)
         inner_layout.addWidget(self.fields)
@@ -229,13 +228,14 @@ class FormPane(ControllerState, QWidget):
             spare = self.spare.take(key, kinds[key]) if key not in kept else None
             if spare is not None:
                 label, row, self.editors[key] = spare
-                self._kinds[key] = kinds[key]
-                kept[key] = (label, row)
+                self._kinds[key], kept[key] = kinds[key], (label, row)
             if key not in kept:
                 self._add_row(index, key, value, editable)
                 continue
             label, row = kept[key]
             self.rows.insertRow(index, label, row)
+            label.setVisible(True)  # a spare row was hidden
+            row.setVisible(True)
             editor = self.editors[key]
             editor.set_value(value)  # type: ignore[attr-defined]
             editor.setEnabled(editable)
@@ -256,8 +256,19 @@ class FormPane(ControllerState, QWidget):
         return field_kind(key, value, self.schema)
 
     def _add_row(self, index: int, key: str, value: Value, editable: bool) -> None:
+        label, row, self.editors[key], self._kinds[key] = self._make_row(key, value, editable)
+        self.rows.insertRow(index, label, row)
+
+    def prepare_rows(self) -> None:
+        """Make the schema's rows ahead of the first file, a row per turn of the event loop (else the first
+        file shown creates them all at once)."""
+        if self.spare.schema is not self.schema:
+            self.spare.clear(self.schema)
+        wanted = {k: empty_value(rule.kind) for k, rule in self.schema.fields.items() if rule.kind != Kind.COMPLEX}
+        self.spare.fill(self, list(wanted), lambda k: self._make_row(k, wanted[k], False), self.editors.__contains__)
+
+    def _make_row(self, key: str, value: Value, editable: bool) -> tuple[QWidget, QWidget, QWidget, Kind]:
         kind = self.kind(key, value)
-        self._kinds[key] = kind
         rule = self.schema.rule(key)
         allow_new = rule is None or rule.new_values
         nested = self.controller.entry_text(key) if kind == Kind.COMPLEX else ""
@@ -269,8 +280,9 @@ class FormPane(ControllerState, QWidget):
         editor.setEnabled(editable or kind == Kind.COMPLEX)
         text = rule.label if rule is not None and rule.label else readable(key)
         label, row = field_row(key, editor, text, editable, self.ask_remove_field)
-        self.rows.insertRow(index, label, row)
-        self.editors[key] = editor
+        label.setParent(self.fields)  # hidden until placed in the layout
+        row.setParent(self.fields)
+        return label, row, editor, kind
 
     # ------------------------------------------------------------------ editing
     def edit(self, key: str, new: Value, typing: bool = False) -> None:
@@ -366,19 +378,7 @@ class FormPane(ControllerState, QWidget):
         self.yaml_view.show_text(text, error_line)
 
     def _refresh_suggestions(self) -> None:
-        doc = self.controller.doc
-        if doc is None or not doc.editable:
-            self.suggestions.clear()
-            return
-        lists = {k: v for k, v in doc.data.items() if isinstance(v, list) and all(isinstance(x, str) for x in v)}
-        self.suggestions.compute(doc.body_text, lists, self.vocabularies.snapshot())
-
-    def accept_suggestion(self, item: Suggestion) -> None:
-        doc = self.controller.doc
-        assert doc is not None
-        current = doc.data.get(item.field)
-        values = list(current) if isinstance(current, list) else []
-        self.controller.edit(item.field, [*values, item.value])
+        self.suggestions.refresh(self.controller.doc, self.vocabularies.snapshot)
 
     # ------------------------------------------------------------------ saving
     def save(self, on_done: Callable[[bool], None] | None = None) -> None:

@@ -3,9 +3,13 @@ line edit, completer and popup) is the dearest part of showing a file, and files
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from masthead.core.schema import Kind
+from masthead.ui.tasks import call_soon
 
 LIMIT = 40  # rows kept at most (the oldest go first)
 
@@ -28,15 +32,36 @@ class SpareRows:
             _delete(self._rows.pop(next(iter(self._rows))))
 
     def take(self, key: str, kind: Kind) -> tuple[QWidget, QWidget, QWidget] | None:
-        """The kept row of ``key`` if it edits ``kind`` (shown again), else None."""
+        """The kept row of ``key`` if it edits ``kind`` (still hidden: show it once placed), else None."""
         spare = self._rows.get(key)
         if spare is None or spare[0] != kind:
             return None
         del self._rows[key]
         _, label, row, editor = spare
-        label.show()
-        row.show()
         return label, row, editor
+
+    def fill(
+        self,
+        owner: QObject,
+        keys: list[str],
+        make: Callable[[str], tuple[QWidget, QWidget, QWidget, Kind]],
+        shown: Callable[[str], bool],
+    ) -> None:
+        """Make rows of ``keys`` ahead of need (``make(key)``), one per turn of ``owner``'s event loop; keys
+        ``shown`` or kept already are skipped, and a change of schema meanwhile ends it."""
+        schema, todo = self.schema, [k for k in keys if k not in self._rows][:LIMIT]
+
+        def step() -> None:
+            while todo and self.schema is schema:
+                key = todo.pop(0)
+                if key not in self._rows and not shown(key):
+                    label, row, editor, kind = make(key)
+                    self.keep(key, kind, label, row, editor)
+                    break
+            if todo and self.schema is schema:
+                call_soon(owner, step)
+
+        call_soon(owner, step)
 
     def clear(self, schema: object = None) -> None:
         for spare in self._rows.values():

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
+from masthead.core.document import Document
 from masthead.core.suggest import Suggester, Suggestion
 from masthead.ui.tasks import run_in_background
 from masthead.ui.widgets import named
@@ -36,6 +37,14 @@ class SuggestionsPanel(QWidget):
         self._request = None
         self._timer.stop()
         self._show([])
+
+    def refresh(self, doc: Document | None, vocabulary: Callable[[], Mapping[str, Mapping[str, int]]]) -> None:
+        """Suggestions for an editable document's transcript and string lists (none for another)."""
+        if doc is None or not doc.editable:
+            self.clear()
+            return
+        lists = {k: v for k, v in doc.data.items() if isinstance(v, list) and all(isinstance(x, str) for x in v)}
+        self.compute(doc.body_text, lists, vocabulary())
 
     def compute(self, body: str, lists: Mapping[str, list[str]], vocabulary: Mapping[str, Mapping[str, int]]) -> None:
         """Find suggestions on a worker thread, shortly; a later call supersedes an earlier one."""
