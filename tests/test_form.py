@@ -474,3 +474,18 @@ def test_the_first_file_shown_uses_rows_made_while_the_window_was_idle(qtbot: Qt
     type_value(qtbot, picker, "zed")
     save(qtbot, window)
     assert (archive / "a.md").read_text(encoding="utf-8") == "---\ntitle: A\ntags:\n- x\n- zed\n---\nbody\n"
+
+
+def test_a_reused_picker_keeps_nothing_half_typed_from_another_file(qtbot: QtBot, tmp_path: Path) -> None:
+    archive = tmp_path / "typed"
+    archive.mkdir()
+    (archive / "a.md").write_text("---\ntitle: A\ntopics:\n  - alpha\n---\nbody\n", encoding="utf-8")
+    (archive / "b.md").write_text("---\ntitle: B\n---\nbody\n", encoding="utf-8")
+    (archive / "c.md").write_text("---\ntitle: C\ntopics:\n  - gamma\n---\nbody\n", encoding="utf-8")
+    window: MainWindow = open_window(qtbot, tmp_path, archive)
+    open_file(qtbot, window, "a.md")
+    picker = chips(window, "topics")
+    qtbot.keyClicks(picker.input, "half-typed")  # not added (no Enter)
+    open_file(qtbot, window, "b.md")
+    open_file(qtbot, window, "c.md")
+    assert chips(window, "topics") is picker and picker.values == ["gamma"] and picker.input.text() == ""

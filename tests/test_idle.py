@@ -108,3 +108,15 @@ def test_without_a_gate_a_pause_never_waits() -> None:
     thread.start()
     thread.join(10)
     assert not thread.is_alive() and time.monotonic() - started < 5
+
+
+def test_after_the_event_loop_background_work_no_longer_waits(qtbot: QtBot, gate: None) -> None:
+    from masthead.ui.app import shut_down
+
+    QCoreApplication.sendEvent(QObject(), QEvent(QEvent.Type.User))  # quitting was an event: busy
+    assert not idle.gui_idle()
+    shut_down()
+    worker = threading.Thread(target=lambda: [pacing.pause() for _ in range(20)])  # 100 s if each waited
+    worker.start()
+    worker.join(30)
+    assert not worker.is_alive()

@@ -50,3 +50,13 @@ def test_a_damaged_old_file_is_refused(tmp_path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ValueError):
         read_old(path)
+
+
+@pytest.mark.parametrize("text", ["{} garbage", "{}}", '{"a": "b"}\f', '{"a": "b"}\u00a0', '{"a": "b"}\u2028'])
+def test_only_json_whitespace_may_follow_the_object(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "op.old"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError):
+        json.loads(text)
+    with pytest.raises(ValueError):
+        read_old(path)

@@ -65,3 +65,17 @@ def test_the_first_piece_is_short_and_the_pieces_make_the_whole() -> None:
     chunks = html_chunks(html, size=20_000, first=3_000)
     assert "".join(chunks) == html and len(chunks) > 3
     assert len(chunks[0]) < 6_000 < len(chunks[1])
+
+
+def test_the_same_text_asked_for_while_it_renders_is_rendered_once_and_said_once(qtbot: QtBot) -> None:
+    body = long_body()
+    pane = PreviewPane()
+    qtbot.addWidget(pane)
+    pane.show()
+    said: list[str] = []
+    pane.rendered.connect(lambda: said.append(pane.browser.toPlainText()[:20]))
+    pane.show_text("Long", body, None, None)
+    pane.show_text("Long", body, None, None)  # e.g. the file re-read at once
+    qtbot.waitUntil(lambda: bool(said), timeout=20000)
+    qtbot.wait(300)
+    assert len(said) == 1 and said[0]  # once, with the text there (not at once over an empty browser)

@@ -77,7 +77,7 @@ def read_old(path: Path) -> dict[str, str]:
         raise ValueError(f"{path}: not a JSON object")
     at = _after_space(text, at + 1)
     if text[at : at + 1] == "}":
-        return out
+        return _ended(path, text, at, out)
     while True:
         if len(out) % 50 == 0:
             pause()
@@ -88,11 +88,18 @@ def read_old(path: Path) -> dict[str, str]:
         value, at = decoder.raw_decode(text, _after_space(text, at + 1))
         out[key] = value
         at = _after_space(text, at)
-        if text[at : at + 1] == "}" and not text[at + 1 :].strip():
-            return out
+        if text[at : at + 1] == "}":
+            return _ended(path, text, at, out)
         if text[at : at + 1] != ",":
             raise ValueError(f"{path}: expected ',' or the end at character {at}")
         at = _after_space(text, at + 1)
+
+
+def _ended(path: Path, text: str, at: int, out: dict[str, str]) -> dict[str, str]:
+    """``out``, if only JSON whitespace follows the closing brace at ``at``."""
+    if _after_space(text, at + 1) != len(text):
+        raise ValueError(f"{path}: more after the end at character {at + 1}")
+    return out
 
 
 def _after_space(text: str, at: int) -> int:

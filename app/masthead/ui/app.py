@@ -107,8 +107,15 @@ def run(archive: Path | None = None, smoke_test: bool = False) -> int:
         print("masthead smoke test: no archive to open", file=sys.stderr)
         return 1
     code = int(app.exec())
-    drain_writes()
+    shut_down()
     return code
+
+
+def shut_down() -> None:
+    """After the event loop: background work still running no longer waits for an idle GUI thread (it will
+    not be idle again: Qt waits for the thread pool's jobs as the application ends), and writes finish."""
+    idle.uninstall()
+    drain_writes()
 
 
 def drain_writes(timeout_ms: int = 30_000) -> None:

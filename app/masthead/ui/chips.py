@@ -187,6 +187,12 @@ class ChipsEditor(QWidget):
             self._flag(chip)
         self._fit()
 
+    def start_over(self) -> None:
+        """For another file: no half-typed value or hint left, near-duplicates marked afresh."""
+        self.input.clear()
+        self.hint.hide()
+        self.refresh_flags()
+
     def refresh_flags(self) -> None:
         """Mark near-duplicates again (the vocabulary's index became ready or changed)."""
         for chip in self._chips:

@@ -246,8 +246,9 @@ class PreviewPane(QWidget):
         if base is not None:
             self.browser.document().setBaseUrl(QUrl.fromLocalFile(str(base) + "/"))
         request = (body, tuple(entities))
-        if request == self._shown and self._pending is None:
-            self.rendered.emit()  # the same text (e.g. re-read after a save of its front matter): kept as it is
+        if request == self._shown and self._pending is None:  # the same text (e.g. re-read after a save)
+            if not (self._busy or self._awaiting or self._rest):
+                self.rendered.emit()  # kept as it is; else ``rendered`` comes once it is all shown
             return
         if request != self._pending:
             self._generation += 1  # what is in flight is for another text: dropped when it arrives

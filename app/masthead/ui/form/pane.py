@@ -38,7 +38,7 @@ from masthead.ui.form.conflict_bar import ConflictBar
 from masthead.ui.form.editors import make_editor
 from masthead.ui.form.field_row import field_row, remove_button
 from masthead.ui.form.labels import parse_problem, readable
-from masthead.ui.form.spare_rows import SpareRows
+from masthead.ui.form.spare_rows import SpareRows, place
 from masthead.ui.form.state import ControllerState
 from masthead.ui.form.status import StatusView, ask_new_field, ask_remove_field, empty_value
 from masthead.ui.form.suggestions import SuggestionsPanel
@@ -233,11 +233,11 @@ class FormPane(ControllerState, QWidget):
                 self._add_row(index, key, value, editable)
                 continue
             label, row = kept[key]
-            self.rows.insertRow(index, label, row)
-            label.setVisible(True)  # a spare row was hidden
-            row.setVisible(True)
+            place(self.rows, index, label, row)
             editor = self.editors[key]
             editor.set_value(value)  # type: ignore[attr-defined]
+            if isinstance(editor, ChipsEditor):  # nothing half-typed for another file; flags may be stale
+                editor.start_over()
             editor.setEnabled(editable)
             remove = remove_button(row, key)
             if remove is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QFormLayout, QWidget
 
 from masthead.core.schema import Kind
 from masthead.ui.tasks import call_soon
@@ -68,6 +68,13 @@ class SpareRows:
             _delete(spare)
         self._rows.clear()
         self.schema = schema
+
+
+def place(rows: QFormLayout, index: int, label: QWidget, row: QWidget) -> None:
+    """Put a row (kept or spare: hidden) at ``index`` of the form, shown."""
+    rows.insertRow(index, label, row)
+    label.setVisible(True)
+    row.setVisible(True)
 
 
 def _delete(spare: tuple[Kind, QWidget, QWidget, QWidget]) -> None:
