@@ -16,6 +16,7 @@ from ruamel.yaml.resolver import implicit_resolvers
 
 from masthead.core import yamlio
 from masthead.core.values import Value
+from masthead.core.yamlguard import DEPTH_LIMIT, refusal
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ruamel_constructor = YAML(typ="rt").constructor
@@ -78,8 +79,11 @@ def _float(text: str) -> float:
     return sign * float(text)
 
 
-def _build(node: Any) -> Any:
-    """Plain value of a composed node, for the tags front matter uses; others raise _Unsupported."""
+def _build(node: Any, depth: int = 0) -> Any:
+    """Plain value of a composed node, for the tags front matter uses; others (and nesting deeper than the
+    editor reads, ``yamlguard``) raise _Unsupported."""
+    if depth > DEPTH_LIMIT:
+        raise _Unsupported("too deep")
     tag = node.tag
     if tag == _STR:
         return node.value
@@ -97,14 +101,14 @@ def _build(node: Any) -> Any:
         if tag == _TS:
             return yamlio.to_plain(_ruamel_constructor.construct_yaml_timestamp(node))
     elif kind is yaml.SequenceNode and tag == _SEQ:
-        return [_build(item) for item in node.value]
+        return [_build(item, depth + 1) for item in node.value]
     elif kind is yaml.MappingNode and tag == _MAP:
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _build(key_node)
+            key = _build(key_node, depth + 1)
             if key_node.tag == _MERGE or not isinstance(key, str | int | float | bool) or key in out:
                 raise _Unsupported("duplicate, merge or complex key")
-            out[key] = _build(value_node)
+            out[key] = _build(value_node, depth + 1)
         return out
     raise _Unsupported(tag)
 
@@ -112,6 +116,8 @@ def _build(node: Any) -> Any:
 def load_block(text: str) -> Any:
     """Load one YAML front-matter block the way the editor reads it (raises on anything unusual)."""
     node = yaml.compose(text, Loader=IndexLoader)
+    if node is not None and "*" in text and refusal(node) is not None:  # no alias: nothing can expand
+        raise _Unsupported("unsafe")  # the editor's reader says why (too deep: _build's RecursionError)
     return None if node is None else _build(node)
 
 

@@ -29,6 +29,7 @@ from ruamel.yaml.timestamp import TimeStamp
 
 from masthead.core.errors import ParseError
 from masthead.core.values import Value, ambiguous_in_yaml11
+from masthead.core.yamlguard import DEPTH_LIMIT, refusal
 
 WIDTH = 1 << 30  # never fold a line we render
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
@@ -89,6 +90,9 @@ def parse(text: str, first_line: int = 1) -> Parsed:
         node = y.compose(text)
         if node is None:
             return Parsed(None, CommentedMap())
+        why = refusal(node)
+        if why is not None:
+            raise ParseError(f"the front matter cannot be read safely: {why}", line=first_line)
         if not isinstance(node, MappingNode):
             kind = "a list" if isinstance(node, SequenceNode) else "a single value"
             raise ParseError(f"the front matter is {kind}, not a set of 'key: value' lines", line=first_line)
@@ -97,6 +101,11 @@ def parse(text: str, first_line: int = 1) -> Parsed:
         raise _parse_error(exc, first_line) from None
     except YAMLError as exc:
         raise ParseError(f"invalid YAML: {exc}", line=first_line) from None
+    except RecursionError:
+        raise ParseError(
+            f"the front matter cannot be read safely: lists or mappings are nested more than {DEPTH_LIMIT} deep",
+            line=first_line,
+        ) from None
     for key_node, _ in node.value:
         if not (isinstance(key_node, ScalarNode) and str(key_node.tag or "").endswith(":str")):
             raise ParseError(
