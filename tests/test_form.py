@@ -437,12 +437,17 @@ def test_listed_entities_are_highlighted_in_the_preview(qtbot: QtBot, window: Ma
     assert colour_of("端侧模型") != link  # bold, but in no list
 
 
+def archive_of(folder: Path, fronts: dict[str, str]) -> Path:
+    """An archive of files ``name -> front matter`` (each with a one-line body)."""
+    folder.mkdir()
+    for name, front in fronts.items():
+        (folder / name).write_text(f"---\n{front}---\nbody\n", encoding="utf-8")
+    return folder
+
+
 def test_a_picker_of_a_key_the_next_file_lacks_is_kept_for_the_file_after(qtbot: QtBot, tmp_path: Path) -> None:
-    archive = tmp_path / "spare"
-    archive.mkdir()
-    (archive / "a.md").write_text("---\ntitle: A\npeople:\n  - 甲\n---\nbody\n", encoding="utf-8")
-    (archive / "b.md").write_text("---\ntitle: B\ntags: [x]\n---\nbody\n", encoding="utf-8")
-    (archive / "c.md").write_text("---\ntitle: C\npeople:\n  - Ada Lovelace\n  - 乙\n---\nbody\n", encoding="utf-8")
+    fronts = {"a.md": "title: A\npeople:\n  - 甲\n", "b.md": "title: B\ntags: [x]\n"}
+    archive = archive_of(tmp_path / "spare", {**fronts, "c.md": "title: C\npeople:\n  - Ada Lovelace\n  - 乙\n"})
     window: MainWindow = open_window(qtbot, tmp_path, archive)
     open_file(qtbot, window, "a.md")
     picker = chips(window, "people")
@@ -460,9 +465,7 @@ def test_a_picker_of_a_key_the_next_file_lacks_is_kept_for_the_file_after(qtbot:
 
 
 def test_the_first_file_shown_uses_rows_made_while_the_window_was_idle(qtbot: QtBot, tmp_path: Path) -> None:
-    archive = tmp_path / "prepared"
-    archive.mkdir()
-    (archive / "a.md").write_text("---\ntitle: A\ntags:\n- x\n---\nbody\n", encoding="utf-8")
+    archive = archive_of(tmp_path / "prepared", {"a.md": "title: A\ntags:\n- x\n"})
     window: MainWindow = open_window(qtbot, tmp_path, archive)
     spare = window.form.spare
     qtbot.waitUntil(lambda: "tags" in spare._rows and "title" in spare._rows, timeout=5000)
@@ -477,11 +480,8 @@ def test_the_first_file_shown_uses_rows_made_while_the_window_was_idle(qtbot: Qt
 
 
 def test_a_reused_picker_keeps_nothing_half_typed_from_another_file(qtbot: QtBot, tmp_path: Path) -> None:
-    archive = tmp_path / "typed"
-    archive.mkdir()
-    (archive / "a.md").write_text("---\ntitle: A\ntopics:\n  - alpha\n---\nbody\n", encoding="utf-8")
-    (archive / "b.md").write_text("---\ntitle: B\n---\nbody\n", encoding="utf-8")
-    (archive / "c.md").write_text("---\ntitle: C\ntopics:\n  - gamma\n---\nbody\n", encoding="utf-8")
+    fronts = {"a.md": "title: A\ntopics:\n  - alpha\n", "b.md": "title: B\n", "c.md": "title: C\ntopics:\n  - gamma\n"}
+    archive = archive_of(tmp_path / "typed", fronts)
     window: MainWindow = open_window(qtbot, tmp_path, archive)
     open_file(qtbot, window, "a.md")
     picker = chips(window, "topics")

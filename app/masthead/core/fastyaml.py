@@ -117,7 +117,7 @@ def load_block(text: str) -> Any:
     """Load one YAML front-matter block the way the editor reads it (raises on anything unusual)."""
     node = yaml.compose(text, Loader=IndexLoader)
     if node is not None and "*" in text and refusal(node) is not None:  # no alias: nothing can expand
-        raise _Unsupported("unsafe")  # the editor's reader says why (too deep: _build's RecursionError)
+        raise _Unsupported("unsafe")  # the editor's reader says why (depth is checked by _build)
     return None if node is None else _build(node)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 EXPANSION_LIMIT = 100_000  # nodes a block may stand for with its aliases followed
 DEPTH_LIMIT = 100  # nested lists and mappings
+TOO_DEEP = f"lists or mappings are nested more than {DEPTH_LIMIT} deep"
 
 
 def _children(node: Any) -> list[Any]:
@@ -35,7 +36,7 @@ def refusal(node: Any) -> str | None:
         if key in sizes:
             continue
         if depth > DEPTH_LIMIT:
-            return f"lists or mappings are nested more than {DEPTH_LIMIT} deep"
+            return TOO_DEEP
         on_path.add(key)
         stack.append((current, depth, True))
         for child in _children(current):

@@ -29,7 +29,7 @@ from ruamel.yaml.timestamp import TimeStamp
 
 from masthead.core.errors import ParseError
 from masthead.core.values import Value, ambiguous_in_yaml11
-from masthead.core.yamlguard import DEPTH_LIMIT, refusal
+from masthead.core.yamlguard import TOO_DEEP, refusal
 
 WIDTH = 1 << 30  # never fold a line we render
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
@@ -102,10 +102,7 @@ def parse(text: str, first_line: int = 1) -> Parsed:
     except YAMLError as exc:
         raise ParseError(f"invalid YAML: {exc}", line=first_line) from None
     except RecursionError:
-        raise ParseError(
-            f"the front matter cannot be read safely: lists or mappings are nested more than {DEPTH_LIMIT} deep",
-            line=first_line,
-        ) from None
+        raise ParseError(f"the front matter cannot be read safely: {TOO_DEEP}", line=first_line) from None
     for key_node, _ in node.value:
         if not (isinstance(key_node, ScalarNode) and str(key_node.tag or "").endswith(":str")):
             raise ParseError(

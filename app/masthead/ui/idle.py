@@ -53,7 +53,6 @@ def install() -> bool:
         return True
     busy = _Busy(app)
     app.installEventFilter(busy)
-    dispatcher.awake.connect(_idle.clear)
     dispatcher.aboutToBlock.connect(_idle.set)
     _installed.append(busy)
     return True
@@ -67,7 +66,6 @@ def uninstall() -> None:
             app.removeEventFilter(busy)
     dispatcher = QAbstractEventDispatcher.instance()
     if _installed and dispatcher is not None:
-        dispatcher.awake.disconnect(_idle.clear)
         dispatcher.aboutToBlock.disconnect(_idle.set)
     _installed.clear()
     pacing.install(None)
@@ -95,5 +93,4 @@ def blocking() -> Iterator[None]:
     try:
         yield
     finally:
-        if _idle.is_set():  # once per turn of the event loop (a clear takes a lock)
-            _idle.clear()
+        _idle.clear()

@@ -82,8 +82,7 @@ def html_chunks(html: str, size: int = CHUNK, first: int | None = None) -> list[
     top-level paragraph or heading (the renderer writes each on a line of its own)."""
     chunks: list[str] = []
     start = 0
-    while len(html) - start > (size if chunks or first is None else first):
-        step = size if chunks or first is None else first
+    while len(html) - start > (step := size if chunks or first is None else first):
         found = (html.find(tag, start + step) for tag in ("\n<p>", "\n<p ", "\n<a name=", "\n<h"))
         cut = min((i for i in found if i > 0), default=-1)
         if cut < 0:
