@@ -6,11 +6,9 @@ from __future__ import annotations
 import json
 import tomllib
 from dataclasses import dataclass, field
+from typing import Any
 
-from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.nodes import MappingNode
-
-from masthead.core import yamlio
+from masthead.core import yamlio, yamlread
 from masthead.core.errors import ParseError
 from masthead.core.split import Parts
 from masthead.core.values import Value
@@ -18,17 +16,18 @@ from masthead.core.values import Value
 
 @dataclass
 class Block:
-    """What a block holds: its plain data, and for YAML its lines, root node and round-trip data."""
+    """What a block holds: its plain data, and for YAML its lines, root node and the keys shown read-only."""
 
     original: dict[str, Value]
     readonly_reason: str | None = None
     lines: list[str] = field(default_factory=list)
-    root: MappingNode | None = None
-    data: CommentedMap = field(default_factory=CommentedMap)
+    root: Any = None  # yamlread.MappingNode
+    readonly_keys: dict[str, str] = field(default_factory=dict)
 
 
-def parse_block(parts: Parts) -> Block:
-    """Parse the block of ``parts``; raises ParseError (or another MastheadError) if it cannot be read."""
+def parse_block(parts: Parts, lines: bool = True) -> Block:
+    """Parse the block of ``parts`` (and split it into ``lines`` for editing); raises ParseError (or another
+    MastheadError) if it cannot be read."""
     kind, first = parts.kind, parts.block_first_line
     block = parts.block
     try:
@@ -50,9 +49,8 @@ def parse_block(parts: Parts) -> Block:
         if not isinstance(loaded, dict):
             raise ParseError("the JSON front matter is not an object", line=first)
         return Block(loaded, "JSON front matter is shown read-only")
-    lines = yamlio.split_lines(text)
-    parsed = yamlio.parse(text, first)
-    reason = None
-    if parsed.node is not None and parsed.node.flow_style:
+    parsed = yamlread.read(text, first)
+    reason = parsed.readonly_reason
+    if parsed.root is not None and parsed.root.flow_style:
         reason = "front matter written as one {…} mapping is shown read-only"
-    return Block(yamlio.to_plain(parsed.data), reason, lines, parsed.node, parsed.data)
+    return Block(parsed.data, reason, yamlio.split_lines(text) if lines else [], parsed.root, parsed.readonly)

@@ -9,22 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-
-from masthead.core import yamlio
+from masthead.core import splice, yamlio, yamlread
 from masthead.core.block import parse_block
 from masthead.core.errors import MastheadError, ParseError, ReadOnlyError, VerifyError
-from masthead.core.fastyaml import read_block
+from masthead.core.splice import Region, dash_col
 from masthead.core.split import Parts, split
-from masthead.core.values import Value, is_plain, looks_like_iso_date, same, to_json
+from masthead.core.values import Value, is_plain, looks_like_iso_date, same
+from masthead.core.yamlread import MappingNode, Node, ScalarNode, SequenceNode
 
 DEFAULT_SEQ_OFFSET = 2
 _DELETE: Any = object()
@@ -38,18 +35,6 @@ class Snapshot:
     size: int
     mtime_ns: int
     sha256: str
-
-
-@dataclass(frozen=True)
-class _Region:
-    """Lines of one top-level key: ``[start, end)`` is its content, ``[end, stop)`` the gap after it."""
-
-    key: str
-    start: int
-    end: int
-    stop: int
-    key_col: int
-    value: Node
 
 
 def unified_diff(old: bytes, new: bytes, name: str, context: int = 3) -> str:
@@ -79,7 +64,7 @@ class Document:
         self._changes: dict[str, Value] = {}
         self._lines: list[str] = []
         self._root: MappingNode | None = None
-        self._data = CommentedMap()
+        self._readonly_keys: dict[str, str] = {}
         try:
             self.parts = split(raw)
         except ParseError as exc:
@@ -92,7 +77,7 @@ class Document:
             self.error = exc.with_path(self.path)
             return
         self._original, self.readonly_reason = block.original, block.readonly_reason
-        self._lines, self._root, self._data = block.lines, block.root, block.data
+        self._lines, self._root, self._readonly_keys = block.lines, block.root, block.readonly_keys
 
     @property
     def default_seq_offset(self) -> int:
@@ -113,6 +98,11 @@ class Document:
     @property
     def editable(self) -> bool:
         return self.error is None and self.readonly_reason is None
+
+    @property
+    def readonly_keys(self) -> dict[str, str]:
+        """Keys whose values are shown but cannot be edited (``!!set``, custom tags...), with the reason."""
+        return dict(self._readonly_keys)
 
     @property
     def eol(self) -> str:
@@ -152,6 +142,13 @@ class Document:
         """The front-matter block as it is on disk."""
         return self.parts.block.decode("utf-8", errors="replace")
 
+    def source_of(self, key: str) -> str | None:
+        """The lines of ``key`` as the file writes them (None for a key the file does not have)."""
+        for region in self._regions():
+            if region.key == key:
+                return "".join(self._lines[region.start : region.end])
+        return None
+
     # ----------------------------------------------------------------- editing
 
     def _check_editable(self) -> None:
@@ -173,11 +170,16 @@ class Document:
         self._check_editable()
         if not isinstance(key, str) or not key.strip() or any(c in key for c in "\r\n"):
             raise ValueError(f"not a usable key: {key!r}")
+        old = self._original.get(key, _DELETE)
+        if old is not _DELETE and same(old, value):  # the value it has: nothing to render, whatever it is
+            self._changes.pop(key, None)
+            return
+        if key in self._readonly_keys:
+            raise ReadOnlyError(f"{key} cannot be edited: {self._readonly_keys[key]}", self.path)
         if not is_plain(value):
             raise ValueError(f"cannot write a value of type {type(value).__name__} for {key!r}")
         if isinstance(value, tuple):
             value = list(value)
-        old = self._original.get(key, _DELETE)
         if (
             isinstance(value, dt.date)
             and not isinstance(value, dt.datetime)
@@ -235,7 +237,7 @@ class Document:
         for region in self._regions():
             node = region.value
             if seq_offset is None and isinstance(node, SequenceNode) and not node.flow_style and node.value:
-                seq_offset = self._dash_col(node) - region.key_col
+                seq_offset = dash_col(self._lines, node) - region.key_col
             if map_indent is None and isinstance(node, MappingNode) and not node.flow_style and node.value:
                 map_indent = node.value[0][0].start_mark.column - region.key_col
         if seq_offset is None or seq_offset < 0:
@@ -244,12 +246,7 @@ class Document:
             map_indent = 2
         return yamlio.Style(seq_offset=seq_offset, map_indent=map_indent)
 
-    def _dash_col(self, seq: SequenceNode) -> int:
-        item = seq.value[0]
-        line = self._lines[item.start_mark.line]
-        return len(line) - len(line.lstrip(" "))
-
-    def _regions(self) -> Iterator[_Region]:
+    def _regions(self) -> Iterator[Region]:
         if self._root is None:
             return
         pairs = self._root.value
@@ -262,7 +259,7 @@ class Document:
             if not yamlio.ends_with_keep_chomp(value_node, self._lines):
                 while end > start + 1 and not self._lines[end - 1].strip():
                     end -= 1
-            yield _Region(key_node.value, start, end, stop, key_node.start_mark.column, value_node)
+            yield Region(key_node.value, start, end, stop, key_node.start_mark.column, value_node)
 
     def _render_block(self) -> str:
         lines, style = self._lines, self._style()
@@ -290,14 +287,30 @@ class Document:
         pad = " " * indent
         return [pad + line[:-1] + self.eol if line.endswith("\n") else pad + line for line in lines]
 
+    def _node(self, key: str) -> Node | None:
+        for key_node, value_node in self._root.value if self._root is not None else ():
+            if key_node.value == key:
+                node: Node = value_node
+                return node
+        return None
+
     def _render_new(self, key: str, value: Value, style: yamlio.Style, indent: int) -> list[str]:
-        like = self._data.get(key)
+        node = self._node(key)
+        like = yamlio.like(node) if node is not None else None
         return self._eolify(yamlio.render_entry(key, yamlio.to_node(value, like), style), indent)
 
-    def _render_changed(self, region: _Region, value: Value, style: yamlio.Style) -> list[str]:
-        spliced = self._splice_items(region, value, style)
+    def _render_changed(self, region: Region, value: Value, style: yamlio.Style) -> list[str]:
+        old = self._original[region.key]
+        spliced = splice.block_items(self._lines, region, old, value, style, self._eolify)
+        if spliced is None:
+            spliced = splice.flow_items(self._lines[region.start], region, old, value)
         if spliced is not None:
             return spliced
+        if not str(region.value.tag).startswith("tag:yaml.org,2002:"):
+            raise ReadOnlyError(
+                f"{region.key} is tagged {region.value.tag}: this edit cannot keep the tag; edit the file by hand",
+                self.path,
+            )
         rendered = self._render_new(region.key, value, style, region.key_col)
         original = self._lines[region.start : region.end]
         node = region.value
@@ -307,60 +320,10 @@ class Document:
                 rendered[0] = rendered[0][: -len(self.eol)] + rest + self.eol
         return rendered
 
-    def _splice_items(self, region: _Region, value: Value, style: yamlio.Style) -> list[str] | None:
-        """Edit a block list item by item, keeping untouched items' lines; None when that is not possible."""
-        seq, old = region.value, self._data.get(region.key)
-        if not (
-            isinstance(seq, SequenceNode)
-            and not seq.flow_style
-            and seq.value
-            and isinstance(value, list)
-            and value
-            and isinstance(old, CommentedSeq)
-            and all(isinstance(n, ScalarNode) for n in seq.value)
-            and all(not isinstance(v, list | dict) for v in value)
-        ):
-            return None
-        lines = self._lines
-        starts = [n.start_mark.line for n in seq.value]
-        ends = []
-        for j, node in enumerate(seq.value):
-            end_line, end_col = node.end_mark.line, node.end_mark.column
-            end = end_line + 1 if end_col > 0 else end_line
-            ends.append(end)
-            before = lines[starts[j]][: node.start_mark.column]
-            if before.strip() != "-" or (j and starts[j] < ends[j - 1]):
-                return None
-        if starts[0] < region.start + 1 or ends[-1] > region.end:
-            return None
-        ends[-1] = region.end
-        gaps = [lines[ends[j] : starts[j + 1]] for j in range(len(starts) - 1)] + [[]]
-        item_style = yamlio.Style(self._dash_col(seq) - region.key_col, style.map_indent)
-        like = yamlio.to_node(list(value), old)
-
-        def render_item(index: int) -> list[str]:
-            entry = yamlio.render_entry(region.key, CommentedSeq([like[index]]), item_style)
-            return self._eolify(entry[1:], region.key_col)
-
-        old_items = [_token(v) for v in self._original[region.key]]
-        new_items = [_token(v) for v in value]
-        out = list(lines[region.start : starts[0]])
-        matcher = difflib.SequenceMatcher(None, old_items, new_items, autojunk=False)
-        for op, i1, i2, j1, j2 in matcher.get_opcodes():
-            for j in range(j1, j2) if op != "equal" else ():
-                out.extend(render_item(j))
-            for i in range(i1, i2):
-                if op == "equal":
-                    out.extend(lines[starts[i] : ends[i]])
-                out.extend(gaps[i])
-        return out
-
     def _verify(self, text: str) -> None:
         """Parse the rendered block again: it must give exactly the intended data."""
-        reread = read_block(text)  # the C-loader reader: agrees with ruamel by construction, ~8x faster
         try:
-            if reread is None:  # the fast path declined: ruamel, the reference, decides
-                reread = yamlio.to_plain(yamlio.parse(text, self.parts.block_first_line).data)
+            reread = yamlread.values(text)
         except ParseError as exc:
             raise VerifyError(
                 f"the edit produced unreadable YAML ({exc.message}); nothing was written", self.path
@@ -373,8 +336,3 @@ class Document:
                 f"the edit of {', '.join(bad) or 'the key order'} would not read back as written; nothing was written",
                 self.path,
             )
-
-
-def _token(value: Value) -> tuple[str, str]:
-    """A hashable stand-in for a list item, distinguishing types (``'1'`` from ``1``)."""
-    return type(value).__name__, json.dumps(to_json(value), sort_keys=True, ensure_ascii=False)

@@ -1,23 +1,15 @@
-"""Front-matter reading for the index, fast and the way the editor reads it.
-
-The editor (ruamel.yaml round-trip, YAML 1.2) is the reference; YAML blocks go through the fast C-loader
-reader (``fastyaml``), which reads values by the same rules. Files are split by the same byte splitter as the
-editor. When the fast path declines, the editor's parser decides, so a broken file gets the very message the
-editor shows.
-"""
+"""Front-matter reading for the index: the editor's own splitter and reader (``block``, ``yamlread``), so a
+value reads the same in both and a broken file gets the very message the editor shows."""
 
 from __future__ import annotations
 
-import json
 import os
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from masthead.core import records
-from masthead.core.document import Document
+from masthead.core.block import parse_block
 from masthead.core.errors import MastheadError, ParseError
-from masthead.core.fastyaml import read_block
 from masthead.core.records import Record, gc_paused
 from masthead.core.split import split
 
@@ -26,34 +18,11 @@ HEAD = 16384  # bytes read first: the front matter nearly always fits; the body 
 
 
 def read_meta(raw: bytes) -> tuple[str, dict[str, Any]]:
-    """(kind, front matter) of a file's bytes; raises MastheadError exactly where the editor would."""
-    return fast_meta(raw) or _read_as_editor(raw)
-
-
-def fast_meta(raw: bytes) -> tuple[str, dict[str, Any]] | None:
-    """(kind, front matter) by the fast path alone, or None when it declines (then the editor decides).
-
-    Raises ParseError when the file cannot even be split (the editor says the same)."""
+    """(kind, front matter) of a file's bytes; raises MastheadError exactly as the editor does (one reader)."""
     parts = split(raw)
     if parts.kind == "none":
         return "none", {}
-    try:
-        text = parts.block.decode("utf-8")
-        if parts.kind == "toml":
-            return "toml", tomllib.loads(text)
-        data = json.loads(text) if parts.kind == "json" else read_block(text)
-    except Exception:
-        return None
-    if isinstance(data, dict) and all(isinstance(k, str) for k in data):
-        return parts.kind, data
-    return None
-
-
-def _read_as_editor(raw: bytes) -> tuple[str, dict[str, Any]]:
-    doc = Document(raw)
-    if doc.error is not None:
-        raise doc.error
-    return doc.kind, doc.data
+    return parts.kind, parse_block(parts, lines=False).original
 
 
 def read_record(root: str, relpath: str, size: int = -1, mtime_ns: int = -1) -> Record:

@@ -1,8 +1,5 @@
-"""ruamel.yaml round-trip parsing and rendering in a file's own style.
-
-Parsing composes the node tree (exact start and end of every value, used for splicing) and constructs the
-round-trip data from it (quote styles, used to render edits the way the file writes them).
-"""
+"""Rendering values in a file's own style with ruamel.yaml, and facts about the nodes the reader
+(``yamlread``, libyaml's positions) composed: where a value ends, how it is quoted."""
 
 from __future__ import annotations
 
@@ -14,8 +11,6 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarbool import ScalarBoolean
 from ruamel.yaml.scalarfloat import ScalarFloat
@@ -27,32 +22,17 @@ from ruamel.yaml.scalarstring import (
 )
 from ruamel.yaml.timestamp import TimeStamp
 
-from masthead.core.errors import ParseError
 from masthead.core.values import Value, ambiguous_in_yaml11
-from masthead.core.yamlguard import TOO_DEEP, refusal
+from masthead.core.yamlread import MappingNode, Node, ScalarNode, SequenceNode
 
 WIDTH = 1 << 30  # never fold a line we render
-_TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
 _KEEP_CHOMP = re.compile(r"[|>](?:[1-9]?\+|\+[1-9]?)")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
-
-
-def has_tab_indent(text: str) -> bool:
-    """True if some line is indented with a tab (YAML allows only spaces)."""
-    return bool(_TAB_INDENT.search(text))
 
 
 def split_lines(text: str) -> list[str]:
     """Lines with their endings, broken only where YAML breaks lines (``\\r\\n``, ``\\r``, ``\\n``)."""
     return _LINE.findall(text)
-
-
-@dataclass(frozen=True)
-class Parsed:
-    """A parsed front-matter block: the node tree and the round-trip data built from it."""
-
-    node: MappingNode | None
-    data: CommentedMap
 
 
 @dataclass(frozen=True)
@@ -71,59 +51,6 @@ class _Representer(RoundTripRepresenter):
 
 
 _Representer.add_representer(type(None), _Representer.represent_none)
-
-
-def _loader() -> YAML:
-    y = YAML(typ="rt")
-    y.preserve_quotes = True
-    return y
-
-
-def parse(text: str, first_line: int = 1) -> Parsed:
-    """Parse a front-matter block; raise ParseError (with the file's line number) for what is unsafe."""
-    tab = _TAB_INDENT.search(text)
-    if tab:
-        line = first_line + text.count("\n", 0, tab.start())
-        raise ParseError("a tab is used for indentation; YAML allows only spaces there", line=line)
-    y = _loader()
-    try:
-        node = y.compose(text)
-        if node is None:
-            return Parsed(None, CommentedMap())
-        why = refusal(node)
-        if why is not None:
-            raise ParseError(f"the front matter cannot be read safely: {why}", line=first_line)
-        if not isinstance(node, MappingNode):
-            kind = "a list" if isinstance(node, SequenceNode) else "a single value"
-            raise ParseError(f"the front matter is {kind}, not a set of 'key: value' lines", line=first_line)
-        data = y.constructor.construct_document(node)
-    except MarkedYAMLError as exc:
-        raise _parse_error(exc, first_line) from None
-    except YAMLError as exc:
-        raise ParseError(f"invalid YAML: {exc}", line=first_line) from None
-    except RecursionError:
-        raise ParseError(f"the front matter cannot be read safely: {TOO_DEEP}", line=first_line) from None
-    for key_node, _ in node.value:
-        if not (isinstance(key_node, ScalarNode) and str(key_node.tag or "").endswith(":str")):
-            raise ParseError(
-                "top-level keys must be plain names (found a number, list or merge key)",
-                line=first_line + key_node.start_mark.line,
-            )
-    return Parsed(node, data)
-
-
-def _parse_error(exc: MarkedYAMLError, first_line: int) -> ParseError:
-    mark = exc.problem_mark or exc.context_mark
-    problem = str(exc.problem or exc.context or "invalid YAML").strip()
-    if "another document" in str(exc):
-        problem = "the front matter holds several YAML documents"
-    elif exc.context and exc.problem and "duplicate key" not in problem:
-        context = str(exc.context).strip()
-        if exc.context_mark is not None and exc.context_mark.line != getattr(mark, "line", None):
-            context += f" that starts on line {first_line + exc.context_mark.line}"
-        problem = f"{problem} ({context})"
-    line = first_line + mark.line if mark is not None else first_line
-    return ParseError(problem, line=line)
 
 
 def to_plain(value: Any) -> Value:
@@ -154,6 +81,29 @@ def to_plain(value: Any) -> Value:
     if hasattr(value, "value") and hasattr(value, "tag"):  # TaggedScalar
         return str(value.value)
     return value
+
+
+def like(node: Node) -> Any:
+    """A round-trip stand-in for the value ``node`` holds, styled as the file writes it (quotes, flow style):
+    ``to_node`` renders a new value after it. Only styles matter, so item texts are placeholders."""
+    if isinstance(node, ScalarNode):
+        if node.style == "'":
+            return SingleQuotedScalarString(node.value)
+        if node.style == '"':
+            return DoubleQuotedScalarString(node.value)
+        return node.value
+    if isinstance(node, SequenceNode):
+        seq = CommentedSeq(like(item) for item in node.value)
+        if node.flow_style:
+            seq.fa.set_flow_style()
+        return seq
+    if isinstance(node, MappingNode):
+        out = CommentedMap()
+        for key_node, value_node in node.value:
+            if isinstance(key_node, ScalarNode):
+                out[key_node.value] = like(value_node)
+        return out
+    return None
 
 
 def node_end(node: Node) -> tuple[int, int]:

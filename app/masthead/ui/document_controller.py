@@ -173,8 +173,13 @@ class DocumentController(QObject):
         self.edit(key, [*(current if isinstance(current, list) else []), value])
 
     def entry_text(self, key: str) -> str:
-        """How a (nested) value is written in YAML, for the read-only view."""
-        value = self.doc.data.get(key) if self.doc is not None else None
+        """How a (nested or read-only) value is written in YAML, for the read-only view: as in the file when
+        it is unchanged."""
+        doc = self.doc
+        source = doc.source_of(key) if doc is not None and key not in doc.changed_keys else None
+        if source is not None:
+            return source
+        value = doc.data.get(key) if doc is not None else None
         return "".join(yamlio.render_entry(key, yamlio.to_node(value), yamlio.Style()))
 
     def yaml_text(self) -> tuple[str, int | None]:

@@ -252,7 +252,11 @@ class FormPane(ControllerState, QWidget):
         return self.vocabularies.choices(key, self.schema)
 
     def kind(self, key: str, value: Value) -> Kind:
-        """How ``key`` is edited: ``fieldinfo.field_kind`` (the schema's kind, when the value fits it)."""
+        """How ``key`` is edited: ``fieldinfo.field_kind`` (the schema's kind, when the value fits it); a value
+        the document cannot write back (``!!set``, a custom tag...) is shown as written, read-only."""
+        doc = self.controller.doc
+        if doc is not None and key in doc.readonly_keys:
+            return Kind.COMPLEX
         return field_kind(key, value, self.schema)
 
     def _add_row(self, index: int, key: str, value: Value, editable: bool) -> None:
@@ -277,6 +281,9 @@ class FormPane(ControllerState, QWidget):
         editor.value_edited.connect(lambda new, typing, k=key: self.controller.edit(k, new, typing))  # type: ignore[attr-defined]
         if rule is not None and rule.help:
             editor.setToolTip(rule.help)
+        doc = self.controller.doc
+        if doc is not None and key in doc.readonly_keys:
+            editor.setToolTip(f"Read-only: {doc.readonly_keys[key]}")
         editor.setEnabled(editable or kind == Kind.COMPLEX)
         text = rule.label if rule is not None and rule.label else readable(key)
         label, row = field_row(key, editor, text, editable, self.ask_remove_field)
