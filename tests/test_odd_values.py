@@ -10,14 +10,18 @@ import math
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 from tests.conftest import run_cli
 from tests.support.form import open_form
 
 from masthead.core import storage
 from masthead.core.errors import ReadOnlyError
+from masthead.core.fieldinfo import FileState, file_state
 from masthead.core.index import ArchiveIndex
+from masthead.core.query import parse_query
+from masthead.core.workflow import load_schema
 from masthead.ui.writer import writer
 
 BODY = "\n### 第一部分\n\n**[主持人]**: 你好。\n"
@@ -160,3 +164,82 @@ def test_the_form_shows_such_a_value_as_written_read_only_and_saves_the_rest(qtb
     form.save()
     qtbot.waitUntil(lambda: not form.saving and not writer().busy, timeout=5000)
     assert path.read_bytes() == before.replace(b"series: old", b"series: Second season")
+
+
+FENCES = {
+    "named-yaml.md": ("---yaml\ntitle: 命名\ntags: [x]\n---\n", "yaml", True),
+    "named-json.md": ('---json\n{"title": "JSON", "tags": ["x"]}\n---\n', "json", False),
+    "named-toml.md": ('---toml\ntitle = "TOML"\ntags = ["x"]\n---\n', "toml", False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FENCES))
+def test_gray_matter_fences_are_recognised_and_never_get_a_second_block(
+    tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    head, kind, editable = FENCES[name]
+    path = tmp_path / name
+    path.write_bytes((head + BODY).encode())
+    before = path.read_bytes()
+    doc = storage.load(path)
+    assert doc.error is None and doc.kind == kind and doc.editable is editable
+    assert doc.data["tags"] == ["x"] and doc.data["title"] in ("命名", "JSON", "TOML")
+    code, _, err = run_cli(capsys, "tag", "add", str(tmp_path), "tags", "z", "--all")
+    after = path.read_bytes()
+    assert code == 0
+    if editable:
+        assert after == before.replace(b"tags: [x]", b"tags: [x, z]")
+    else:
+        assert f"{name}: skipped: {kind.upper()} front matter" in err and after == before
+
+
+def test_a_fence_in_another_language_is_an_error_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "coffee.md"
+    path.write_bytes(b"---coffee\ntitle: 'x'\n---\nbody\n")
+    doc = storage.load(path)
+    assert doc.error is not None and "'coffee'" in doc.error.message and not doc.editable
+    index = ArchiveIndex(tmp_path, use_cache=False, workers=1).open()
+    assert "'coffee'" in (index.records["coffee.md"].error or "")
+
+
+YES_DRAFT = (
+    "title: 是草稿\ndate: 2025-03-01\nsummary: A summary.\nsource: https://example.org/1\ncategory: tech\n"
+    "tags: [ai]\nfeatured: On\ndraft: yes\n"
+)
+
+
+def test_yes_in_a_boolean_field_is_true_for_the_index_query_form_and_publish(
+    qtbot: QtBot, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "masthead.yaml").write_text("fields:\n  featured:\n    kind: bool\n", encoding="utf-8")
+    path = write(tmp_path, "yes.md", YES_DRAFT)
+    write(tmp_path, "no.md", YES_DRAFT.replace("draft: yes", "draft: no").replace("On", "off"))
+    index = ArchiveIndex(tmp_path, use_cache=False, workers=1).open()
+    schema = load_schema(tmp_path)
+    assert file_state(index.records["yes.md"], schema) == FileState.DRAFT
+    assert file_state(index.records["no.md"], schema) == FileState.PUBLISHED
+    for text, hits in [("draft:true", ["yes.md"]), ("draft:false", ["no.md"]), ("featured:true", ["yes.md"])]:
+        query = parse_query(text, schema)
+        assert [r for r in sorted(index.records) if query.matches(index.records[r])] == hits, text
+    form = open_form(qtbot, tmp_path, "yes.md")
+    box = form.editors["draft"]
+    assert isinstance(box, QCheckBox) and box.isChecked() and "yes" in box.text()
+    form.save()  # nothing changed: the word stays
+    assert path.read_bytes().count(b"draft: yes\n") == 1
+    code, _, err = run_cli(capsys, "publish", str(path))
+    assert code == 0, err
+    assert "featured: On\ndraft: false\n" in path.read_text(encoding="utf-8")
+
+
+def test_clicking_the_box_writes_the_yaml_1_2_word(qtbot: QtBot, tmp_path: Path) -> None:
+    path = write(tmp_path, "yes.md", YES_DRAFT)
+    before = path.read_bytes()
+    form = open_form(qtbot, tmp_path, "yes.md")
+    box = form.editors["draft"]
+    assert isinstance(box, QCheckBox)
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Space)  # as a keyboard user toggles it
+    assert not box.isChecked() and form.dirty
+    form.save()
+    qtbot.waitUntil(lambda: not form.saving and not writer().busy, timeout=5000)
+    assert path.read_bytes() == before.replace(b"draft: yes", b"draft: false")

@@ -26,14 +26,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from masthead.core.fieldinfo import FileState, file_state
+from masthead.core.fieldinfo import FileState, field_kind, file_state
 from masthead.core.records import Record, as_date
+from masthead.core.schema import Kind
+from masthead.core.values import as_bool
 from masthead.core.workflow import Schema
 
 ALIASES = {"tag": "tags"}
 _NAME = re.compile(r"[A-Za-z_][\w-]*")
 _OPS = (">=", "<=", ">", "<", "=", ":")
 _TRUE = {"true", "yes", "1", "on"}
+_FALSE = {"false", "no", "0", "off"}
 _FALSE = {"false", "no", "0", "off"}
 _PERIOD = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
@@ -105,7 +108,10 @@ def _match(term: Term, record: Record, body: Callable[[str], str] | None, schema
         return present if term.kind == "has" else not present
     if term.kind == "compare":
         return _compare(meta.get(term.name), term.op, term.value)
-    return _equals(meta.get(term.name), term.value)
+    value = meta.get(term.name)
+    if term.value in _TRUE | _FALSE and field_kind(term.name, value, schema) == Kind.BOOL:
+        return as_bool(value) is (term.value in _TRUE)  # `featured: yes` is true (values.as_bool)
+    return _equals(value, term.value)
 
 
 def _equals(value: Any, wanted: str) -> bool:

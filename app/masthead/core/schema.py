@@ -11,7 +11,7 @@ import datetime as dt
 from enum import StrEnum
 
 from masthead.core.records import LIST_FIELDS
-from masthead.core.values import Value, looks_like_iso_date
+from masthead.core.values import Value, as_bool, looks_like_iso_date
 
 
 class Kind(StrEnum):
@@ -80,7 +80,7 @@ def kind_of(key: str, value: Value, declared: Kind | None = None) -> Kind:
         return kind
     if kind in LIST_KINDS and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
         return infer_kind(value)  # e.g. people: '[]' written as a string: edit what is there
-    if kind == Kind.BOOL and not isinstance(value, bool):
+    if kind == Kind.BOOL and as_bool(value) is None:  # `yes`/`no` are edited as booleans (values.as_bool)
         return infer_kind(value)
     if kind == Kind.DATE and not (
         isinstance(value, dt.date) or (isinstance(value, str) and looks_like_iso_date(value))

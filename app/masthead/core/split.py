@@ -15,6 +15,9 @@ BOM = b"\xef\xbb\xbf"
 Kind = Literal["none", "yaml", "toml", "json"]
 
 _YAML_OPEN = re.compile(rb"---[ \t]*(\r\n|\r|\n)")
+# gray-matter's fences name the language: ---yaml, ---json, ---toml (closed by ---)
+_NAMED_OPEN = re.compile(rb"---[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*(\r\n|\r|\n)")
+_NAMED_KINDS: dict[bytes, Kind] = {b"yaml": "yaml", b"yml": "yaml", b"json": "json", b"toml": "toml"}
 _TOML_OPEN = re.compile(rb"\+\+\+[ \t]*(\r\n|\r|\n)")
 _JSON_OPEN = re.compile(rb"\{[ \t]*(\r\n|\r|\n)")
 # A closing line follows a line break (\r\n, \r or \n); the search starts on the opening line's break.
@@ -59,6 +62,23 @@ def split(data: bytes) -> Parts:
         ("toml", _TOML_OPEN, _TOML_CLOSE),
         ("json", _JSON_OPEN, _JSON_CLOSE),
     )
+    named = _NAMED_OPEN.match(data, start)
+    if named is not None:
+        language = named.group(1).lower()
+        if language not in _NAMED_KINDS:
+            shown = named.group(1).decode("ascii")
+            raise ParseError(
+                f"the front matter is written in '{shown}' (---{shown}), which Masthead cannot read", line=1
+            )
+        eol = named.group(2)
+        close = _YAML_CLOSE.search(data, named.end() - 1)
+        if close is None:
+            shown = data[start : named.end()].strip().decode("ascii")
+            raise ParseError(f"the front matter opened by '{shown}' on line 1 is never closed", line=1)
+        a, b = close.span(1)
+        return Parts(
+            bom, _NAMED_KINDS[language], data[start : named.end()], data[named.end() : a], data[a:b], data[b:], eol
+        )
     for kind, opener, closer in openers:
         m = opener.match(data, start)
         if not m:

@@ -79,6 +79,19 @@ def to_json(value: Value) -> Any:
     return value
 
 
+YAML11_BOOLEANS = {"yes": True, "no": False, "on": True, "off": False, "y": True, "n": False}
+
+
+def as_bool(value: Value) -> bool | None:
+    """A boolean field's value as a boolean: ``True``/``False``, or a YAML 1.1 word (``yes``, ``No``, ``ON``,
+    ``y``...) that YAML 1.2 reads as a string; None for anything else. See DESIGN rule "Booleans"."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return YAML11_BOOLEANS.get(value.lower())
+    return None
+
+
 def looks_like_iso_date(text: str) -> bool:
     return bool(_ISO_DATE.fullmatch(text))
 

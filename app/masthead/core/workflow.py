@@ -22,7 +22,7 @@ from masthead.core.document import Document
 from masthead.core.errors import ParseError
 from masthead.core.records import Record
 from masthead.core.schema import TRANSCRIPT_PROFILE, Kind, kind_of
-from masthead.core.values import Value, looks_like_iso_date
+from masthead.core.values import Value, as_bool, looks_like_iso_date
 from masthead.core.yamlio import to_plain
 
 SCHEMA_FILE = "masthead.yaml"
@@ -242,7 +242,7 @@ def validate(data: dict[str, Value], schema: Schema) -> list[Problem]:
 
 
 def is_draft(data: dict[str, Value], schema: Schema) -> bool:
-    return data.get(schema.publish.draft_field) is True
+    return as_bool(data.get(schema.publish.draft_field)) is True  # `draft: yes` too (values.as_bool)
 
 
 def publish_edits(data: dict[str, Value], schema: Schema, today: dt.date | None = None) -> dict[str, Value]:

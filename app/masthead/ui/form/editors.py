@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from masthead.core.schema import LIST_KINDS, Kind
-from masthead.core.values import Value
+from masthead.core.values import Value, as_bool
 from masthead.ui.chips import ChipsEditor
 from masthead.ui.theme import error_colour
 from masthead.ui.widgets import named
@@ -248,12 +248,14 @@ class DateEditor(QDateEdit):
 
 
 class BoolEditor(QCheckBox):
+    """A boolean; a YAML 1.1 word (``yes``, ``off``...) is shown as the boolean it means, with the word beside."""
+
     value_edited = Signal(object, bool)
 
     def __init__(self, key: str, value: Value) -> None:
         super().__init__()
         named(self, f"field_{key}", key)
-        self.setChecked(bool(value))
+        self.set_value(value)
         self.clicked.connect(self._on_edit)
 
     def _on_edit(self, on: bool) -> None:
@@ -263,7 +265,10 @@ class BoolEditor(QCheckBox):
         return self.isChecked()
 
     def set_value(self, value: Value) -> None:
-        self.setChecked(bool(value))
+        self.setChecked(as_bool(value) is True)
+        word = isinstance(value, str) and as_bool(value) is not None
+        self.setText(f"written as “{value}”" if word else "")
+        self.setToolTip(f"“{value}” is read as {'true' if as_bool(value) else 'false'}" if word else "")
 
     def focus_target(self) -> QWidget:
         return self
