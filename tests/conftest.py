@@ -106,19 +106,27 @@ def no_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
 
 
 def interrupt_after(root: Path, names: list[str], files_written: int, tag: str = "weekly") -> dict[str, bytes]:
-    """Add ``tag`` to the files as a bulk operation that dies (as if killed) after ``files_written`` files;
-    return the bytes every file would have had, had it finished."""
-    from masthead.core import bulk
+    """Add ``tag`` to the files as a bulk operation that dies (as if killed) once ``files_written`` files are
+    written (files are written side by side: any others it had started are left unwritten); return the bytes
+    every file would have had, had it finished."""
+    import threading
+
+    from masthead.core import bulk, storage
     from masthead.core.operations import add
 
     plan = bulk.plan(root, names, add("tags", [tag]))
+    real, lock, count = storage.write_atomic, threading.Lock(), [0]
 
-    def crash(done: int, total: int) -> None:
-        if done == files_written:
-            raise KeyboardInterrupt
+    def dies(path: Path, data: bytes, expected: Any) -> Any:
+        with lock:
+            count[0] += 1
+            if count[0] > files_written:
+                raise KeyboardInterrupt
+        return real(path, data, expected)
 
-    with pytest.raises(KeyboardInterrupt):
-        bulk.apply(plan, progress=crash)
+    with pytest.MonkeyPatch.context() as patch, pytest.raises(KeyboardInterrupt):
+        patch.setattr(storage, "write_atomic", dies)
+        bulk.apply(plan)
     return {c.rel: c.new for c in plan.changes}
 
 

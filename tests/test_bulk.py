@@ -224,31 +224,6 @@ def test_publish_is_a_bulk_operation_blocked_files_skipped_with_their_problems(a
     assert bulk.redo(report.journal).changed == report.changed and snapshot(archive) == written
 
 
-@pytest.mark.parametrize(
-    "edit",
-    [
-        add("tags", ["weekly"]),
-        rename("Northwind Labs", "Northwind"),
-        set_field("category", "science"),
-        clear_field("series"),
-        merge("streaming", ["scheduling"], "tags"),
-    ],
-    ids=["add", "rename", "set", "clear", "merge"],
-)
-def test_skipping_files_the_fast_reader_shows_unchanged_plans_the_same(
-    archive: Path, samples: Path, monkeypatch: pytest.MonkeyPatch, edit: object
-) -> None:
-    for root in (archive, samples):
-        rels = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.md"))
-        fast = bulk.plan(root, rels, edit, workers=1)  # type: ignore[arg-type]
-        with monkeypatch.context() as m:
-            m.setattr(bulk, "_nothing_to_do", lambda *a: False)
-            full = bulk.plan(root, rels, edit, workers=1)  # type: ignore[arg-type]
-        assert [(c.rel, c.new) for c in fast.changes] == [(c.rel, c.new) for c in full.changes]
-        assert fast.unchanged == full.unchanged and fast.skipped == full.skipped
-        assert fast.changes or fast.unchanged
-
-
 def test_plan_reports_progress_file_by_file(archive: Path) -> None:
     seen: list[tuple[int, int]] = []
     bulk.plan(archive, NAMES, add("tags", ["weekly"]), progress=lambda done, total: seen.append((done, total)))

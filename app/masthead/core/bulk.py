@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from masthead.core import journal, reader, storage
+from masthead.core import journal, storage
 from masthead.core.document import DEFAULT_SEQ_OFFSET, Document, Snapshot, unified_diff
 from masthead.core.errors import ConflictError, MastheadError
+from masthead.core.fanout import Cancelled, in_parallel
 
 # the journal queries are part of the bulk API (bulk.history, bulk.unfinished...), re-exported
 from masthead.core.journal import history as history
@@ -27,7 +28,6 @@ from masthead.core.journal import journal_info as journal_info
 from masthead.core.journal import old_bytes_path as old_bytes_path
 from masthead.core.journal import unfinished as unfinished
 from masthead.core.operations import Edit, NotApplicable, PublishEdit, apply_edit, edit_from_spec
-from masthead.core.values import same
 from masthead.core.workers import run_parallel
 from masthead.core.workflow import Schema, load_schema
 
@@ -88,8 +88,6 @@ def plan_file(
         folder = (root / rel).parent
         cache = schemas if schemas is not None else {}
         schema = cache.get(folder) or cache.setdefault(folder, load_schema(root / rel))
-    if _nothing_to_do(raw, edit, schema):
-        return rel, "unchanged", b"", b"", None, ""
     doc = Document(raw, root / rel, snapshot, list_indent)
     if not doc.editable:
         reason = f"cannot be read: {doc.error.message}" if doc.error else doc.readonly_reason or "read-only"
@@ -108,20 +106,6 @@ def plan_file(
     assert doc.snapshot is not None
     snap = (doc.snapshot.size, doc.snapshot.mtime_ns, doc.snapshot.sha256)
     return rel, ("unchanged" if new == doc.raw else "change"), doc.raw, new, snap, ""
-
-
-def _nothing_to_do(raw: bytes, edit: Edit, schema: Schema | None) -> bool:
-    """Whether the fast reader (PyYAML's C parser, made to agree with the editor) already shows the edit
-    changes nothing in this file, so the slower round-trip parse can be skipped (a rename across 10,000
-    files parses only those that hold the value). Anything doubtful answers False: the full path decides."""
-    try:
-        kind, data = reader.read_meta(raw)
-        if kind != "yaml":
-            return False
-        sets, deletes = apply_edit(data, edit, schema)
-    except (MastheadError, NotApplicable):
-        return False
-    return all(k in data and same(data[k], v) for k, v in sets.items()) and not any(k in data for k in deletes)
 
 
 def plan_rows(root: str, rels: list[str], spec: list[Any], list_indent: int = DEFAULT_SEQ_OFFSET) -> list[PlanRow]:
@@ -223,17 +207,19 @@ def apply(
     files = [(c.rel, c.old, c.new) for c in plan_.changes]
     path, record = journal.begin(plan_.root, plan_.description, edit, plan_.list_indent, files)
     report.journal = path
-    for done, change in enumerate(plan_.changes, start=1):
-        if cancel is not None and cancel.is_set():
-            report.skipped += [(c.rel, "cancelled") for c in plan_.changes[done - 1 :]]
-            break
-        try:
-            storage.write_atomic(plan_.root / change.rel, change.new, change.snapshot)
+
+    def write(change: FileChange) -> None:
+        storage.write_atomic(plan_.root / change.rel, change.new, change.snapshot)
+
+    for done, (change, error) in enumerate(in_parallel(plan_.changes, write, cancel), start=1):
+        if isinstance(error, Cancelled):
+            report.skipped.append((change.rel, "cancelled"))
+        elif isinstance(error, ConflictError):
+            report.skipped.append((change.rel, error.message))  # changed since planned: not ours to overwrite
+        elif isinstance(error, MastheadError):
+            report.failed.append((change.rel, error.message))
+        elif error is None:
             report.changed.append(change.rel)
-        except ConflictError as exc:
-            report.skipped.append((change.rel, exc.message))  # changed since planned: not ours to overwrite
-        except MastheadError as exc:
-            report.failed.append((change.rel, exc.message))
         if progress:
             progress(done, len(plan_.changes))
     record["state"] = "done"
@@ -249,19 +235,23 @@ def undo(journal_path: Path) -> Report:
     root = Path(record["root"])
     report = Report(journal=journal_path)
     old_bytes = journal.old_bytes(journal_path)
-    for entry in record["files"]:
-        state, snap = journal.state_on_disk(root, entry)
+
+    def restore(entry: dict[str, Any]) -> str:
+        state, snap, current = journal.state_on_disk(root, entry)
         if state == "new" and snap is not None:
-            try:
-                storage.write_atomic(root / entry["rel"], old_bytes(entry), snap)
-                report.changed.append(entry["rel"])
-            except MastheadError as exc:
-                report.failed.append((entry["rel"], exc.message))
-        elif state == "old":
+            storage.write_atomic(root / entry["rel"], old_bytes(entry, current), snap)
+        return state
+
+    for entry, outcome in in_parallel(record["files"], restore):
+        if isinstance(outcome, MastheadError):
+            report.failed.append((entry["rel"], outcome.message))
+        elif outcome == "new":
+            report.changed.append(entry["rel"])
+        elif outcome == "old":
             report.unchanged.append(entry["rel"])
         else:
             report.skipped.append(
-                (entry["rel"], "changed since the operation: left alone" if state == "other" else "no longer exists")
+                (entry["rel"], "changed since the operation: left alone" if outcome == "other" else "no longer exists")
             )
     return _finish(journal_path, record, "undone", "undo", report)
 
@@ -278,7 +268,7 @@ def redo(journal_path: Path) -> Report:
     edit = edit_from_spec(record["edit"])
     for entry in record["files"]:
         rel = entry["rel"]
-        state, _ = journal.state_on_disk(root, entry)
+        state, _, _ = journal.state_on_disk(root, entry)
         if state == "new":
             report.unchanged.append(rel)
             continue

@@ -65,6 +65,7 @@ class Document:
         self._lines: list[str] = []
         self._root: MappingNode | None = None
         self._readonly_keys: dict[str, str] = {}
+        self._region_list: list[Region] | None = None
         try:
             self.parts = split(raw)
         except ParseError as exc:
@@ -246,7 +247,12 @@ class Document:
             map_indent = 2
         return yamlio.Style(seq_offset=seq_offset, map_indent=map_indent)
 
-    def _regions(self) -> Iterator[Region]:
+    def _regions(self) -> list[Region]:
+        if self._region_list is None:
+            self._region_list = list(self._find_regions())
+        return self._region_list
+
+    def _find_regions(self) -> Iterator[Region]:
         if self._root is None:
             return
         pairs = self._root.value
@@ -297,6 +303,10 @@ class Document:
     def _render_new(self, key: str, value: Value, style: yamlio.Style, indent: int) -> list[str]:
         node = self._node(key)
         like = yamlio.like(node) if node is not None else None
+        styled = yamlio.to_node(value, like)
+        simple = yamlio.simple_entry(key, styled) if not isinstance(value, list | dict) else None
+        if simple is not None:
+            return self._eolify([simple], indent)
         return self._eolify(yamlio.render_entry(key, yamlio.to_node(value, like), style), indent)
 
     def _render_changed(self, region: Region, value: Value, style: yamlio.Style) -> list[str]:

@@ -50,16 +50,45 @@ def write(path: Path, data: dict[str, Any]) -> None:
     _write_parts(path, [json.dumps(data, ensure_ascii=False).encode("utf-8")])
 
 
+def common_ends(old: bytes, new: bytes) -> tuple[int, int]:
+    """Lengths of the longest common prefix and suffix of two byte strings (not overlapping in either); found
+    by bisection over slice comparisons, each done in C."""
+    most = min(len(old), len(new))
+    lo, hi = 0, most
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if old[:mid] == new[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    prefix, lo, hi = lo, 0, most - lo
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if old[len(old) - mid :] == new[len(new) - mid :]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return prefix, lo
+
+
+def old_delta(old: bytes, new: bytes) -> str:
+    """How to make ``old`` from ``new``: ``d<prefix>:<suffix>:<base64 of the bytes between>``. An edit changes
+    the front matter only, so this is a few hundred bytes where the whole file (and its compression) was tens
+    of kilobytes."""
+    prefix, suffix = common_ends(old, new)
+    return f"d{prefix}:{suffix}:" + base64.b64encode(old[prefix : len(old) - suffix]).decode("ascii")
+
+
 def write_old(path: Path, files: Sequence[tuple[str, bytes, bytes]]) -> None:
-    """Write the old bytes of ``files`` as a JSON object of rel -> base64 of the zlib'd bytes, one file at a
-    time (a single ``json.dumps`` of megabytes holds the GIL throughout: a window's GUI thread waited)."""
+    """Write what undo needs to restore ``files`` (``(rel, old, new)``) as a JSON object of rel -> ``old_delta``,
+    one file at a time (a single ``json.dumps`` of megabytes holds the GIL throughout: a window's GUI thread
+    waited). Earlier builds stored base64 of the zlib'd old bytes; ``old_bytes`` reads both."""
 
     def parts() -> Iterator[bytes]:
         yield b"{"
-        for i, (rel, old, _) in enumerate(files):
-            encoded = base64.b64encode(zlib.compress(old, 6))
+        for i, (rel, old, new) in enumerate(files):
             yield (", " if i else "").encode() + json.dumps(rel, ensure_ascii=False).encode("utf-8")
-            yield b': "' + encoded + b'"'
+            yield b': "' + old_delta(old, new).encode("ascii") + b'"'
         yield b"}"
 
     _write_parts(path, parts())
@@ -143,21 +172,40 @@ def begin(
     return path, journal
 
 
-def old_bytes(journal_path: Path) -> Callable[[dict[str, Any]], bytes]:
-    """Reads the old bytes of a journal's files (its .old file is loaded once, on first use; journals of
-    earlier development builds kept them in the entries)."""
+def old_bytes(journal_path: Path) -> Callable[[dict[str, Any], bytes], bytes]:
+    """Gives the old bytes of a journal's file from its entry and its new bytes (what is on disk when it is
+    undone); its .old file is loaded once, on first use; journals of earlier development builds kept whole
+    old bytes in the entries. Raises MastheadError, naming the file, when what the journal holds does not
+    give bytes with the entry's ``old_sha``: nothing is ever restored from a damaged journal."""
     store: dict[str, str] = {}
 
-    def old(entry: dict[str, Any]) -> bytes:
-        if "old_z" in entry:
-            return zlib.decompress(base64.b64decode(entry["old_z"]))
-        if "old" in entry:
-            return base64.b64decode(entry["old"])
-        if not store:
-            store.update(read_old(old_bytes_path(journal_path)))
-        return zlib.decompress(base64.b64decode(store[entry["rel"]]))
+    def old(entry: dict[str, Any], new: bytes) -> bytes:
+        try:
+            if "old_z" in entry:
+                restored = zlib.decompress(base64.b64decode(entry["old_z"]))
+            elif "old" in entry:
+                restored = base64.b64decode(entry["old"])
+            else:
+                if not store:
+                    store.update(read_old(old_bytes_path(journal_path)))
+                restored = _from_stored(store[entry["rel"]], new)
+        except (KeyError, ValueError, zlib.error) as exc:
+            raise MastheadError(f"the journal's copy of {entry.get('rel')} is damaged ({exc})", journal_path) from None
+        if sha(restored) != entry["old_sha"]:
+            raise MastheadError(f"the journal's copy of {entry.get('rel')} is damaged (wrong hash)", journal_path)
+        return restored
 
     return old
+
+
+def _from_stored(text: str, new: bytes) -> bytes:
+    if not text.startswith("d"):
+        return zlib.decompress(base64.b64decode(text, validate=True))
+    prefix, suffix, middle = text[1:].split(":", 2)
+    start, end = int(prefix), len(new) - int(suffix)
+    if not 0 <= start <= end <= len(new):
+        raise ValueError("the delta does not fit the file")
+    return new[:start] + base64.b64decode(middle, validate=True) + new[end:]
 
 
 def prune(folder: Path) -> None:
@@ -202,19 +250,19 @@ def unfinished(root: Path) -> list[Path]:
     return [Path(j["_path"]) for j in history_in(journal_dir(root)) if j.get("state") == "applying"]
 
 
-def state_on_disk(root: Path, entry: dict[str, Any]) -> tuple[str, Snapshot | None]:
+def state_on_disk(root: Path, entry: dict[str, Any]) -> tuple[str, Snapshot | None, bytes]:
     """Which version of a journaled file is on disk: ``new``, ``old``, ``other`` (someone else changed it)
-    or ``missing``; with its snapshot."""
+    or ``missing``; with its snapshot and bytes."""
     try:
         current, snap = storage.read_bytes(root / entry["rel"])
     except MastheadError:
-        return "missing", None
+        return "missing", None, b""
     digest = sha(current)
     if digest == entry["new_sha"]:
-        return "new", snap
+        return "new", snap, current
     if digest == entry["old_sha"]:
-        return "old", snap
-    return "other", snap
+        return "old", snap, current
+    return "other", snap, current
 
 
 def finish(journal_path: Path, journal: dict[str, Any], state: str, action: str, counts: tuple[int, int, int]) -> None:

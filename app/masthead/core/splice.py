@@ -68,6 +68,9 @@ def block_items(
     like = yamlio.to_node(list(value), yamlio.like(seq))
 
     def render_item(index: int) -> list[str]:
+        text = yamlio.simple_scalar(like[index])
+        if text is not None:
+            return eolify([" " * item_style.seq_offset + "- " + text + "\n"], region.key_col)
         entry = yamlio.render_entry(region.key, CommentedSeq([like[index]]), item_style)
         return eolify(entry[1:], region.key_col)
 
@@ -113,6 +116,10 @@ def flow_items(line: str, region: Region, old: Value, value: Value) -> list[str]
     like = yamlio.to_node(list(value), yamlio.like(seq))
     rendered: list[str] = []
     for j in range(len(value)):
+        text = yamlio.simple_scalar(like[j], flow=True)
+        if text is not None:
+            rendered.append(text)
+            continue
         one = CommentedSeq([like[j]])
         one.fa.set_flow_style()
         entry = yamlio.render_entry("k", one, yamlio.Style())

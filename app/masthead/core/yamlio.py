@@ -23,7 +23,7 @@ from ruamel.yaml.scalarstring import (
 from ruamel.yaml.timestamp import TimeStamp
 
 from masthead.core.values import Value, ambiguous_in_yaml11
-from masthead.core.yamlread import MappingNode, Node, ScalarNode, SequenceNode
+from masthead.core.yamlread import MappingNode, Node, ScalarNode, SequenceNode, plain_is_str
 
 WIDTH = 1 << 30  # never fold a line we render
 _KEEP_CHOMP = re.compile(r"[|>](?:[1-9]?\+|\+[1-9]?)")
@@ -164,6 +164,39 @@ def to_node(value: Value, like: Any = None) -> Any:
         old = like if isinstance(like, dict) else {}
         return CommentedMap((k, to_node(v, old.get(k))) for k, v in value.items())
     return value
+
+
+_PLAIN_FIRST_BAD = frozenset("-?:,[]{}#&*!|>'\"%@`.~ ")
+_FLOW_BAD = frozenset(",[]{}:")
+
+
+def simple_scalar(item: Any, flow: bool = False) -> str | None:
+    """The text of a string ``to_node`` made, written as ruamel.yaml would write it, when that is obvious: a
+    plain word or phrase, or a quoted string that needs no escape; None otherwise (ruamel.yaml renders it).
+    Saves ~1 ms a value in bulk edits; every result is read back by the save's check anyway."""
+    if not isinstance(item, str) or not item or not item.isprintable() or isinstance(item, LiteralScalarString):
+        return None
+    if isinstance(item, SingleQuotedScalarString):
+        return "'" + str(item).replace("'", "''") + "'"
+    if isinstance(item, DoubleQuotedScalarString):
+        return f'"{item}"' if '"' not in item and "\\" not in item else None
+    if type(item) is not str or item[0] in _PLAIN_FIRST_BAD or item[-1] in " :" or ": " in item or " #" in item:
+        return None
+    if (flow and not _FLOW_BAD.isdisjoint(item)) or ambiguous_in_yaml11(item) or not plain_is_str(item):
+        return None
+    return item
+
+
+def simple_entry(key: str, value: Any) -> str | None:
+    """``key: value`` as one line (ending in ``\n``) for a plain key and a simple value, else None."""
+    if simple_scalar(key) != key:
+        return None
+    if value is None or isinstance(value, bool):
+        return f"{key}: {'null' if value is None else str(value).lower()}\n"
+    if isinstance(value, int):
+        return f"{key}: {value}\n"
+    text = simple_scalar(value)
+    return f"{key}: {text}\n" if text is not None else None
 
 
 def render_entry(key: str, value: Any, style: Style) -> list[str]:

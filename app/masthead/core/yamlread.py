@@ -50,12 +50,16 @@ class Loader(_Base):  # type: ignore[misc]
 
     def resolve(self, kind: Any, value: str, implicit: tuple[bool, bool]) -> str:
         if kind is yaml.ScalarNode:
-            if implicit[0]:  # plain scalar: YAML 1.2 resolution
-                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
-                    if regexp.match(value):
-                        return str(tag)
-            return _STR  # quoted, or plain text that is nothing else
+            return _resolve_plain(value) if implicit[0] else _STR  # quoted: a string
         return _SEQ if kind is yaml.SequenceNode else _MAP
+
+
+def _resolve_plain(value: str) -> str:
+    """The tag of a plain scalar by the YAML 1.2 rules."""
+    for tag, regexp in Loader.yaml_implicit_resolvers.get(value[:1], ()):
+        if regexp.match(value):
+            return str(tag)
+    return _STR
 
 
 for _versions, _tag, _regexp, _first in implicit_resolvers:
@@ -124,6 +128,11 @@ def read(text: str, first_line: int = 1) -> Read:
         if builder.reason is not None or key != key_node.value:
             out.readonly[key] = builder.reason or "its name holds an escaped lone surrogate"
     return out
+
+
+def plain_is_str(text: str) -> bool:
+    """Whether ``text`` written plain reads back as that string by the YAML 1.2 rules."""
+    return _resolve_plain(text) == _STR
 
 
 def values(text: str) -> dict[str, Value]:
