@@ -377,3 +377,24 @@ def test_selected_and_shown_paths_follow_the_table_with_and_without_a_filter(
     for row in range(2, shown):
         click(row, Qt.KeyboardModifier.ControlModifier)
     assert window.selected_paths() == in_table([0, *range(2, shown)])
+
+
+def test_transcript_search_uses_the_full_text_index_and_follows_changes(
+    qtbot: QtBot, window: MainWindow, archive: Path
+) -> None:
+    open_and_wait(qtbot, window, archive)
+    qtbot.waitUntil(lambda: window.archive.text_search() is not None, timeout=10000)  # built in the background
+    text_index = window.archive.index.text_index()  # type: ignore[union-attr]
+    assert text_index.paths("hear the ice") == {"2025/02/comments.md"}
+    type_search(qtbot, window, "text:glaciers")  # the title says it; so does no transcript
+    qtbot.waitUntil(lambda: titles(window) == ["Field Notes: Listening to Glaciers"], timeout=5000)
+    changed = archive / "2025" / "01" / "crlf.md"
+    changed.write_bytes(changed.read_bytes().replace(b"Pager duty", b"Glaciers calving"))
+    window.archive.refresh(["2025/01/crlf.md"])
+    size = changed.stat().st_size
+    qtbot.waitUntil(  # the refresh lands in the table
+        lambda: any(r.path == "2025/01/crlf.md" and r.size == size for r in window.model.records), timeout=5000
+    )
+    type_search(qtbot, window, "body:glaciers")
+    qtbot.waitUntil(lambda: titles(window) == ["Quiet Infrastructure"], timeout=5000)
+    assert text_index.paths("glaciers calving") == {"2025/01/crlf.md"}  # indexed again, that file only

@@ -1,4 +1,4 @@
-"""The archive: ``index``, ``query``, ``vocab``."""
+"""The archive: ``index``, ``query``, ``search``, ``vocab``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 from masthead.cli.common import fail, open_index, print_record, records_sorted
 from masthead.core.fieldinfo import archive_vocabulary
+from masthead.core.index import ArchiveIndex
 from masthead.core.query import QueryError, parse_query
 from masthead.core.workflow import load_schema
 
@@ -37,13 +38,48 @@ def cmd_query(args: argparse.Namespace) -> int:
     index = open_index(args)
     if index is None:
         return 2
-    hits = [r for r in records_sorted(index) if query.matches(r, index.body)]
+    found = text_hits(index, query.body_texts) if query.needs_body else None
+    hits = [r for r in records_sorted(index) if query.matches(r, index.body, found)]
     for record in hits:
         if args.json:
             print(json.dumps(record.to_json(), ensure_ascii=False))
         else:
             print_record(record, schema)
     print(f"{len(hits):,} of {len(index.records):,} files match", file=sys.stderr)
+    return 0
+
+
+def update_text(index: ArchiveIndex) -> None:
+    """Bring the full-text index up to date, saying so when that takes a while (the first time)."""
+    todo, _ = index.text_index().stale((r.path, r.size, r.mtime_ns) for r in index.records.values())
+    if len(todo) > 500:
+        print(
+            f"indexing {len(todo):,} transcripts for full-text search (only changed files, next time)", file=sys.stderr
+        )
+    index.update_text()
+
+
+def text_hits(index: ArchiveIndex, texts: list[str]) -> dict[str, set[str]]:
+    """For each text, the paths whose transcript contains it (from the full-text index)."""
+    update_text(index)
+    return {text: index.text_index().paths(text) for text in texts}
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    index = open_index(args)
+    if index is None:
+        return 2
+    update_text(index)
+    hits = index.text_index().search(args.text, args.limit)
+    for hit in hits:
+        record = index.records.get(hit.path)
+        title = record.text("title") if record is not None else ""
+        if args.json:
+            item = {"path": hit.path, "title": title, "before": hit.before, "match": hit.match, "after": hit.after}
+            print(json.dumps(item, ensure_ascii=False))
+        else:
+            print(f"{hit.path}\t{title}\t{hit.before}[{hit.match}]{hit.after}")
+    print(f"{len(hits):,} of {len(index.records):,} transcripts contain it", file=sys.stderr)
     return 0
 
 

@@ -32,6 +32,7 @@ COMMANDS = (
     "check",
     "index",
     "query",
+    "search",
     "vocab",
     "validate",
     "publish",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from masthead import __version__
-from masthead.cli.archive import cmd_index, cmd_query, cmd_vocab
+from masthead.cli.archive import cmd_index, cmd_query, cmd_search, cmd_vocab
 from masthead.cli.changes import cmd_history, cmd_recover, cmd_redo, cmd_tag, cmd_undo
 from masthead.cli.common import assignment
 from masthead.cli.files import cmd_check, cmd_get, cmd_set
@@ -105,6 +105,20 @@ def build_parser() -> argparse.ArgumentParser:
     qy.add_argument("query", metavar="QUERY")
     qy.add_argument("--json", action="store_true", help="JSON lines, one record per file (as index)")
     qy.set_defaults(func=cmd_query)
+
+    se = archive_command(
+        "search",
+        "find text in the transcripts (full-text index)",
+        (
+            "Print path, title and the words around the first match of every file whose transcript contains "
+            "TEXT (case-insensitive; Chinese and English alike). The full-text index lives beside the index "
+            "cache and is brought up to date first: only changed files are read again."
+        ),
+    )
+    se.add_argument("text", metavar="TEXT")
+    se.add_argument("--limit", type=int, metavar="N", help="at most N files")
+    se.add_argument("--json", action="store_true", help="JSON lines: path, title, before, match, after")
+    se.set_defaults(func=cmd_search)
 
     vc = archive_command(
         "vocab",

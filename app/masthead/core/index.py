@@ -15,6 +15,7 @@ from pathlib import Path
 from masthead.core import records
 from masthead.core.cache import IndexCache
 from masthead.core.errors import ParseError
+from masthead.core.fulltext import TextIndex
 from masthead.core.pacing import paced
 from masthead.core.reader import Row, read_record, read_rows
 from masthead.core.records import Record, gc_paused
@@ -56,6 +57,7 @@ class ArchiveIndex:
         self.records: dict[str, Record] = {}
         self._use_cache = use_cache
         self._cache: IndexCache | None = None
+        self._text: TextIndex | None = None
         self.workers = workers if workers is not None else max(1, min(os.cpu_count() or 1, 4))
         self.stats = BuildStats()
 
@@ -207,6 +209,20 @@ class ArchiveIndex:
         except ParseError:
             return raw.decode("utf-8", errors="replace")
 
+    def text_index(self) -> TextIndex:
+        """The archive's full-text index (opened on first use; ``update_text`` brings it up to date)."""
+        if self._text is None:
+            self._text = TextIndex(self.root, memory=not self._use_cache)
+        return self._text
+
+    def update_text(self, progress: Progress | None = None, cancel: threading.Event | None = None) -> int:
+        """Index the transcripts that changed since they were last indexed; returns how many."""
+        files = [(r.path, r.size, r.mtime_ns) for r in self.records.values()]
+        return self.text_index().update(files, self.body, progress, cancel)
+
     def close(self) -> None:
+        if self._text is not None:
+            self._text.close()
+            self._text = None
         if self._cache is not None:
             self._cache.close()

@@ -12,7 +12,9 @@
 - ``has:summary`` / ``missing:summary``: the field is present and not empty, or not.
 - ``error:yes`` / ``error:no``: the file could not be parsed.
 - ``path:interviews/2025``: the relative path contains the text.
-- ``body:word`` / ``body:"a phrase"``: the transcript contains it.
+- ``body:word`` / ``body:"a phrase"``: the transcript contains it (answered by the full-text index,
+  ``core.fulltext``, when the caller has one).
+- ``text:word``: the title, the summary or the transcript contains it.
 - Bare words and ``"quoted phrases"`` must all occur (case-insensitively) in the title or summary.
 """
 
@@ -22,7 +24,7 @@ import calendar
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,7 +64,7 @@ def fold(text: str) -> str:
 class Term:
     """One condition of a query."""
 
-    kind: str  # text, field, compare, has, missing, error, draft, path, body
+    kind: str  # text, field, compare, has, missing, error, draft, path, body, alltext
     value: Any
     name: str = ""
     op: str = ":"
@@ -79,23 +81,45 @@ class Query:
     @property
     def _ordered(self) -> list[Term]:
         """Terms cheapest first: a transcript is read only for records that pass everything else."""
-        return sorted(self.terms, key=lambda t: t.kind == "body")
+        return sorted(self.terms, key=lambda t: t.kind in _BODY_KINDS)
 
     @property
     def needs_body(self) -> bool:
-        return any(t.kind == "body" for t in self.terms)
+        return any(t.kind in _BODY_KINDS for t in self.terms)
 
-    def matches(self, record: Record, body: Callable[[str], str] | None = None) -> bool:
-        """Whether ``record`` satisfies every term. ``body(path)`` gives the transcript for ``body:``."""
-        return all(_match(term, record, body, self.schema) != term.negated for term in self._ordered)
+    @property
+    def body_texts(self) -> list[str]:
+        """The texts ``body:`` and ``text:`` terms look for in transcripts (for a full-text index to answer)."""
+        return [t.value for t in self.terms if t.kind in _BODY_KINDS]
+
+    def matches(
+        self, record: Record, body: Callable[[str], str] | None = None, found: Mapping[str, Set[str]] | None = None
+    ) -> bool:
+        """Whether ``record`` satisfies every term. For ``body:`` and ``text:``, ``found[text]`` is the set of
+        paths whose transcript contains the text (from the full-text index); without it, ``body(path)`` gives
+        the transcript."""
+        return all(_match(term, record, body, found, self.schema) != term.negated for term in self._ordered)
 
 
-def _match(term: Term, record: Record, body: Callable[[str], str] | None, schema: Schema | None) -> bool:
+_BODY_KINDS = ("body", "alltext")
+
+
+def _match(
+    term: Term,
+    record: Record,
+    body: Callable[[str], str] | None,
+    found: Mapping[str, Set[str]] | None,
+    schema: Schema | None,
+) -> bool:
     meta = record.meta
     if term.kind == "text":
         haystack = fold(f"{record.text('title')}\n{record.text('summary')}")
         return bool(term.value in haystack)
-    if term.kind == "body":
+    if term.kind == "alltext" and fold(term.value) in fold(f"{record.text('title')}\n{record.text('summary')}"):
+        return True
+    if term.kind in _BODY_KINDS:
+        if found is not None and term.value in found:
+            return record.path in found[term.value]
         return body is not None and term.value in body(record.path).casefold()
     if term.kind == "path":
         return bool(term.value in fold(record.path))
@@ -248,6 +272,8 @@ def _term(name: str, op: str, value: str, negated: bool, start: int, end: int) -
         return Term("error", flag in _TRUE, name, op, negated, start)
     if name == "body":
         return Term(name, value.casefold(), name, op, negated, start)
+    if name == "text":
+        return Term("alltext", value.casefold(), name, op, negated, start)
     if name == "path":
         return Term(name, fold(value), name, op, negated, start)
     if name == "draft":

@@ -5,12 +5,13 @@ blocking the GUI thread. Widgets never read files: they ask this controller."""
 from __future__ import annotations
 
 import gc
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Literal
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
 
 from masthead.core.fieldinfo import choice_fields
 from masthead.core.index import ArchiveIndex, BuildStats, Changes
@@ -76,6 +77,10 @@ class ArchiveController(QObject):
         self._refreshing = False
         self._refresh_pending: set[str] | Literal["all"] | None = None
         self._vocab_generation = 0
+        self._text_pool = QThreadPool(self)  # the full-text index's own thread: it may take a minute
+        self._text_pool.setMaxThreadCount(1)
+        self._text_cancel = threading.Event()
+        self._text_state: Literal["none", "building", "ready"] = "none"
 
     @property
     def root(self) -> Path | None:
@@ -115,6 +120,8 @@ class ArchiveController(QObject):
         self._drain_timer.stop()
         self._loader_done = False
         self._vocab_generation += 1
+        self._text_cancel.set()
+        self._text_state = "none"
         if self.index is not None:
             self.index.close()
         self.index = None
@@ -223,8 +230,47 @@ class ArchiveController(QObject):
             self._settle_gc()
             self.vocab, self.vocabulary, self.delta = vocab, picker_counts(vocab), None
             self.vocabulary_changed.emit()
+            if self._text_state == "none":
+                self._build_text_index()
 
         step(0)
+
+    # ------------------------------------------------------------------ full-text search
+    def _files(self) -> list[tuple[str, int, int]]:
+        return [(r.path, r.size, r.mtime_ns) for r in self.model.records]
+
+    def _build_text_index(self) -> None:
+        """Bring the full-text index up to date on its own thread, once the archive and its vocabulary are
+        loaded (the first time it reads every transcript; later only changed ones)."""
+        index = self.index
+        if index is None:
+            return
+        files, cancel = self._files(), threading.Event()
+        self._text_cancel, self._text_state = cancel, "building"
+
+        def done(_result: object, error: BaseException | None) -> None:
+            if index is self.index and not cancel.is_set():
+                self._text_state = "ready" if error is None else "none"
+
+        run_in_background(
+            lambda: index.text_index().update(files, index.body, cancel=cancel), done, self, self._text_pool
+        )
+
+    def text_search(self) -> Callable[[list[str]], dict[str, set[str]]] | None:
+        """For a ``body:``/``text:`` search: a function, to run off the GUI thread, giving for each text the
+        paths whose transcript holds it (the index is first brought up to date with the files as the table has
+        them: only changed ones are read); None while the index is first being built."""
+        index = self.index
+        if index is None or self._text_state != "ready":
+            return None
+        files = self._files()
+
+        def hits(texts: list[str]) -> dict[str, set[str]]:
+            text_index = index.text_index()
+            text_index.update(files, index.body)
+            return {text: text_index.paths(text) for text in texts}
+
+        return hits
 
     # ------------------------------------------------------------------ changes on disk
     def refresh(self, paths: list[str] | None) -> None:

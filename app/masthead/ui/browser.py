@@ -50,6 +50,8 @@ class BrowserPane(QWidget):
         self.proxy = DocumentsProxy(self)
         self.proxy.setSourceModel(model)
         self.body: Callable[[str], str] | None = None  # reads a transcript, for body: queries
+        # gives, when the full-text index is ready, a function to run off the GUI thread: text -> paths
+        self.text_search: Callable[[], Callable[[list[str]], dict[str, set[str]]] | None] | None = None
         self.query: Query | None = None
         self._generation = 0
         self._loaded = False
@@ -237,7 +239,8 @@ class BrowserPane(QWidget):
         self._generation += 1
         generation = self._generation
         records = list(self.model.records)
-        self.status.emit("Searching transcripts…")
+        hits = self.text_search() if self.text_search is not None else None
+        self.status.emit("Searching transcripts…" if hits is not None else "Searching transcripts (reading them all)…")
 
         def done(allowed: set[str] | None, error: BaseException | None) -> None:
             if generation == self._generation and allowed is not None:
@@ -245,7 +248,11 @@ class BrowserPane(QWidget):
                 self.status.emit("")
                 self.update_count()
 
-        run_in_background(lambda: {r.path for r in records if query.matches(r, body)}, done, self)
+        def search() -> set[str]:
+            found = hits(query.body_texts) if hits is not None else None  # the full-text index, when ready
+            return {r.path for r in records if query.matches(r, body, found)}
+
+        run_in_background(search, done, self)
 
     def update_count(self, *_: Any) -> None:
         total, shown = self.model.rowCount(), self.proxy.rowCount()

@@ -49,6 +49,7 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowSettings, QMainWindow):
         self.quick_buttons, self.search_error = self.browser.quick_buttons, self.browser.search_error
         self._search_timer = self.browser.search_timer
         self.browser.body = self._body
+        self.browser.text_search = self.archive.text_search
         self.form = FormPane()
         self.preview = PreviewPane()
         self.splitter = named(QSplitter(Qt.Orientation.Horizontal), "mainSplitter", "Panes")

@@ -1,0 +1,64 @@
+"""Full-text search speed on an archive: the cold index, building the full-text index, then ``body:`` queries
+answered from it (warm) against reading every transcript, and the index's size on disk.
+
+python benchmarks/bench_fulltext.py --archive DIR   (DIR from make_archive.py DIR --realistic)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from masthead.core.index import ArchiveIndex
+from masthead.core.query import parse_query
+
+QUERIES = ["数据中心", "liquid cooling", "the", "GPU", "冷却", "nothing-matches-this"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--archive", type=Path, required=True)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="masthead-fts-"))
+    os.environ["MASTHEAD_CACHE_DIR"] = str(work)
+    try:
+        t = time.perf_counter()
+        index = ArchiveIndex(args.archive).open()
+        cold = time.perf_counter() - t
+        t = time.perf_counter()
+        count = index.update_text()
+        build = time.perf_counter() - t
+        size = sum(p.stat().st_size for p in work.glob("fulltext-*"))
+        print(f"cold index: {cold:.2f} s; full-text index of {count:,} transcripts: {build:.2f} s "
+              f"({100 * build / cold:.0f} % of the cold index), {size / 1e6:.0f} MB on disk")  # fmt: skip
+        t = time.perf_counter()
+        assert index.update_text() == 0
+        print(f"up to date check: {1000 * (time.perf_counter() - t):.0f} ms")
+        for text in QUERIES:
+            query = parse_query(f'body:"{text}"')
+            times = []
+            for _ in range(5):
+                t = time.perf_counter()
+                found = {v: index.text_index().paths(v) for v in query.body_texts}
+                hits = [r for r in index.records.values() if query.matches(r, None, found)]
+                times.append(time.perf_counter() - t)
+            print(f"body:{text!r}: {len(hits):,} files, median {1000 * statistics.median(times):.1f} ms")
+        query = parse_query('body:"liquid cooling"')
+        t = time.perf_counter()
+        slow = [r for r in index.records.values() if query.matches(r, index.body)]
+        print(f"the same query reading every file: {time.perf_counter() - t:.2f} s ({len(slow):,} files)")
+        index.close()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

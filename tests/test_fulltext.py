@@ -1,0 +1,123 @@
+"""The full-text index of the transcripts: exact answers (the same as reading every file), Chinese and English
+substrings, kept current file by file, rebuilt when damaged; ``search``, ``body:`` and ``text:`` use it."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.conftest import run_cli
+
+from masthead.core.fulltext import TextIndex
+from masthead.core.index import ArchiveIndex
+from masthead.core.query import parse_query
+
+BODIES = {
+    "zh.md": "\n### 第一部分\n\n**[主持人]**: 我们今天聊数据中心的冷却。\n\n**[嘉宾]**: 液冷正在取代风冷。\n",
+    "en.md": "\n### Part one\n\n**[Host]**: Welcome to the Cooling Show.\n\n**[Guest]**: Liquid cooling wins.\n",
+    "mixed.md": "\n**[Host]**: GPU 集群 and 液冷 together.\n<!-- chunk -->\n",
+}
+
+
+def write(root: Path, name: str, body: str, title: str = "Title") -> Path:
+    path = root / name
+    path.write_text(f"---\ntitle: {title}\nsummary: About {name}\n---\n{body}", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    root = tmp_path / "archive"
+    root.mkdir()
+    for name, body in BODIES.items():
+        write(root, name, body)
+    return root
+
+
+def opened(root: Path) -> ArchiveIndex:
+    index = ArchiveIndex(root).open()
+    index.update_text()
+    return index
+
+
+@pytest.mark.parametrize(
+    "text, paths",
+    [("冷却", ["zh.md"]), ("液冷", ["mixed.md", "zh.md"]), ("cooling", ["en.md"]), ("COOLING SHOW", ["en.md"]),
+     ("gpu 集群", ["mixed.md"]), ("冷", ["mixed.md", "zh.md"]), ("Host", ["en.md", "mixed.md"]), ("nowhere", [])],
+)  # fmt: skip
+def test_search_finds_every_file_that_holds_the_text(archive: Path, text: str, paths: list[str]) -> None:
+    index = opened(archive)
+    hits = index.text_index().search(text)
+    assert [h.path for h in hits] == paths
+    assert all(h.match.casefold() == text.casefold() for h in hits)
+    index.close()
+
+
+def test_only_changed_files_are_read_again_and_gone_ones_dropped(archive: Path) -> None:
+    index = opened(archive)
+    assert index.update_text() == 0  # nothing changed
+    path = write(archive, "en.md", "\n**[Host]**: Now about air handling.\n")
+    os.utime(path, ns=(1, 10**18))
+    (archive / "zh.md").unlink()
+    index.close()
+    index = opened_again = ArchiveIndex(archive).open()
+    assert opened_again.update_text() == 1
+    assert [h.path for h in index.text_index().search("cooling")] == []
+    assert [h.path for h in index.text_index().search("air handling")] == ["en.md"]
+    assert [h.path for h in index.text_index().search("冷却")] == []  # the deleted file is gone
+    index.close()
+
+
+def test_a_damaged_index_is_rebuilt_not_trusted(archive: Path) -> None:
+    index = opened(archive)
+    path = index.text_index().path
+    index.close()
+    path.write_bytes(b"this is not a database" * 100)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    again = ArchiveIndex(archive).open()
+    assert again.update_text() == len(BODIES) and again.text_index().rebuilt
+    assert [h.path for h in again.text_index().search("液冷")] == ["mixed.md", "zh.md"]
+    again.close()
+
+
+alphabet = "ab数据 中心\n*[]:-"
+
+
+@settings(deadline=None, max_examples=60)
+@given(st.lists(st.text(alphabet, max_size=30), min_size=1, max_size=6), st.text(alphabet, min_size=1, max_size=4))
+def test_search_answers_exactly_what_reading_every_transcript_does(bodies: list[str], text: str) -> None:
+    index = TextIndex(Path("/nowhere"), memory=True)
+    files = [(f"f{i}.md", len(b), i) for i, b in enumerate(bodies)]
+    index.update(files, lambda rel: bodies[int(rel[1:-3])])
+    expected = sorted(f"f{i}.md" for i, b in enumerate(bodies) if text.casefold() in b.casefold())
+    assert [h.path for h in index.search(text)] == expected
+    index.close()
+
+
+def test_the_cli_search_prints_path_title_and_snippet(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(archive, "zh.md", BODIES["zh.md"], title="冷却的未来")
+    code, out, err = run_cli(capsys, "search", str(archive), "液冷")
+    assert code == 0 and "2 of 3 transcripts contain it" in err
+    lines = out.splitlines()
+    assert lines[1].startswith("zh.md\t冷却的未来\t") and "[液冷]正在取代风冷" in lines[1]
+    code, out, _ = run_cli(capsys, "search", str(archive), "cooling", "--json", "--limit", "1")
+    hit = json.loads(out)
+    assert code == 0 and hit["path"] == "en.md" and hit["match"] == "Cooling"
+
+
+def test_body_and_text_queries_are_answered_from_it(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(archive, "title-only.md", "\nNothing here.\n", title="Cooling in the title")
+    code, out, _ = run_cli(capsys, "query", str(archive), "body:cooling", "--json")
+    assert code == 0 and [json.loads(line)["path"] for line in out.splitlines()] == ["en.md"]
+    code, out, _ = run_cli(capsys, "query", str(archive), "text:cooling", "--json")
+    assert sorted(json.loads(line)["path"] for line in out.splitlines()) == ["en.md", "title-only.md"]
+    index = opened(archive)
+    query = parse_query("body:液冷 -body:gpu")
+    found = {t: index.text_index().paths(t) for t in query.body_texts}
+    assert [r.path for r in index.records.values() if query.matches(r, None, found)] == ["zh.md"]
+    index.close()
