@@ -28,7 +28,6 @@ __all__ = ["MappingNode", "Node", "Read", "ScalarNode", "SequenceNode", "read", 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ruamel_constructor = YAML(typ="rt").constructor
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*(\\u[dD][89a-fA-F][0-9a-fA-F]{2})")
 
 _TAG = "tag:yaml.org,2002:"
@@ -55,11 +54,17 @@ class Loader(_Base):  # type: ignore[misc]
 
 
 def _resolve_plain(value: str) -> str:
-    """The tag of a plain scalar by the YAML 1.2 rules."""
-    for tag, regexp in Loader.yaml_implicit_resolvers.get(value[:1], ()):
-        if regexp.match(value):
-            return str(tag)
-    return _STR
+    """The tag of a plain scalar by the YAML 1.2 rules (remembered: keys and list values repeat a lot)."""
+    tag = _RESOLVED.get(value)
+    if tag is None:
+        tag = next((str(t) for t, r in Loader.yaml_implicit_resolvers.get(value[:1], ()) if r.match(value)), _STR)
+        if len(_RESOLVED) >= 50_000:
+            _RESOLVED.clear()
+        _RESOLVED[value] = tag
+    return tag
+
+
+_RESOLVED: dict[str, str] = {}
 
 
 for _versions, _tag, _regexp, _first in implicit_resolvers:
@@ -119,13 +124,13 @@ def read(text: str, first_line: int = 1) -> Read:
             continue
         if not (isinstance(key_node, ScalarNode) and key_node.tag == _STR):
             raise ParseError("top-level keys must be plain names (found a number, list or tagged key)", line=line)
-        key = _clean(key_node.value)
+        key = key_node.value
         if key in lines:
             raise ParseError(f'found duplicate key "{key}" (first on line {lines[key]})', line=line)
         lines[key] = line
         builder.reason = None
         out.data[key] = builder.build(value_node, 1)
-        if builder.reason is not None or key != key_node.value:
+        if builder.reason is not None or getattr(key_node, "surrogate", False):
             out.readonly[key] = builder.reason or "its name holds an escaped lone surrogate"
     return out
 
@@ -249,10 +254,7 @@ class _Builder:
             if getattr(node, "surrogate", False):
                 self._note("it holds an escaped surrogate (\\ud800-\\udfff), which is not a character")
                 return value
-            if _SURROGATE.search(value):
-                self._note("it holds an escaped lone surrogate, which is not a character")
-                return _clean(value)
-            return value
+            return value  # strict UTF-8 text holds no surrogate: only an escape can (see _compose)
         try:
             if tag == _NULL:
                 return None
@@ -270,7 +272,7 @@ class _Builder:
             self._note("it is !!binary data, shown read-only")
             return "".join(value.split())
         self._note_tag(tag, scalar=True)
-        return _clean(value)
+        return value
 
 
 def _timestamp(value: Any) -> dt.date:
@@ -281,10 +283,6 @@ def _timestamp(value: Any) -> dt.date:
             tzinfo=value.tzinfo,
         )  # fmt: skip
     return dt.date(value.year, value.month, value.day)
-
-
-def _clean(text: str) -> str:
-    return _SURROGATE.sub("\ufffd", text)
 
 
 def _source(node: Any) -> str:
