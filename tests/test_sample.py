@@ -102,7 +102,7 @@ def test_the_first_run_without_an_archive_opens_the_sample(tmp_path: Path) -> No
 
 
 def test_the_cli_serves_index_worker_requests_as_a_packaged_app_does(tmp_path: Path) -> None:
-    from masthead.core import index_worker
+    from masthead.core import index_worker, snapshot
     from masthead.core.scan import stat_files
 
     root = tmp_path / "sample"
@@ -113,6 +113,6 @@ def test_the_cli_serves_index_worker_requests_as_a_packaged_app_does(tmp_path: P
     assert proc.stdin is not None and proc.stdout is not None
     chunk = stat_files(root)
     index_worker.send(proc.stdin, ("read", str(root), chunk))
-    rows = index_worker.receive(proc.stdout)
+    entries = snapshot.unpack(index_worker.receive(proc.stdout))
     index_worker.send(proc.stdin, None)
-    assert proc.wait(timeout=30) == 0 and [r[0] for r in rows] == [c[0] for c in chunk]
+    assert proc.wait(timeout=30) == 0 and [e[0] for e in entries] == [c[0] for c in chunk]

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from tests.support.archive import make_archive
 
-from masthead.core.reader import read_rows
+from masthead.core import snapshot
+from masthead.core.reader import read_piece
 from masthead.core.scan import stat_job
 from masthead.core.workers import run_parallel
 
@@ -17,18 +18,18 @@ def test_every_payload_goes_to_a_worker_when_asked(tmp_path: Path) -> None:
     items = [(rel, size, mtime) for rel, size, mtime in stat_job(str(tmp_path), None)]
     chunks = [items[i : i + 7] for i in range(0, len(items), 7)]
 
-    def never(_root: str, _payload: object) -> list[object]:
+    def never(_root: str, _payload: object) -> bytes:
         raise AssertionError("done in this process")
 
-    replies = list(run_parallel("read", never, str(tmp_path), chunks, 3, local_first=False))
-    assert sorted(row[0] for reply in replies for row in reply) == sorted(rel for rel, _, _ in items)
+    replies = [snapshot.unpack(r) for r in run_parallel("read", never, str(tmp_path), chunks, 3, local_first=False)]
+    assert sorted(entry[0] for reply in replies for entry in reply) == sorted(rel for rel, _, _ in items)
     assert replies and all(reply for reply in replies)
-    assert list(run_parallel("read", read_rows, str(tmp_path), chunks[:2], 2)) != []
+    assert list(run_parallel("read", read_piece, str(tmp_path), chunks[:2], 2)) != []
 
 
 def test_a_worker_that_fails_is_reported_not_waited_for(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="worker process"):
-        list(run_parallel("no-such-job", read_rows, str(tmp_path), [[], [], []], 2, local_first=False))
+        list(run_parallel("no-such-job", read_piece, str(tmp_path), [[], [], []], 2, local_first=False))
 
 
 def test_a_long_lived_worker_renders_as_this_process_does_and_survives_being_killed() -> None:

@@ -17,10 +17,11 @@ from pathlib import Path
 
 import platformdirs
 
-from masthead.core import records
-from masthead.core.pacing import paced
+from masthead.core import records, snapshot
+from masthead.core.pacing import paced, pause
 from masthead.core.records import Record
 
+DEAD_SLACK = 1000  # dead snapshot entries tolerated beyond as many as there are live ones
 FORMAT = f"4-py{sys.version_info[0]}.{sys.version_info[1]}"  # marshal is per Python version
 
 
@@ -36,12 +37,16 @@ def cache_path(root: Path) -> Path:
 
 
 class IndexCache:
-    """Records of one archive, as last read."""
+    """Records of one archive, as last read: a snapshot of them all (``snapshot``) and, in ``files``, the
+    rows read since it was taken (a row always wins over the snapshot; ``gone`` lists paths removed since)."""
 
     def __init__(self, root: Path, path: Path | None = None) -> None:
         self.root = root.resolve()
         self.path = path or cache_path(root)
         self._rows: dict[str, tuple[int, int, bytes]] = {}
+        self._snap: dict[str, tuple[int, int]] = {}  # the snapshot's stamps (minus gone paths)
+        self._entries: dict[str, snapshot.Entry] = {}  # snapshot entries not yet taken by ``get``
+        self._entry_count = 0  # entries in the stored snapshot, dead ones included
         self.rebuilt = False
         self._lock = threading.RLock()  # one connection, used from the loader, refresh jobs and close()
         self._db = self._open()
@@ -66,6 +71,8 @@ class IndexCache:
             db.execute(
                 "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, record BLOB)"
             )
+            db.execute("CREATE TABLE IF NOT EXISTS snapshot (piece INTEGER PRIMARY KEY, data BLOB)")
+            db.execute("CREATE TABLE IF NOT EXISTS gone (path TEXT PRIMARY KEY)")
             info = dict(db.execute("SELECT k, v FROM info").fetchall())
             if not info:
                 db.executemany("INSERT INTO info VALUES (?, ?)", [("format", FORMAT), ("root", str(self.root))])
@@ -73,15 +80,34 @@ class IndexCache:
                 db.close()
                 return None
             with records.gc_paused():
+                self._load_snapshot(db)
                 rows = db.execute("SELECT path, size, mtime_ns, record FROM files")
                 self._rows = {p: (s, m, r) for p, s, m, r in paced(rows, 500)}
             return db
         except sqlite3.DatabaseError:
             return None
 
+    def _load_snapshot(self, db: sqlite3.Connection) -> None:
+        entries: dict[str, snapshot.Entry] = {}
+        count = 0
+        for (data,) in db.execute("SELECT data FROM snapshot ORDER BY piece"):
+            pause()
+            try:
+                piece = snapshot.unpack(data)
+            except ValueError:
+                entries, count = {}, 0  # a damaged piece: the snapshot is not trusted at all
+                break
+            count += len(piece)
+            entries.update((entry[0], entry) for entry in piece)
+        for (path,) in db.execute("SELECT path FROM gone"):
+            entries.pop(path, None)
+        self._entries = entries
+        self._snap = {path: (e[1], e[2]) for path, e in entries.items()}
+        self._entry_count = count
+
     def _discard(self) -> None:
         self.rebuilt = True
-        self._rows = {}
+        self._rows, self._snap, self._entries = {}, {}, {}
         for suffix in ("", "-wal", "-shm"):
             with contextlib.suppress(FileNotFoundError):
                 os.remove(str(self.path) + suffix)
@@ -89,7 +115,12 @@ class IndexCache:
     def get(self, path: str, size: int, mtime_ns: int) -> Record | None:
         """The cached record if the file still has this size and mtime; a bad row is ignored."""
         row = self._rows.get(path)
-        if row is None or row[0] != size or row[1] != mtime_ns:
+        if row is None:
+            entry = self._entries.pop(path, None)
+            if entry is None or entry[1] != size or entry[2] != mtime_ns:
+                return None
+            return snapshot.record_of(entry)
+        if row[0] != size or row[1] != mtime_ns:
             return None
         try:
             return records.decode(path, size, mtime_ns, row[2])
@@ -114,15 +145,74 @@ class IndexCache:
 
     def remove(self, paths: Iterable[str]) -> None:
         with self._lock:
-            gone = [(p,) for p in paths if self._rows.pop(p, None) is not None]
+            gone = []
+            for p in paths:
+                in_rows = self._rows.pop(p, None) is not None
+                in_snap = self._snap.pop(p, None) is not None
+                self._entries.pop(p, None)
+                if in_rows or in_snap:
+                    gone.append((p,))
             if self._db is not None and gone:
                 with contextlib.suppress(sqlite3.Error), self._db:
                     self._db.execute("BEGIN")
                     self._db.executemany("DELETE FROM files WHERE path = ?", gone)
+                    self._db.executemany("INSERT OR IGNORE INTO gone VALUES (?)", gone)
+
+    def add_piece(self, piece: bytes, stamps: list[tuple[str, int, int]]) -> None:
+        """Add a snapshot piece (``snapshot.pack``) holding records with these (path, size, mtime_ns): it
+        replaces their rows and earlier entries."""
+        with self._lock:
+            for path, size, mtime in stamps:
+                self._rows.pop(path, None)
+                self._snap[path] = (size, mtime)
+            self._entry_count += len(stamps)
+            if self._db is None:
+                return
+            paths = [(path,) for path, _, _ in stamps]
+            try:
+                with self._db:
+                    self._db.execute("BEGIN")
+                    self._db.execute("INSERT INTO snapshot (data) VALUES (?)", (piece,))
+                    self._db.executemany("DELETE FROM files WHERE path = ?", paths)
+                    self._db.executemany("DELETE FROM gone WHERE path = ?", paths)
+            except sqlite3.Error:
+                self._db = None
+
+    def settle(self, current: dict[str, Record], limit: int) -> None:
+        """After a build (``current``: every record): fold rows into the snapshot when more than ``limit``
+        records came from rows, and rewrite the snapshot when most of its entries are dead."""
+        self._entries = {}  # entries not taken by now are of files gone or changed
+        with self._lock:
+            live = len(self._snap)
+            if self._entry_count > 2 * live + DEAD_SLACK:
+                self._write(list(current.values()))
+            elif len(self._rows) > limit:
+                folded = [current[p] for p in self._rows if p in current]
+                for start in range(0, len(folded), snapshot.PIECE):
+                    part = folded[start : start + snapshot.PIECE]
+                    self.add_piece(snapshot.pack_one(part), [(r.path, r.size, r.mtime_ns) for r in part])
+
+    def _write(self, items: list[Record]) -> None:
+        """Replace the whole snapshot with ``items`` (every record) and forget the rows and removals."""
+        pieces = list(snapshot.pack(items))
+        if self._db is not None:
+            try:
+                with self._db:
+                    self._db.execute("BEGIN")
+                    self._db.execute("DELETE FROM snapshot")
+                    self._db.executemany("INSERT INTO snapshot VALUES (?, ?)", enumerate(pieces))
+                    self._db.execute("DELETE FROM files")
+                    self._db.execute("DELETE FROM gone")
+            except sqlite3.Error:
+                self._db = None
+                return
+        self._rows, self._entries = {}, {}
+        self._snap = {r.path: (r.size, r.mtime_ns) for r in items}
+        self._entry_count = len(items)
 
     def known_paths(self) -> set[str]:
         with self._lock:
-            return set(self._rows)
+            return set(self._rows) | set(self._snap)
 
     def close(self) -> None:
         """Close the database; later writes only update the in-memory rows."""

@@ -12,12 +12,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from masthead.core import records
+from masthead.core import snapshot
 from masthead.core.cache import IndexCache
 from masthead.core.errors import ParseError
 from masthead.core.fulltext import TextIndex
 from masthead.core.pacing import paced
-from masthead.core.reader import Row, read_record, read_rows
+from masthead.core.reader import read_piece, read_record
 from masthead.core.records import Record, gc_paused
 from masthead.core.scan import is_markdown, stat_files, stat_job
 from masthead.core.split import split
@@ -47,6 +47,15 @@ class BuildStats:
     from_cache: int = 0
     parsed: int = 0
     cancelled: bool = False
+
+
+STALE_MIN = 200  # see _stale_limit
+
+
+def _stale_limit(total: int) -> int:
+    """Records the cache may serve from rows rather than from its snapshot before they are folded into it
+    (and files read by a build beyond which they go into the snapshot directly)."""
+    return max(STALE_MIN, total // 20)
 
 
 class ArchiveIndex:
@@ -94,23 +103,30 @@ class ArchiveIndex:
         if self.cache is not None:
             present = {rel for rel, _, _ in files}
             self.cache.remove(self.cache.known_paths() - present)
+        # Many files to read: their pieces join the snapshot as they are, rather than row by row.
+        cache = self.cache
+        many = cache is not None and len(todo) > _stale_limit(len(files))
         done = 0
-        for start in range(0, len(cached), BATCH):
-            batch = cached[start : start + BATCH]
-            self._accept(batch, store=False)
-            done += len(batch)
-            stats.from_cache += len(batch)
-            if progress:
-                progress(done, stats.total)
-            yield batch
-        for rows in self._read(todo, cancel):
-            batch = self._accept_rows(rows)
-            done += len(batch)
-            stats.parsed += len(batch)
-            if progress:
-                progress(done, stats.total)
-            yield batch
-        stats.cancelled = bool(cancel and cancel.is_set())
+        try:
+            for start in range(0, len(cached), BATCH):
+                batch = cached[start : start + BATCH]
+                self._accept(batch, store=False)
+                done += len(batch)
+                stats.from_cache += len(batch)
+                if progress:
+                    progress(done, stats.total)
+                yield batch
+            for piece in self._read(todo, cancel):
+                batch = self._accept_piece(piece, whole=many)
+                done += len(batch)
+                stats.parsed += len(batch)
+                if progress:
+                    progress(done, stats.total)
+                yield batch
+        finally:
+            stats.cancelled = bool(cancel and cancel.is_set())
+            if cache is not None:
+                cache.settle(self.records, _stale_limit(len(files)))
 
     def open(self, cancel: threading.Event | None = None, progress: Progress | None = None) -> ArchiveIndex:
         """Build the whole index (convenience for callers that do not stream)."""
@@ -124,25 +140,28 @@ class ArchiveIndex:
         if store and self.cache is not None:
             self.cache.put(batch)
 
-    def _accept_rows(self, rows: list[Row]) -> list[Record]:
-        """Take records read elsewhere in their cache form (decoded once, stored as they are)."""
+    def _accept_piece(self, piece: bytes, whole: bool = False) -> list[Record]:
+        """Take records read elsewhere as a snapshot piece (unpacked once; ``whole``: stored as it is, else
+        as one cache row per record)."""
         with gc_paused():
-            batch = [records.decode(*row) for row in paced(rows, 100)]
-        self._accept(batch, store=False)
-        if self.cache is not None:
-            self.cache.put_rows(rows)
+            entries = snapshot.unpack(piece)
+            stamps = [(e[0], e[1], e[2]) for e in entries]
+            batch = [snapshot.record_of(e) for e in paced(entries, 100)]
+        self._accept(batch, store=not whole)
+        if whole and self.cache is not None:
+            self.cache.add_piece(piece, stamps)
         return batch
 
-    def _read(self, todo: list[tuple[str, int, int]], cancel: threading.Event | None) -> Iterator[list[Row]]:
+    def _read(self, todo: list[tuple[str, int, int]], cancel: threading.Event | None) -> Iterator[bytes]:
         root = str(self.root)
         chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
         if self.workers <= 1 or len(chunks) <= 2:
             for chunk in chunks:
                 if cancel and cancel.is_set():
                     return
-                yield read_rows(root, chunk)
+                yield read_piece(root, chunk)
             return
-        yield from run_parallel("read", read_rows, root, chunks, self.workers, cancel)
+        yield from run_parallel("read", read_piece, root, chunks, self.workers, cancel)
 
     # ------------------------------------------------------------ keeping current
 
@@ -172,8 +191,8 @@ class ArchiveIndex:
         if away and self.workers > 1 and len(todo) > AWAY_MIN:
             size = max(AWAY_MIN, -(-len(todo) // (2 * self.workers)))
             chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
-            for rows in run_parallel("read", read_rows, str(self.root), chunks, self.workers, local_first=False):
-                self._accept_rows(rows)
+            for piece in run_parallel("read", read_piece, str(self.root), chunks, self.workers, local_first=False):
+                self._accept_piece(piece)
         else:
             fresh = [read_record(str(self.root), rel, size, mtime) for rel, size, mtime in todo]
             self._accept(fresh, store=True)
@@ -186,7 +205,7 @@ class ArchiveIndex:
         the reading in worker processes)."""
         if away and self.workers > 1:
             replies = run_parallel("scan", stat_job, str(self.root), [None], 1, local_first=False)
-            listed = [tuple(row) for reply in replies for row in reply]
+            listed: list[tuple[str, int, int]] = [(r[0], r[1], r[2]) for reply in replies for r in reply]
         else:
             listed = self.scan()
         present = {rel: (size, mtime) for rel, size, mtime in listed}

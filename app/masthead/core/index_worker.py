@@ -1,8 +1,8 @@
 """Index worker process: reads chunks of files into records (and plans bulk edits) for the parent.
 
 Started as ``python -m masthead.core.index_worker`` (the protocol and the pool are in ``workers``).
-Jobs: ``read`` takes ``[(relpath, size, mtime_ns), ...]`` and answers cache rows ``(relpath, size,
-mtime_ns, encoded record)`` (the parent decodes each record once and stores the bytes as they are);
+Jobs: ``read`` takes ``[(relpath, size, mtime_ns), ...]`` and answers their records as one snapshot piece
+(``snapshot``: the parent unpacks it once and stores the bytes as they are);
 ``plan`` takes ``(edit spec, [relpath, ...], list indent)`` and answers the planned bulk edit of each file;
 ``scan`` answers every Markdown file's ``(relpath, size, mtime_ns)``; ``render`` takes ``(body, entities)`` and
 answers the transcript's HTML and outline.
@@ -16,26 +16,39 @@ import sys
 from collections.abc import Callable
 from typing import IO, Any
 
-from masthead.core.bulk import plan_payload
-from masthead.core.reader import read_rows
-from masthead.core.render import render_markdown
-from masthead.core.scan import stat_job
 from masthead.core.workers import receive, send
 
 
 def render_payload(_root: str, payload: tuple[str, list[str]]) -> tuple[str, list[tuple[int, str, str]]]:
     """``render``: a transcript's HTML and outline (``render.render_markdown`` as plain data)."""
+    from masthead.core.render import render_markdown
+
     body, entities = payload
     rendered = render_markdown(body, entities)
     return rendered.html, [(h.level, h.text, h.anchor) for h in rendered.outline]
 
 
-JOBS: dict[str, Callable[[str, Any], Any]] = {
-    "read": read_rows,
-    "plan": plan_payload,
-    "scan": stat_job,
-    "render": render_payload,
-}
+def _job(name: str) -> Callable[[str, Any], Any]:
+    """The function for a job, imported on first use: a worker that only reads files starts in a few ms
+    (bulk planning and rendering import much more)."""
+    if name == "read":
+        from masthead.core.reader import read_piece
+
+        return read_piece
+    if name == "plan":
+        from masthead.core.bulk import plan_payload
+
+        return plan_payload
+    if name == "scan":
+        from masthead.core.scan import stat_job
+
+        return stat_job
+    if name == "render":
+        return render_payload
+    raise KeyError(name)
+
+
+JOBS = ("read", "plan", "scan", "render")
 __all__ = ["JOBS", "lower_priority", "receive", "send", "serve"]
 
 
@@ -48,7 +61,7 @@ def serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
         if not request:
             return
         job, root, payload = request
-        send(stdout, JOBS[job](root, payload))
+        send(stdout, _job(job)(root, payload))
 
 
 def lower_priority() -> None:

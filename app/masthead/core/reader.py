@@ -7,13 +7,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-from masthead.core import records
+from masthead.core import snapshot
 from masthead.core.block import parse_block
 from masthead.core.errors import MastheadError, ParseError
 from masthead.core.records import Record, gc_paused
 from masthead.core.split import split
 
-Row = tuple[str, int, int, bytes]  # a cache row: relative path, size, mtime_ns, encoded record
 HEAD = 16384  # bytes read first: the front matter nearly always fits; the body is not needed
 
 
@@ -74,9 +73,10 @@ def read_records(root: str, items: list[tuple[str, int, int]]) -> list[Record]:
         return [read_record(root, rel, size, mtime) for rel, size, mtime in items]
 
 
-def read_rows(root: str, items: list[tuple[str, int, int]]) -> list[Row]:
-    """Like ``read_records``, but each record already in its cache form (what workers send back)."""
-    return [(r.path, r.size, r.mtime_ns, records.encode(r)) for r in read_records(root, items)]
+def read_piece(root: str, items: list[tuple[str, int, int]]) -> bytes:
+    """Like ``read_records``, as one snapshot piece (what workers send back: the parent unpacks it once and
+    stores it as it is)."""
+    return snapshot.pack_one(read_records(root, items))
 
 
 def read_path(path: Path) -> Record:

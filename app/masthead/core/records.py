@@ -105,17 +105,24 @@ def encode(record: Record) -> bytes:
     marshal is several times faster to load than JSON; the checksum makes a damaged row fail cleanly
     (``ValueError``) before marshal ever reads it.
     """
-    meta, dates = {}, {}
-    for key, value in record.meta.items():
+    meta, dates = encode_meta(record.meta)
+    body = marshal.dumps((record.kind, record.error, record.error_line, meta, dates))
+    return zlib.crc32(body).to_bytes(4, "little") + body
+
+
+def encode_meta(meta: dict[str, Value]) -> tuple[dict[str, Any], dict[str, str]]:
+    """(front matter as plain marshal-able data, {key: "t" or "d"} for the top-level datetimes and dates)."""
+    plain: dict[str, Any] = {}
+    dates: dict[str, str] = {}
+    for key, value in meta.items():
         if isinstance(value, dt.datetime):
             dates[key] = "t"
             value = value.isoformat()
         elif isinstance(value, dt.date):
             dates[key] = "d"
             value = value.isoformat()
-        meta[key] = _marshalable(value)
-    body = marshal.dumps((record.kind, record.error, record.error_line, meta, dates))
-    return zlib.crc32(body).to_bytes(4, "little") + body
+        plain[key] = _marshalable(value)
+    return plain, dates
 
 
 def _marshalable(value: Value) -> Value:

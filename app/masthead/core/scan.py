@@ -37,10 +37,18 @@ def stat_files(root: Path | str) -> list[tuple[str, int, int]]:
     real_root = os.path.realpath(root)
     out: list[tuple[str, int, int]] = []
     seen_dirs: set[str] = set()
-    seen_files: set[str] = set()
+    seen_files: set[str] = set()  # real paths of files listed through a link (direct ones are unique)
     links: list[tuple[str, str, str]] = []  # (path, real path, relative path), visited last
+    prefix = real_root.rstrip(os.sep) + os.sep
 
-    def walk(folder: str, real_folder: str, rel: str) -> None:
+    def seen(real_file: str) -> bool:
+        """Whether a file reached through a link was already listed (directly, or through another link)."""
+        if real_file in seen_files:
+            return True
+        seen_files.add(real_file)
+        return direct is not None and real_file.startswith(prefix) and real_file[len(prefix) :] in direct
+
+    def walk(folder: str, real_folder: str, rel: str, linked: bool) -> None:
         stack = [(folder, real_folder, rel)]
         while stack:
             folder, real_folder, rel = stack.pop()
@@ -62,26 +70,26 @@ def stat_files(root: Path | str) -> list[tuple[str, int, int]]:
                     elif entry.is_dir(follow_symlinks=False):
                         subfolders.append((entry.path, os.path.join(real_folder, name), rel + name + "/"))
                     elif name.lower().endswith(MARKDOWN_SUFFIXES):
-                        real_file = os.path.join(real_folder, name)
-                        if real_file in seen_files:
+                        if linked and seen(os.path.join(real_folder, name)):
                             continue
-                        seen_files.add(real_file)
                         st = entry.stat(follow_symlinks=False)
                         out.append((rel + name, st.st_size, st.st_mtime_ns))
                 except OSError:
                     continue
             stack.extend(reversed(subfolders))
 
-    walk(str(root), real_root, "")
+    direct: set[str] | None = None
+    walk(str(root), real_root, "", False)
+    if links:
+        direct = {rel for rel, _, _ in out}  # the real root's files, by their path inside it
     while links:
         path, real, rel = links.pop(0)
         if not _inside(real, real_root):
             continue
         try:
             if os.path.isdir(real):
-                walk(path, real, rel + "/")
-            elif is_markdown(os.path.basename(rel)) and os.path.isfile(real) and real not in seen_files:
-                seen_files.add(real)
+                walk(path, real, rel + "/", True)
+            elif is_markdown(os.path.basename(rel)) and os.path.isfile(real) and not seen(real):
                 st = os.stat(real)
                 out.append((rel, st.st_size, st.st_mtime_ns))
         except OSError:

@@ -15,7 +15,9 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from queue import Empty, Queue
-from typing import IO, Any
+from typing import IO, Any, TypeVar
+
+R = TypeVar("R")
 
 _LEN = struct.Struct("<Q")
 _STOPPED = object()  # a pump's last word on the results queue
@@ -46,13 +48,13 @@ def worker_command() -> list[str]:
 
 def run_parallel(
     job: str,
-    local: Callable[[str, Any], list[Any]],
+    local: Callable[[str, Any], R],
     root: str,
     payloads: list[Any],
     workers: int,
     cancel: threading.Event | None = None,
     local_first: bool = True,
-) -> Iterator[list[Any]]:
+) -> Iterator[R]:
     """Run ``job`` on every payload in ``workers`` child processes; yield each reply as it is done.
 
     With ``local_first`` the first payload is done here, by ``local`` (the function the workers run for

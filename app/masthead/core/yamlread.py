@@ -58,9 +58,10 @@ def _resolve_plain(value: str) -> str:
     tag = _RESOLVED.get(value)
     if tag is None:
         tag = next((str(t) for t, r in Loader.yaml_implicit_resolvers.get(value[:1], ()) if r.match(value)), _STR)
-        if len(_RESOLVED) >= 50_000:
-            _RESOLVED.clear()
-        _RESOLVED[value] = tag
+        if len(value) <= 64:  # short ones repeat; a bounded memory of them (a summary is read once)
+            if len(_RESOLVED) >= 50_000:
+                _RESOLVED.clear()
+            _RESOLVED[value] = tag
     return tag
 
 
