@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.conftest import run_cli
 
+from masthead.core import cache
 from masthead.core.fulltext import TextIndex
 from masthead.core.index import ArchiveIndex
 from masthead.core.query import parse_query
@@ -86,6 +88,29 @@ def test_a_damaged_index_is_rebuilt_not_trusted(archive: Path) -> None:
 
 
 alphabet = "ab数据 中心\n*[]:-"
+folding = "sSßẞkKK\u212aiIİıﬁfF\0 "  # letters whose case folding is not one ASCII letter to another
+
+
+@settings(deadline=None, max_examples=60)
+@given(st.lists(st.text(folding, max_size=12), min_size=1, max_size=6), st.text(folding, min_size=1, max_size=5))
+def test_case_folding_and_nul_answer_as_reading_every_transcript_does(bodies: list[str], text: str) -> None:
+    index = TextIndex(Path("/nowhere"), memory=True)
+    index.update([(f"f{i}.md", len(b), i) for i, b in enumerate(bodies)], lambda rel: bodies[int(rel[1:-3])])
+    expected = sorted(f"f{i}.md" for i, b in enumerate(bodies) if text.casefold() in b.casefold())
+    hits = index.search(text, read_body=lambda rel: bodies[int(rel[1:-3])])
+    assert [h.path for h in hits] == expected
+    assert all(text.casefold() in h.match.casefold() for h in hits)  # the snippet shows the very match
+    index.close()
+
+
+def test_snippets_mark_the_match_in_the_transcript_as_written(archive: Path) -> None:
+    write(archive, "de.md", "\nDie Straße heißt Anna-Straße, sagt ANNA.\n")
+    index = opened(archive)
+    hits = index.text_index().search("anna", read_body=index.body)
+    assert [(h.path, h.match) for h in hits] == [("de.md", "Anna")]
+    assert hits[0].before.endswith("heißt ") and hits[0].after.startswith("-Straße")
+    assert [h.match for h in index.text_index().search("STRASSE", read_body=index.body)] == ["Straße"]
+    index.close()
 
 
 @settings(deadline=None, max_examples=60)
@@ -121,3 +146,33 @@ def test_body_and_text_queries_are_answered_from_it(archive: Path, capsys: pytes
     found = {t: index.text_index().paths(t) for t in query.body_texts}
     assert [r.path for r in index.records.values() if query.matches(r, None, found)] == ["zh.md"]
     index.close()
+
+
+def test_an_index_another_process_holds_is_waited_for_not_deleted(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = opened(archive)
+    path = index.text_index().path
+    index.close()
+    monkeypatch.setattr(cache, "BUSY_WAIT", 0.05)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    write(archive, "en.md", "\nSomething new.\n")
+    os.utime(archive / "en.md", ns=(1, 10**18))
+    again = ArchiveIndex(archive).open()
+    try:
+        again.update_text()
+    except sqlite3.OperationalError as exc:
+        assert "locked" in str(exc)
+    holder.execute("ROLLBACK")
+    holder.close()
+    assert path.exists() and not again.text_index().rebuilt
+    assert again.update_text() == 1 and [h.path for h in again.text_index().search("something new")] == ["en.md"]
+    again.close()
+
+
+def test_a_search_still_running_after_the_archive_closed_opens_nothing(archive: Path) -> None:
+    index = ArchiveIndex(archive).open()
+    index.close()
+    assert index.text_index().paths("cooling") == set() and index.update_text() == 0
+    assert not any(p.name.startswith("fulltext-") for p in cache.cache_dir().iterdir())

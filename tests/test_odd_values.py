@@ -243,3 +243,54 @@ def test_clicking_the_box_writes_the_yaml_1_2_word(qtbot: QtBot, tmp_path: Path)
     form.save()
     qtbot.waitUntil(lambda: not form.saving and not writer().busy, timeout=5000)
     assert path.read_bytes() == before.replace(b"draft: yes", b"draft: false")
+
+
+@pytest.mark.parametrize("value", ["hello", "''", "12", "2024-13-45"])
+def test_a_timestamp_tag_on_what_is_not_a_date_is_an_error_for_that_file_only(tmp_path: Path, value: str) -> None:
+    write(tmp_path, "bad.md", f"title: T\nwhen: !!timestamp {value}\n")
+    write(tmp_path, "good.md", "title: G\n")
+    index = ArchiveIndex(tmp_path, use_cache=False, workers=1).open()
+    assert "!!timestamp" in (index.records["bad.md"].error or "") and index.records["good.md"].error is None
+    assert storage.load(tmp_path / "bad.md").error is not None
+
+
+BREAKS = ["\u2028", "\u2029", "\x85"]
+
+
+@pytest.mark.parametrize("char", BREAKS)
+def test_a_line_separator_inside_a_value_is_a_character_not_a_line_break(tmp_path: Path, char: str) -> None:
+    """YAML 1.2 breaks lines at LF and CR only; libyaml (1.1) also at U+2028, U+2029 and U+0085."""
+    path = write(
+        tmp_path, "ls.md", f'title: "Intro{char}more"\nplain: a{char}b\ntags:\n- a\nsummary: old\ndraft: true\n'
+    )
+    doc = storage.load(path)
+    assert doc.error is None and doc.data["title"] == f"Intro{char}more" and doc.data["plain"] == f"a{char}b"
+    before = path.read_bytes()
+    for key, value in (("summary", "new"), ("tags", ["a", "b"]), ("draft", False), ("title", "Fixed")):
+        doc = storage.load(path)
+        doc.set(key, value)
+        storage.save(doc)
+        assert storage.load(path).data[key] == value
+    after = path.read_bytes().decode()
+    assert f"plain: a{char}b\n" in after and after.count("\n") == before.decode().count("\n") + 1
+
+
+def test_a_line_separator_in_a_comment_does_not_end_it(tmp_path: Path) -> None:
+    path = write(tmp_path, "c.md", "a: 1 # note\u2028hidden: 2\nc: 3\n")
+    doc = storage.load(path)
+    assert doc.error is None and doc.data == {"a": 1, "c": 3}
+    doc.set("c", 4)
+    storage.save(doc)
+    assert "a: 1 # note\u2028hidden: 2\nc: 4\n" in path.read_text(encoding="utf-8")
+
+
+def test_a_pasted_line_separator_can_be_saved_and_every_later_key_edited(tmp_path: Path) -> None:
+    path = write(tmp_path, "p.md", "title: t\nsummary: old\ndraft: true\n")
+    doc = storage.load(path)
+    doc.set("summary", "pasted\u2028text")
+    storage.save(doc)
+    doc = storage.load(path)
+    assert doc.data["summary"] == "pasted\u2028text"
+    doc.set("draft", False)
+    storage.save(doc)
+    assert storage.load(path).data == {"title": "t", "summary": "pasted\u2028text", "draft": False}

@@ -70,7 +70,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if index is None:
         return 2
     update_text(index)
-    hits = index.text_index().search(args.text, args.limit)
+    hits = index.text_index().search(args.text, args.limit, index.body)
     for hit in hits:
         record = index.records.get(hit.path)
         title = record.text("title") if record is not None else ""

@@ -115,7 +115,7 @@ def open_index(args: argparse.Namespace) -> ArchiveIndex | None:
         index.open(progress=bar)
     finally:
         bar.close()
-        index.close()
+        index.close_cache()
     stats = index.stats
     errors = sum(1 for r in index.records.values() if r.error)
     print(

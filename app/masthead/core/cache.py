@@ -31,6 +31,14 @@ def cache_dir() -> Path:
     return Path(override) if override else Path(platformdirs.user_cache_dir("masthead", appauthor=False))
 
 
+BUSY_WAIT = 10.0  # seconds a connection waits for another process's write to end
+
+
+def is_busy(exc: sqlite3.Error) -> bool:
+    """Whether an error says another connection holds the database (not that the file is damaged)."""
+    return isinstance(exc, sqlite3.OperationalError) and any(w in str(exc) for w in ("locked", "busy"))
+
+
 def cache_path(root: Path) -> Path:
     digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
     return cache_dir() / f"index-{root.resolve().name[:40]}-{digest}.sqlite"
@@ -64,7 +72,7 @@ class IndexCache:
 
     def _connect(self) -> sqlite3.Connection | None:
         try:
-            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_WAIT)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("CREATE TABLE IF NOT EXISTS info (k TEXT PRIMARY KEY, v TEXT)")
@@ -84,7 +92,9 @@ class IndexCache:
                 rows = db.execute("SELECT path, size, mtime_ns, record FROM files")
                 self._rows = {p: (s, m, r) for p, s, m, r in paced(rows, 500)}
             return db
-        except sqlite3.DatabaseError:
+        except sqlite3.DatabaseError as exc:
+            if is_busy(exc):
+                raise  # held by another process for long: no cache this time, and nothing deleted
             return None
 
     def _load_snapshot(self, db: sqlite3.Connection) -> None:

@@ -1,7 +1,9 @@
 """The full-text index of an archive's transcripts: SQLite FTS5 with the trigram tokenizer (Chinese and English
 both match any substring), in its own file beside the index cache. It is brought up to date file by file (a file
 is read again only when its size or mtime changed; gone files are dropped); a damaged or foreign one is deleted
-and rebuilt, never trusted. Every hit is checked against the stored text, so an answer is exact.
+and rebuilt, never trusted. The stored text is the transcript case-folded (``str.casefold``: ß as ss, K as k),
+so the trigrams of a case-folded query are in every transcript that holds it, and each candidate is checked
+against the stored text by SQLite: an answer is exact, with Python's case-insensitive rule.
 """
 
 from __future__ import annotations
@@ -10,14 +12,15 @@ import contextlib
 import hashlib
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from masthead.core.cache import cache_dir
+from masthead.core import cache
+from masthead.core.cache import cache_dir, is_busy
 from masthead.core.pacing import pause
 
-FORMAT = "1"
+FORMAT = "2"  # 2: the stored text is case-folded
 BATCH = 25  # files per transaction (~0.1 s): progress survives a cancel, searches and close() wait little
 Progress = Callable[[int, int], None]
 
@@ -66,7 +69,10 @@ class TextIndex:
     def _connect(self) -> sqlite3.Connection | None:
         try:
             db = sqlite3.connect(
-                ":memory:" if self.memory else self.path, isolation_level=None, check_same_thread=False
+                ":memory:" if self.memory else self.path,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=cache.BUSY_WAIT,
             )
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
@@ -84,17 +90,20 @@ class TextIndex:
                 return None
             db.execute("SELECT count(*) FROM files").fetchone()
             return db
-        except sqlite3.DatabaseError:
+        except sqlite3.DatabaseError as exc:
+            if is_busy(exc):
+                raise  # another process holds it: not damage, nothing deleted
             return None
 
     def _reset(self) -> None:
         """Start again from nothing (the file was found damaged while in use)."""
-        with contextlib.suppress(sqlite3.Error):
-            self._db.close()
-        for suffix in ("", "-wal", "-shm") if not self.memory else ():
-            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-        self.rebuilt = True
-        self._db = self._open()
+        with self._lock:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            for suffix in ("", "-wal", "-shm") if not self.memory else ():
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            self.rebuilt = True
+            self._db = self._open()
 
     # ------------------------------------------------------------------ keeping it current
 
@@ -122,9 +131,9 @@ class TextIndex:
             return self._update(list(files), read_body, progress, cancel)
         except sqlite3.ProgrammingError:  # closed while it ran (the archive was closed): stop
             return 0
-        except sqlite3.DatabaseError:
-            if self._closed:
-                return 0
+        except sqlite3.DatabaseError as exc:
+            if self._closed or is_busy(exc):
+                return 0  # closed meanwhile, or another process holds it: the next update catches up
             self._reset()
             return self._update(list(files), read_body, progress, cancel)
 
@@ -136,28 +145,37 @@ class TextIndex:
         cancel: threading.Event | None,
     ) -> int:
         todo, gone = self.stale(files)
-        with self._lock:
-            self._db.execute("BEGIN")
+        with self._writing():
             for rel in gone:
                 self._forget(rel)
-            self._db.execute("COMMIT")
         done = 0
         for start in range(0, len(todo), BATCH):
             if self._closed or (cancel is not None and cancel.is_set()):
                 break
             batch = [(rel, size, mtime, read_body(rel)) for rel, size, mtime in todo[start : start + BATCH]]
-            with self._lock:
-                self._db.execute("BEGIN")
+            with self._writing():
                 for rel, size, mtime, body in batch:
                     self._forget(rel)
-                    cursor = self._db.execute("INSERT INTO bodies(body) VALUES (?)", (body,))
+                    cursor = self._db.execute("INSERT INTO bodies(body) VALUES (?)", (fold(body),))
                     self._db.execute("INSERT INTO files VALUES (?, ?, ?, ?)", (rel, cursor.lastrowid, size, mtime))
-                self._db.execute("COMMIT")
             done += len(batch)
             if progress is not None:
                 progress(done, len(todo))
             pause()
         return done
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One write transaction (the write lock taken at once; rolled back if anything fails)."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+                self._db.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
+                raise
 
     def _forget(self, rel: str) -> None:
         row = self._db.execute("SELECT id FROM files WHERE path = ?", (rel,)).fetchone()
@@ -167,12 +185,15 @@ class TextIndex:
 
     # ------------------------------------------------------------------ searching
 
-    def search(self, text: str, limit: int | None = None) -> list[Hit]:
+    def search(self, text: str, limit: int | None = None, read_body: Callable[[str], str] | None = None) -> list[Hit]:
         """Files whose transcript contains ``text`` (case-insensitively), in path order, each with the words
-        around its first match (the transcripts of the first ``limit`` only are fetched)."""
-        wanted, hits = text.casefold(), []
+        around its first match, from ``read_body(path)`` (the transcript as it is) or else from the stored,
+        case-folded text (only the first ``limit`` hits' texts are read)."""
+        wanted, hits = fold(text), []
         for path, rowid in self._matching(text):
-            hit = _hit(path, self._body(rowid), wanted)
+            hit = _hit(path, read_body(path), wanted) if read_body is not None else None
+            if hit is None:  # the file changed since it was indexed, or no reader: the stored text
+                hit = _hit(path, self._body(rowid), wanted)
             if hit is not None:
                 hits.append(hit)
                 if limit is not None and len(hits) >= limit:
@@ -190,31 +211,24 @@ class TextIndex:
 
     def _matching(self, text: str) -> list[tuple[str, int]]:
         """``(path, row)`` of the files whose transcript holds ``text``, in path order. The index finds the
-        candidates (those with every trigram of the text) and SQLite checks each one's stored text, unless
-        the text is a single trigram (then the index is exact); one or two characters have no trigram, so
-        SQLite scans every text. A text with letters whose case only Python folds is checked in Python."""
-        lowered = text.lower()
-        if not lowered:
+        candidates (those with every trigram of the folded text) and SQLite checks each one's stored text;
+        one or two characters have no trigram, so SQLite scans every text."""
+        wanted = fold(text)
+        if not wanted:
             return []
-        checkable = _sql_can_check(text)
         select = "SELECT f.path, f.id FROM bodies b JOIN files f ON f.id = b.rowid"
-        body = "b.body" if lowered == text.upper() else "lower(b.body)"  # no letter with a case: no copy
-        args = [lowered]
-        if len(lowered) >= 3:
-            grams = sorted({lowered[i : i + 3] for i in range(len(lowered) - 2)})
-            check = f" AND instr({body}, ?) > 0" if checkable and len(lowered) > 3 else ""
-            sql = f"{select} WHERE bodies MATCH ?{check} ORDER BY f.path"
-            args = [" AND ".join(_quoted(g) for g in grams), lowered]
+        if len(wanted) >= 3:
+            grams = sorted({wanted[i : i + 3] for i in range(len(wanted) - 2)})
+            sql = f"{select} WHERE bodies MATCH ? AND instr(b.body, ?) > 0 ORDER BY f.path"
+            args = [" AND ".join(_quoted(g) for g in grams), wanted]
         else:
-            sql = f"{select}{f' WHERE instr({body}, ?) > 0' if checkable else ''} ORDER BY f.path"
+            sql = f"{select} WHERE instr(b.body, ?) > 0 ORDER BY f.path"
+            args = [wanted]
         try:
             with self._lock:
                 rows: list[tuple[str, int]] = self._db.execute(sql, args[: sql.count("?")]).fetchall()
         except sqlite3.DatabaseError:
             return []
-        if not checkable:
-            wanted = text.casefold()
-            rows = [(path, rowid) for path, rowid in rows if wanted in self._body(rowid).casefold()]
         return rows
 
     def close(self) -> None:
@@ -227,23 +241,39 @@ def _quoted(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _sql_can_check(text: str) -> bool:
-    """Whether SQLite's ``lower`` (ASCII only) folds ``text`` as Python does: no cased non-ASCII letter."""
-    return all(c.isascii() or c.lower() == c.upper() for c in text) and text.casefold() == text.lower()
+def fold(text: str) -> str:
+    """Text as the index stores and matches it: case-folded, NUL (where FTS5 stops reading) as U+FFFD."""
+    return text.casefold().replace("\0", "\ufffd")
 
 
 def _hit(path: str, body: str, wanted: str, width: int = 40) -> Hit | None:
-    folded = body.casefold()
+    folded = fold(body)
     at = folded.find(wanted)
     if at < 0:
         return None
-    if len(folded) != len(body):  # casefold changed lengths (ß → ss): show the words around it roughly
-        at = min(at, len(body))
-    end = at + len(wanted)
-    before, after = _collapse(body[max(0, at - width) : at]), _collapse(body[end : end + width])
+    start, end = _span(body, folded, at, at + len(wanted))
+    before, after = _collapse(body[max(0, start - width) : start]), _collapse(body[end : end + width])
     return Hit(
-        path, ("…" if at > width else "") + before, body[at:end], after + ("…" if end + width < len(body) else "")
+        path,
+        ("…" if start > width else "") + before,
+        body[start:end],
+        after + ("…" if end + width < len(body) else ""),
     )
+
+
+def _span(body: str, folded: str, start: int, end: int) -> tuple[int, int]:
+    """The span of ``body`` whose folding is ``folded[start:end]`` (folding lengthens ß to ss, never shortens:
+    the same length means every position is the same)."""
+    if len(folded) == len(body):
+        return start, end
+    at, out_start = 0, None
+    for i, c in enumerate(body):
+        if out_start is None and at + len(c.casefold()) > start:
+            out_start = i
+        at += len(c.casefold())
+        if at >= end:
+            return out_start if out_start is not None else i, i + 1
+    return out_start or 0, len(body)
 
 
 def _collapse(text: str) -> str:

@@ -67,6 +67,7 @@ class ArchiveIndex:
         self._use_cache = use_cache
         self._cache: IndexCache | None = None
         self._text: TextIndex | None = None
+        self._closed = False
         self.workers = workers if workers is not None else max(1, min(os.cpu_count() or 1, 4))
         self.stats = BuildStats()
 
@@ -231,7 +232,9 @@ class ArchiveIndex:
     def text_index(self) -> TextIndex:
         """The archive's full-text index (opened on first use; ``update_text`` brings it up to date)."""
         if self._text is None:
-            self._text = TextIndex(self.root, memory=not self._use_cache)
+            self._text = TextIndex(self.root, memory=not self._use_cache or self._closed)
+            if self._closed:  # asked for by a search still running when the archive closed: finds nothing
+                self._text.close()
         return self._text
 
     def update_text(self, progress: Progress | None = None, cancel: threading.Event | None = None) -> int:
@@ -239,9 +242,14 @@ class ArchiveIndex:
         files = [(r.path, r.size, r.mtime_ns) for r in self.records.values()]
         return self.text_index().update(files, self.body, progress, cancel)
 
+    def close_cache(self) -> None:
+        """Close the records' cache (its writes are done); the full-text index stays usable."""
+        if self._cache is not None:
+            self._cache.close()
+
     def close(self) -> None:
+        self._closed = True
         if self._text is not None:
-            self._text.close()
-            self._text = None
+            self._text.close()  # kept: a search still running finds nothing rather than opening it again
         if self._cache is not None:
             self._cache.close()

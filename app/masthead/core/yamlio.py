@@ -126,7 +126,11 @@ def ends_with_keep_chomp(node: Node, lines: list[str]) -> bool:
 
 
 def _quote_like(value: str, like: Any) -> Any:
-    """A string rendered the way ``like`` (the value it replaces) was written, quoted when 1.1 is unsure."""
+    """A string rendered the way ``like`` (the value it replaces) was written, quoted when 1.1 is unsure.
+    U+0085, U+2028 and U+2029 (line breaks to ruamel.yaml's writer, characters to YAML 1.2) are escaped in
+    double quotes (\\N, \\L, \\P): written raw, the writer would fold the line there."""
+    if any(c in value for c in "\x85\u2028\u2029"):
+        return DoubleQuotedScalarString(value)
     if "\n" in value:
         return LiteralScalarString(value)
     if isinstance(like, SingleQuotedScalarString):

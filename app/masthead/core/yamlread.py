@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 import yaml
 from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError as RuamelError
 from ruamel.yaml.resolver import implicit_resolvers
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -146,9 +147,41 @@ def values(text: str) -> dict[str, Value]:
     return read(text).data
 
 
+_BREAKS_11 = "\x85\u2028\u2029"  # line breaks to YAML 1.1 (and libyaml), ordinary characters to YAML 1.2
+
+
 def _compose(text: str) -> Any:
-    """libyaml's node tree. An escaped surrogate (``"\\ud83d"``, which libyaml refuses) reads as U+FFFD: the
-    escape is replaced by ``\\ufffd``, as long, so every position stays; its key is then read-only."""
+    """libyaml's node tree, read by the YAML 1.2 rules. U+0085, U+2028 and U+2029 are characters, not line
+    breaks: they are read as stand-ins (private-use characters the text does not hold, as long, so every
+    position stays) and put back in every value. An escaped surrogate (``"\\ud83d"``, which libyaml
+    refuses) reads as U+FFFD: the escape is replaced by ``\\ufffd``, as long; its key is then read-only."""
+    if not any(c in text for c in _BREAKS_11):
+        return _compose_escapes(text)
+    swapped, back = _stand_ins(text)
+    root = _compose_escapes(swapped)
+    for node in _nodes(root):
+        if isinstance(node, ScalarNode):
+            node.value = node.value.translate(back)
+        if isinstance(node.tag, str):
+            node.tag = node.tag.translate(back)
+        node.text = text  # what _source slices (the same positions)
+    return root
+
+
+def _stand_ins(text: str) -> tuple[str, dict[int, str]]:
+    """``text`` with each YAML 1.1 line break replaced by a private-use character it does not hold, and the
+    table that puts them back."""
+    spare = (chr(c) for c in range(0xF8FF, 0xE000, -1) if chr(c) not in text)
+    back: dict[int, str] = {}
+    for char in _BREAKS_11:
+        if char in text:
+            stand_in = next(spare)
+            text = text.replace(char, stand_in)
+            back[ord(stand_in)] = char
+    return text, back
+
+
+def _compose_escapes(text: str) -> Any:
     try:
         return yaml.compose(text, Loader=Loader)
     except yaml.MarkedYAMLError as exc:
@@ -169,15 +202,19 @@ def _compose(text: str) -> Any:
 
 
 def _scalars(node: Any) -> list[Any]:
+    return [n for n in _nodes(node) if isinstance(n, ScalarNode)]
+
+
+def _nodes(node: Any) -> list[Any]:
+    """Every node of a tree, each once (aliases share nodes)."""
     out, stack, seen = [], [node], set()
     while stack:
         current = stack.pop()
         if current is None or id(current) in seen:
             continue
         seen.add(id(current))
-        if isinstance(current, ScalarNode):
-            out.append(current)
-        elif isinstance(current.value, list):
+        out.append(current)
+        if not isinstance(current, ScalarNode) and isinstance(current.value, list):
             for item in current.value:
                 stack.extend(item if isinstance(item, tuple) else (item,))
     return out
@@ -267,7 +304,7 @@ class _Builder:
                 return _float(value)
             if tag == _TS:
                 return _timestamp(_ruamel_constructor.construct_yaml_timestamp(node))
-        except (ValueError, KeyError, TypeError, IndexError):
+        except (ValueError, KeyError, TypeError, IndexError, RuamelError):
             raise self._fail(node, f"{tag.replace(_TAG, '!!')} {value!r} is not a valid value of that type") from None
         if tag == _BINARY:
             self._note("it is !!binary data, shown read-only")
@@ -287,7 +324,7 @@ def _timestamp(value: Any) -> dt.date:
 
 
 def _source(node: Any) -> str:
-    buffer = node.start_mark.buffer
+    buffer = getattr(node, "text", None) or node.start_mark.buffer
     if isinstance(buffer, str) and node.start_mark.index < node.end_mark.index:
         return buffer[node.start_mark.index : node.end_mark.index].rstrip("\0")
     return str(node.value)
