@@ -24,8 +24,9 @@ from pytestqt.qtbot import QtBot
 from tests.conftest import FIXTURES
 from tests.support.archive import make_archive
 
+from masthead.core.fulltext import Hit
 from masthead.ui.main_window import MainWindow
-from masthead.ui.models import Column
+from masthead.ui.models import SNIPPET_ROLE, Column
 
 
 @pytest.fixture
@@ -398,3 +399,23 @@ def test_transcript_search_uses_the_full_text_index_and_follows_changes(
     type_search(qtbot, window, "body:glaciers")
     qtbot.waitUntil(lambda: titles(window) == ["Quiet Infrastructure"], timeout=5000)
     assert text_index.paths("glaciers calving") == {"2025/01/crlf.md"}  # indexed again, that file only
+
+
+def test_a_transcript_search_shows_the_words_around_each_match_with_the_match_marked(
+    qtbot: QtBot, window: MainWindow, archive: Path, tmp_path: Path
+) -> None:
+    open_and_wait(qtbot, window, archive)
+    assert window.table.isColumnHidden(Column.MATCH)  # no transcript search: no Match column
+    type_search(qtbot, window, 'body:"HEAR the"')
+    qtbot.waitUntil(lambda: titles(window) == ["Field Notes: Listening to Glaciers"], timeout=5000)
+    assert not window.table.isColumnHidden(Column.MATCH)
+    cell = window.proxy.index(0, Column.MATCH)
+    window.table.scrollTo(cell)
+    qtbot.waitUntil(lambda: isinstance(cell.data(SNIPPET_ROLE), Hit), timeout=5000)  # read when shown
+    hit = cell.data(SNIPPET_ROLE)
+    assert hit.match == "hear the" and hit.before.endswith("You learn to ") and hit.after.startswith(" ice before")
+    assert cell.data() == hit.before + hit.match + hit.after
+    window.resize(1400, 700)
+    window.grab().save(str(tmp_path / "match.png"))  # looked at: the match is marked in the row
+    type_search(qtbot, window, "tag:ai")
+    qtbot.waitUntil(lambda: window.table.isColumnHidden(Column.MATCH), timeout=5000)

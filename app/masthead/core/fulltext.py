@@ -246,6 +246,11 @@ def fold(text: str) -> str:
     return text.casefold().replace("\0", "\ufffd")
 
 
+def snippet(path: str, body: str, text: str) -> Hit | None:
+    """The words around the first place ``body`` holds ``text`` (case-insensitively), or None."""
+    return _hit(path, body, fold(text))
+
+
 def _hit(path: str, body: str, wanted: str, width: int = 40) -> Hit | None:
     folded = fold(body)
     at = folded.find(wanted)

@@ -25,15 +25,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from masthead.core.fulltext import Hit, snippet
 from masthead.core.query import Query, QueryError, parse_query
 from masthead.ui.documents_proxy import DocumentsProxy
 from masthead.ui.folder_model import FolderModel
 from masthead.ui.models import PATH_ROLE, Column, DocumentsModel
+from masthead.ui.snippet_delegate import SnippetDelegate
 from masthead.ui.tasks import run_in_background
 from masthead.ui.theme import error_colour
 from masthead.ui.widgets import named
 
-DEFAULT_HIDDEN = (Column.STATUS, Column.CATEGORY, Column.PATH)
+DEFAULT_HIDDEN = (Column.STATUS, Column.CATEGORY, Column.PATH, Column.MATCH)
 QUICK = (("drafts", "Drafts"), ("published", "Published"), ("errors", "Has errors"))
 
 
@@ -55,6 +57,13 @@ class BrowserPane(QWidget):
         self.query: Query | None = None
         self._generation = 0
         self._loaded = False
+        self.snippet_text: str | None = None  # what the Match column shows the words around
+        self._snippets_wanted: set[str] = set()
+        self.snippet_timer = QTimer(self)
+        self.snippet_timer.setSingleShot(True)
+        self.snippet_timer.setInterval(30)
+        self.snippet_timer.timeout.connect(self._fetch_snippets)
+        model.snippet_wanted = self._want_snippet
 
         self.search = named(QLineEdit(), "searchField", "Search the archive")
         self.search.setPlaceholderText('Search: tag:ai-ml draft:true people:"Elon Musk" date>=2025-01 words')
@@ -153,6 +162,7 @@ class BrowserPane(QWidget):
         header.setSectionsMovable(True)
         for column in DEFAULT_HIDDEN:
             table.setColumnHidden(column, True)
+        table.setItemDelegateForColumn(Column.MATCH, SnippetDelegate(table))
         return table
 
     # ------------------------------------------------------------------ archive lifecycle
@@ -228,6 +238,7 @@ class BrowserPane(QWidget):
         quick = self._quick()
         folder = self.folder_view.currentIndex().data(PATH_ROLE) or ""
         query = self.query
+        self.show_matches(query.body_texts[0] if query is not None and query.body_texts else None)
         if query is not None and query.needs_body and self.body is not None:
             self._search_bodies(query, folder, quick, self.body)
             return
@@ -253,6 +264,40 @@ class BrowserPane(QWidget):
             return {r.path for r in records if query.matches(r, body, found)}
 
         run_in_background(search, done, self)
+
+    # ------------------------------------------------------------------ the Match column
+    def show_matches(self, text: str | None) -> None:
+        """Show the Match column with the words around ``text`` in each transcript (None: hide it)."""
+        if text != self.snippet_text:
+            self.snippet_text = text
+            self._snippets_wanted.clear()
+            self.model.clear_snippets()
+        appears = text is not None and self.table.isColumnHidden(Column.MATCH)
+        self.table.setColumnHidden(Column.MATCH, text is None)
+        if appears:
+            self.table.horizontalHeader().resizeSection(Column.MATCH, 320)
+
+    def _want_snippet(self, path: str) -> None:
+        """A shown row's snippet is not known yet: gather such rows and read them together, off this thread."""
+        if self.snippet_text is not None and self.body is not None:
+            self._snippets_wanted.add(path)
+            if not self.snippet_timer.isActive():
+                self.snippet_timer.start()
+
+    def _fetch_snippets(self) -> None:
+        text, body, paths = self.snippet_text, self.body, sorted(self._snippets_wanted)
+        if text is None or body is None or not paths:
+            return
+
+        def read() -> dict[str, Hit | None]:
+            return {path: snippet(path, body(path), text) for path in paths}
+
+        def done(found: dict[str, Hit | None] | None, error: BaseException | None) -> None:
+            self._snippets_wanted.difference_update(paths)
+            if found is not None and text == self.snippet_text:
+                self.model.set_snippets(found)
+
+        run_in_background(read, done, self)
 
     def update_count(self, *_: Any) -> None:
         total, shown = self.model.rowCount(), self.proxy.rowCount()

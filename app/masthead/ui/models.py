@@ -5,7 +5,7 @@ It adapts core records for views and holds no truth of its own: the index does.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import IntEnum
 from typing import Any
 
@@ -14,6 +14,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
 from masthead.core.fieldinfo import FileState, file_state
+from masthead.core.fulltext import Hit
 from masthead.core.pacing import paced, sorted_paced
 from masthead.core.records import Record
 from masthead.core.workflow import Schema, validate
@@ -22,6 +23,7 @@ from masthead.ui.tasks import run_in_background
 BACKGROUND_SORT = 2000  # rows from which the order is computed off the GUI thread
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
 PATH_ROLE = Qt.ItemDataRole.UserRole + 3
+SNIPPET_ROLE = Qt.ItemDataRole.UserRole + 4  # the Match column's Hit (None: none, or not yet known)
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -33,6 +35,7 @@ class Column(IntEnum):
     CATEGORY = 4
     TAGS = 5
     PATH = 6
+    MATCH = 7  # shown only while a search looks in transcripts: the words around the match
 
 
 HEADERS = {
@@ -43,6 +46,7 @@ HEADERS = {
     Column.CATEGORY: "Category",
     Column.TAGS: "Tags",
     Column.PATH: "Path",
+    Column.MATCH: "Match",
 }
 
 
@@ -77,6 +81,8 @@ class DocumentsModel(QAbstractTableModel):
         self._sort_generation = 0
         self.sorting = False  # a background sort is under way (``sorted`` follows)
         self._version = 0  # counts changes to the set of rows
+        self._snippets: dict[str, Hit | None] = {}  # for the Match column, by path
+        self.snippet_wanted: Callable[[str], None] | None = None  # asked for a row whose snippet is not known
 
     # -- reading
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt API
@@ -107,6 +113,8 @@ class DocumentsModel(QAbstractTableModel):
         column = Column(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(record, column)
+        if role == SNIPPET_ROLE:
+            return self._snippets.get(record.path)
         if role == RECORD_ROLE:
             return record
         if role == PATH_ROLE:
@@ -115,6 +123,8 @@ class DocumentsModel(QAbstractTableModel):
             if record.error:
                 line = f" (line {record.error_line})" if record.error_line else ""
                 return f"{record.path}{line}: {record.error}"
+            if column == Column.MATCH and self._snippets.get(record.path) is not None:
+                return self._snippet_text(record.path)
             return record.path if column == Column.PATH else None
         if role == Qt.ItemDataRole.DecorationRole and column == Column.TITLE and record.error:
             return self._icon()
@@ -140,9 +150,37 @@ class DocumentsModel(QAbstractTableModel):
             return record.text("category")
         if column == Column.TAGS:
             return record.text("tags")
+        if column == Column.MATCH:
+            return self._snippet_text(record.path)
         return record.path
 
+    def _snippet_text(self, path: str) -> str:
+        if path not in self._snippets:
+            if self.snippet_wanted is not None:
+                self.snippet_wanted(path)
+            return "…"
+        hit = self._snippets[path]
+        return f"{hit.before}{hit.match}{hit.after}" if hit is not None else ""
+
+    def set_snippets(self, found: dict[str, Hit | None]) -> None:
+        """Show these snippets in the Match column (the others are asked for when shown)."""
+        self._snippets.update(found)
+        rows = sorted(r for r in (self._rows.get(p) for p in found) if r is not None)
+        for row in rows:  # rows on screen only (tens): one signal each is cheap
+            index = self.index(row, Column.MATCH)
+            self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole, SNIPPET_ROLE])
+
+    def clear_snippets(self) -> None:
+        """Forget every snippet (the search text changed)."""
+        if self._snippets:
+            self._snippets = {}
+            if self._records:
+                top, bottom = self.index(0, Column.MATCH), self.index(len(self._records) - 1, Column.MATCH)
+                self.dataChanged.emit(top, bottom, [Qt.ItemDataRole.DisplayRole, SNIPPET_ROLE])
+
     def _sort_key(self, record: Record, column: Column) -> str:
+        if column == Column.MATCH:
+            return ""  # not an order: the table keeps its order
         if column == Column.DATE:
             value = record.meta.get("date")
             if isinstance(value, str) and len(value) >= 10 and value[4] == "-":
@@ -251,6 +289,7 @@ class DocumentsModel(QAbstractTableModel):
         self._version += 1
         self._records = list(records)
         self._dirty.clear()  # a reset shows files as they are on disk
+        self._snippets = {}
         self._rows = {r.path: i for i, r in enumerate(self._records)}
         self.endResetModel()
         self._resort()
@@ -279,6 +318,7 @@ class DocumentsModel(QAbstractTableModel):
                 self.add([record])
                 continue
             self._records[row] = record
+            self._snippets.pop(record.path, None)  # the transcript may have changed: read it again when shown
             rows.append(row)
         if not rows:
             return

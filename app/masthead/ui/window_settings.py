@@ -87,6 +87,7 @@ class WindowSettings(QMainWindow if TYPE_CHECKING else object):  # type: ignore[
         header_state = self.settings.value("table/header")
         if isinstance(header_state, QByteArray) and not header_state.isEmpty():
             self.table.horizontalHeader().restoreState(header_state)
+            self.table.setColumnHidden(Column.MATCH, True)  # shown by a transcript search only
 
     def _splitters(self) -> tuple[tuple[str, QSplitter], ...]:
         return (
@@ -133,7 +134,7 @@ class WindowSettings(QMainWindow if TYPE_CHECKING else object):  # type: ignore[
         menu.setObjectName("columnMenu")
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         table = self.table  # not self: a slot holding the window would keep it alive
-        for column in Column:
+        for column in (c for c in Column if c != Column.MATCH):  # the Match column follows the search
             action = menu.addAction(self.model.headerData(column, Qt.Orientation.Horizontal))
             action.setCheckable(True)
             action.setChecked(not self.table.isColumnHidden(column))
