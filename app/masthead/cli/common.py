@@ -9,12 +9,8 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
-from masthead.core import bulk
 from masthead.core.fieldinfo import file_state
 from masthead.core.index import ArchiveIndex
 from masthead.core.query import QueryError, parse_query
@@ -25,6 +21,9 @@ from masthead.core.workflow import (
     Schema,
     load_schema,
 )
+
+if TYPE_CHECKING:
+    from masthead.core import bulk
 
 COMMANDS = (
     "get",
@@ -57,6 +56,8 @@ def fail(message: str) -> None:
 
 def parse_yaml_value(text: str) -> Value:
     """A ``--set`` value, read as YAML 1.2 (``false`` is a boolean, ``'no'`` and ``no`` are strings)."""
+    from ruamel.yaml import YAML  # here: a command that reads no --set value does not import it
+
     loaded = YAML(typ="safe", pure=True).load(text)
     return loaded
 
@@ -69,7 +70,7 @@ def assignment(text: str, as_yaml: bool) -> tuple[str, Value]:
         return key.strip(), raw
     try:
         return key.strip(), parse_yaml_value(raw)
-    except YAMLError as exc:
+    except ruamel_error() as exc:
         raise argparse.ArgumentTypeError(f"the value of {key.strip()!r} is not valid YAML: {exc}") from None
 
 
@@ -182,7 +183,15 @@ def selection(args: argparse.Namespace, root: Path) -> list[str] | None:
     return sorted(r.path for r in index.records.values() if query.matches(r, index.body))
 
 
+def ruamel_error() -> type[Exception]:
+    from ruamel.yaml.error import YAMLError
+
+    return YAMLError
+
+
 def warn_unfinished(root: Path) -> None:
+    from masthead.core import bulk
+
     for journal in bulk.unfinished(root):
         fail(
             f"warning: an operation was interrupted ({journal.stem}); finish it with "
@@ -196,6 +205,8 @@ def report_files(root: Path, report: bulk.Report) -> None:
 
 
 def choose(root: Path, op: str | None, states: tuple[str, ...], nothing: str) -> dict[str, Any] | None:
+    from masthead.core import bulk
+
     entries = bulk.history(root)
     chosen = [e for e in entries if e["id"] == op] if op else [e for e in entries if e["state"] in states][:1]
     if not chosen:

@@ -3,13 +3,34 @@
 from __future__ import annotations
 
 import argparse
+import importlib
+from collections.abc import Callable
 
 from masthead import __version__
-from masthead.cli.archive import cmd_index, cmd_query, cmd_search, cmd_vocab
-from masthead.cli.changes import cmd_history, cmd_recover, cmd_redo, cmd_tag, cmd_undo
 from masthead.cli.common import assignment
-from masthead.cli.files import cmd_check, cmd_get, cmd_set
-from masthead.cli.workflow import cmd_init_schema, cmd_publish, cmd_validate
+
+
+def _command(module: str, name: str) -> Callable[[argparse.Namespace], int]:
+    """A command's function, imported when it runs: ``masthead index`` loads no editing or bulk code."""
+
+    def run(args: argparse.Namespace) -> int:
+        func: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(f"masthead.cli.{module}"), name)
+        return func(args)
+
+    return run
+
+
+cmd_index, cmd_query = _command("archive", "cmd_index"), _command("archive", "cmd_query")
+cmd_search, cmd_vocab = _command("archive", "cmd_search"), _command("archive", "cmd_vocab")
+cmd_history, cmd_recover = _command("changes", "cmd_history"), _command("changes", "cmd_recover")
+cmd_redo, cmd_tag, cmd_undo = (
+    _command("changes", "cmd_redo"),
+    _command("changes", "cmd_tag"),
+    _command("changes", "cmd_undo"),
+)
+cmd_check, cmd_get, cmd_set = _command("files", "cmd_check"), _command("files", "cmd_get"), _command("files", "cmd_set")
+cmd_init_schema, cmd_publish = _command("workflow", "cmd_init_schema"), _command("workflow", "cmd_publish")
+cmd_validate = _command("workflow", "cmd_validate")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -8,9 +8,9 @@ import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
-from masthead.core import yamlio, yamlread
+from masthead.core import yamlread
 from masthead.core.errors import ParseError
-from masthead.core.split import Parts
+from masthead.core.split import Parts, split_lines
 from masthead.core.values import Value
 
 
@@ -53,4 +53,4 @@ def parse_block(parts: Parts, lines: bool = True) -> Block:
     reason = parsed.readonly_reason
     if parsed.root is not None and parsed.root.flow_style:
         reason = "front matter written as one {…} mapping is shown read-only"
-    return Block(parsed.data, reason, yamlio.split_lines(text) if lines else [], parsed.root, parsed.readonly)
+    return Block(parsed.data, reason, split_lines(text) if lines else [], parsed.root, parsed.readonly)

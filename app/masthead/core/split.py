@@ -93,3 +93,11 @@ def split(data: bytes) -> Parts:
         delimiter = data[start : m.end()].strip().decode("ascii")
         raise ParseError(f"the front matter opened by '{delimiter}' on line 1 is never closed", line=1)
     return Parts(bom, "none", b"", b"", b"", data[start:], _first_eol(data[start:]))
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines with their endings, broken only where YAML breaks lines (``\\r\\n``, ``\\r``, ``\\n``)."""
+    return _LINE.findall(text)

@@ -13,17 +13,15 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
-from masthead.core.document import Document
 from masthead.core.errors import ParseError
 from masthead.core.records import Record
 from masthead.core.schema import TRANSCRIPT_PROFILE, Kind, kind_of
 from masthead.core.values import Value, as_bool, looks_like_iso_date
-from masthead.core.yamlio import to_plain
+
+if TYPE_CHECKING:
+    from masthead.core.document import Document
 
 SCHEMA_FILE = "masthead.yaml"
 KINDS = {k.value for k in Kind} - {"complex"}
@@ -92,6 +90,9 @@ def _error(path: Path, message: str, line: int | None = None) -> ParseError:
 
 def parse_schema(text: str, path: Path) -> Schema:
     """A schema from the text of a masthead.yaml; ParseError (with its line) for anything wrong."""
+    from ruamel.yaml import YAML  # here: without a masthead.yaml, reading an archive needs no ruamel.yaml
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     try:
         data = YAML(typ="rt").load(text)
     except MarkedYAMLError as exc:
@@ -127,6 +128,8 @@ def parse_schema(text: str, path: Path) -> Schema:
 
 
 def _plain(value: Any) -> Any:
+    from masthead.core.yamlio import to_plain
+
     return to_plain(value)
 
 

@@ -22,17 +22,12 @@ from ruamel.yaml.scalarstring import (
 )
 from ruamel.yaml.timestamp import TimeStamp
 
+from masthead.core.split import split_lines
 from masthead.core.values import Value, ambiguous_in_yaml11
 from masthead.core.yamlread import MappingNode, Node, ScalarNode, SequenceNode, plain_is_str
 
 WIDTH = 1 << 30  # never fold a line we render
 _KEEP_CHOMP = re.compile(r"[|>](?:[1-9]?\+|\+[1-9]?)")
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
-
-
-def split_lines(text: str) -> list[str]:
-    """Lines with their endings, broken only where YAML breaks lines (``\\r\\n``, ``\\r``, ``\\n``)."""
-    return _LINE.findall(text)
 
 
 @dataclass(frozen=True)
