@@ -67,7 +67,9 @@ class Report:
     journal: Path | None = None
 
 
-PlanRow = tuple[str, str, bytes, bytes, tuple[int, int, str] | None, str]  # rel, status, old, new, snap, reason
+PlanRow = tuple[
+    str, str, bytes, bytes, tuple[int, int, str, str | None] | None, str
+]  # rel, status, old, new, snap, reason
 CHUNK = 100  # files per worker request
 PARALLEL_MIN = 200  # fewer files are planned in this process (starting workers costs ~0.2 s)
 
@@ -104,7 +106,7 @@ def plan_file(
     except MastheadError as exc:
         return rel, "skipped", b"", b"", None, exc.message
     assert doc.snapshot is not None
-    snap = (doc.snapshot.size, doc.snapshot.mtime_ns, doc.snapshot.sha256)
+    snap = (doc.snapshot.size, doc.snapshot.mtime_ns, doc.snapshot.sha256, doc.snapshot.real)
     return rel, ("unchanged" if new == doc.raw else "change"), doc.raw, new, snap, ""
 
 

@@ -35,6 +35,7 @@ class Snapshot:
     size: int
     mtime_ns: int
     sha256: str
+    real: str | None = None  # the file's real path when read (a link later pointed elsewhere is noticed)
 
 
 def unified_diff(old: bytes, new: bytes, name: str, context: int = 3) -> str:

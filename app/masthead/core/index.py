@@ -12,13 +12,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from masthead.core import snapshot
+from masthead.core import snapshot, tempfiles
 from masthead.core.cache import IndexCache
 from masthead.core.errors import ParseError
 from masthead.core.fulltext import TextIndex
 from masthead.core.pacing import paced
 from masthead.core.reader import read_piece, read_record
 from masthead.core.records import Record, gc_paused
+from masthead.core.safe_io import read_regular
 from masthead.core.scan import is_markdown, stat_files, stat_job
 from masthead.core.split import split
 from masthead.core.workers import run_parallel
@@ -84,8 +85,13 @@ class ArchiveIndex:
         return Path(os.path.abspath(path)).relative_to(self.root).as_posix()
 
     def scan(self) -> list[tuple[str, int, int]]:
-        """(relative path, size, mtime_ns) of every Markdown file, in folder order."""
-        return stat_files(self.root)
+        """(relative path, size, mtime_ns) of every Markdown file, in folder order; the temporary files of
+        saves that died on the way are removed."""
+        temps: list[str] = []
+        files = stat_files(self.root, temps)
+        for temp in temps:
+            tempfiles.remove(tempfiles.stale(Path(temp).parent, [Path(temp).name]))
+        return files
 
     def build(self, cancel: threading.Event | None = None, progress: Progress | None = None) -> Iterator[list[Record]]:
         """Read the whole archive, yielding batches of records as they become available."""
@@ -221,7 +227,7 @@ class ArchiveIndex:
     def body(self, rel: str) -> str:
         """The transcript text of one file (read on demand, for ``body:`` queries and the preview)."""
         try:
-            raw = (self.root / rel).read_bytes()
+            raw, _ = read_regular(self.root / rel)
         except OSError:
             return ""
         try:

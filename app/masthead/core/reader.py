@@ -11,6 +11,7 @@ from masthead.core import snapshot
 from masthead.core.block import parse_block
 from masthead.core.errors import MastheadError, ParseError
 from masthead.core.records import Record, gc_paused
+from masthead.core.safe_io import open_regular
 from masthead.core.split import split
 
 HEAD = 16384  # bytes read first: the front matter nearly always fits; the body is not needed
@@ -28,9 +29,9 @@ def read_record(root: str, relpath: str, size: int = -1, mtime_ns: int = -1) -> 
     """Read one file of the archive into a record; problems become the record's error, never raise."""
     full = os.path.join(root, relpath)
     try:
-        with open(full, "rb") as fh:
+        fh, st = open_regular(full)
+        with fh:
             if size < 0:
-                st = os.fstat(fh.fileno())
                 size, mtime_ns = st.st_size, st.st_mtime_ns
             raw = fh.read(HEAD)
             if len(raw) == HEAD and not _head_is_enough(raw):

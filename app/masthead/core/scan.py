@@ -11,6 +11,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from masthead.core.tempfiles import is_temp
+
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
@@ -29,8 +31,9 @@ def iter_markdown(root: Path | str) -> Iterator[Path]:
         yield base / rel
 
 
-def stat_files(root: Path | str) -> list[tuple[str, int, int]]:
-    """(relative '/'-path, size, mtime_ns) of every Markdown file under ``root``, folder by folder.
+def stat_files(root: Path | str, temps: list[str] | None = None) -> list[tuple[str, int, int]]:
+    """(relative '/'-path, size, mtime_ns) of every Markdown file under ``root``, folder by folder; the full
+    paths of saves' temporary files seen on the way are added to ``temps``, if given.
 
     Written for speed: the index calls it on every open of an archive.
     """
@@ -63,6 +66,8 @@ def stat_files(root: Path | str) -> list[tuple[str, int, int]]:
             for entry in entries:
                 name = entry.name
                 if name[0] == ".":
+                    if temps is not None and is_temp(name):
+                        temps.append(entry.path)
                     continue
                 try:
                     if entry.is_symlink():

@@ -7,29 +7,30 @@ folder. A symbolic link stays a link: its target is written.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import hashlib
 import os
 import stat
-import tempfile
 from pathlib import Path
 
+from masthead.core import tempfiles
 from masthead.core.document import DEFAULT_SEQ_OFFSET, Document, Snapshot
 from masthead.core.errors import ConflictError, SaveError
+from masthead.core.filelock import Busy, file_lock
+from masthead.core.safe_io import NotRegularFile, read_regular, regular_only
 
 
-def snapshot_of(data: bytes, st: os.stat_result) -> Snapshot:
-    return Snapshot(size=st.st_size, mtime_ns=st.st_mtime_ns, sha256=hashlib.sha256(data).hexdigest())
+def snapshot_of(data: bytes, st: os.stat_result, real: str | None = None) -> Snapshot:
+    return Snapshot(st.st_size, st.st_mtime_ns, hashlib.sha256(data).hexdigest(), real)
 
 
 def read_bytes(path: Path | str) -> tuple[bytes, Snapshot]:
     """The file's bytes and a snapshot of them; SaveError with a clear reason if it cannot be read."""
     path = Path(path)
     try:
-        with open(path, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            data = fh.read()
+        data, st = read_regular(path)
+    except NotRegularFile as exc:
+        raise SaveError(str(exc.strerror), path) from None
     except FileNotFoundError:
         raise SaveError("the file does not exist", path) from None
     except IsADirectoryError:
@@ -38,7 +39,7 @@ def read_bytes(path: Path | str) -> tuple[bytes, Snapshot]:
         raise SaveError("permission denied: the file cannot be read", path) from None
     except OSError as exc:
         raise SaveError(f"cannot read the file: {exc.strerror or exc}", path) from None
-    return data, snapshot_of(data, st)
+    return data, snapshot_of(data, st, os.path.realpath(path))
 
 
 def load(path: Path | str, default_seq_offset: int = DEFAULT_SEQ_OFFSET) -> Document:
@@ -92,10 +93,13 @@ def write_atomic(path: Path | str, data: bytes, expected: Snapshot | None) -> Sn
     """Replace the file with ``data``. With ``expected``, first make sure the file is still that one.
 
     ``expected=None`` creates a file that must not exist yet. Raises ConflictError or SaveError; on any
-    error the file on disk is left exactly as it was.
+    error the file on disk is left exactly as it was. The check and the replace hold the file's lock, so two
+    Masthead processes saving one file take turns and the second sees the first's change (a conflict).
     """
     path = Path(path)
     target = _target(path)
+    if expected is not None and expected.real is not None and str(target) != expected.real:
+        raise ConflictError(f"the file is now a link to {target}, not to the file that was opened", path)
     folder = target.parent
     if expected is None and os.path.lexists(path):
         raise ConflictError("a file with this name already exists", path)
@@ -103,30 +107,53 @@ def write_atomic(path: Path | str, data: bytes, expected: Snapshot | None) -> Sn
         st = os.stat(target) if expected is not None else None
     except FileNotFoundError:
         raise ConflictError("the file was deleted or moved since it was opened", path) from None
-    if st is not None and not _writable(st):
-        raise SaveError("the file is read-only", path)
+    if st is not None:
+        _check_replaceable(target, path, st)
     try:
         folder_st = os.stat(folder)
     except FileNotFoundError:
         raise SaveError("the folder no longer exists", path) from None
     if not _writable(folder_st) or not os.access(folder, os.W_OK | os.X_OK):
         raise SaveError(f"the folder {folder} is read-only", path)
-    if expected is not None:
-        _check_unchanged(target, path, expected)
+    tempfiles.clean_once(folder)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".masthead-tmp", dir=folder)
+        with file_lock(target):
+            if expected is not None:
+                _check_unchanged(target, path, expected)
+            _replace(target, path, data, st, expected)
+    except Busy:
+        raise SaveError("another program has been saving this file for 10 seconds; try again", path) from None
+    _fsync_folder(folder)
+    return snapshot_of(data, os.stat(target), str(target))
+
+
+def _check_replaceable(target: Path, path: Path, st: os.stat_result) -> None:
+    """Refuse a save that would lose something: not a regular file, hard links, no write permission."""
+    if not stat.S_ISREG(st.st_mode):
+        raise SaveError(regular_only(st.st_mode), path)
+    if st.st_nlink > 1:
+        raise SaveError(
+            f"the file has {st.st_nlink - 1} other hard link(s) (names for the same file elsewhere); a save "
+            "writes a new file, which would part this name from them, so Masthead does not save it",
+            path,
+        )
+    if not _writable(st) or not os.access(target, os.W_OK):
+        raise SaveError("the file is read-only", path)
+
+
+def _replace(target: Path, path: Path, data: bytes, st: os.stat_result | None, expected: Snapshot | None) -> None:
+    """Write a temporary file beside ``target`` (every byte, fsync'd, with its mode, owner, group and extended
+    attributes) and rename it over ``target``."""
+    try:
+        fd, tmp = tempfiles.create(target.parent)
     except OSError as exc:
         raise SaveError(f"cannot create a temporary file: {exc.strerror or exc}", path) from None
-    tmp = Path(tmp_name)
     try:
         try:
             _write_all(fd, data)
             os.fsync(fd)
             if st is not None:
-                os.fchmod(fd, stat.S_IMODE(st.st_mode))
-                if hasattr(os, "fchown") and (st.st_uid, st.st_gid) != (os.getuid(), os.getgid()):
-                    with contextlib.suppress(PermissionError):
-                        os.fchown(fd, st.st_uid, st.st_gid)
+                _keep_attributes(fd, target, path, st)
         finally:
             os.close(fd)
         if expected is not None:
@@ -139,8 +166,36 @@ def write_atomic(path: Path | str, data: bytes, expected: Snapshot | None) -> Sn
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _fsync_folder(folder)
-    return snapshot_of(data, os.stat(target))
+
+
+def _keep_attributes(fd: int, target: Path, path: Path, st: os.stat_result) -> None:
+    """Give the new file the old one's mode, owner, group and extended attributes, or refuse the save."""
+    os.fchmod(fd, stat.S_IMODE(st.st_mode))
+    if hasattr(os, "fchown"):
+        mine = os.fstat(fd)
+        if (mine.st_uid, mine.st_gid) != (st.st_uid, st.st_gid):
+            try:
+                os.fchown(fd, st.st_uid, st.st_gid)
+            except PermissionError:
+                raise SaveError(
+                    f"the file belongs to user {st.st_uid}, group {st.st_gid}; a saved copy would belong to you "
+                    "(user {0}, group {1}), so Masthead does not save it".format(mine.st_uid, mine.st_gid),
+                    path,
+                ) from None
+    if hasattr(os, "listxattr"):
+        try:
+            names = os.listxattr(target)
+        except OSError:
+            names = []
+        for name in names:
+            try:
+                os.setxattr(fd, name, os.getxattr(target, name))
+            except OSError as exc:
+                raise SaveError(
+                    f"cannot keep the file's extended attribute {name!r} ({exc.strerror or exc}), so Masthead "
+                    "does not save it",
+                    path,
+                ) from None
 
 
 def _fsync_folder(folder: Path) -> None:
