@@ -123,7 +123,7 @@ def test_add_and_remove_in_one_step_on_the_shown_files(qtbot: QtBot, window: Mai
     assert (archive / "crlf.md").read_bytes() == published  # not shown: untouched
 
 
-def test_unsaved_edits_stop_the_operation_before_anything_is_written(
+def test_a_file_with_unsaved_edits_is_skipped_and_listed_and_the_others_are_written(
     qtbot: QtBot, window: MainWindow, archive: Path
 ) -> None:
     assert window.select_path("crlf.md")
@@ -141,10 +141,14 @@ def test_unsaved_edits_stop_the_operation_before_anything_is_written(
     dialog.preview()
     qtbot.waitUntil(dialog.apply_button.isEnabled, timeout=10000)
     qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Nothing was written" in dialog.summary.text(), timeout=10000)
-    assert "crlf.md: has unsaved edits in the window" in dialog.summary.text()
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=10000)
+    assert "1 changed" in dialog.summary.text() and "1 skipped" in dialog.summary.text()
     assert dialog.problems == [("crlf.md", "has unsaved edits in the window")]
-    assert snapshot(archive) == before
+    listed = [dialog.files.item(i).text() for i in range(dialog.files.count())]
+    assert "⚠ crlf.md: has unsaved edits in the window" in listed and "✓ english-null.md" in listed
+    after = snapshot(archive)
+    assert after["crlf.md"] == before["crlf.md"] and "weekly-digest" in after["english-null.md"].decode()
+    assert window.form.dirty and " edited" in title.text()  # the edit in the window is still there
 
 
 def test_taxonomy_shows_counts_and_near_duplicates(qtbot: QtBot, window: MainWindow, archive: Path) -> None:

@@ -95,7 +95,7 @@ def test_recover_completes_an_interrupted_operation(archive: Path, capsys: pytes
     assert run(capsys, "recover", str(archive))[2].strip() == "no interrupted operation"
 
 
-def test_selection_is_required_and_read_only_files_stop_everything(
+def test_selection_is_required_and_a_read_only_file_is_skipped_and_named(
     archive: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, _, err = run(capsys, "tag", "add", str(archive), "tags", "x")
@@ -103,8 +103,10 @@ def test_selection_is_required_and_read_only_files_stop_everything(
     before = {n: (archive / n).read_bytes() for n in NAMES}
     (archive / "crlf.md").chmod(0o444)
     code, _, err = run(capsys, "tag", "add", str(archive), "tags", "x", "--all")
-    assert code == 1 and "crlf.md: the file or its folder is read-only" in err and "nothing was written" in err
-    assert {n: (archive / n).read_bytes() for n in NAMES} == before
+    assert code == 1 and "crlf.md: not changed: the file or its folder is read-only" in err
+    after = {n: (archive / n).read_bytes() for n in NAMES}
+    assert after["crlf.md"] == before["crlf.md"]
+    assert [n for n in NAMES if after[n] != before[n]] and "1 skipped" in err  # the others were written
 
 
 def test_kill_9_halfway_leaves_every_file_old_or_new_and_recovery_works(tmp_path: Path) -> None:

@@ -143,13 +143,15 @@ def test_cli_validate(archive: Path, capsys: pytest.CaptureFixture[str]) -> None
 def test_cli_publish_some_blocked(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
     tricky_before = (archive / "tricky-values.md").read_bytes()
     code, _, err = run(capsys, "publish", "--query", "draft:true", "--archive", str(archive))
-    assert code == 0 and "publish: 2 changed, 0 blocked, 0 failed of 2 file(s)" in err  # tricky has no draft key
+    assert (
+        code == 0 and "publish: 2 changed, 0 unchanged, 0 skipped, 0 failed of 2 file(s)" in err
+    )  # tricky has no draft key
     assert Document((archive / "english-null.md").read_bytes()).data["draft"] is False
     code, _, err = run(capsys, "publish", str(archive / "tricky-values.md"))
     assert code == 1 and "not published: source: is required" in err
     assert (archive / "tricky-values.md").read_bytes() == tricky_before
     code, out, err = run(capsys, "unpublish", str(archive / "english-null.md"), "--dry-run", "--diff")
-    assert code == 0 and "+draft: true" in out and "would unpublish: 1 changed" in err
+    assert code == 0 and "+draft: true" in out and "would change 1 of 1 file(s)" in err
     code, _, err = run(capsys, "publish", "--query", "draft:true")
     assert code == 2 and "--query needs --archive" in err
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from ruamel.yaml.error import YAMLError
 
-from masthead.cli.common import choose, fail, parse_yaml_value, report_files, selection, warn_unfinished
-from masthead.core import bulk
+from masthead.cli.common import choose, fail, parse_yaml_value, report_files, selection
+from masthead.cli.pipeline import run_change
+from masthead.core import archive_lock, bulk
 from masthead.core.errors import MastheadError
 from masthead.core.operations import (
     FieldEdit,
@@ -61,35 +61,10 @@ def cmd_tag(args: argparse.Namespace) -> int:
     if not root.is_dir():
         fail(f"{root}: not a folder")
         return 2
-    warn_unfinished(root)
     rels = selection(args, root)
     if rels is None:
         return 2
-    plan = bulk.plan(root, rels, edit)
-    if args.diff:
-        for change in plan.changes:
-            sys.stdout.write(change.diff)
-    for rel, reason in plan.skipped:
-        fail(f"{root / rel}: skipped: {reason}")
-    problems = bulk.preflight(plan)
-    if problems:
-        for rel, reason in problems:
-            fail(f"{root / rel}: {reason}")
-        fail("nothing was written")
-        return 1
-    if args.dry_run:
-        print(f"would change {len(plan.changes)} of {len(rels)} file(s): {plan.description}", file=sys.stderr)
-        return 0
-    report = bulk.apply(plan)
-    for rel, reason in report.failed + [s for s in report.skipped if s not in plan.skipped]:
-        fail(f"{root / rel}: {reason}")
-    op = f"; undo with: masthead undo {root} {report.journal.stem}" if report.journal else ""
-    print(
-        f"{plan.description}: {len(report.changed)} changed, {len(report.unchanged)} unchanged, "
-        f"{len(report.skipped)} skipped, {len(report.failed)} failed{op}",
-        file=sys.stderr,
-    )
-    return 1 if report.failed else 0
+    return run_change(args, root, rels, edit)
 
 
 def cmd_history(args: argparse.Namespace) -> int:
@@ -104,7 +79,11 @@ def cmd_undo(args: argparse.Namespace) -> int:
     entry = choose(root, args.op, ("done", "applying"), "nothing to undo")
     if entry is None:
         return 1
-    report = bulk.undo(Path(entry["_path"]))
+    try:
+        report = bulk.undo(Path(entry["_path"]))
+    except MastheadError as exc:
+        fail(str(exc))
+        return 1
     report_files(root, report)
     print(
         f"undid {entry['description']}: {len(report.changed)} restored, {len(report.unchanged)} already old, "
@@ -138,6 +117,10 @@ def cmd_redo(args: argparse.Namespace) -> int:
 
 def cmd_recover(args: argparse.Namespace) -> int:
     root = Path(args.archive)
+    busy = archive_lock.holder(root)
+    if busy is not None:  # its operation is running, not interrupted: never rolled back under it
+        fail(archive_lock.busy_message(busy))
+        return 1
     pending = bulk.unfinished(root)
     if not pending:
         print("no interrupted operation", file=sys.stderr)
@@ -145,7 +128,12 @@ def cmd_recover(args: argparse.Namespace) -> int:
     code = 0
     for journal in pending:
         if not (args.complete or args.roll_back):
-            entry = json.loads(journal.read_text(encoding="utf-8"))
+            try:
+                entry = bulk.journal_info(journal)
+            except MastheadError as exc:
+                fail(str(exc))
+                code = 1
+                continue
             print(f"{journal.stem}\t{len(entry['files'])} file(s)\t{entry['description']}")
             continue
         try:

@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 from masthead.cli.common import check_targets, common_folder, fail, open_index, schema_for
-from masthead.core import bulk, storage
+from masthead.cli.pipeline import run_change
+from masthead.core import storage
 from masthead.core.errors import MastheadError
 from masthead.core.index import ArchiveIndex
 from masthead.core.operations import (
@@ -81,36 +82,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
         schema_for(path, warned)  # a broken masthead.yaml is reported once
     root = Path(args.archive) if args.archive else common_folder(targets)
     rels = [t.resolve().relative_to(root.resolve()).as_posix() for t in targets]
-    edit = PublishEdit(args.command, dt.date.today())
-    plan = bulk.plan(root, rels, edit)
-    if args.diff:
-        for change in plan.changes:
-            sys.stdout.write(change.diff)
-    for rel, reason in plan.skipped:
-        fail(f"{root / rel}: not {args.command}ed: {reason}")
-    failed: list[tuple[str, str]] = []
-    changed = len(plan.changes)
-    journal = ""
-    if not args.dry_run and plan.changes:
-        problems = bulk.preflight(plan)
-        if problems:
-            for rel, reason in problems:
-                fail(f"{root / rel}: {reason}")
-            fail("nothing was written")
-            return 1
-        report = bulk.apply(plan)
-        failed = report.failed + [s for s in report.skipped if s not in plan.skipped]
-        for rel, reason in failed:
-            fail(f"{root / rel}: {reason}")
-        changed = len(report.changed)
-        journal = f"; undo with: masthead undo {root} {report.journal.stem}" if report.journal else ""
-    verb = ("would " if args.dry_run else "") + args.command
-    print(
-        f"{verb}: {changed} changed, {len(plan.skipped)} blocked, {len(failed)} failed "
-        f"of {len(targets)} file(s){journal}",
-        file=sys.stderr,
-    )
-    return 1 if failed or plan.skipped else 0
+    return run_change(args, root, rels, PublishEdit(args.command, dt.date.today()))
 
 
 def cmd_init_schema(args: argparse.Namespace) -> int:

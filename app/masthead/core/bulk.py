@@ -9,6 +9,7 @@ someone else changed the file (left alone). The journals themselves are masthead
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 from collections.abc import Callable, Iterable
@@ -16,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from masthead.core import journal, storage
+from masthead.core import archive_lock, journal, storage
 from masthead.core.document import DEFAULT_SEQ_OFFSET, Document, Snapshot, unified_diff
-from masthead.core.errors import ConflictError, MastheadError
+from masthead.core.errors import ConflictError, DiskFullError, MastheadError
 from masthead.core.fanout import Cancelled, in_parallel
 
 # the journal queries are part of the bulk API (bulk.history, bulk.unfinished...), re-exported
@@ -26,7 +27,6 @@ from masthead.core.journal import history as history
 from masthead.core.journal import journal_dir as journal_dir
 from masthead.core.journal import journal_info as journal_info
 from masthead.core.journal import old_bytes_path as old_bytes_path
-from masthead.core.journal import unfinished as unfinished
 from masthead.core.operations import Edit, NotApplicable, PublishEdit, apply_edit, edit_from_spec
 from masthead.core.workers import run_parallel
 from masthead.core.workflow import Schema, load_schema
@@ -65,6 +65,12 @@ class Report:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     journal: Path | None = None
+    dry_run: bool = False  # ``changed`` lists what would change; nothing was written
+
+    @property
+    def complete(self) -> bool:
+        """Every file asked for was changed or already as asked."""
+        return not self.skipped and not self.failed
 
 
 PlanRow = tuple[
@@ -197,6 +203,28 @@ def preflight(plan_: Plan, unsaved: Iterable[str] = ()) -> list[tuple[str, str]]
     return problems
 
 
+def run(
+    plan_: Plan,
+    unsaved: Iterable[str] = (),
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> Report:
+    """The pipeline of every bulk change, the command line's and the window's: preflight, then write what
+    can be written. A file that cannot be written now (unsaved edits in the window, changed since the plan,
+    read-only, gone) is skipped and reported, and the others are written. ``dry_run``: the report's
+    ``changed`` is what would change; nothing is written."""
+    problems = preflight(plan_, unsaved)
+    blocked = {rel for rel, _ in problems}
+    writable = [c for c in plan_.changes if c.rel not in blocked]
+    if dry_run:
+        skipped = list(plan_.skipped) + problems
+        return Report([c.rel for c in writable], list(plan_.unchanged), skipped, dry_run=True)
+    report = apply(dataclasses.replace(plan_, changes=writable), progress, cancel)
+    report.skipped.extend(problems)
+    return report
+
+
 def apply(
     plan_: Plan, progress: Callable[[int, int], None] | None = None, cancel: threading.Event | None = None
 ) -> Report:
@@ -207,34 +235,61 @@ def apply(
         return report
     edit = plan_.edit.spec if plan_.edit is not None else None
     files = [(c.rel, c.old, c.new) for c in plan_.changes]
-    path, record = journal.begin(plan_.root, plan_.description, edit, plan_.list_indent, files)
-    report.journal = path
+    with archive_lock.hold(plan_.root, f"{_doing(plan_.description)} ({len(files):,} files)") as held:
+        path, record = journal.begin(plan_.root, plan_.description, edit, plan_.list_indent, files)
+        held.note(path.stem)
+        report.journal = path
 
-    def write(change: FileChange) -> None:
-        storage.write_atomic(plan_.root / change.rel, change.new, change.snapshot)
+        def write(change: FileChange) -> None:
+            storage.write_atomic(plan_.root / change.rel, change.new, change.snapshot)
 
-    for done, (change, error) in enumerate(in_parallel(plan_.changes, write, cancel), start=1):
-        if isinstance(error, Cancelled):
-            report.skipped.append((change.rel, "cancelled"))
-        elif isinstance(error, ConflictError):
-            report.skipped.append((change.rel, error.message))  # changed since planned: not ours to overwrite
-        elif isinstance(error, MastheadError):
-            report.failed.append((change.rel, error.message))
-        elif error is None:
-            report.changed.append(change.rel)
-        if progress:
-            progress(done, len(plan_.changes))
-    record["state"] = "done"
-    record["changed"] = report.changed
-    journal.write(path, record)
+        stop, full = threading.Event(), False
+        for done, (change, error) in enumerate(in_parallel(plan_.changes, write, stop), start=1):
+            if cancel is not None and cancel.is_set():
+                stop.set()
+            if isinstance(error, Cancelled):
+                why = "not written: the disk is full (stopped at the first failure)" if full else "cancelled"
+                report.skipped.append((change.rel, why))
+            elif isinstance(error, ConflictError):
+                report.skipped.append((change.rel, error.message))  # changed since planned: not ours to overwrite
+            elif isinstance(error, MastheadError):
+                report.failed.append((change.rel, error.message))
+                if isinstance(error, DiskFullError):
+                    full = True
+                    stop.set()  # one failure, not one per remaining file; undo restores what was written
+            elif error is None:
+                report.changed.append(change.rel)
+            if progress:
+                progress(done, len(plan_.changes))
+        record["state"] = "done"
+        record["changed"] = report.changed
+        journal.write(path, record)
     journal.prune(path.parent)
     return report
+
+
+def _doing(description: str) -> str:
+    """ "Add tag x" -> "working on: add tag x" (for the message another process shows while this one runs)."""
+    return "working on: " + (description[:1].lower() + description[1:] if description else "a bulk change")
+
+
+def unfinished(root: Path) -> list[Path]:
+    """Journals of operations that were interrupted (a crash or a kill): to complete or roll back. None while
+    another Masthead holds the archive: its operation is running, not interrupted."""
+    if archive_lock.holder(root) is not None:
+        return []
+    return journal.unfinished(root)
 
 
 def undo(journal_path: Path) -> Report:
     """Restore the old bytes of every file that still has the bytes the operation wrote; report the rest."""
     record = journal.journal_info(journal_path)
     root = Path(record["root"])
+    with archive_lock.hold(root, f"undoing {record.get('description', 'an operation')}"):
+        return _undo(journal_path, record, root)
+
+
+def _undo(journal_path: Path, record: dict[str, Any], root: Path) -> Report:
     report = Report(journal=journal_path)
     old_bytes = journal.old_bytes(journal_path)
 
@@ -264,6 +319,11 @@ def redo(journal_path: Path) -> Report:
     operation wrote before (so nothing is written that the journal cannot undo)."""
     record = journal.journal_info(journal_path)
     root = Path(record["root"])
+    with archive_lock.hold(root, f"redoing {record.get('description', 'an operation')}"):
+        return _redo(journal_path, record, root)
+
+
+def _redo(journal_path: Path, record: dict[str, Any], root: Path) -> Report:
     report = Report(journal=journal_path)
     if not record.get("edit"):
         raise MastheadError("this operation was journaled without its edit and cannot be redone", path=journal_path)

@@ -45,3 +45,7 @@ class ConflictError(MastheadError):
 
 class SaveError(MastheadError):
     """The operating system refused a write (permissions, full disk, missing folder...)."""
+
+
+class DiskFullError(SaveError):
+    """No space left (or the quota is used up): a bulk operation stops at the first one."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
@@ -23,7 +24,7 @@ import platformdirs
 
 from masthead.core import storage
 from masthead.core.document import Snapshot
-from masthead.core.errors import MastheadError
+from masthead.core.errors import DiskFullError, MastheadError, SaveError
 from masthead.core.pacing import pause
 
 KEEP = 20  # operations that can be undone, per archive
@@ -138,14 +139,24 @@ def _after_space(text: str, at: int) -> int:
 
 
 def _write_parts(path: Path, parts: Iterable[bytes]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write a journal file atomically: a temporary file, fsync'd, renamed over it, the folder fsync'd. On a
+    failure (a full disk) nothing is left behind and ``SaveError`` says so."""
     tmp = path.with_suffix(".tmp")
-    with open(tmp, "wb") as fh:
-        for part in parts:
-            fh.write(part)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as fh:
+            for part in parts:
+                fh.write(part)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+        reason = "the disk is full" if full else (exc.strerror or str(exc))
+        error = DiskFullError if full else SaveError
+        raise error(f"could not write the operation's journal: {reason}", path) from None
+    storage.fsync_folder(path.parent)
 
 
 def begin(
@@ -167,8 +178,12 @@ def begin(
     }
     # both fsync'd: the old bytes (large, written once), then the journal proper (small, rewritten as its
     # state changes). A crash from here on can be rolled back.
-    write_old(old_bytes_path(path), files)
-    write(path, journal)
+    try:
+        write_old(old_bytes_path(path), files)
+        write(path, journal)
+    except MastheadError:
+        old_bytes_path(path).unlink(missing_ok=True)  # no half-made journal: nothing was written yet
+        raise
     return path, journal
 
 
@@ -189,6 +204,10 @@ def old_bytes(journal_path: Path) -> Callable[[dict[str, Any], bytes], bytes]:
                 if not store:
                     store.update(read_old(old_bytes_path(journal_path)))
                 restored = _from_stored(store[entry["rel"]], new)
+        except OSError as exc:
+            raise MastheadError(
+                f"the journal's copy of the old files cannot be read ({exc.strerror or exc})", journal_path
+            ) from None
         except (KeyError, ValueError, zlib.error) as exc:
             raise MastheadError(f"the journal's copy of {entry.get('rel')} is damaged ({exc})", journal_path) from None
         if sha(restored) != entry["old_sha"]:
@@ -221,20 +240,27 @@ def history_in(folder: Path) -> list[dict[str, Any]]:
     entries = []
     for path in sorted(folder.glob("*.json"), reverse=True):
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue  # a damaged journal is not trusted
-        if not isinstance(data, dict) or "files" not in data:
-            continue
+            data = journal_info(path)
+        except MastheadError as exc:  # listed as damaged: never trusted, never silently gone
+            data = {"id": path.stem, "state": "damaged", "description": exc.message, "files": [], "created": ""}
         data["_path"] = str(path)
         entries.append(data)
     return entries
 
 
 def journal_info(journal_path: Path) -> dict[str, Any]:
-    """One journal's description, state, root and files (never the old bytes)."""
-    data: dict[str, Any] = json.loads(journal_path.read_text(encoding="utf-8"))
-    return data
+    """One journal's description, state, root and files (never the old bytes); MastheadError if it is damaged."""
+    try:
+        data = json.loads(journal_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not readable JSON: cut short or overwritten"
+        raise MastheadError(f"damaged journal ({reason}): nothing will be restored from it", journal_path) from None
+    fields_ok = isinstance(data, dict) and isinstance(data.get("files"), list) and isinstance(data.get("root"), str)
+    if not fields_ok or not all(isinstance(f, dict) and {"rel", "old_sha", "new_sha"} <= set(f) for f in data["files"]):
+        raise MastheadError(
+            "damaged journal (its list of files is incomplete): nothing will be restored from it", journal_path
+        )
+    return dict(data)
 
 
 def history(root: Path) -> list[dict[str, Any]]:

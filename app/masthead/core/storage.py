@@ -15,7 +15,7 @@ from pathlib import Path
 
 from masthead.core import tempfiles
 from masthead.core.document import DEFAULT_SEQ_OFFSET, Document, Snapshot
-from masthead.core.errors import ConflictError, SaveError
+from masthead.core.errors import ConflictError, DiskFullError, SaveError
 from masthead.core.filelock import Busy, file_lock
 from masthead.core.safe_io import NotRegularFile, read_regular, regular_only
 
@@ -123,7 +123,7 @@ def write_atomic(path: Path | str, data: bytes, expected: Snapshot | None) -> Sn
             _replace(target, path, data, st, expected)
     except Busy:
         raise SaveError("another program has been saving this file for 10 seconds; try again", path) from None
-    _fsync_folder(folder)
+    fsync_folder(folder)
     return snapshot_of(data, os.stat(target), str(target))
 
 
@@ -161,8 +161,9 @@ def _replace(target: Path, path: Path, data: bytes, st: os.stat_result | None, e
         os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
-        raise SaveError(f"could not save: {reason}; the file was not changed", path) from None
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise DiskFullError("could not save: the disk is full; the file was not changed", path) from None
+        raise SaveError(f"could not save: {exc.strerror or exc}; the file was not changed", path) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -198,7 +199,8 @@ def _keep_attributes(fd: int, target: Path, path: Path, st: os.stat_result) -> N
                 ) from None
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (where the platform can)."""
     try:
         fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError:

@@ -282,30 +282,22 @@ class OperationDialog(QDialog):
         self._start(f"Writing {plural(len(plan.changes), 'file')}…", ("Writing", "written"))
         progress, cancel = self._progress, self._cancel
 
-        def work() -> tuple[list[tuple[str, str]], bulk.Report | None]:
-            problems = bulk.preflight(plan, unsaved)
-            if problems:
-                return problems, None
-            return [], bulk.apply(plan, progress=progress, cancel=cancel)
+        def work() -> bulk.Report:
+            # files with unsaved edits here (or changed, read-only...) are skipped and listed; the rest written
+            return bulk.run(plan, unsaved, progress=progress, cancel=cancel)
 
         writer().submit(work, self._applied, owner=self)
 
-    def _applied(self, outcome: tuple[list[tuple[str, str]], bulk.Report | None] | None, error: Any) -> None:
+    def _applied(self, report: bulk.Report | None, error: Any) -> None:
         self._writing = False
         self._stop()  # emits finished_work: a window waiting to close may close now
-        if outcome is None:
-            self.summary.setText(f"Stopped: {error}")
-            return
-        problems, report = outcome
         if report is None:
-            self.problems = problems
-            self.summary.setText(
-                "Nothing was written: "
-                + "; ".join(f"{rel}: {reason}" for rel, reason in problems[:5])
-                + (f" and {len(problems) - 5} more" if len(problems) > 5 else "")
-            )
-            self.plan = None  # plan again after fixing these
+            self.summary.setText(f"Nothing was written: {getattr(error, 'message', error)}")
+            self.plan = None  # plan again (e.g. once the other operation has ended)
             return
+        self.problems = (
+            [s for s in report.skipped if s[0] not in {rel for rel, _ in self.plan.skipped}] if self.plan else []
+        )
         self.report = report
         self.preview_button.setEnabled(False)
         self.files.clear()
