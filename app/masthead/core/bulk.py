@@ -247,7 +247,7 @@ def apply(
         for done, (change, error) in enumerate(in_parallel(plan_.changes, write, stop), start=1):
             if cancel is not None and cancel.is_set():
                 stop.set()
-            if isinstance(error, Cancelled):
+            if isinstance(error, Cancelled) or (full and isinstance(error, DiskFullError)):
                 why = "not written: the disk is full (stopped at the first failure)" if full else "cancelled"
                 report.skipped.append((change.rel, why))
             elif isinstance(error, ConflictError):

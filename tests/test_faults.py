@@ -1,0 +1,210 @@
+"""Bulk changes under concurrency and faults (issue 14): two operations at once, recovery beside a running
+one, damaged journals, a full disk (a real tmpfs where the machine allows it, else injected)."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from tests.conftest import interrupt_after, run_cli
+from tests.support.archive import make_archive
+
+from masthead.core import bulk, storage
+from masthead.core.journal import journal_dir, old_bytes_path
+from masthead.core.operations import add
+
+
+def masthead(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "masthead", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+@pytest.mark.slow
+def test_two_bulk_operations_at_once_never_record_a_change_they_did_not_make(tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    make_archive(root, 300)
+    for _ in range(4):
+        procs = {tag: masthead("tag", "add", str(root), "tags", tag, "--all") for tag in ("aaa-tag", "bbb-tag")}
+        outcomes = {tag: (p.wait(timeout=120), p.stderr.read() if p.stderr else "") for tag, p in procs.items()}
+        for code, err in outcomes.values():
+            assert "Traceback" not in err, err
+            if "another Masthead" in err:
+                assert code == 1 and "try again when it ends" in err
+        for entry in [e for e in bulk.history(root) if e["state"] == "done"]:
+            info = bulk.journal_info(Path(entry["_path"]))
+            tag = info["description"].split("“")[1].split("”")[0]
+            for rel in info.get("changed", []):  # every file a journal says it changed carries its tag
+                assert tag in (root / rel).read_text(encoding="utf-8"), (tag, rel)
+        for entry in bulk.history(root):  # and each can be undone, newest first
+            if entry["state"] == "done":
+                report = bulk.undo(Path(entry["_path"]))
+                assert not report.failed
+    assert not any("aaa-tag" in p.read_text(encoding="utf-8") for p in root.rglob("*.md"))
+
+
+@pytest.fixture
+def held(tmp_path: Path) -> Iterator[tuple[Path, subprocess.Popen[str]]]:
+    """An archive with an interrupted operation, and another process holding the archive meanwhile."""
+    root = tmp_path / "archive"
+    make_archive(root, 20)
+    interrupt_after(root, sorted(p.relative_to(root).as_posix() for p in root.rglob("*.md")), 5)
+    script = (
+        "import sys, time\nfrom pathlib import Path\nfrom masthead.core import archive_lock\n"
+        "with archive_lock.hold(Path(sys.argv[1]), 'tagging 1,000 files'):\n"
+        "    print('held', flush=True)\n    time.sleep(60)\n"
+    )
+    holder = subprocess.Popen([sys.executable, "-c", script, str(root)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    yield root, holder
+    holder.kill()
+    holder.wait()
+
+
+def test_recovery_is_not_offered_while_another_masthead_holds_the_archive(
+    held: tuple[Path, subprocess.Popen[str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, holder = held
+    before = {p: p.read_bytes() for p in root.rglob("*.md")}
+    code, _, err = run_cli(capsys, "recover", str(root), "--roll-back")
+    assert code == 1 and f"another Masthead (process {holder.pid}) is tagging 1,000 files" in err
+    assert bulk.unfinished(root) == [] and {p: p.read_bytes() for p in root.rglob("*.md")} == before
+    code, _, err = run_cli(capsys, "tag", "add", str(root), "tags", "more", "--all")
+    assert code == 1 and "try again when it ends" in err
+    assert {p: p.read_bytes() for p in root.rglob("*.md")} == before
+    holder.kill()
+    holder.wait()  # its owner gone: the interrupted operation is offered again
+    assert len(bulk.unfinished(root)) == 1
+    code, _, err = run_cli(capsys, "recover", str(root), "--roll-back")
+    assert code == 0 and "rolled back" in err
+
+
+@pytest.fixture
+def tagged(tmp_path: Path) -> tuple[Path, Path, dict[Path, bytes]]:
+    root = tmp_path / "archive"
+    make_archive(root, 6)
+    before = {p: p.read_bytes() for p in root.rglob("*.md")}
+    report = bulk.run(bulk.plan(root, sorted(p.relative_to(root).as_posix() for p in before), add("tags", ["zz"])))
+    assert report.journal is not None and len(report.changed) == 6
+    return root, report.journal, before
+
+
+def test_a_journal_cut_short_is_listed_as_damaged_and_nothing_is_restored_from_it(
+    tagged: tuple[Path, Path, dict[Path, bytes]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, path, _ = tagged
+    after = {p: p.read_bytes() for p in root.rglob("*.md")}
+    path.write_bytes(path.read_bytes()[:100])
+    code, out, _ = run_cli(capsys, "history", str(root))
+    assert code == 0 and "\tdamaged\t" in out and "cut short" in out
+    code, _, err = run_cli(capsys, "undo", str(root), path.stem)
+    assert code == 1 and "damaged journal" in err and "Traceback" not in err
+    assert {p: p.read_bytes() for p in root.rglob("*.md")} == after
+
+
+def test_swapped_copies_in_the_old_file_are_caught_by_their_hash(tagged: tuple[Path, Path, dict[Path, bytes]]) -> None:
+    root, path, before = tagged
+    stored = json.loads(old_bytes_path(path).read_text(encoding="utf-8"))
+    first, second = list(stored)[:2]
+    stored[first], stored[second] = stored[second], stored[first]
+    old_bytes_path(path).write_text(json.dumps(stored), encoding="utf-8")
+    report = bulk.undo(path)
+    assert sorted(rel for rel, _ in report.failed) == sorted([first, second])
+    assert all("damaged" in reason for _, reason in report.failed) and len(report.changed) == 4
+    for p, data in before.items():
+        rel = p.relative_to(root).as_posix()
+        assert (p.read_bytes() == data) is (rel not in (first, second))  # the two keep the new bytes
+
+
+def test_a_missing_old_file_fails_every_restore_with_the_reason(tagged: tuple[Path, Path, dict[Path, bytes]]) -> None:
+    _, path, _ = tagged
+    old_bytes_path(path).unlink()
+    report = bulk.undo(path)
+    assert len(report.failed) == 6 and all("cannot be read" in reason for _, reason in report.failed)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 2 MB file system (tmpfs), mounted for the test."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("mounting a small tmpfs needs root; the injected disk-full test covers the logic")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def fill(folder: Path, leave: int) -> Path:
+    """Fill the file system of ``folder`` up to ``leave`` bytes."""
+    filler = folder / "filler.bin"
+    free = shutil.disk_usage(folder).free
+    with open(filler, "wb") as fh:
+        fh.write(b"\0" * max(0, free - leave))
+    return filler
+
+
+def test_a_full_disk_stops_the_operation_at_the_first_failure(
+    small_disk: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = small_disk / "archive"
+    make_archive(root, 40)  # files of 6-16 KB
+    before = {p: p.read_bytes() for p in root.rglob("*.md")}
+    filler = fill(small_disk, 4096)  # less than any file: the first write fails
+    code, _, err = run_cli(capsys, "tag", "add", str(root), "tags", "full", "--all")
+    assert code == 1 and "Traceback" not in err
+    assert err.count("the disk is full; the file was not changed") == 1, err  # one failure, not forty
+    assert err.count("not written: the disk is full") == 39
+    assert {p: p.read_bytes() for p in before} == before and not list(root.rglob(".mh-*"))  # no temp file left
+    filler.unlink()
+    code, _, err = run_cli(capsys, "undo", str(root))  # the operation is journaled and undoable (nothing to do)
+    assert code == 0 and {p: p.read_bytes() for p in before} == before
+
+
+def test_a_journal_that_cannot_be_written_changes_nothing_and_leaves_nothing(
+    small_disk: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "archive"
+    make_archive(root, 30)
+    before = {p: p.read_bytes() for p in root.rglob("*.md")}
+    monkeypatch.setenv("MASTHEAD_DATA_DIR", str(small_disk / "data"))
+    (small_disk / "data").mkdir()
+    fill(small_disk, 0)
+    code, _, err = run_cli(capsys, "tag", "add", str(root), "tags", "full", "--all")
+    assert code == 1 and "could not write the operation's journal: the disk is full" in err and "Traceback" not in err
+    assert {p: p.read_bytes() for p in before} == before
+    folder = journal_dir(root)
+    assert not [p for p in folder.iterdir() if p.suffix in (".tmp", ".old", ".json")] if folder.exists() else True
+
+
+def test_a_full_disk_injected_at_the_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where no tmpfs can be mounted: the same rule with the failure injected at os.write."""
+    root = tmp_path / "archive"
+    make_archive(root, 30)
+    real, count = storage._write_all, [0]
+
+    def write_all(fd: int, data: bytes) -> None:
+        count[0] += 1
+        if count[0] > 5:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(fd, data)
+
+    monkeypatch.setattr(storage, "_write_all", write_all)
+    plan = bulk.plan(root, sorted(p.relative_to(root).as_posix() for p in root.rglob("*.md")), add("tags", ["x"]))
+    report = bulk.run(plan)
+    assert len(report.failed) == 1 and "the disk is full" in report.failed[0][1]  # the first failure only
+    assert len(report.changed) == 5 and len(report.skipped) == 24  # the others: "not written"
+    assert all("not written: the disk is full" in why for _, why in report.skipped)
+    monkeypatch.setattr(storage, "_write_all", real)
+    assert report.journal is not None and not bulk.undo(report.journal).failed
