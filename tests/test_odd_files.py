@@ -198,3 +198,19 @@ def test_two_processes_saving_one_file_never_lose_an_edit(tmp_path: Path) -> Non
         saved_both += codes == [0, 0]
         conflicts += codes != [0, 0]
     assert saved_both + conflicts == 40
+
+
+def test_a_link_swapped_between_plan_and_apply_is_left_alone(archive: Path, tmp_path: Path) -> None:
+    from masthead.core import bulk
+    from masthead.core.operations import add
+
+    outside = tmp_path / "outside.md"
+    outside.write_text(FRONT, encoding="utf-8")
+    link = archive / "link.md"
+    link.symlink_to(archive / "b.md")
+    plan = bulk.plan(archive, ["a.md", "link.md"], add("tags", ["new"]))
+    link.unlink()
+    link.symlink_to(outside)
+    report = bulk.run(plan)
+    assert report.changed == ["a.md"] and [rel for rel, _ in report.skipped] == ["link.md"]
+    assert outside.read_text(encoding="utf-8") == FRONT and (archive / "b.md").read_text(encoding="utf-8") == FRONT

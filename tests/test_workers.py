@@ -58,3 +58,27 @@ def test_the_preview_renders_in_the_render_process() -> None:
     body = "**[Host]**: Hello **Northwind Labs**\n\n<details><summary>原文</summary>\n\n你好\n\n</details>\n"
     assert tasks.render_elsewhere(body, ["Northwind Labs"]) == render_markdown(body, ["Northwind Labs"])
     assert tasks._render_worker is not None and tasks._render_worker._proc is not None
+
+
+def test_the_hand_off_holds_under_load(tmp_path: Path) -> None:
+    """Many tiny payloads, more workers than cores, the CPU busy meanwhile: every reply arrives, none is
+    reported as a failure (a check-then-read of the queue once surfaced as 'a worker process failed')."""
+    import threading
+
+    stop = threading.Event()
+
+    def spin() -> None:
+        while not stop.is_set():
+            sum(range(10_000))
+
+    spinners = [threading.Thread(target=spin) for _ in range(2)]
+    for thread in spinners:
+        thread.start()
+    try:
+        for _ in range(5):
+            replies = list(run_parallel("scan", stat_job, str(tmp_path), [None] * 40, 4, local_first=False))
+            assert len(replies) == 40
+    finally:
+        stop.set()
+        for thread in spinners:
+            thread.join()
