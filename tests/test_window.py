@@ -409,6 +409,8 @@ def test_a_transcript_search_shows_the_words_around_each_match_with_the_match_ma
     type_search(qtbot, window, 'body:"HEAR the"')
     qtbot.waitUntil(lambda: titles(window) == ["Field Notes: Listening to Glaciers"], timeout=5000)
     assert not window.table.isColumnHidden(Column.MATCH)
+    header = window.table.horizontalHeader()
+    assert header.visualIndex(Column.MATCH) == header.visualIndex(Column.TITLE) + 1  # seen without scrolling
     cell = window.proxy.index(0, Column.MATCH)
     window.table.scrollTo(cell)
     qtbot.waitUntil(lambda: isinstance(cell.data(SNIPPET_ROLE), Hit), timeout=5000)  # read when shown

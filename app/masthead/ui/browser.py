@@ -274,8 +274,10 @@ class BrowserPane(QWidget):
             self.model.clear_snippets()
         appears = text is not None and self.table.isColumnHidden(Column.MATCH)
         self.table.setColumnHidden(Column.MATCH, text is None)
-        if appears:
-            self.table.horizontalHeader().resizeSection(Column.MATCH, 320)
+        if appears:  # beside the title, where it is seen without scrolling
+            header = self.table.horizontalHeader()
+            header.moveSection(header.visualIndex(Column.MATCH), header.visualIndex(Column.TITLE) + 1)
+            header.resizeSection(Column.MATCH, 320)
 
     def _want_snippet(self, path: str) -> None:
         """A shown row's snippet is not known yet: gather such rows and read them together, off this thread."""
