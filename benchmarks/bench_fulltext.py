@@ -20,7 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from masthead.core.index import ArchiveIndex
 from masthead.core.query import parse_query
 
-QUERIES = ["数据中心", "liquid cooling", "the", "GPU", "冷却", "nothing-matches-this"]
+# words of the realistic archive (make_archive.py --realistic): rare, common and everywhere, Chinese and English
+QUERIES = ["生织况我", "芯片", "hardest long", "latency", "the", "Viond Inc", "nothing-matches-this"]
 
 
 def main() -> None:

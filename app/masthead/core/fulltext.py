@@ -219,7 +219,10 @@ class TextIndex:
         select = "SELECT f.path, f.id FROM bodies b JOIN files f ON f.id = b.rowid"
         if len(wanted) >= 3:
             grams = sorted({wanted[i : i + 3] for i in range(len(wanted) - 2)})
-            sql = f"{select} WHERE bodies MATCH ? AND instr(b.body, ?) > 0 ORDER BY f.path"
+            # one ASCII trigram: the index alone is exact (FTS5 folds nothing onto ASCII that casefold left)
+            exact = len(wanted) == 3 and wanted.isascii()
+            check = "" if exact else " AND instr(b.body, ?) > 0"
+            sql = f"{select} WHERE bodies MATCH ?{check} ORDER BY f.path"
             args = [" AND ".join(_quoted(g) for g in grams), wanted]
         else:
             sql = f"{select} WHERE instr(b.body, ?) > 0 ORDER BY f.path"
