@@ -208,3 +208,84 @@ def test_a_full_disk_injected_at_the_write(tmp_path: Path, monkeypatch: pytest.M
     assert all("not written: the disk is full" in why for _, why in report.skipped)
     monkeypatch.setattr(storage, "_write_all", real)
     assert report.journal is not None and not bulk.undo(report.journal).failed
+
+
+def test_a_journal_that_cannot_be_marked_finished_is_said_and_stays_recoverable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from masthead.core import journal
+    from masthead.core.errors import DiskFullError
+
+    root = tmp_path / "archive"
+    make_archive(root, 10)
+    real = journal.write
+
+    def full_at_the_end(path: Path, data: dict[str, object]) -> None:
+        if data.get("state") == "done":
+            raise DiskFullError("could not write the operation's journal: the disk is full", path)
+        real(path, data)
+
+    monkeypatch.setattr(journal, "write", full_at_the_end)
+    code, _, err = run_cli(capsys, "tag", "add", str(root), "tags", "late", "--all")
+    assert code == 1 and "10 changed" in err and "the files were written, but the journal could not" in err
+    monkeypatch.setattr(journal, "write", real)
+    assert all("late" in p.read_text(encoding="utf-8") for p in root.rglob("*.md"))
+    code, _, err = run_cli(capsys, "recover", str(root), "--complete")
+    assert code == 0 and "0 file(s) written, 10 already done" in err
+
+
+def test_no_space_for_the_temporary_file_is_a_full_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from masthead.core import tempfiles
+
+    root = tmp_path / "archive"
+    make_archive(root, 30)
+
+    def no_space(folder: Path) -> tuple[int, Path]:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(tempfiles, "create", no_space)
+    report = bulk.run(
+        bulk.plan(root, sorted(p.relative_to(root).as_posix() for p in root.rglob("*.md")), add("t", ["x"]))
+    )
+    assert len(report.failed) == 1 and "the disk is full" in report.failed[0][1] and not report.changed
+
+
+def test_checking_who_holds_the_archive_never_makes_an_operation_fail(tmp_path: Path) -> None:
+    """Another process asking who holds the archive (every command's warning, the window's recovery offer)
+    holds its lock for an instant: an operation starting then still goes ahead."""
+    from masthead.core import archive_lock
+
+    root = tmp_path / "archive"
+    root.mkdir()
+    script = (
+        "import sys, time\nfrom pathlib import Path\nfrom masthead.core import archive_lock\n"
+        "end = time.time() + 4\nprint('probing', flush=True)\n"
+        "while time.time() < end:\n    archive_lock.holder(Path(sys.argv[1]))\n"
+    )
+    prober = subprocess.Popen([sys.executable, "-c", script, str(root)], stdout=subprocess.PIPE, text=True)
+    assert prober.stdout is not None and prober.stdout.readline().strip() == "probing"
+    try:
+        for _ in range(300):
+            with archive_lock.hold(root, "testing"):
+                pass
+    finally:
+        prober.wait(timeout=30)
+
+
+def test_damaged_journals_are_kept_and_a_finished_one_is_not_rolled_back(
+    tagged: tuple[Path, Path, dict[Path, bytes]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from masthead.core import journal
+    from masthead.core.errors import MastheadError
+
+    root, path, _ = tagged
+    path.write_text("{", encoding="utf-8")
+    monkeypatch.setattr(journal, "KEEP", 1)
+    for tag in ("one", "two"):
+        bulk.run(
+            bulk.plan(root, sorted(p.relative_to(root).as_posix() for p in root.rglob("*.md")), add("tags", [tag]))
+        )
+    assert path.exists() and old_bytes_path(path).exists()  # pruning drops finished journals, never damaged ones
+    newest = Path(bulk.history(root)[0]["_path"])
+    with pytest.raises(MastheadError, match="no longer interrupted"):
+        bulk.roll_back(newest)

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.conftest import run_cli
 
 from masthead.core import storage, tempfiles
 from masthead.core.document import Snapshot
@@ -144,20 +145,24 @@ def test_temporary_files_of_killed_saves_are_removed_and_live_ones_kept(archive:
     stale = archive / f".mh-{dead.pid}-0123abcd.tmp"
     live = archive / f".mh-{os.getppid()}-89abcdef.tmp"
     old = archive / ".a.md.k2j3h4g5.masthead-tmp"
-    for path in (stale, live, old):
+    recent = archive / f".mh-{dead.pid}-0badf00d.tmp"  # a dead pid, but just written: maybe another machine's
+    for path in (stale, live, old, recent):
         path.write_bytes(b"half a file")
-    os.utime(old, (time.time() - 2 * tempfiles.OLD_AGE,) * 2)
+    long_ago = time.time() - 2 * tempfiles.OLD_AGE
+    for path in (stale, live, old):
+        os.utime(path, (long_ago, long_ago))
     sub = archive / "sub"
     sub.mkdir()
     (sub / f".mh-{dead.pid}-fedcba98.tmp").write_bytes(b"x")
+    os.utime(sub / f".mh-{dead.pid}-fedcba98.tmp", (long_ago, long_ago))
     doc = storage.load(archive / "a.md")
     doc.set("draft", False)
     storage.save(doc)  # the first save in this folder cleans it
-    assert not stale.exists() and not old.exists() and live.exists()
+    assert not stale.exists() and not old.exists() and live.exists() and recent.exists()
     assert (sub / f".mh-{dead.pid}-fedcba98.tmp").exists()
     ArchiveIndex(archive).open().close()  # opening the archive cleans every folder
     assert not (sub / f".mh-{dead.pid}-fedcba98.tmp").exists() and live.exists()
-    assert not [p for p in archive.iterdir() if p.name.startswith(".mh-") and p != live]
+    assert not [p for p in archive.iterdir() if p.name.startswith(".mh-") and p not in (live, recent)]
 
 
 @pytest.mark.slow
@@ -214,3 +219,59 @@ def test_a_link_swapped_between_plan_and_apply_is_left_alone(archive: Path, tmp_
     report = bulk.run(plan)
     assert report.changed == ["a.md"] and [rel for rel, _ in report.skipped] == ["link.md"]
     assert outside.read_text(encoding="utf-8") == FRONT and (archive / "b.md").read_text(encoding="utf-8") == FRONT
+
+
+def test_a_file_opened_by_a_relative_path_or_through_a_linked_folder_saves(
+    archive: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (archive / "real").mkdir()
+    (archive / "real" / "c.md").write_text(FRONT, encoding="utf-8")
+    (archive / "linked").symlink_to(archive / "real")
+    monkeypatch.chdir(archive)
+    for name in ("a.md", "linked/c.md"):
+        doc = storage.load(name)
+        doc.set("draft", False)
+        storage.save(doc)
+    assert "draft: false" in (archive / "a.md").read_text(encoding="utf-8")
+    assert "draft: false" in (archive / "real" / "c.md").read_text(encoding="utf-8")
+    code, _, err = run_cli(capsys, "set", "b.md", "--set", "draft=false")
+    assert code == 0, err
+    code, _, err = run_cli(capsys, "tag", "add", str(archive), "tags", "new", "--all")
+    assert code == 0, err
+
+
+def test_a_file_system_without_locks_still_saves(archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno as errnos
+
+    from masthead.core import filelock
+
+    def no_locks(fd: int, operation: int) -> None:
+        raise OSError(errnos.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(filelock.fcntl, "flock", no_locks)
+    doc = storage.load(archive / "a.md")
+    doc.set("draft", False)
+    storage.save(doc)
+    assert "draft: false" in (archive / "a.md").read_text(encoding="utf-8")
+
+
+def test_the_systems_own_extended_attributes_are_left_to_it(archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not hasattr(os, "listxattr"):
+        pytest.skip("no extended attributes on this platform")
+    path = archive / "a.md"
+    real_list, real_set = os.listxattr, os.setxattr
+
+    def listed(target: object, *args: object, **kwargs: object) -> list[str]:
+        return ["security.ima", *[n for n in real_list(target) if not n.startswith("security.")]]  # type: ignore[arg-type]
+
+    def refused(target: object, name: str, *args: object, **kwargs: object) -> None:
+        if name.startswith("security."):
+            raise PermissionError(1, "Operation not permitted")
+        real_set(target, name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "listxattr", listed)
+    monkeypatch.setattr(os, "setxattr", refused)
+    doc = storage.load(path)
+    doc.set("draft", False)
+    storage.save(doc)  # an IMA hash or SELinux label is the system's to set: not copied, not a refusal
+    assert "draft: false" in path.read_text(encoding="utf-8")

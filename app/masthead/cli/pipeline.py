@@ -37,4 +37,6 @@ def run_change(args: argparse.Namespace, root: Path, rels: list[str], edit: Edit
     else:
         summary = f"{len(report.changed)} changed, {counts} of {len(rels)} file(s){undo}"
     print(f"{plan.description}: {summary}", file=sys.stderr)
+    if report.warning:
+        fail(report.warning)
     return 0 if report.complete else 1

@@ -10,6 +10,7 @@ import json
 import os
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from masthead.core.errors import MastheadError
 from masthead.core.filelock import try_lock
 from masthead.core.journal import journal_dir
 
+PROBE_WAIT = 0.5  # seconds ``hold`` retries: another process's ``holder()`` check holds the lock an instant
 _held: dict[str, Holder] = {}  # archives this process holds, by journal folder
 _guard = threading.Lock()
 
@@ -54,9 +56,12 @@ def hold(root: Path, what: str) -> Iterator[Holder]:
         if key in _held:
             raise ArchiveBusy(f"this Masthead is already {_held[key].info.get('what', 'changing files')} here")
         fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
-        if not try_lock(fd):
-            os.close(fd)
-            raise ArchiveBusy(busy_message(_read_info(path)), path=root)
+        deadline = time.monotonic() + PROBE_WAIT
+        while not try_lock(fd):  # ``holder()`` elsewhere takes it for an instant: that is not a holder
+            if time.monotonic() > deadline:
+                os.close(fd)
+                raise ArchiveBusy(busy_message(_read_info(path)), path=root)
+            time.sleep(0.01)
         info = {
             "pid": os.getpid(),
             "host": socket.gethostname(),

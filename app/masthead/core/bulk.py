@@ -66,11 +66,12 @@ class Report:
     failed: list[tuple[str, str]] = field(default_factory=list)
     journal: Path | None = None
     dry_run: bool = False  # ``changed`` lists what would change; nothing was written
+    warning: str | None = None  # something went wrong after the files were written (the journal's end)
 
     @property
     def complete(self) -> bool:
-        """Every file asked for was changed or already as asked."""
-        return not self.skipped and not self.failed
+        """Every file asked for was changed or already as asked, and nothing else went wrong."""
+        return not self.skipped and not self.failed and self.warning is None
 
 
 PlanRow = tuple[
@@ -263,7 +264,14 @@ def apply(
                 progress(done, len(plan_.changes))
         record["state"] = "done"
         record["changed"] = report.changed
-        journal.write(path, record)
+        try:
+            journal.write(path, record)
+        except MastheadError as exc:  # the files are written; the journal still says "applying"
+            report.warning = (
+                f"the files were written, but the journal could not be marked finished ({exc.message}); it will be "
+                "offered as interrupted: completing it writes nothing more, rolling it back undoes it"
+            )
+            return report
     journal.prune(path.parent)
     return report
 
@@ -283,10 +291,24 @@ def unfinished(root: Path) -> list[Path]:
 
 def undo(journal_path: Path) -> Report:
     """Restore the old bytes of every file that still has the bytes the operation wrote; report the rest."""
-    record = journal.journal_info(journal_path)
-    root = Path(record["root"])
-    with archive_lock.hold(root, f"undoing {record.get('description', 'an operation')}"):
-        return _undo(journal_path, record, root)
+    return _locked(journal_path, "undoing", _undo)
+
+
+def _locked(
+    journal_path: Path,
+    doing: str,
+    work: Callable[[Path, dict[str, Any], Path], Report],
+    interrupted_only: bool = False,
+) -> Report:
+    """``work`` on a journal, holding its archive; the journal is read again once held (another process may
+    have finished or undone it meanwhile)."""
+    first = journal.journal_info(journal_path)
+    root = Path(first["root"])
+    with archive_lock.hold(root, f"{doing} {first.get('description') or 'an operation'}"):
+        record = journal.journal_info(journal_path)
+        if interrupted_only and record.get("state") != "applying":
+            raise MastheadError(f"this operation is no longer interrupted (it is {record.get('state')})", journal_path)
+        return work(journal_path, record, root)
 
 
 def _undo(journal_path: Path, record: dict[str, Any], root: Path) -> Report:
@@ -317,17 +339,17 @@ def redo(journal_path: Path) -> Report:
     """Write the operation again on every file that still has its old bytes: completes an interrupted
     operation, or redoes an undone one. A file is written only if the edit gives exactly the bytes the
     operation wrote before (so nothing is written that the journal cannot undo)."""
-    record = journal.journal_info(journal_path)
-    root = Path(record["root"])
-    with archive_lock.hold(root, f"redoing {record.get('description', 'an operation')}"):
-        return _redo(journal_path, record, root)
+    return _locked(journal_path, "redoing", _redo)
 
 
 def _redo(journal_path: Path, record: dict[str, Any], root: Path) -> Report:
     report = Report(journal=journal_path)
     if not record.get("edit"):
         raise MastheadError("this operation was journaled without its edit and cannot be redone", path=journal_path)
-    edit = edit_from_spec(record["edit"])
+    try:
+        edit = edit_from_spec(record["edit"])
+    except (ValueError, TypeError, IndexError, KeyError) as exc:
+        raise MastheadError(f"damaged journal (its edit cannot be read: {exc})", journal_path) from None
     for entry in record["files"]:
         rel = entry["rel"]
         state, _, _ = journal.state_on_disk(root, entry)
@@ -361,9 +383,9 @@ def _finish(journal_path: Path, record: dict[str, Any], state: str, action: str,
 
 def complete(journal_path: Path) -> Report:
     """Finish an interrupted operation (the files it had not written yet)."""
-    return redo(journal_path)
+    return _locked(journal_path, "completing", _redo, interrupted_only=True)
 
 
 def roll_back(journal_path: Path) -> Report:
     """Undo an interrupted operation (only files that carry its new bytes are restored)."""
-    return undo(journal_path)
+    return _locked(journal_path, "rolling back", _undo, interrupted_only=True)

@@ -31,15 +31,18 @@ def try_lock(fd: int) -> bool:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return True
     except OSError as exc:
-        if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-            return False
-        raise
+        # held by another process; any other error: no locks on this file system (NFS without lockd, some
+        # SMB mounts), so go on without one, as before locks were used
+        return exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES)
 
 
 @contextlib.contextmanager
 def file_lock(path: Path, wait: float | None = None) -> Iterator[None]:
     """Hold the lock of one file (its inode) while a save checks and replaces it. Waits up to ``wait``
     seconds (``WAIT``) for another Masthead's save of it, then raises ``Busy``."""
+    if fcntl is None:  # no locks here; and an open file could not be replaced on Windows
+        yield
+        return
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError:

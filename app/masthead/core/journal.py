@@ -228,8 +228,9 @@ def _from_stored(text: str, new: bytes) -> bytes:
 
 
 def prune(folder: Path) -> None:
-    """Keep the ``KEEP`` newest finished journals of a folder (interrupted ones are never dropped)."""
-    finished = [j for j in history_in(folder) if j.get("state") != "applying"]
+    """Keep the ``KEEP`` newest finished journals of a folder (interrupted and damaged ones are never
+    dropped: the first can be recovered, the second hold old bytes someone may need)."""
+    finished = [j for j in history_in(folder) if j.get("state") not in ("applying", "damaged")]
     for old in finished[KEEP:]:
         Path(old["_path"]).unlink(missing_ok=True)
         old_bytes_path(Path(old["_path"])).unlink(missing_ok=True)
@@ -255,7 +256,12 @@ def journal_info(journal_path: Path) -> dict[str, Any]:
     except (OSError, ValueError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else "not readable JSON: cut short or overwritten"
         raise MastheadError(f"damaged journal ({reason}): nothing will be restored from it", journal_path) from None
-    fields_ok = isinstance(data, dict) and isinstance(data.get("files"), list) and isinstance(data.get("root"), str)
+    fields_ok = (
+        isinstance(data, dict)
+        and isinstance(data.get("files"), list)
+        and isinstance(data.get("root"), str)
+        and (data.get("edit") is None or isinstance(data.get("edit"), list))
+    )
     if not fields_ok or not all(isinstance(f, dict) and {"rel", "old_sha", "new_sha"} <= set(f) for f in data["files"]):
         raise MastheadError(
             "damaged journal (its list of files is incomplete): nothing will be restored from it", journal_path

@@ -98,8 +98,10 @@ def write_atomic(path: Path | str, data: bytes, expected: Snapshot | None) -> Sn
     """
     path = Path(path)
     target = _target(path)
-    if expected is not None and expected.real is not None and str(target) != expected.real:
-        raise ConflictError(f"the file is now a link to {target}, not to the file that was opened", path)
+    if expected is not None and expected.real is not None:
+        real = os.path.realpath(path)
+        if real != expected.real:  # a link (the file's, or a folder's on the way) now leads elsewhere
+            raise ConflictError(f"the file is now a link to {real}, not to the file that was opened", path)
     folder = target.parent
     if expected is None and os.path.lexists(path):
         raise ConflictError("a file with this name already exists", path)
@@ -147,6 +149,8 @@ def _replace(target: Path, path: Path, data: bytes, st: os.stat_result | None, e
     try:
         fd, tmp = tempfiles.create(target.parent)
     except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise DiskFullError("could not save: the disk is full; the file was not changed", path) from None
         raise SaveError(f"cannot create a temporary file: {exc.strerror or exc}", path) from None
     try:
         try:
@@ -189,6 +193,8 @@ def _keep_attributes(fd: int, target: Path, path: Path, st: os.stat_result) -> N
         except OSError:
             names = []
         for name in names:
+            if name.startswith("security."):
+                continue  # the system's own (SELinux label, IMA hash): set for the new file by the system
             try:
                 os.setxattr(fd, name, os.getxattr(target, name))
             except OSError as exc:

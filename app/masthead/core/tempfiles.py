@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -16,6 +17,8 @@ PREFIX, SUFFIX = ".mh-", ".tmp"
 _OURS = re.compile(r"\.mh-(\d+)-[0-9a-f]{8}\.tmp")
 _OLD_STYLE = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.masthead-tmp")  # names before this scheme (no pid)
 OLD_AGE = 3600.0  # an old-style temporary file untouched this long is garbage (a save takes seconds)
+MIN_AGE = 60.0  # and one of a dead process only once this old (a folder shared with another machine or
+# container, where that pid means another process, still never loses a save in flight)
 _cleaned: set[str] = set()
 
 
@@ -42,14 +45,10 @@ def stale(folder: Path, names: Iterable[str]) -> list[Path]:
         ours = _OURS.fullmatch(name)
         if ours is not None:
             pid = int(ours.group(1))
-            if pid != os.getpid() and not _alive(pid):
+            if pid != os.getpid() and not _alive(pid) and _older_than(folder / name, MIN_AGE):
                 out.append(folder / name)
-        elif _OLD_STYLE.fullmatch(name):
-            try:
-                if time.time() - os.lstat(folder / name).st_mtime > OLD_AGE:
-                    out.append(folder / name)
-            except OSError:
-                continue
+        elif _OLD_STYLE.fullmatch(name) and _older_than(folder / name, OLD_AGE):
+            out.append(folder / name)
     return out
 
 
@@ -77,7 +76,16 @@ def clean_once(folder: Path) -> None:
     remove(stale(folder, names))
 
 
+def _older_than(path: Path, seconds: float) -> bool:
+    try:
+        return time.time() - os.lstat(path).st_mtime > seconds
+    except OSError:
+        return False
+
+
 def _alive(pid: int) -> bool:
+    if sys.platform == "win32":
+        return True  # os.kill(pid, 0) would send Ctrl+C there: never remove what cannot be checked
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

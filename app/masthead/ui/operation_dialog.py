@@ -312,6 +312,7 @@ class OperationDialog(QDialog):
         self.summary.setText(
             f"{len(report.changed):,} changed, {len(report.unchanged):,} unchanged, "
             f"{len(report.skipped):,} skipped, {len(report.failed):,} failed. Edit ▸ Undo reverses it."
+            + (f"\n⚠ {report.warning[0].upper()}{report.warning[1:]}." if report.warning else "")
         )
         self.close_button.setText("Done")
         if report.journal is not None:
