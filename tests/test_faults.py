@@ -289,3 +289,26 @@ def test_damaged_journals_are_kept_and_a_finished_one_is_not_rolled_back(
     newest = Path(bulk.history(root)[0]["_path"])
     with pytest.raises(MastheadError, match="no longer interrupted"):
         bulk.roll_back(newest)
+
+
+def test_another_users_operation_holds_the_archive_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Two users (two data folders) share an archive: the archive folder's own lock keeps them apart."""
+    root = tmp_path / "archive"
+    make_archive(root, 5)
+    before = {p: p.read_bytes() for p in root.rglob("*.md")}
+    script = (
+        "import sys, time\nfrom pathlib import Path\nfrom masthead.core import archive_lock\n"
+        "with archive_lock.hold(Path(sys.argv[1]), 'tagging'):\n    print('held', flush=True)\n    time.sleep(60)\n"
+    )
+    env = {**os.environ, "MASTHEAD_DATA_DIR": str(tmp_path / "other-user-data")}
+    other = subprocess.Popen([sys.executable, "-c", script, str(root)], stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        assert other.stdout is not None and other.stdout.readline().strip() == "held"
+        code, _, err = run_cli(capsys, "tag", "add", str(root), "tags", "mine", "--all")
+        assert code == 1 and "another user's" in err
+        assert {p: p.read_bytes() for p in before} == before
+    finally:
+        other.kill()
+        other.wait()
+    code, _, err = run_cli(capsys, "tag", "add", str(root), "tags", "mine", "--all")
+    assert code == 0, err

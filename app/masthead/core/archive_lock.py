@@ -35,6 +35,7 @@ class Holder:
 
     fd: int
     info: dict[str, Any] = field(default_factory=dict)
+    folder_fd: int | None = None  # the archive folder's own lock (held against other users too)
 
     def note(self, journal_id: str) -> None:
         self.info["journal"] = journal_id
@@ -62,13 +63,17 @@ def hold(root: Path, what: str) -> Iterator[Holder]:
                 os.close(fd)
                 raise ArchiveBusy(busy_message(_read_info(path)), path=root)
             time.sleep(0.01)
+        folder_fd = _folder_lock(root)
+        if folder_fd == -1:
+            os.close(fd)
+            raise ArchiveBusy(busy_message({"what": "changing files", "other": True}), path=root)
         info = {
             "pid": os.getpid(),
             "host": socket.gethostname(),
             "what": what,
             "since": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         }
-        holder = _held[key] = Holder(fd, info)
+        holder = _held[key] = Holder(fd, info, folder_fd)
         _write_info(fd, info)
     try:
         yield holder
@@ -78,6 +83,8 @@ def hold(root: Path, what: str) -> Iterator[Holder]:
             with contextlib.suppress(OSError):
                 os.ftruncate(fd, 0)
             os.close(fd)  # frees the lock
+            if folder_fd is not None:
+                os.close(folder_fd)
 
 
 def holder(root: Path) -> dict[str, Any] | None:
@@ -90,17 +97,44 @@ def holder(root: Path) -> dict[str, Any] | None:
         try:
             fd = os.open(path, os.O_RDWR | getattr(os, "O_CLOEXEC", 0))
         except OSError:
-            return None
+            fd = -1
         try:
-            if try_lock(fd):
-                return None  # free: (closing releases it at once)
-            return _read_info(path) or {"what": "changing files"}
+            if fd >= 0 and not try_lock(fd):
+                return _read_info(path) or {"what": "changing files"}
         finally:
+            if fd >= 0:
+                os.close(fd)
+        folder_fd = _folder_lock(root, wait=0)
+        if folder_fd == -1:
+            return {"what": "changing files", "other": True}  # another user's Masthead, or another data folder
+        if folder_fd is not None:
+            os.close(folder_fd)
+        return None
+
+
+def _folder_lock(root: Path, wait: float = PROBE_WAIT) -> int | None:
+    """The archive folder's lock, taken: its descriptor; -1 if another process holds it; None where folders
+    cannot be locked (then the per-user lock is all there is)."""
+    try:
+        fd = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    deadline = time.monotonic() + wait
+    while not try_lock(fd):
+        if time.monotonic() >= deadline:
             os.close(fd)
+            return -1
+        time.sleep(0.01)
+    return fd
 
 
 def busy_message(info: dict[str, Any] | None) -> str:
     info = info or {}
+    if info.get("other"):
+        return (
+            "another Masthead (another user's, or one using another data folder) is changing files in this "
+            "archive; try again when it ends"
+        )
     who = f"process {info['pid']}" if "pid" in info else "another process"
     if info.get("host") and info.get("host") != socket.gethostname():
         who += f" on {info['host']}"
