@@ -140,10 +140,12 @@ def test_a_file_with_unsaved_edits_is_skipped_and_listed_and_the_others_are_writ
     type_value(qtbot, dialog.add_picker, "weekly-digest")
     dialog.preview()
     qtbot.waitUntil(dialog.apply_button.isEnabled, timeout=10000)
+    previewed = [dialog.files.item(i).text() for i in range(dialog.files.count())]
+    assert previewed == ["english-null.md", "⚠ crlf.md"] and "1 file will change" in dialog.summary.text()
+    assert dialog.files.item(1).toolTip() == "has unsaved edits in the window"  # said before Apply
     qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=10000)
     assert "1 changed" in dialog.summary.text() and "1 skipped" in dialog.summary.text()
-    assert dialog.problems == [("crlf.md", "has unsaved edits in the window")]
     listed = [dialog.files.item(i).text() for i in range(dialog.files.count())]
     assert "⚠ crlf.md: has unsaved edits in the window" in listed and "✓ english-null.md" in listed
     after = snapshot(archive)

@@ -176,3 +176,14 @@ def test_a_search_still_running_after_the_archive_closed_opens_nothing(archive: 
     index.close()
     assert index.text_index().paths("cooling") == set() and index.update_text() == 0
     assert not any(p.name.startswith("fulltext-") for p in cache.cache_dir().iterdir())
+
+
+def test_search_with_a_limit_still_counts_every_file_and_titles_stay_on_one_line(
+    archive: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(archive, "zh.md", BODIES["zh.md"], title="|-\n  冷却\n  的未来")
+    code, out, err = run_cli(capsys, "search", str(archive), "液冷", "--limit", "1")
+    assert code == 0 and len(out.splitlines()) == 1 and "2 of 3 transcripts contain it (the first 1 shown)" in err
+    code, out, _ = run_cli(capsys, "index", str(archive))
+    assert code == 0 and len(out.splitlines()) == 3 and "冷却 的未来" in out
+    assert run_cli(capsys, "search", str(archive), "液冷", "--limit", "0")[0] == 2

@@ -71,7 +71,10 @@ def test_a_device_named_md_is_refused_and_stays_a_device(archive: Path) -> None:
 def test_a_hard_linked_file_is_refused_with_the_reason_and_both_names_keep_their_text(archive: Path) -> None:
     os.link(archive / "a.md", archive / "c.md")
     done = masthead("set", str(archive / "a.md"), "--set", "draft=false")
-    assert done.returncode != 0 and "hard link" in done.stderr
+    assert done.returncode != 0 and "hard link" in done.stderr and "changed 0 of 1 file(s); 1 failed" in done.stderr
+    done = masthead("tag", "add", str(archive), "tags", "new", "--all", "--dry-run")  # the dry run says so too
+    assert done.returncode == 1 and "a.md: not changed:" in done.stderr and "hard link" in done.stderr
+    assert "would change 1 of 3 file(s)" in done.stderr
     assert (archive / "a.md").read_text(encoding="utf-8") == (archive / "c.md").read_text(encoding="utf-8") == FRONT
     assert os.stat(archive / "a.md").st_ino == os.stat(archive / "c.md").st_ino
 

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from masthead.cli.common import fail, open_index, print_record, records_sorted
+from masthead.cli.common import fail, one_line, open_index, print_record, records_sorted
 from masthead.core.fieldinfo import archive_vocabulary
 from masthead.core.index import ArchiveIndex
 from masthead.core.query import QueryError, parse_query
@@ -70,7 +70,12 @@ def cmd_search(args: argparse.Namespace) -> int:
     if index is None:
         return 2
     update_text(index)
-    hits = index.text_index().search(args.text, args.limit, index.body)
+    if args.limit is not None and args.limit < 1:
+        fail("--limit must be 1 or more")
+        return 2
+    text_index = index.text_index()
+    total = len(text_index.paths(args.text)) if args.limit is not None else None
+    hits = text_index.search(args.text, args.limit, index.body)
     for hit in hits:
         record = index.records.get(hit.path)
         title = record.text("title") if record is not None else ""
@@ -78,8 +83,10 @@ def cmd_search(args: argparse.Namespace) -> int:
             item = {"path": hit.path, "title": title, "before": hit.before, "match": hit.match, "after": hit.after}
             print(json.dumps(item, ensure_ascii=False))
         else:
-            print(f"{hit.path}\t{title}\t{hit.before}[{hit.match}]{hit.after}")
-    print(f"{len(hits):,} of {len(index.records):,} transcripts contain it", file=sys.stderr)
+            print(f"{hit.path}\t{one_line(title)}\t{hit.before}[{hit.match}]{hit.after}")
+    found = total if total is not None else len(hits)
+    shown = f" (the first {len(hits):,} shown)" if found > len(hits) else ""
+    print(f"{found:,} of {len(index.records):,} transcripts contain it{shown}", file=sys.stderr)
     return 0
 
 

@@ -134,7 +134,12 @@ def print_record(record: Record, schema: Schema | None = None) -> None:
         return
     date = record.date.isoformat() if record.date else "-"
     state = file_state(record, schema).value
-    print(f"{record.path}\t{date}\t{state}\t{record.title}")
+    print(f"{record.path}\t{date}\t{state}\t{one_line(record.title)}")
+
+
+def one_line(text: str) -> str:
+    """Text for a one-line-per-file listing: line breaks and tabs as spaces (a ``title: |-`` spans lines)."""
+    return " ".join(text.split()) if any(c in text for c in "\n\r\t") else text
 
 
 def records_sorted(index: ArchiveIndex) -> list[Record]:

@@ -51,9 +51,9 @@ def cmd_set(args: argparse.Namespace) -> int:
             if args.diff:
                 sys.stdout.write(doc.diff())
             if doc.to_bytes() != doc.raw:
-                changed += 1
                 if not args.dry_run:
                     storage.save(doc)
+                changed += 1  # counted once written (a refused save is a failure, not a change)
         except (MastheadError, ValueError) as exc:
             failed += 1
             fail(str(exc) if isinstance(exc, MastheadError) else f"{name}: {exc}")

@@ -201,6 +201,8 @@ def preflight(plan_: Plan, unsaved: Iterable[str] = ()) -> list[tuple[str, str]]
             problems.append((change.rel, "changed on disk since the plan was made"))
         elif not storage.is_writable(path):
             problems.append((change.rel, "the file or its folder is read-only"))
+        elif (why := storage.why_not_replaceable(path)) is not None:
+            problems.append((change.rel, why))  # hard links, not a regular file: the save would refuse
     return problems
 
 

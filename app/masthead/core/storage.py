@@ -129,6 +129,18 @@ def write_atomic(path: Path | str, data: bytes, expected: Snapshot | None) -> Sn
     return snapshot_of(data, os.stat(target), str(target))
 
 
+def why_not_replaceable(path: Path) -> str | None:
+    """Why a save of ``path`` would be refused for what the file is (hard links, not a regular file), or None."""
+    target = _target(Path(path))
+    try:
+        _check_replaceable(target, Path(path), os.stat(target))
+    except SaveError as exc:
+        return exc.message
+    except OSError:
+        return None  # the save itself says what is wrong
+    return None
+
+
 def _check_replaceable(target: Path, path: Path, st: os.stat_result) -> None:
     """Refuse a save that would lose something: not a regular file, hard links, no write permission."""
     if not stat.S_ISREG(st.st_mode):

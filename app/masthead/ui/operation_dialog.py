@@ -205,12 +205,17 @@ class OperationDialog(QDialog):
         self.diff.clear()
         self._start(f"Checking {plural(len(self.rels), 'file')}…", ("Checking", "checked"))
         root, rels, progress, cancel = self.root, list(self.rels), self._progress, self._cancel
-        indent = self.list_indent
-        run_in_background(
-            lambda: bulk.plan(root, rels, edit, progress=progress, cancel=cancel, list_indent=indent),
-            self._planned,
-            self,
-        )
+        indent, unsaved = self.list_indent, self.unsaved()
+
+        def plan() -> bulk.Plan:
+            made = bulk.plan(root, rels, edit, progress=progress, cancel=cancel, list_indent=indent)
+            blocked = bulk.preflight(made, unsaved)  # what Apply would skip now: shown as skipped (⚠)
+            names = {rel for rel, _ in blocked}
+            made.changes = [c for c in made.changes if c.rel not in names]
+            made.skipped = made.skipped + blocked
+            return made
+
+        run_in_background(plan, self._planned, self)
 
     def _planned(self, plan: bulk.Plan | None, error: BaseException | None) -> None:
         self._stop()
