@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -312,3 +313,25 @@ def test_another_users_operation_holds_the_archive_too(tmp_path: Path, capsys: p
         other.wait()
     code, _, err = run_cli(capsys, "tag", "add", str(root), "tags", "mine", "--all")
     assert code == 0, err
+
+
+@pytest.mark.slow
+def test_an_undo_cannot_run_while_a_bulk_command_plans(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The command holds the archive from its plan to its last write (a trial saw an undo run in between)."""
+    from masthead.core import archive_lock
+
+    root = tmp_path / "archive"
+    make_archive(root, 1500)
+    run_cli(capsys, "tag", "add", str(root), "tags", "first", "--all")  # (one generated file is broken: exit 1)
+    running = masthead("tag", "add", str(root), "tags", "second", "--all")
+    deadline, seen = time.monotonic() + 60, None
+    while time.monotonic() < deadline and not str((seen := archive_lock.holder(root) or {}).get("what")).startswith(
+        "planning"
+    ):
+        time.sleep(0.002)
+    assert str(seen.get("what")).startswith("planning"), seen  # held while it plans, before any write
+    code, _, err = run_cli(capsys, "undo", str(root))
+    running.wait(timeout=120)
+    assert code == 1 and "another Masthead" in err
+    states = [e["state"] for e in bulk.history(root)]
+    assert states == ["done", "done"]  # nothing was undone under it, and it wrote its files

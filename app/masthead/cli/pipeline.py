@@ -4,11 +4,12 @@ that every change command warns, previews, reports and exits the same way."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
 from masthead.cli.common import fail, warn_unfinished
-from masthead.core import bulk
+from masthead.core import archive_lock, bulk
 from masthead.core.errors import MastheadError
 from masthead.core.operations import Edit
 
@@ -18,12 +19,15 @@ def run_change(args: argparse.Namespace, root: Path, rels: list[str], edit: Edit
     with ``--dry-run``) and report every file that was not changed. Exit status: 0 when every file was
     changed or already as asked, 1 when any was skipped or failed (each is named), 2 for bad arguments."""
     warn_unfinished(root)
-    plan = bulk.plan(root, rels, edit)
-    if getattr(args, "diff", False):
-        for change in plan.changes:
-            sys.stdout.write(change.diff)
+    dry_run = bool(getattr(args, "dry_run", False))
     try:
-        report = bulk.run(plan, dry_run=bool(getattr(args, "dry_run", False)))
+        # held from the plan to the last write: an undo or another command cannot change files in between
+        with contextlib.nullcontext() if dry_run else archive_lock.hold(root, f"planning {edit.describe()}"):
+            plan = bulk.plan(root, rels, edit)
+            if getattr(args, "diff", False):
+                for change in plan.changes:
+                    sys.stdout.write(change.diff)
+            report = bulk.run(plan, dry_run=dry_run)
     except MastheadError as exc:  # the archive is busy, the journal could not be written: nothing changed
         fail(str(exc))
         return 1

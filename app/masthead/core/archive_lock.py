@@ -36,6 +36,7 @@ class Holder:
     fd: int
     info: dict[str, Any] = field(default_factory=dict)
     folder_fd: int | None = None  # the archive folder's own lock (held against other users too)
+    thread: int = 0  # the thread holding it, which may hold it again inside (a plan, then its apply)
 
     def note(self, journal_id: str) -> None:
         self.info["journal"] = journal_id
@@ -54,8 +55,15 @@ def hold(root: Path, what: str) -> Iterator[Holder]:
     path.parent.mkdir(parents=True, exist_ok=True)
     key = str(path.parent)
     with _guard:
-        if key in _held:
-            raise ArchiveBusy(f"this Masthead is already {_held[key].info.get('what', 'changing files')} here")
+        inner = _held.get(key)
+        if inner is not None and inner.thread != threading.get_ident():
+            raise ArchiveBusy(f"this Masthead is already {inner.info.get('what', 'changing files')} here")
+    if inner is not None:  # held by this very thread (the command around the operation): held on
+        inner.info["what"] = what
+        _write_info(inner.fd, inner.info)
+        yield inner
+        return
+    with _guard:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
         deadline = time.monotonic() + PROBE_WAIT
         while not try_lock(fd):  # ``holder()`` elsewhere takes it for an instant: that is not a holder
@@ -73,7 +81,7 @@ def hold(root: Path, what: str) -> Iterator[Holder]:
             "what": what,
             "since": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         }
-        holder = _held[key] = Holder(fd, info, folder_fd)
+        holder = _held[key] = Holder(fd, info, folder_fd, threading.get_ident())
         _write_info(fd, info)
     try:
         yield holder
