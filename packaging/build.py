@@ -93,14 +93,14 @@ def smoke_test() -> None:
         lines = out.count("\n")
         assert lines == 1200, f"{lines} lines"
         print(f"indexed {lines} files")
-        from masthead.core import index_worker
+        from masthead.core import index_worker, snapshot
         from masthead.core.scan import stat_files
 
         worker = subprocess.Popen([str(APP), "--index-worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
         assert worker.stdin is not None and worker.stdout is not None
         chunk = stat_files(work / "big")[:5]
         index_worker.send(worker.stdin, ("read", str(work / "big"), chunk))
-        rows = index_worker.receive(worker.stdout)
+        rows = snapshot.unpack(index_worker.receive(worker.stdout))  # the records, as one snapshot piece
         index_worker.send(worker.stdin, None)
         assert worker.wait(timeout=30) == 0 and [r[0] for r in rows] == [c[0] for c in chunk]
         print(f"the binary serves --index-worker ({len(rows)} records)")
