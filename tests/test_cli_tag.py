@@ -153,3 +153,13 @@ def test_kill_9_halfway_leaves_every_file_old_or_new_and_recovery_works(tmp_path
     )
     assert result.returncode == 0 and f"{done} restored" in result.stderr
     assert {p: p.read_bytes() for p in files} == before and bulk.unfinished(root) == []
+
+
+def test_tagging_a_single_value_field_says_why_nothing_changed(
+    archive: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = NAMES[0]
+    before = (archive / name).read_bytes()
+    code, _, err = run(capsys, "tag", "add", str(archive), "title", "v", "--files", str(archive / name))
+    assert code == 1 and "title holds a single value here, not a list of text" in err
+    assert (archive / name).read_bytes() == before

@@ -205,6 +205,12 @@ def apply_edit(data: dict[str, Value], edit: Edit, schema: Schema | None = None)
 
     Publishing follows ``schema`` (the file's masthead.yaml; the built-in profile when None)."""
     if isinstance(edit, ListEdit):
+        if edit.fields is not None and len(edit.fields) == 1 and edit.action in ("add", "replace", "remove"):
+            name, value = edit.fields[0], data.get(edit.fields[0])
+            if value is not None and not is_string_list(value):  # say why, rather than "unchanged"
+                kind = "a single value" if not isinstance(value, list | dict) else "a nested mapping"
+                kind = "a list of other values" if isinstance(value, list) else kind
+                raise NotApplicable(f"{name} holds {kind} here, not a list of text (for one value: masthead field set)")
         return dict(apply_list_edit(data, edit)), []
     if isinstance(edit, PublishEdit):
         rules = schema or builtin_schema()
