@@ -132,6 +132,8 @@ def agree(raw: bytes, readable: bool | None = True) -> None:
         assert readable is not True, "the reader refused it"
         return  # ruamel may read it: Masthead refuses more (a list at the top, a number as a key...)
     assert readable is not False, "the reader took it"
+    if any(c in text for c in "\x85\u2028\u2029"):
+        return  # ruamel.yaml breaks lines there (YAML 1.1); the reader follows YAML 1.2 (test_odd_values)
     reference = ruamel_reading(text)
     assert reference is not None, "the reader takes what ruamel refuses"
     values, places = reference

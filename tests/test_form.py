@@ -489,3 +489,14 @@ def test_a_reused_picker_keeps_nothing_half_typed_from_another_file(qtbot: QtBot
     open_file(qtbot, window, "b.md")
     open_file(qtbot, window, "c.md")
     assert chips(window, "topics") is picker and picker.values == ["gamma"] and picker.input.text() == ""
+
+
+def test_the_preview_header_shows_the_title_as_saved(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    name = "english-null.md"
+    open_file(qtbot, window, name)
+    qtbot.waitUntil(lambda: window.preview.header.text() != "No file selected", timeout=5000)
+    title = line_edit(window, "title")
+    title.selectAll()
+    qtbot.keyClicks(title, "A brand new title")
+    save(qtbot, window)
+    assert window.preview.header.text() == "A brand new title"  # not the index's title from before the save

@@ -100,7 +100,7 @@ class ArchiveIndex:
         self.records = {}
         cached: list[Record] = []
         todo: list[tuple[str, int, int]] = []
-        with gc_paused(freeze=True):
+        with gc_paused():
             for rel, size, mtime in paced(files):
                 hit = self.cache.get(rel, size, mtime) if self.cache else None
                 if hit is not None:
@@ -150,7 +150,7 @@ class ArchiveIndex:
     def _accept_piece(self, piece: bytes, whole: bool = False) -> list[Record]:
         """Take records read elsewhere as a snapshot piece (unpacked once; ``whole``: stored as it is, else
         as one cache row per record)."""
-        with gc_paused(freeze=True):
+        with gc_paused():
             entries = snapshot.unpack(piece)
             stamps = [(e[0], e[1], e[2]) for e in entries]
             batch = [snapshot.record_of(e) for e in paced(entries, 100)]

@@ -70,19 +70,14 @@ class Record:
 
 
 @contextlib.contextmanager
-def gc_paused(freeze: bool = False) -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while many acyclic records are created (it would rescan every
-    live object again and again); reference counting still frees everything. With ``freeze`` what was made is
-    then frozen (``gc.freeze``): records live as long as the archive is open, and a collection over them all
-    (10,000 records are about a million objects: ~20 ms, once after every build and at every full
-    collection later, on whichever thread allocates then, the GUI thread included) finds nothing to free."""
+    live object again and again); reference counting still frees everything."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if freeze:
-            gc.freeze()
         if was_enabled:
             gc.enable()
 

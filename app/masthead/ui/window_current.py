@@ -99,8 +99,7 @@ class WindowCurrentFile(QMainWindow if TYPE_CHECKING else object):  # type: igno
             self.preview.clear()
             return
         full = index.root / path
-        record = index.records.get(path)
-        title = (record.title if record else "") or full.name
+        title = self._shown_title(path)
         entity_fields = [name for name, rule in self.archive.schema.fields.items() if rule.kind == Kind.ENTITIES]
         entities = [v for f in entity_fields for v in (doc.data.get(f) or []) if isinstance(v, str)]
         error = str(doc.error.message) if doc.error else None
@@ -117,7 +116,16 @@ class WindowCurrentFile(QMainWindow if TYPE_CHECKING else object):  # type: igno
     def save_current(self) -> None:
         self.form.save()
 
+    def _shown_title(self, path: str) -> str:
+        """The title above the preview: the document's own (just saved, it is ahead of the index's record)."""
+        doc, index = self.form.doc, self.archive.index
+        own = doc.data.get("title") if doc is not None and self.form.rel == path else None
+        record = index.records.get(path) if index is not None else None
+        return (own if isinstance(own, str) and own else (record.title if record else "")) or path.rpartition("/")[2]
+
     def _on_saved(self, path: str) -> None:
+        if path == self.current and self.form.doc is not None and self.form.doc.error is None:
+            self.preview.header.setText(self._shown_title(path).replace("\n", " "))
         self.model.set_dirty(path, False)
         self.setAttribute(Qt.WidgetAttribute.WA_WindowModified, False)  # the title shows ● itself
         self._update_title()
