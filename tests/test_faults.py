@@ -28,6 +28,21 @@ def masthead(*args: str) -> subprocess.Popen[str]:
     )
 
 
+def child(script: str, root: Path, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    """A Python process running ``script`` on ``root`` (``sys.argv[1]``), returned once it prints "ready"."""
+    head = (
+        "import sys, time\nfrom pathlib import Path\nfrom masthead.core import archive_lock\nroot = Path(sys.argv[1])\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", head + script, str(root)], stdout=subprocess.PIPE, text=True, env=env
+    )
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+    return proc
+
+
+HOLD = "with archive_lock.hold(root, 'tagging 1,000 files'):\n    print('ready', flush=True)\n    time.sleep(60)\n"
+
+
 @pytest.mark.slow
 def test_two_bulk_operations_at_once_never_record_a_change_they_did_not_make(tmp_path: Path) -> None:
     root = tmp_path / "archive"
@@ -57,13 +72,7 @@ def held(tmp_path: Path) -> Iterator[tuple[Path, subprocess.Popen[str]]]:
     root = tmp_path / "archive"
     make_archive(root, 20)
     interrupt_after(root, sorted(p.relative_to(root).as_posix() for p in root.rglob("*.md")), 5)
-    script = (
-        "import sys, time\nfrom pathlib import Path\nfrom masthead.core import archive_lock\n"
-        "with archive_lock.hold(Path(sys.argv[1]), 'tagging 1,000 files'):\n"
-        "    print('held', flush=True)\n    time.sleep(60)\n"
-    )
-    holder = subprocess.Popen([sys.executable, "-c", script, str(root)], stdout=subprocess.PIPE, text=True)
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    holder = child(HOLD, root)
     yield root, holder
     holder.kill()
     holder.wait()
@@ -258,13 +267,10 @@ def test_checking_who_holds_the_archive_never_makes_an_operation_fail(tmp_path: 
 
     root = tmp_path / "archive"
     root.mkdir()
-    script = (
-        "import sys, time\nfrom pathlib import Path\nfrom masthead.core import archive_lock\n"
-        "end = time.time() + 4\nprint('probing', flush=True)\n"
-        "while time.time() < end:\n    archive_lock.holder(Path(sys.argv[1]))\n"
+    prober = child(
+        "end = time.time() + 4\nprint('ready', flush=True)\nwhile time.time() < end:\n    archive_lock.holder(root)\n",
+        root,
     )
-    prober = subprocess.Popen([sys.executable, "-c", script, str(root)], stdout=subprocess.PIPE, text=True)
-    assert prober.stdout is not None and prober.stdout.readline().strip() == "probing"
     try:
         for _ in range(300):
             with archive_lock.hold(root, "testing"):
@@ -297,14 +303,9 @@ def test_another_users_operation_holds_the_archive_too(tmp_path: Path, capsys: p
     root = tmp_path / "archive"
     make_archive(root, 5)
     before = {p: p.read_bytes() for p in root.rglob("*.md")}
-    script = (
-        "import sys, time\nfrom pathlib import Path\nfrom masthead.core import archive_lock\n"
-        "with archive_lock.hold(Path(sys.argv[1]), 'tagging'):\n    print('held', flush=True)\n    time.sleep(60)\n"
-    )
     env = {**os.environ, "MASTHEAD_DATA_DIR": str(tmp_path / "other-user-data")}
-    other = subprocess.Popen([sys.executable, "-c", script, str(root)], stdout=subprocess.PIPE, text=True, env=env)
+    other = child(HOLD, root, env)
     try:
-        assert other.stdout is not None and other.stdout.readline().strip() == "held"
         code, _, err = run_cli(capsys, "tag", "add", str(root), "tags", "mine", "--all")
         assert code == 1 and "another user's" in err
         assert {p: p.read_bytes() for p in before} == before

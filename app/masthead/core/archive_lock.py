@@ -65,12 +65,9 @@ def hold(root: Path, what: str) -> Iterator[Holder]:
         return
     with _guard:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
-        deadline = time.monotonic() + PROBE_WAIT
-        while not try_lock(fd):  # ``holder()`` elsewhere takes it for an instant: that is not a holder
-            if time.monotonic() > deadline:
-                os.close(fd)
-                raise ArchiveBusy(busy_message(_read_info(path)), path=root)
-            time.sleep(0.01)
+        if not _take(fd, PROBE_WAIT):  # ``holder()`` elsewhere takes it for an instant: that is not a holder
+            os.close(fd)
+            raise ArchiveBusy(busy_message(_read_info(path)), path=root)
         folder_fd = _folder_lock(root)
         if folder_fd == -1:
             os.close(fd)
@@ -127,13 +124,20 @@ def _folder_lock(root: Path, wait: float = PROBE_WAIT) -> int | None:
         fd = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError:
         return None
+    if not _take(fd, wait):
+        os.close(fd)
+        return -1
+    return fd
+
+
+def _take(fd: int, wait: float) -> bool:
+    """Take the lock of ``fd``, trying again for up to ``wait`` seconds; False if another process keeps it."""
     deadline = time.monotonic() + wait
     while not try_lock(fd):
         if time.monotonic() >= deadline:
-            os.close(fd)
-            return -1
+            return False
         time.sleep(0.01)
-    return fd
+    return True
 
 
 def busy_message(info: dict[str, Any] | None) -> str:
