@@ -43,6 +43,11 @@ COMMANDS = (
     "undo",
     "redo",
     "recover",
+    "git",
+    "commit",
+    "pull",
+    "push",
+    "merge-file",
 )
 
 

@@ -31,6 +31,9 @@ cmd_redo, cmd_tag, cmd_undo = (
 cmd_check, cmd_get, cmd_set = _command("files", "cmd_check"), _command("files", "cmd_get"), _command("files", "cmd_set")
 cmd_init_schema, cmd_publish = _command("workflow", "cmd_init_schema"), _command("workflow", "cmd_publish")
 cmd_validate = _command("workflow", "cmd_validate")
+cmd_git_status, cmd_git_setup = _command("gitcmd", "cmd_git_status"), _command("gitcmd", "cmd_git_setup")
+cmd_commit, cmd_merge_file = _command("gitcmd", "cmd_commit"), _command("gitcmd", "cmd_merge_file")
+cmd_pull, cmd_push = _command("gitcmd", "cmd_pull"), _command("gitcmd", "cmd_push")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -182,7 +185,14 @@ def build_parser() -> argparse.ArgumentParser:
         pb.add_argument("--archive", metavar="DIR", help="the archive, for --query")
         pb.add_argument("--diff", action="store_true", help="print a unified diff of each file")
         pb.add_argument("--dry-run", action="store_true", help="change nothing on disk")
+        pb.add_argument(
+            "--commit",
+            action="store_true",
+            help="commit exactly the files changed, as one commit (message from masthead.yaml's git: templates)",
+        )
         pb.set_defaults(func=cmd_publish)
+
+    _git_commands(sub)
 
     ini = archive_command(
         "init-schema",
@@ -304,3 +314,58 @@ def build_parser() -> argparse.ArgumentParser:
     how.add_argument("--roll-back", action="store_true", help="undo what it had written")
     rec.set_defaults(func=cmd_recover)
     return parser
+
+
+def _git_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    gt = sub.add_parser("git", help="the archive's git repository: status, setup of the merge driver")
+    gsub = gt.add_subparsers(dest="git_command", metavar="SUBCOMMAND", required=True)
+    gs = gsub.add_parser(
+        "status",
+        help="branch, ahead/behind and every changed file of the archive",
+        description="Print the branch (with commits ahead/behind its upstream) and one line per changed file of "
+        "ARCHIVE: modified, staged, new, untracked, deleted or conflict. --json prints one object.",
+    )
+    gs.add_argument("archive", metavar="ARCHIVE")
+    gs.add_argument("--json", action="store_true", help="one JSON object")
+    gs.set_defaults(func=cmd_git_status)
+    gu = gsub.add_parser(
+        "setup",
+        help="make git merge front matter key by key (this repository only)",
+        description="Add '*.md merge=masthead' (and *.markdown) to ARCHIVE/.gitattributes and set the "
+        "merge.masthead.driver in the repository's own config, after saying what it will write.",
+    )
+    gu.add_argument("archive", metavar="ARCHIVE")
+    gu.add_argument("--yes", action="store_true", help="write without asking")
+    gu.set_defaults(func=cmd_git_setup)
+
+    cm = sub.add_parser(
+        "commit",
+        help="commit changed files of the archive",
+        description="Commit each FILE (by default every changed file of ARCHIVE) as it is on disk; other staged "
+        "changes stay staged. Hooks run; what git says is shown as git wrote it.",
+    )
+    cm.add_argument("archive", metavar="ARCHIVE")
+    cm.add_argument("files", nargs="*", metavar="FILE")
+    cm.add_argument("-m", "--message", metavar="MSG", help="the commit message")
+    cm.set_defaults(func=cmd_commit)
+    for name, text in (("pull", "pull the archive's branch (merging front matter by key)"), ("push", "push it")):
+        cmd = sub.add_parser(name, help=text, description=f"{text[0].upper()}{text[1:]}, with git's progress.")
+        cmd.add_argument("archive", metavar="ARCHIVE")
+        cmd.set_defaults(func=cmd_pull if name == "pull" else cmd_push)
+
+    mf = sub.add_parser(
+        "merge-file",
+        help="merge three versions of a file by front-matter key (a git merge driver)",
+        description="Merge BASE, OURS and THEIRS into OURS: keys changed on one side are taken, lists merge as "
+        "sets, a scalar changed on both sides gets conflict markers around that key's lines only; the body is "
+        "merged by git merge-file. Exit status 0 when clean, 1 with conflicts. As git's driver: "
+        "masthead merge-file %%O %%A %%B --path %%P --marker-size %%L (masthead git setup writes it).",
+    )
+    mf.add_argument("base", metavar="BASE")
+    mf.add_argument("ours", metavar="OURS")
+    mf.add_argument("theirs", metavar="THEIRS")
+    mf.add_argument("--path", metavar="P", help="the file's path in the repository (for messages)")
+    mf.add_argument("--marker-size", type=int, default=7, metavar="N", help="conflict marker length (7)")
+    mf.add_argument("-L", "--label", action="append", metavar="LABEL", help="ours, base, theirs labels (in order)")
+    mf.add_argument("-p", "--stdout", action="store_true", help="print the result instead of writing OURS")
+    mf.set_defaults(func=cmd_merge_file)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from masthead.cli.common import fail, warn_unfinished
@@ -14,7 +15,13 @@ from masthead.core.errors import MastheadError
 from masthead.core.operations import Edit
 
 
-def run_change(args: argparse.Namespace, root: Path, rels: list[str], edit: Edit) -> int:
+def run_change(
+    args: argparse.Namespace,
+    root: Path,
+    rels: list[str],
+    edit: Edit,
+    then: Callable[[bulk.Plan, bulk.Report], int] | None = None,
+) -> int:
     """Plan ``edit`` on ``rels``, show the diffs (``--diff``), write what can be written (``bulk.run``; nothing
     with ``--dry-run``) and report every file that was not changed. Exit status: 0 when every file was
     changed or already as asked, 1 when any was skipped or failed (each is named), 2 for bad arguments."""
@@ -43,4 +50,5 @@ def run_change(args: argparse.Namespace, root: Path, rels: list[str], edit: Edit
     print(f"{plan.description}: {summary}", file=sys.stderr)
     if report.warning:
         fail(report.warning)
-    return 0 if report.complete else 1
+    after = then(plan, report) if then is not None and not report.dry_run and report.changed else 0
+    return after or (0 if report.complete else 1)

@@ -6,12 +6,15 @@ import argparse
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from masthead.cli.common import check_targets, common_folder, fail, open_index, schema_for
 from masthead.cli.pipeline import run_change
-from masthead.core import storage
+from masthead.core import bulk, storage
 from masthead.core.errors import MastheadError
+from masthead.core.git_run import GitError
+from masthead.core.git_settings import GitSettings
 from masthead.core.index import ArchiveIndex
 from masthead.core.operations import (
     PublishEdit,
@@ -82,7 +85,35 @@ def cmd_publish(args: argparse.Namespace) -> int:
         schema_for(path, warned)  # a broken masthead.yaml is reported once
     root = Path(args.archive) if args.archive else common_folder(targets)
     rels = [t.resolve().relative_to(root.resolve()).as_posix() for t in targets]
-    return run_change(args, root, rels, PublishEdit(args.command, dt.date.today()))
+    settings = schema_for(root / "x.md", warned).git
+    commit = bool(getattr(args, "commit", False)) or settings.commit_on_publish
+    return run_change(
+        args, root, rels, PublishEdit(args.command, dt.date.today()), _committer(settings) if commit else None
+    )
+
+
+def _committer(settings: GitSettings) -> Callable[[bulk.Plan, bulk.Report], int]:
+    """Commit exactly the files a publish changed, as one commit (and push, with push_after_commit)."""
+
+    def commit(plan: bulk.Plan, report: bulk.Report) -> int:
+        from masthead.core.document import Document
+        from masthead.core.git_commits import commit_change, message
+
+        changed = set(report.changed)
+        titles = {c.rel: str(Document(c.new).get("title") or "") for c in plan.changes if c.rel in changed}
+        text = message(settings, plan.edit, report.changed, titles)
+        try:
+            done = commit_change(plan.root, report.changed, text, push=settings.push_after_commit)
+        except GitError as exc:
+            fail(f"the files are published but not committed: {exc.message}")
+            return 1
+        print(f"committed {len(report.changed)} file(s) as {done.commit[:10]}: {text}", file=sys.stderr)
+        if done.push_error:
+            fail(f"committed, but the push failed: {done.push_error}")
+            return 1
+        return 0
+
+    return commit
 
 
 def cmd_init_schema(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from masthead.core.errors import ParseError
+from masthead.core.git_settings import GitSettings, parse_git_settings
 from masthead.core.records import Record
 from masthead.core.schema import TRANSCRIPT_PROFILE, Kind, kind_of
 from masthead.core.values import Value, as_bool, looks_like_iso_date
@@ -61,6 +62,7 @@ class Schema:
     publish: PublishRules
     source: Path | None = None  # the masthead.yaml it came from (None: built-in profile)
     warning: str | None = None  # why the schema file was not used
+    git: GitSettings = field(default_factory=GitSettings)
 
     def rule(self, name: str) -> FieldRule | None:
         return self.fields.get(name)
@@ -104,10 +106,10 @@ def parse_schema(text: str, path: Path) -> Schema:
         data = {}
     if not isinstance(data, dict):
         raise _error(path, "the schema must be a mapping with 'fields' and 'publish'", 1)
-    unknown = set(data) - {"fields", "publish", "unpublish"}
+    unknown = set(data) - {"fields", "publish", "unpublish", "git"}
     if unknown:
         key = sorted(unknown)[0]
-        raise _error(path, f"unknown section {key!r} (expected fields, publish, unpublish)", _line(data, key))
+        raise _error(path, f"unknown section {key!r} (expected fields, publish, unpublish, git)", _line(data, key))
     fields = dict(builtin_schema().fields)
     for name, spec in (data.get("fields") or {}).items():
         fields[str(name)] = _field_rule(str(name), spec, path, _line(data["fields"], name))
@@ -124,7 +126,8 @@ def parse_schema(text: str, path: Path) -> Schema:
         status=publish.get("status"),
         status_field=str(publish.get("status_field", "status")),
     )
-    return Schema(fields, rules, path)
+    git = parse_git_settings(_plain(data.get("git")), path, _line(data, "git"))
+    return Schema(fields, rules, path, git=git)
 
 
 def _plain(value: Any) -> Any:
