@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shlex
 import sys
 from pathlib import Path
 
@@ -50,18 +49,11 @@ def cmd_git_status(args: argparse.Namespace) -> int:
     return 0
 
 
-def driver_command() -> str:
-    """How git should start this Masthead as its merge driver (quoted for git's shell)."""
-    if getattr(sys, "frozen", False):  # a packaged app: its own executable
-        return shlex.quote(sys.executable)
-    return f"{shlex.quote(sys.executable)} -m masthead"
-
-
 def cmd_git_setup(args: argparse.Namespace) -> int:
     repo = _repo(args.archive)
     if repo is None:
         return 2
-    plan = git_setup.plan(repo, driver_command())
+    plan = git_setup.plan(repo, git_setup.driver_command())
     print(plan.describe())
     if not plan.needed:
         return 0

@@ -163,3 +163,41 @@ def history(repo: Repo, rel: str, limit: int = 500) -> list[Version]:
 def version(repo: Repo, v: Version) -> bytes | None:
     """The file's bytes as commit ``v`` left them."""
     return blob(repo, v.path, v.commit)
+
+
+def diff_to_head(repo: Repo, rel: str) -> str:
+    """The file on disk against the last commit, as a unified diff ("" when unchanged)."""
+    from masthead.core.document import unified_diff
+
+    head = blob(repo, rel)
+    path = repo.archive / rel
+    try:
+        now = path.read_bytes()
+    except FileNotFoundError:
+        now = b""
+    if head is None:
+        return f"# {rel} is not in the last commit (a new file)\n" + unified_diff(b"", now, rel)
+    out = unified_diff(head, now, rel)
+    return out.replace(f"+++ {rel} (edited)", f"+++ {rel} (on disk)", 1).replace(
+        f"--- {rel}", f"--- {rel} (last commit)", 1
+    )
+
+
+@dataclass(frozen=True)
+class VersionView:
+    """One version of a file for the History dialog: its front matter (or why it cannot be read) and its diff
+    against the version before it."""
+
+    data: dict[str, object]
+    error: str | None
+    diff: str
+
+
+def view_version(repo: Repo, versions: list[Version], i: int) -> VersionView:
+    from masthead.core.document import Document, unified_diff
+
+    raw = version(repo, versions[i]) or b""
+    before = version(repo, versions[i + 1]) if i + 1 < len(versions) else b""
+    doc = Document(raw)
+    error = doc.error.message if doc.error is not None else None
+    return VersionView(doc.data if error is None else {}, error, unified_diff(before or b"", raw, versions[i].path))

@@ -6,6 +6,8 @@ for Markdown files, and the driver's ``merge.masthead.*`` settings in the reposi
 
 from __future__ import annotations
 
+import shlex
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +18,13 @@ from masthead.core.git_status import Repo
 DRIVER = "masthead"
 PATTERNS = ("*.md", "*.markdown")
 NAME = "Masthead: merge front matter key by key"
+
+
+def driver_command() -> str:
+    """How git should start this Masthead as its merge driver (quoted for git's shell)."""
+    if getattr(sys, "frozen", False):  # a packaged app: its own executable
+        return shlex.quote(sys.executable)
+    return f"{shlex.quote(sys.executable)} -m masthead"
 
 
 def driver_line(command: str) -> str:

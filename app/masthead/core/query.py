@@ -15,6 +15,8 @@
 - ``body:word`` / ``body:"a phrase"``: the transcript contains it (answered by the full-text index,
   ``core.fulltext``, when the caller has one).
 - ``text:word``: the title, the summary or the transcript contains it.
+- ``git:modified`` / ``git:new`` / ``git:conflict`` / ``git:clean`` (also ``staged``, ``untracked``,
+  ``changed``): the file's state in the archive's git repository (``core.git_status``), when the caller knows it.
 - Bare words and ``"quoted phrases"`` must all occur (case-insensitively) in the title or summary.
 """
 
@@ -92,16 +94,33 @@ class Query:
         """The texts ``body:`` and ``text:`` terms look for in transcripts (for a full-text index to answer)."""
         return [t.value for t in self.terms if t.kind in _BODY_KINDS]
 
+    @property
+    def needs_git(self) -> bool:
+        return any(t.kind == "git" for t in self.terms)
+
     def matches(
-        self, record: Record, body: Callable[[str], str] | None = None, found: Mapping[str, Set[str]] | None = None
+        self,
+        record: Record,
+        body: Callable[[str], str] | None = None,
+        found: Mapping[str, Set[str]] | None = None,
+        git_state: Callable[[str], str] | None = None,
     ) -> bool:
         """Whether ``record`` satisfies every term. For ``body:`` and ``text:``, ``found[text]`` is the set of
         paths whose transcript contains the text (from the full-text index); without it, ``body(path)`` gives
-        the transcript."""
-        return all(_match(term, record, body, found, self.schema) != term.negated for term in self._ordered)
+        the transcript. ``git_state(path)`` answers ``git:`` terms (without it they match nothing)."""
+        return all(_match(term, record, body, found, self.schema, git_state) != term.negated for term in self._ordered)
 
 
 _BODY_KINDS = ("body", "alltext")
+GIT_STATES = {
+    "modified": {"modified", "staged", "deleted"},
+    "new": {"new", "untracked"},
+    "changed": {"modified", "staged", "deleted", "new", "untracked", "conflict"},
+    "conflict": {"conflict"},
+    "clean": {"clean"},
+    "staged": {"staged"},
+    "untracked": {"untracked"},
+}
 
 
 def _match(
@@ -110,8 +129,11 @@ def _match(
     body: Callable[[str], str] | None,
     found: Mapping[str, Set[str]] | None,
     schema: Schema | None,
+    git_state: Callable[[str], str] | None = None,
 ) -> bool:
     meta = record.meta
+    if term.kind == "git":
+        return git_state is not None and git_state(record.path) in GIT_STATES[term.value]
     if term.kind == "text":
         haystack = fold(f"{record.text('title')}\n{record.text('summary')}")
         return bool(term.value in haystack)
@@ -276,6 +298,11 @@ def _term(name: str, op: str, value: str, negated: bool, start: int, end: int) -
         return Term("alltext", value.casefold(), name, op, negated, start)
     if name == "path":
         return Term(name, fold(value), name, op, negated, start)
+    if name == "git":
+        state = fold(value)
+        if state not in GIT_STATES:
+            raise QueryError(f"git: takes one of {', '.join(GIT_STATES)}", start, length)
+        return Term("git", state, name, op, negated, start)
     if name == "draft":
         flag = fold(value)
         if flag not in _TRUE | _FALSE:

@@ -33,7 +33,7 @@ class Spec:
     checkable: bool = False
 
 
-MENUS = ("&File", "&Edit", "&Go", "&Document", "&View", "&Help")
+MENUS = ("&File", "&Edit", "&Go", "&Document", "&Git", "&View", "&Help")
 RECENT = "recentMenu"  # the File ▸ Open Recent submenu goes after the action of this name
 RECENT_AFTER = "openArchive"
 
@@ -61,6 +61,11 @@ ACTIONS: tuple[Spec, ...] = (
     Spec("bulkUnpublish", "Unpublish Selected or Shown Files…", "bulk_unpublish", "&Document"),
     Spec("bulkTag", "&Tag Selected or Shown Files…", "bulk_tag", "&Document", "Ctrl+Shift+T"),
     Spec("bulkSetField", "Set a &Field in Selected or Shown Files…", "bulk_set_field", "&Document"),
+    Spec("gitCommit", "&Commit…", "git_commit", "&Git", "Ctrl+K", enabled=False),
+    Spec("gitPull", "&Pull", "git_pull", "&Git", "Ctrl+Shift+K", enabled=False, separator=True),
+    Spec("gitPush", "P&ush", "git_push", "&Git", "Ctrl+Alt+K", enabled=False),
+    Spec("gitFileHistory", "File &History…", "git_file_history", "&Git", "Ctrl+Shift+H", separator=True, enabled=False),
+    Spec("gitSetup", "Merge Front Matter by &Key (Set Up)…", "git_setup", "&Git", enabled=False),
     Spec("show_browser", "&Browser", "browser.setVisible", "&View", checkable=True),
     Spec("show_form", "&Front Matter", "form.setVisible", "&View", checkable=True),
     Spec("show_preview", "&Preview", "preview.setVisible", "&View", checkable=True),

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 
 from masthead.core.fieldinfo import FileState, file_state
 from masthead.core.query import Query
@@ -24,6 +24,8 @@ QUICK_FILTERS: dict[str, FileState] = {
 
 class DocumentsProxy(QSortFilterProxyModel):
     """Filters the table by folder, quick filter and query; sorts by each column's sort key."""
+
+    git_refilter = Signal()
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -98,4 +100,20 @@ class DocumentsProxy(QSortFilterProxyModel):
             return False
         if self.allowed is not None:
             return record.path in self.allowed
-        return self.query is None or self.query.matches(record)
+        if self.query is None:
+            return True
+        model = self.sourceModel()
+        git_state = model.git_state if isinstance(model, DocumentsModel) else None
+        return self.query.matches(record, git_state=git_state)
+
+    def git_changed(self, paths: list[str]) -> None:
+        """Files' git states changed: a ``git:`` query looks at those rows again."""
+        if self.query is None or not self.query.needs_git:
+            return
+        self._verdicts.clear()
+        model = self.sourceModel()
+        if self.allowed is not None or not isinstance(model, DocumentsModel):
+            self.git_refilter.emit()  # a transcript search's result: the browser runs it again
+            return
+        for path in paths:
+            model.touch(path)

@@ -26,10 +26,11 @@ from masthead.ui.undo_history import UndoKeys
 from masthead.ui.widgets import named
 from masthead.ui.window_current import WindowCurrentFile
 from masthead.ui.window_dialogs import WindowDialogs
+from masthead.ui.window_git import WindowGit
 from masthead.ui.window_settings import WindowSettings
 
 
-class MainWindow(WindowCurrentFile, WindowDialogs, WindowSettings, QMainWindow):
+class MainWindow(WindowCurrentFile, WindowDialogs, WindowGit, WindowSettings, QMainWindow):
     """One archive at a time; every view is fed from the archive controller's models."""
 
     archive_loaded = Signal()
@@ -70,6 +71,7 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowSettings, QMainWindow):
         self.build_status_bar()
         self.prefs = Preferences.load(self.settings)
         self._build_actions()
+        self.build_git()
         self._wire()
         self.set_bulk_enabled(False)  # no archive yet
         self.apply_preferences()
@@ -187,6 +189,7 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowSettings, QMainWindow):
         self.preview.clear()
         self.browser.loading(new_archive=not same)
         self.archive.open(root)
+        self.git_open(root)
         self.remember(root)
         self.progress.setRange(0, 0)
         self.progress.show()
@@ -205,6 +208,7 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowSettings, QMainWindow):
 
     def close_archive(self) -> None:
         self.archive.close()
+        self.git_close()
         self._show_nothing()
         self.preview.clear()
 

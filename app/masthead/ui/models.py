@@ -18,7 +18,20 @@ from masthead.core.fulltext import Hit
 from masthead.core.pacing import paced, sorted_paced
 from masthead.core.records import Record
 from masthead.core.workflow import Schema, validate
+from masthead.ui import git_badges
 from masthead.ui.tasks import run_in_background
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted rows as (first, last) runs of consecutive rows: one dataChanged per run."""
+    out: list[tuple[int, int]] = []
+    for row in rows:
+        if out and out[-1][1] == row - 1:
+            out[-1] = (out[-1][0], row)
+        else:
+            out.append((row, row))
+    return out
+
 
 BACKGROUND_SORT = 2000  # rows from which the order is computed off the GUI thread
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -36,6 +49,7 @@ class Column(IntEnum):
     TAGS = 5
     PATH = 6
     MATCH = 7  # shown only while a search looks in transcripts: the words around the match
+    GIT = 8  # shown only when the archive is in a git work tree
 
 
 HEADERS = {
@@ -47,6 +61,7 @@ HEADERS = {
     Column.TAGS: "Tags",
     Column.PATH: "Path",
     Column.MATCH: "Match",
+    Column.GIT: "Git",
 }
 
 
@@ -83,6 +98,8 @@ class DocumentsModel(QAbstractTableModel):
         self._version = 0  # counts changes to the set of rows
         self._snippets: dict[str, Hit | None] = {}  # for the Match column, by path
         self.snippet_wanted: Callable[[str], None] | None = None  # asked for a row whose snippet is not known
+        self._git: dict[str, str] = {}  # path -> git state of every changed file
+        self._git_tracked: frozenset[str] = frozenset()
 
     # -- reading
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt API
@@ -125,9 +142,13 @@ class DocumentsModel(QAbstractTableModel):
                 return f"{record.path}{line}: {record.error}"
             if column == Column.MATCH and self._snippets.get(record.path) is not None:
                 return self._snippet_text(record.path)
+            if column == Column.GIT:
+                return git_badges.TIPS.get(self.git_state(record.path))
             return record.path if column == Column.PATH else None
         if role == Qt.ItemDataRole.DecorationRole and column == Column.TITLE and record.error:
             return self._icon()
+        if role == Qt.ItemDataRole.DecorationRole and column == Column.GIT:
+            return git_badges.icon(self.git_state(record.path))
         return None
 
     def _icon(self) -> QIcon:
@@ -152,7 +173,33 @@ class DocumentsModel(QAbstractTableModel):
             return record.text("tags")
         if column == Column.MATCH:
             return self._snippet_text(record.path)
+        if column == Column.GIT:
+            return git_badges.LABELS.get(self.git_state(record.path), "")
         return record.path
+
+    # -- git states (``GitController``): only the rows whose state changed are signalled
+    def git_state(self, path: str) -> str:
+        state = self._git.get(path)
+        if state is not None:
+            return state
+        return "clean" if path in self._git_tracked else ""
+
+    def set_git_states(self, changed: dict[str, str], tracked: frozenset[str]) -> list[str]:
+        """Take a new git status; returns the paths whose state changed (their rows are signalled)."""
+        paths = self._rows.keys()
+        before = {p: self.git_state(p) for p in set(self._git) | set(changed)}
+        if tracked != self._git_tracked:  # a commit, a pull: which files git tracks changed
+            before.update({p: self.git_state(p) for p in paths if (p in tracked) != (p in self._git_tracked)})
+        self._git, self._git_tracked = dict(changed), tracked
+        moved = [p for p, old in before.items() if self.git_state(p) != old]
+        rows = sorted(r for r in (self._rows.get(p) for p in moved) if r is not None)
+        for start, end in _runs(rows):
+            roles = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole]
+            self.dataChanged.emit(self.index(start, Column.GIT), self.index(end, Column.GIT), roles)
+        if moved and self._order is not None and self._order[0] == Column.GIT:
+            self._keys.clear()
+            self._resort()
+        return moved
 
     def _snippet_text(self, path: str) -> str:
         if path not in self._snippets:
@@ -181,6 +228,8 @@ class DocumentsModel(QAbstractTableModel):
     def _sort_key(self, record: Record, column: Column) -> str:
         if column == Column.MATCH:
             return ""  # not an order: the table keeps its order
+        if column == Column.GIT:
+            return f"{git_badges.RANK.get(self.git_state(record.path), 9)}"
         if column == Column.DATE:
             value = record.meta.get("date")
             if isinstance(value, str) and len(value) >= 10 and value[4] == "-":

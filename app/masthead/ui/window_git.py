@@ -1,0 +1,254 @@
+"""The window's git features (a mixin of MainWindow): the Git column and status bar, Commit…, Pull, Push,
+History, and the merge driver's setup offer. The git controller runs every git command off this thread."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QPushButton
+
+from masthead.core.git_commits import message as commit_message
+from masthead.ui.commit_dialog import CommitDialog
+from masthead.ui.git_controller import GitController
+from masthead.ui.git_history_dialog import GitHistoryDialog
+from masthead.ui.models import Column
+from masthead.ui.widgets import named
+
+if TYPE_CHECKING:
+    from masthead.ui.archive_controller import ArchiveController
+    from masthead.ui.browser import BrowserPane
+    from masthead.ui.documents_proxy import DocumentsProxy
+    from masthead.ui.form import FormPane
+    from masthead.ui.models import DocumentsModel
+
+GIT_ACTIONS = ("gitCommit", "gitPull", "gitPush", "gitFileHistory", "gitSetup")
+
+
+def offer_key(root: Path) -> str:
+    """The setting that remembers the merge driver was offered for this repository."""
+    return "git/offered/" + hashlib.sha1(str(root).encode("utf-8")).hexdigest()[:16]
+
+
+class WindowGit(QMainWindow if TYPE_CHECKING else object):  # type: ignore[misc]
+    """A mixin of MainWindow."""
+
+    settings: QSettings
+    archive: ArchiveController
+    model: DocumentsModel
+    proxy: DocumentsProxy
+    browser: BrowserPane
+    form: FormPane
+    acts: dict[str, QAction]
+    current: str | None
+
+    def build_git(self) -> None:
+        self.git = GitController(self)
+        self.git_label = named(QLabel(""), "gitStatus", "Git status")
+        self.git_stop = named(QPushButton("Stop"), "gitStop", "Stop the pull or push")
+        self.git_stop.hide()
+        self.git_stop.clicked.connect(self.git.cancel)
+        self.statusBar().addPermanentWidget(self.git_label)
+        self.statusBar().addPermanentWidget(self.git_stop)
+        self.git.changed.connect(self._on_git_changed)
+        self.git.progress.connect(lambda line: self.statusBar().showMessage(line, 4000))
+        self.git.finished.connect(self._on_git_finished)
+        self.git.busy_changed.connect(self._on_git_busy)
+        self.archive.changed.connect(self.git.refresh)
+        self.proxy.git_refilter.connect(self.browser.apply_filters)
+        self._git_offered: Path | None = None
+        self.commit_dialog: CommitDialog | None = None
+        self._on_git_changed()
+
+    # ------------------------------------------------------------------ state
+    def _on_git_changed(self) -> None:
+        git = self.git
+        on = git.available
+        for name in GIT_ACTIONS:
+            action = self.acts[name]
+            action.setEnabled(on and git.running is None)
+            action.setToolTip("" if on else git.reason)
+        self.table.setColumnHidden(Column.GIT, not on)
+        if on and git.repo is not None and git.repo.root != self._git_offered:
+            self._git_offered = git.repo.root
+            self.offer_git_setup()
+        if on:
+            self.git_label.setText(f"⎇ {git.status.summary()}")
+            self.git_label.setToolTip(f"git repository: {git.repo.root if git.repo else ''}")
+        else:
+            self.git_label.setText("")
+            self.git_label.setToolTip(git.reason)
+        moved = self.model.set_git_states({k: v.state for k, v in git.status.files.items()}, git.status.tracked)
+        if moved:
+            self.proxy.git_changed(moved)
+
+    def _on_git_busy(self, busy: bool) -> None:
+        self.git_stop.setVisible(busy and self.git.running in ("pull", "push"))
+        self._on_git_changed()
+
+    def _on_git_finished(self, operation: str, ok: bool, text: str) -> None:
+        dialog = self.commit_dialog
+        if operation == "commit" and dialog is not None:
+            if ok:
+                dialog.accept()
+                self.commit_dialog = None
+            else:
+                dialog.show_error(text)
+                return
+        if ok:
+            self.statusBar().showMessage(text, 8000)
+            if operation == "pull":
+                self.archive.refresh(None)  # what the pull changed is read again
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, f"git {operation}", text.split("\n\n")[0], parent=self)
+        box.setObjectName("gitErrorBox")
+        if "\n\n" in text:
+            box.setDetailedText(text.split("\n\n", 1)[1])
+        box.open()
+        if operation == "pull":
+            self.archive.refresh(None)
+
+    # ------------------------------------------------------------------ actions
+    def git_commit(self) -> CommitDialog | None:
+        git = self.git
+        if not git.available or git.running is not None:
+            return None
+        changed = [(rel, git.status.files[rel].state) for rel in git.status.changed]
+        if not changed:
+            self.statusBar().showMessage("Nothing to commit: no file changed since the last commit", 6000)
+            return None
+        chosen = set(self.browser.selected_paths()) & {rel for rel, _ in changed}
+        ticked = chosen or {rel for rel, _ in changed}
+        settings = self.archive.schema.git
+
+        def message(paths: list[str]) -> str:
+            titles = {p: r.title for p in paths if (r := self._record(p)) is not None}
+            return commit_message(settings, None, paths, titles)
+
+        dialog = CommitDialog(changed, ticked, message, git.diff, settings.push_after_commit, self)
+        dialog.commit_requested.connect(lambda paths, text, push: git.commit(paths, text, push))
+        dialog.finished.connect(
+            lambda _r: setattr(self, "commit_dialog", None) if self.commit_dialog is dialog else None
+        )
+        self.commit_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _commit_dialog_closed(self, dialog: CommitDialog) -> None:
+        if self.commit_dialog is dialog:
+            self.commit_dialog = None
+
+    def git_pull(self) -> None:
+        """Pull, but never over unsaved edits: save them first (or stop)."""
+        if not self.git.available or self.git.running is not None:
+            return
+        if self.form.dirty:
+            answer = QMessageBox.question(
+                self,
+                "Unsaved changes",
+                f"A pull may change {self.current}, which has unsaved edits. Save them, then pull?",
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Save,
+            )
+            if answer != QMessageBox.StandardButton.Save:
+                self.statusBar().showMessage("Not pulled: the file on screen has unsaved edits", 6000)
+                return
+            self.form.save(lambda ok: self.git.pull() if ok else None)
+            return
+        self.statusBar().showMessage("Pulling…")
+        self.git.pull()
+
+    def git_push(self) -> None:
+        if self.git.available and self.git.running is None:
+            self.statusBar().showMessage("Pushing…")
+            self.git.push()
+
+    def git_file_history(self) -> GitHistoryDialog | None:
+        rel = self.current
+        if rel is None or not self.git.available:
+            self.statusBar().showMessage("Open a file to see its history", 5000)
+            return None
+        dialog = GitHistoryDialog(
+            rel, self.git.view_version, lambda key, value: self._restore_value(rel, key, value), self
+        )
+        self.git.history(rel, lambda found, err: dialog.set_versions(found, str(err) if err else None))
+        dialog.open()
+        return dialog
+
+    def _restore_value(self, rel: str, key: str, value: object) -> None:
+        """A field's value from an older version, put in the form as an undoable edit (saved with Ctrl+S)."""
+        if rel != self.current or self.form.doc is None or not self.form.doc.editable:
+            self.statusBar().showMessage(f"{rel} is no longer the file on screen, or cannot be edited", 6000)
+            return
+        try:
+            self.form.edit(key, value)
+        except ValueError as exc:
+            self.statusBar().showMessage(f"{key} could not be restored: {exc}", 8000)
+            return
+        self.statusBar().showMessage(f"Restored {key} from that version: save with Ctrl+S, undo with Ctrl+Z", 8000)
+
+    def _record(self, rel: str) -> Any:
+        index = self.archive.index
+        return index.records.get(rel) if index is not None else None
+
+    # ------------------------------------------------------------------ archive
+    def git_open(self, root: Path) -> None:
+        self.git.open(root)
+
+    def git_close(self) -> None:
+        self.git.close()
+
+    # ------------------------------------------------------------------ the merge driver
+    def git_setup(self) -> QMessageBox | None:
+        """Explain what setting up the merge driver writes, and write it when the user agrees."""
+        if not self.git.available:
+            return None
+
+        def planned(plan: Any, error: BaseException | None) -> None:
+            if plan is None:
+                QMessageBox.warning(self, "Git setup", str(error))
+                return
+            box = QMessageBox(QMessageBox.Icon.Question, "Merge front matter by key", plan.describe(), parent=self)
+            box.setObjectName("gitSetupBox")
+            if plan.needed:
+                box.setInformativeText(
+                    "Then, when two editors changed the same file, git takes each side's keys, merges lists as "
+                    "sets, and marks only a value both changed."
+                )
+                box.addButton("Set Up", QMessageBox.ButtonRole.AcceptRole)
+                box.addButton(QMessageBox.StandardButton.Cancel)
+                box.accepted.connect(lambda: self._apply_setup(plan))
+            else:
+                box.addButton(QMessageBox.StandardButton.Ok)
+            box.open()
+            self._setup_box = box
+
+        self.git.plan_setup(planned)
+        return None
+
+    def _apply_setup(self, plan: Any) -> None:
+        def done(_r: object, error: BaseException | None) -> None:
+            text = f"Git setup failed: {error}" if error else "git now merges front matter key by key here"
+            self.statusBar().showMessage(text, 8000)
+            self.git.refresh()
+
+        self.git.apply_setup(plan, done)
+
+    def offer_git_setup(self) -> None:
+        """Once per repository: offer the merge driver when it is not set up."""
+        repo = self.git.repo
+        if repo is None:
+            return
+        key = offer_key(repo.root)
+        if self.settings.value(key, False, type=bool):
+            return
+
+        def checked(ready: bool | None, _e: BaseException | None) -> None:
+            if ready is False and self.git.repo == repo:
+                self.settings.setValue(key, True)
+                self.git_setup()
+
+        self.git.is_set_up(checked)

@@ -1,0 +1,240 @@
+"""The window's git features driven as a user drives them, on real repositories: the Git column and status
+bar, git: queries, Commit… (Ctrl+K), a refusing hook, Pull over unsaved edits, File History's restore, and a
+slow git that never blocks the window."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
+from pytestqt.qtbot import QtBot
+from tests.conftest import copy_fixtures
+from tests.support.gitrepo import commit_all, git, init, needs_git
+
+from masthead.core.document import Document
+from masthead.ui.main_window import MainWindow
+from masthead.ui.models import Column
+from masthead.ui.window_git import offer_key
+
+pytestmark = needs_git
+NAMES = ["english-null.md", "indent2-cjk.md", "crlf.md", "chunks-en.md"]
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    s = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    return s
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = copy_fixtures(tmp_path / "archive", NAMES)
+    init(root)
+    commit_all(root, "first")
+    return root
+
+
+def make_window(qtbot: QtBot, settings: QSettings, root: Path, offered: bool = True) -> MainWindow:
+    if offered:  # the merge-driver offer was made before (its own test shows it)
+        settings.setValue(offer_key(Path(git(root, "rev-parse", "--show-toplevel").strip())), True)
+    win = MainWindow(settings)
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    with qtbot.waitSignal(win.archive_loaded, timeout=20000):
+        win.open_archive(root)
+    qtbot.waitUntil(lambda: win.git.available and bool(win.git.status.tracked), timeout=10000)
+    return win
+
+
+def git_cell(win: MainWindow, rel: str) -> str:
+    row = win.model.row_of(rel)
+    assert row is not None
+    return str(win.model.index(row, Column.GIT).data())
+
+
+def open_file(qtbot: QtBot, win: MainWindow, rel: str) -> None:
+    assert win.select_path(rel)
+    qtbot.waitUntil(lambda: win.form.rel == rel and win.form.doc is not None, timeout=5000)
+
+
+def type_in(qtbot: QtBot, win: MainWindow, key: str, text: str) -> None:
+    editor = win.form.editors[key]
+    line = editor if isinstance(editor, QLineEdit) else editor.findChild(QLineEdit)
+    assert line is not None
+    line.setFocus()
+    qtbot.keyClick(line, Qt.Key.Key_End)
+    qtbot.keyClicks(line, text)
+
+
+def test_column_status_bar_and_query_follow_a_save(qtbot: QtBot, settings: QSettings, repo: Path) -> None:
+    win = make_window(qtbot, settings, repo)
+    assert not win.table.isColumnHidden(Column.GIT)
+    assert win.git_label.text() == "⎇ main · no changes"
+    assert git_cell(win, "crlf.md") == ""
+    open_file(qtbot, win, "english-null.md")
+    type_in(qtbot, win, "author", " Jr.")
+    win.save_action.trigger()
+    qtbot.waitUntil(lambda: git_cell(win, "english-null.md") == "Modified", timeout=10000)
+    assert win.git_label.text() == "⎇ main · 1 changed"
+    row = win.model.row_of("english-null.md")
+    assert row is not None and win.model.index(row, Column.GIT).data(Qt.ItemDataRole.DecorationRole) is not None
+    qtbot.keyClicks(win.search, "git:modified")
+    qtbot.waitUntil(lambda: win.proxy.rowCount() == 1, timeout=3000)
+    win.search.clear()
+    qtbot.keyClicks(win.search, "-git:clean")  # the file on screen stays shown in any case (pinned)
+    qtbot.waitUntil(lambda: win.proxy.rowCount() == 1, timeout=3000)
+    win.search.clear()
+    qtbot.waitUntil(lambda: win.proxy.rowCount() == 4, timeout=3000)
+    open_file(qtbot, win, "crlf.md")
+    qtbot.keyClicks(win.search, "git:clean")
+    qtbot.waitUntil(lambda: win.proxy.rowCount() == 3, timeout=3000)
+
+
+def test_commit_dialog_commits_the_ticked_files(qtbot: QtBot, settings: QSettings, repo: Path) -> None:
+    for name in ("crlf.md", "chunks-en.md"):
+        (repo / name).write_bytes((repo / name).read_bytes() + b"\n")
+    win = make_window(qtbot, settings, repo)
+    qtbot.waitUntil(lambda: win.git.status.changed == ["chunks-en.md", "crlf.md"], timeout=10000)
+    win.select_path("crlf.md")
+    win.activateWindow()
+    qtbot.keyClick(win, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: win.commit_dialog is not None and win.commit_dialog.isVisible(), timeout=3000)
+    dialog = win.commit_dialog
+    assert dialog is not None
+    assert dialog.paths() == ["crlf.md"]  # the selection's file is ticked, the other is not
+    title = Document((repo / "crlf.md").read_bytes()).get("title")
+    assert dialog.message.toPlainText() == f"Edit {title}"
+    qtbot.waitUntil(lambda: "+++ crlf.md (on disk)" in dialog.diff.toPlainText(), timeout=5000)
+    dialog.message.setPlainText("Fix the line ending note")
+    qtbot.mouseClick(dialog.commit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: win.commit_dialog is None, timeout=10000)
+    assert git(repo, "log", "-1", "--format=%s") == "Fix the line ending note\n"
+    assert git(repo, "show", "--name-only", "--format=", "HEAD").split() == ["crlf.md"]
+    qtbot.waitUntil(lambda: win.git.status.changed == ["chunks-en.md"], timeout=10000)
+    qtbot.waitUntil(lambda: git_cell(win, "crlf.md") == "", timeout=5000)
+
+
+def test_a_refusing_hook_is_shown_in_the_dialog(qtbot: QtBot, settings: QSettings, repo: Path) -> None:
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'spell-check failed: teh' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    (repo / "crlf.md").write_bytes((repo / "crlf.md").read_bytes() + b"\n")
+    win = make_window(qtbot, settings, repo)
+    qtbot.waitUntil(lambda: win.git.status.changed == ["crlf.md"], timeout=10000)
+    dialog = win.git_commit()
+    assert dialog is not None
+    qtbot.mouseClick(dialog.commit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10000)
+    assert "spell-check failed: teh" in dialog.error.toPlainText()
+    assert dialog.isVisible() and dialog.isEnabled()
+    assert git(repo, "rev-list", "--count", "HEAD").strip() == "1"
+
+
+def test_pull_never_runs_over_unsaved_edits(
+    qtbot: QtBot, settings: QSettings, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    win = make_window(qtbot, settings, repo)
+    open_file(qtbot, win, "english-null.md")
+    type_in(qtbot, win, "author", "!")
+    asked: list[str] = []
+
+    def question(*args: object, **kwargs: object) -> QMessageBox.StandardButton:
+        asked.append(str(args[2]))
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    win.acts["gitPull"].trigger()
+    assert asked and "unsaved edits" in asked[0]
+    assert win.git.running is None and win.form.dirty
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)  # to close
+
+
+def test_history_restores_an_old_value_as_an_undoable_edit(qtbot: QtBot, settings: QSettings, repo: Path) -> None:
+    old = Document((repo / "crlf.md").read_bytes()).get("title")
+    data = (repo / "crlf.md").read_bytes().replace(str(old).encode(), b"A newer title")
+    (repo / "crlf.md").write_bytes(data)
+    commit_all(repo, "retitle")
+    win = make_window(qtbot, settings, repo)
+    open_file(qtbot, win, "crlf.md")
+    dialog = win.git_file_history()
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.list.count() == 2, timeout=5000)
+    dialog.list.setCurrentRow(1)  # the first version
+    qtbot.waitUntil(lambda: dialog.fields.topLevelItemCount() > 0, timeout=5000)
+    item = next(
+        dialog.fields.topLevelItem(i)
+        for i in range(dialog.fields.topLevelItemCount())
+        if dialog.fields.topLevelItem(i).text(0) == "title"
+    )
+    dialog.fields.setCurrentItem(item)
+    qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    assert win.form.dirty and win.form.doc is not None and win.form.doc.get("title") == old
+    assert (repo / "crlf.md").read_bytes() == data  # nothing written until saved
+    win.undo_action.trigger()
+    assert win.form.doc.get("title") == "A newer title" and not win.form.dirty
+
+
+def test_outside_a_repository_the_window_says_why(qtbot: QtBot, settings: QSettings, tmp_path: Path) -> None:
+    root = copy_fixtures(tmp_path / "plain", NAMES)
+    win = MainWindow(settings)
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(win.archive_loaded, timeout=20000):
+        win.open_archive(root)
+    qtbot.waitUntil(lambda: "not in a git repository" in win.acts["gitCommit"].toolTip(), timeout=5000)
+    assert not win.acts["gitCommit"].isEnabled() and not win.acts["gitPull"].isEnabled()
+    assert win.table.isColumnHidden(Column.GIT)
+    assert "not in a git repository" in win.git_label.toolTip()
+
+
+def test_the_merge_driver_is_offered_once(qtbot: QtBot, settings: QSettings, repo: Path) -> None:
+    win = make_window(qtbot, settings, repo, offered=False)
+    qtbot.waitUntil(lambda: getattr(win, "_setup_box", None) is not None, timeout=5000)
+    box = win._setup_box
+    assert "*.md merge=masthead" in box.text()
+    accept = next(b for b in box.buttons() if b.text() == "Set Up")
+    qtbot.mouseClick(accept, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: (repo / ".gitattributes").exists(), timeout=5000)
+    assert "merge-file" in git(repo, "config", "merge.masthead.driver")
+    assert settings.value(offer_key(repo.resolve()), False, type=bool)
+
+
+def test_a_slow_git_never_blocks_the_window(
+    qtbot: QtBot, settings: QSettings, repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = tmp_path / "bin" / "git"
+    fake.parent.mkdir()
+    fake.write_text(f'#!/bin/sh\nsleep 0.4\nexec {shutil.which("git")} "$@"\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("MASTHEAD_GIT", str(fake))
+    gaps: list[float] = []
+    last = [time.monotonic()]
+
+    def tick() -> None:
+        now = time.monotonic()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    timer.start()
+    win = make_window(qtbot, settings, repo)  # locate + status + ls-files: each git call sleeps 0.4 s
+    (repo / "crlf.md").write_bytes((repo / "crlf.md").read_bytes() + b"\n")
+    win.git.refresh()
+    qtbot.waitUntil(lambda: win.git.status.changed == ["crlf.md"], timeout=20000)
+    last[0] = time.monotonic()
+    gaps.clear()
+    dialog = win.git_commit()
+    assert dialog is not None
+    qtbot.mouseClick(dialog.commit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: win.commit_dialog is None, timeout=20000)
+    timer.stop()
+    QApplication.processEvents()
+    assert gaps and max(gaps) < 0.3, max(gaps)  # git slept 0.4 s per call; the window kept running
+    assert git(repo, "show", "--name-only", "--format=", "HEAD").split() == ["crlf.md"]
