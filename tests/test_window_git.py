@@ -81,6 +81,9 @@ def test_column_status_bar_and_query_follow_a_save(qtbot: QtBot, settings: QSett
     win.save_action.trigger()
     qtbot.waitUntil(lambda: git_cell(win, "english-null.md") == "Modified", timeout=10000)
     assert win.git_label.text() == "⎇ main · 1 changed"
+    win.form.tabs.setCurrentIndex(1)  # the YAML tab: the saved change against the last commit
+    qtbot.waitUntil(lambda: "since the last commit" in win.form.yaml_view.toPlainText(), timeout=5000)
+    assert "+author: Maya Ortiz Jr." in win.form.yaml_view.toPlainText()
     row = win.model.row_of("english-null.md")
     assert row is not None and win.model.index(row, Column.GIT).data(Qt.ItemDataRole.DecorationRole) is not None
     qtbot.keyClicks(win.search, "git:modified")

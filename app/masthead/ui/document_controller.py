@@ -57,6 +57,7 @@ class DocumentController(QObject):
         self.doc: Document | None = None
         self.root: Path | None = None
         self.rel: str | None = None
+        self.head_diff: tuple[str, str] | None = None  # (rel, the file against the last commit), from git
         self.schema: Schema = builtin_schema()
         self.list_indent = DEFAULT_SEQ_OFFSET
         self.load_error: str | None = None
@@ -200,6 +201,8 @@ class DocumentController(QObject):
                 text += "\n# ---- changes not saved yet ----\n" + doc.diff()
             except MastheadError as exc:
                 text += f"\n# ---- the changes cannot be saved: {exc.message}\n"
+        if self.head_diff is not None and self.head_diff[0] == self.rel and self.head_diff[1]:
+            text += "\n# ---- saved changes since the last commit (git) ----\n" + self.head_diff[1]
         return text, None
 
     # ------------------------------------------------------------------ publication

@@ -81,9 +81,20 @@ class WindowGit(QMainWindow if TYPE_CHECKING else object):  # type: ignore[misc]
         else:
             self.git_label.setText("")
             self.git_label.setToolTip(git.reason)
+        self.show_head_diff()
         moved = self.model.set_git_states({k: v.state for k, v in git.status.files.items()}, git.status.tracked)
         if moved:
             self.proxy.git_changed(moved)
+
+    def show_head_diff(self) -> None:
+        """The YAML tab's diff against the last commit, for the file on screen (read off this thread)."""
+        rel = self.current
+        if rel is None:
+            return
+        if not self.git.available or self.git.state_of(rel) in ("clean", ""):
+            self.form.set_head_diff(rel, None)
+            return
+        self.git.diff(rel, lambda text: self.form.set_head_diff(rel, text) if rel == self.current else None)
 
     def _on_git_busy(self, busy: bool) -> None:
         self.git_stop.setVisible(busy and self.git.running in ("pull", "push"))

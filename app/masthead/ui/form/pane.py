@@ -378,6 +378,11 @@ class FormPane(ControllerState, QWidget):
         self.controller.unpublish()
 
     # ------------------------------------------------------------------ YAML tab and suggestions
+    def set_head_diff(self, rel: str, text: str | None) -> None:
+        """The file against its last commit (from git), shown in the YAML tab below the pending changes."""
+        self.controller.head_diff = (rel, text) if text else None
+        self._refresh_yaml()
+
     def _refresh_yaml(self) -> None:
         if self.tabs.currentIndex() != 1:
             return
