@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QRadioButton
 from pytestqt.qtbot import QtBot
 from tests.conftest import copy_fixtures
 from tests.support.gitrepo import commit_all, git, init, needs_git
@@ -241,3 +241,36 @@ def test_a_slow_git_never_blocks_the_window(
     QApplication.processEvents()
     assert gaps and max(gaps) < 0.3, max(gaps)  # git slept 0.4 s per call; the window kept running
     assert git(repo, "show", "--name-only", "--format=", "HEAD").split() == ["crlf.md"]
+
+
+def test_a_conflict_left_by_a_pull_is_resolved_in_the_window(
+    qtbot: QtBot, settings: QSettings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.conftest import run_cli
+    from tests.support.gitrepo import remote_and_clones
+
+    base = b"---\ntitle: Base\ndraft: true\ntags:\n  - a\n---\n\nBody\n"
+    _remote, one, two = remote_and_clones(tmp_path, {"c.md": base})
+    assert run_cli(capsys, "git", "setup", str(two), "--yes")[0] == 0
+    (one / "c.md").write_bytes(base.replace(b"title: Base", b"title: One").replace(b"  - a\n", b"  - a\n  - b\n"))
+    commit_all(one, "one")
+    git(one, "push", "-q")
+    (two / "c.md").write_bytes(base.replace(b"title: Base", b"title: Two").replace(b"draft: true", b"draft: false"))
+    git(two, "add", "c.md")  # .gitattributes stays local to this clone
+    git(two, "commit", "-q", "-m", "two")
+    assert run_cli(capsys, "pull", str(two))[0] == 1
+    win = make_window(qtbot, settings, two)
+    qtbot.waitUntil(lambda: git_cell(win, "c.md") == "Conflict", timeout=10000)
+    assert win.select_path("c.md")
+    qtbot.waitUntil(lambda: getattr(win, "conflict_dialog", None) is not None, timeout=10000)
+    dialog = win.conflict_dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=3000)
+    assert [c.key for c in dialog.conflicts] == ["title"]
+    theirs = dialog.findChild(QRadioButton, "theirs_title")
+    qtbot.mouseClick(theirs, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.resolve_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
+    text = (two / "c.md").read_text()
+    assert text == "---\ntitle: One\ndraft: false\ntags:\n  - a\n  - b\n---\n\nBody\n"
+    qtbot.waitUntil(lambda: git_cell(win, "c.md") == "Staged", timeout=10000)
+    git(two, "commit", "-q", "--no-edit")

@@ -65,6 +65,7 @@ ACTIONS: tuple[Spec, ...] = (
     Spec("gitPull", "&Pull", "git_pull", "&Git", "Ctrl+Shift+K", enabled=False, separator=True),
     Spec("gitPush", "P&ush", "git_push", "&Git", "Ctrl+Alt+K", enabled=False),
     Spec("gitFileHistory", "File &History…", "git_file_history", "&Git", "Ctrl+Shift+H", separator=True, enabled=False),
+    Spec("gitResolve", "&Resolve Conflict…", "resolve_conflict", "&Git", enabled=False),
     Spec("gitSetup", "Merge Front Matter by &Key (Set Up)…", "git_setup", "&Git", enabled=False),
     Spec("show_browser", "&Browser", "browser.setVisible", "&View", checkable=True),
     Spec("show_form", "&Front Matter", "form.setVisible", "&View", checkable=True),

@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
-from masthead.core import git_ops, git_setup
+from masthead.core import git_conflicts, git_ops, git_setup
 from masthead.core.git_run import GitCancelled, GitError
 from masthead.core.git_status import Repo, Status, locate, status
 from masthead.ui.tasks import run_in_background
@@ -181,6 +181,12 @@ class GitController(QObject):
         self, versions: list[git_ops.Version], i: int, done: Callable[[Any, BaseException | None], None]
     ) -> None:
         self.call(lambda repo: git_ops.view_version(repo, versions, i), done)
+
+    def conflicts(self, rel: str, done: Callable[[Any, BaseException | None], None]) -> None:
+        self.call(lambda repo: git_conflicts.conflicts(repo, rel), done)
+
+    def resolve(self, rel: str, choices: dict[str, Any], done: Callable[[Any, BaseException | None], None]) -> None:
+        self.call(lambda repo: git_conflicts.resolve(repo, rel, choices), done)
 
     def plan_setup(self, done: Callable[[Any, BaseException | None], None]) -> None:
         self.call(lambda repo: git_setup.plan(repo, git_setup.driver_command()), done)

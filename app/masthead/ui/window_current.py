@@ -37,7 +37,7 @@ class WindowCurrentFile(QMainWindow if TYPE_CHECKING else object):  # type: igno
     save_action: QAction
     publish_action: QAction
     unpublish_action: QAction
-    show_head_diff: Callable[[], None]  # WindowGit's
+    on_file_shown: Callable[[], None]  # WindowGit's
 
     def select_path(self, path: str) -> bool:  # overridden by MainWindow
         raise NotImplementedError
@@ -93,7 +93,7 @@ class WindowCurrentFile(QMainWindow if TYPE_CHECKING else object):  # type: igno
         self._update_title()
 
     def _on_file_loaded(self) -> None:
-        self.show_head_diff()
+        self.on_file_shown()
         index, doc, path = self.archive.index, self.form.doc, self.current
         if index is None or path is None or self.form.rel not in (path, None):
             return  # superseded (the form shows the file it was last asked for)

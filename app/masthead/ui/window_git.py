@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QPushButton
 
 from masthead.core.git_commits import message as commit_message
 from masthead.ui.commit_dialog import CommitDialog
+from masthead.ui.conflict_dialog import ConflictDialog
 from masthead.ui.git_controller import GitController
 from masthead.ui.git_history_dialog import GitHistoryDialog
 from masthead.ui.models import Column
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from masthead.ui.form import FormPane
     from masthead.ui.models import DocumentsModel
 
-GIT_ACTIONS = ("gitCommit", "gitPull", "gitPush", "gitFileHistory", "gitSetup")
+GIT_ACTIONS = ("gitCommit", "gitPull", "gitPush", "gitFileHistory", "gitSetup", "gitResolve")
 
 
 def offer_key(root: Path) -> str:
@@ -85,6 +86,50 @@ class WindowGit(QMainWindow if TYPE_CHECKING else object):  # type: ignore[misc]
         moved = self.model.set_git_states({k: v.state for k, v in git.status.files.items()}, git.status.tracked)
         if moved:
             self.proxy.git_changed(moved)
+
+    def on_file_shown(self) -> None:
+        """A file was loaded into the form: its diff against the last commit; a conflict is offered to resolve."""
+        self.show_head_diff()
+        dialog = getattr(self, "conflict_dialog", None)
+        if self.current and self.git.state_of(self.current) == "conflict" and not (dialog and dialog.isVisible()):
+            self.resolve_conflict()
+
+    def resolve_conflict(self) -> ConflictDialog | None:
+        """The file on screen is in conflict: choose each conflicting key's value, then save and stage it."""
+        rel = self.current
+        if rel is None or self.git.state_of(rel) != "conflict":
+            return None
+        holder: dict[str, ConflictDialog] = {}
+
+        def found(result: Any, error: BaseException | None) -> None:
+            if result is None:
+                self.statusBar().showMessage(f"{rel}: {error}", 8000)
+                return
+            if not result.conflicts:
+                self.statusBar().showMessage(f"{rel}: no field conflicts; finish the body in an editor", 8000)
+                return
+            dialog = ConflictDialog(rel, result.conflicts, result.body_conflict, self)
+            dialog.resolve_requested.connect(lambda choices: self._resolve(rel, dialog, choices))
+            holder["dialog"] = dialog
+            self.conflict_dialog = dialog
+            dialog.open()
+
+        self.git.conflicts(rel, found)
+        return holder.get("dialog")
+
+    def _resolve(self, rel: str, dialog: ConflictDialog, choices: dict[str, Any]) -> None:
+        def done(result: Any, error: BaseException | None) -> None:
+            if result is None:
+                dialog.show_error(str(error))
+                return
+            dialog.accept()
+            self.statusBar().showMessage(f"Resolved {rel} and staged it: commit to finish the merge", 8000)
+            self.archive.refresh_rels([rel])
+            self.git.refresh()
+            if rel == self.current and self.archive.root is not None:
+                self.form.open(self.archive.root, rel)
+
+        self.git.resolve(rel, choices, done)
 
     def show_head_diff(self) -> None:
         """The YAML tab's diff against the last commit, for the file on screen (read off this thread)."""
