@@ -72,7 +72,12 @@ class WindowGit(QMainWindow if TYPE_CHECKING else object):  # type: ignore[misc]
             action = self.acts[name]
             action.setEnabled(on and git.running is None)
             action.setToolTip("" if on else git.reason)
+        appears = on and self.table.isColumnHidden(Column.GIT)
         self.table.setColumnHidden(Column.GIT, not on)
+        if appears:  # beside the draft state, where it is seen without scrolling
+            header = self.table.horizontalHeader()
+            header.moveSection(header.visualIndex(Column.GIT), header.visualIndex(Column.STATE) + 1)
+            header.resizeSection(Column.GIT, 86)
         if on and git.repo is not None and git.repo.root != self._git_offered:
             self._git_offered = git.repo.root
             self.offer_git_setup()

@@ -384,10 +384,8 @@ class FormPane(ControllerState, QWidget):
         self._refresh_yaml()
 
     def _refresh_yaml(self) -> None:
-        if self.tabs.currentIndex() != 1:
-            return
-        text, error_line = self.controller.yaml_text()
-        self.yaml_view.show_text(text, error_line)
+        if self.tabs.currentIndex() == 1:
+            self.yaml_view.show_text(*self.controller.yaml_text())
 
     def _refresh_suggestions(self) -> None:
         self.suggestions.refresh(self.controller.doc, self.vocabularies.snapshot)
