@@ -274,3 +274,24 @@ def test_a_conflict_left_by_a_pull_is_resolved_in_the_window(
     assert text == "---\ntitle: One\ndraft: false\ntags:\n  - a\n  - b\n---\n\nBody\n"
     qtbot.waitUntil(lambda: git_cell(win, "c.md") == "Staged", timeout=10000)
     git(two, "commit", "-q", "--no-edit")
+
+
+def test_bulk_publish_with_commit_on_publish_makes_one_commit(qtbot: QtBot, settings: QSettings, repo: Path) -> None:
+    (repo / "masthead.yaml").write_text("git:\n  commit_on_publish: true\n")
+    commit_all(repo, "settings")
+    (repo / "crlf.md").write_bytes((repo / "crlf.md").read_bytes() + b"\n")  # changed, but not by the publish
+    win = make_window(qtbot, settings, repo)
+    dialog = win.bulk_publish()
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=5000)
+    dialog.confirm = False  # (asking before writing is tested with the bulk dialogs)
+    with qtbot.waitSignal(dialog.applied, timeout=5000):
+        qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    assert dialog.report is not None
+    published = sorted(dialog.report.changed)
+    assert published
+    qtbot.waitUntil(lambda: git(repo, "rev-list", "--count", "HEAD").strip() == "3", timeout=10000)
+    assert sorted(git(repo, "show", "--name-only", "--format=", "HEAD").split()) == published
+    assert git(repo, "log", "-1", "--format=%s").startswith("Publish: ")
+    assert "crlf.md" in git(repo, "status", "--porcelain")
+    dialog.close()

@@ -34,6 +34,7 @@ class BulkController(QObject):
     """Owned by the window; ``done(rels, message)`` after files were rewritten."""
 
     done = Signal(list, str)  # same-thread signal: changed rels, status message
+    published = Signal(list, object)  # a publish or unpublish operation changed these rels (the edit)
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -141,6 +142,8 @@ class BulkController(QObject):
         description = dialog.plan.description
         self.history.record(journal, description, len(dialog.report.changed))
         self.done.emit(list(dialog.report.changed), f"Done: {description}")
+        if isinstance(dialog.plan.edit, PublishEdit) and dialog.report.changed:
+            self.published.emit(list(dialog.report.changed), dialog.plan.edit)
 
     # ------------------------------------------------------------------ undo / redo of a journal
     def _confirm(self, verb: str, step: BulkStep) -> bool:

@@ -22,6 +22,7 @@ from masthead.ui.widgets import named
 if TYPE_CHECKING:
     from masthead.ui.archive_controller import ArchiveController
     from masthead.ui.browser import BrowserPane
+    from masthead.ui.bulk_controller import BulkController
     from masthead.ui.documents_proxy import DocumentsProxy
     from masthead.ui.form import FormPane
     from masthead.ui.models import DocumentsModel
@@ -42,6 +43,7 @@ class WindowGit(QMainWindow if TYPE_CHECKING else object):  # type: ignore[misc]
     model: DocumentsModel
     proxy: DocumentsProxy
     browser: BrowserPane
+    bulk: BulkController
     form: FormPane
     acts: dict[str, QAction]
     current: str | None
@@ -59,6 +61,7 @@ class WindowGit(QMainWindow if TYPE_CHECKING else object):  # type: ignore[misc]
         self.git.finished.connect(self._on_git_finished)
         self.git.busy_changed.connect(self._on_git_busy)
         self.archive.changed.connect(self.git.refresh)
+        self.bulk.published.connect(self.commit_published)
         self.proxy.git_refilter.connect(self.browser.apply_filters)
         self._git_offered: Path | None = None
         self.commit_dialog: CommitDialog | None = None
@@ -197,6 +200,14 @@ class WindowGit(QMainWindow if TYPE_CHECKING else object):  # type: ignore[misc]
         self.commit_dialog = dialog
         dialog.open()
         return dialog
+
+    def commit_published(self, rels: list[str], edit: Any) -> None:
+        """With ``commit_on_publish``, a publish commits exactly the files it changed, as one commit."""
+        settings = self.archive.schema.git
+        if not settings.commit_on_publish or not self.git.available or not rels:
+            return
+        titles = {p: r.title for p in rels if (r := self._record(p)) is not None}
+        self.git.commit(rels, commit_message(settings, edit, rels, titles), settings.push_after_commit)
 
     def _commit_dialog_closed(self, dialog: CommitDialog) -> None:
         if self.commit_dialog is dialog:
