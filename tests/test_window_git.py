@@ -295,3 +295,21 @@ def test_bulk_publish_with_commit_on_publish_makes_one_commit(qtbot: QtBot, sett
     assert git(repo, "log", "-1", "--format=%s").startswith("Publish: ")
     assert "crlf.md" in git(repo, "status", "--porcelain")
     dialog.close()
+
+
+def test_publish_on_screen_with_commit_on_publish_commits_that_file(
+    qtbot: QtBot, settings: QSettings, repo: Path
+) -> None:
+    (repo / "masthead.yaml").write_text(
+        "git:\n  commit_on_publish: true\n  commit_message:\n    publish: 'Live: {title}'\n"
+    )
+    commit_all(repo, "settings")
+    (repo / "crlf.md").write_bytes((repo / "crlf.md").read_bytes() + b"\n")  # changed, but not published
+    win = make_window(qtbot, settings, repo)
+    open_file(qtbot, win, "english-null.md")
+    qtbot.waitUntil(win.publish_action.isEnabled, timeout=5000)
+    win.publish_action.trigger()
+    qtbot.waitUntil(lambda: git(repo, "rev-list", "--count", "HEAD").strip() == "3", timeout=10000)
+    title = Document((repo / "english-null.md").read_bytes()).get("title")
+    assert git(repo, "log", "-1", "--format=%s") == f"Live: {title}\n"
+    assert git(repo, "show", "--name-only", "--format=", "HEAD").split() == ["english-null.md"]

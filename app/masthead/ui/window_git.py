@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QPushButton
 
 from masthead.core.git_commits import message as commit_message
+from masthead.core.operations import PublishEdit
 from masthead.ui.commit_dialog import CommitDialog
 from masthead.ui.conflict_dialog import ConflictDialog
 from masthead.ui.git_controller import GitController
@@ -62,6 +63,9 @@ class WindowGit(QMainWindow if TYPE_CHECKING else object):  # type: ignore[misc]
         self.git.busy_changed.connect(self._on_git_busy)
         self.archive.changed.connect(self.git.refresh)
         self.bulk.published.connect(self.commit_published)
+        self._publishing: set[str] = set()  # files whose Publish on screen is being saved
+        self.acts["publish"].triggered.connect(lambda: self._publishing.add(self.current) if self.current else None)
+        self.form.saved.connect(self._after_save)
         self.proxy.git_refilter.connect(self.browser.apply_filters)
         self._git_offered: Path | None = None
         self.commit_dialog: CommitDialog | None = None
@@ -208,6 +212,13 @@ class WindowGit(QMainWindow if TYPE_CHECKING else object):  # type: ignore[misc]
             return
         titles = {p: r.title for p in rels if (r := self._record(p)) is not None}
         self.git.commit(rels, commit_message(settings, edit, rels, titles), settings.push_after_commit)
+
+    def _after_save(self, rel: str) -> None:
+        """The Publish of the file on screen saved it: with ``commit_on_publish``, commit it."""
+        if rel in self._publishing:
+            self._publishing.discard(rel)
+            if rel == self.current and not self.form.controller.is_draft():
+                self.commit_published([rel], PublishEdit("publish"))
 
     def _commit_dialog_closed(self, dialog: CommitDialog) -> None:
         if self.commit_dialog is dialog:
