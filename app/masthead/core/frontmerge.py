@@ -4,6 +4,8 @@ Keys changed on one side only are taken; lists of values changed on both sides m
 then theirs' additions; a removal on either side removes); a value both sides changed differently is a
 conflict, marked around that key's lines only. The result is OURS with those keys spliced in by ``Document``
 (every other byte as in OURS, the edit verified like any save); the body is merged by ``git merge-file``.
+A side that cannot be read (or a change that cannot be written losslessly) makes the whole file merge line
+by line, as git itself would, and ``MergeResult.fallback`` says why.
 """
 
 from __future__ import annotations
@@ -13,31 +15,38 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Final
 
 from masthead.core.document import Document
+from masthead.core.errors import MastheadError
 from masthead.core.git_run import program
 from masthead.core.merge import ABSENT_KEY
-from masthead.core.split import split
+from masthead.core.split import split_lines
 from masthead.core.values import Value, same
 
-ABSENT: object = ABSENT_KEY  # "the key is not there" (in a conflict, or as a resolution: remove the key)
-BodyMerge = Callable[[bytes, bytes, bytes], tuple[bytes, bool]]
+ABSENT: Final[object] = ABSENT_KEY  # "the key is not there" (in a conflict, or as a resolution: remove the key)
+BodyMerge = Callable[[bytes, bytes, bytes], tuple[bytes, bool]]  # (base, ours, theirs) -> (merged, conflicted)
+_SIDES: Final = ("the common version", "ours", "theirs")
 
 
 @dataclass(frozen=True)
 class KeyConflict:
+    """A key both sides changed differently; each value is a plain Value, or ABSENT."""
+
     key: str
-    base: object  # a Value, or ABSENT
+    base: object
     ours: object
     theirs: object
 
 
 @dataclass(frozen=True)
 class MergeResult:
+    """The merged file (with conflict markers where not clean) and what conflicted."""
+
     data: bytes
     conflicts: list[KeyConflict] = field(default_factory=list)
-    body_conflict: bool = False
-    fallback: str | None = None  # why the file was merged line by line instead (a side that cannot be read)
+    body_conflict: bool = False  # the body (or, with ``fallback``, the whole file) holds line conflict markers
+    fallback: str | None = None  # why the file was merged line by line instead (naming the side)
 
     @property
     def clean(self) -> bool:
@@ -59,7 +68,7 @@ def _has(items: list[Value], item: Value) -> bool:
 
 
 def set_merge(base: list[Value], ours: list[Value], theirs: list[Value]) -> list[Value]:
-    """Ours' order without what theirs removed, then theirs' additions."""
+    """Ours' order without what theirs removed, then theirs' additions (in theirs' order)."""
     out = [x for x in ours if not (_has(base, x) and not _has(theirs, x))]
     for x in theirs:
         if not _has(base, x) and not _has(out, x):
@@ -67,17 +76,24 @@ def set_merge(base: list[Value], ours: list[Value], theirs: list[Value]) -> list
     return out
 
 
-def git_merge_body(labels: tuple[str, str, str], marker_size: int = 7) -> BodyMerge:
-    """A body merge by git's own ``git merge-file`` (without git: a differing body is one conflict)."""
+def _marker(char: str, size: int, label: str | None, eol: bytes) -> bytes:
+    return (char * size + (f" {label}" if label else "")).encode("utf-8") + eol
+
+
+def _ended(data: bytes, eol: bytes) -> bytes:
+    return data if not data or data.endswith((b"\n", b"\r")) else data + eol
+
+
+def git_merge_body(labels: tuple[str, str, str] = ("ours", "base", "theirs"), marker_size: int = 7) -> BodyMerge:
+    """A line merge by git's own ``git merge-file -p`` (without git: a differing text is one conflict)."""
 
     def merge(base: bytes, ours: bytes, theirs: bytes) -> tuple[bytes, bool]:
         git = program()
         if git is None:
             eol = b"\r\n" if b"\r\n" in ours else b"\n"
-            marks = [f"{c * marker_size} {name}".encode() + eol for c, name in zip("<=>", labels, strict=True)]
-            sep = b"" if not ours or ours.endswith((b"\n", b"\r")) else eol
-            end = b"" if not theirs or theirs.endswith((b"\n", b"\r")) else eol
-            return marks[0] + ours + sep + b"=" * marker_size + eol + theirs + end + marks[2], True
+            middle = _ended(ours, eol) + _marker("=", marker_size, None, eol) + _ended(theirs, eol)
+            marks = (_marker("<", marker_size, labels[0], eol), _marker(">", marker_size, labels[2], eol))
+            return marks[0] + middle + marks[1], True
         with tempfile.TemporaryDirectory(prefix="masthead-merge-") as folder:
             names = []
             for name, data in (("ours", ours), ("base", base), ("theirs", theirs)):
@@ -89,21 +105,35 @@ def git_merge_body(labels: tuple[str, str, str], marker_size: int = 7) -> BodyMe
             for label in labels:
                 args += ["-L", label]
             res = subprocess.run([*args, *names], capture_output=True, check=False)
-        if res.returncode < 0 or res.returncode > 127:
+        if res.returncode < 0 or res.returncode > 127:  # killed, or git's -1 (an error)
             raise RuntimeError(f"git merge-file failed: {res.stderr.decode('utf-8', 'replace').strip()}")
-        return res.stdout, res.returncode > 0
+        return res.stdout, res.returncode > 0  # the exit status counts the conflicts
 
     return merge
+
+
+def _three_way(merge: BodyMerge, base: bytes, ours: bytes, theirs: bytes) -> tuple[bytes, bool]:
+    """A side that did not change gives the other (as git does); only both changed needs ``merge``."""
+    if base == theirs or ours == theirs:
+        return ours, False
+    if base == ours:
+        return theirs, False
+    return merge(base, ours, theirs)
 
 
 def _why_not(doc: Document, side: str) -> str | None:
     if doc.error is not None:
         return f"{side} cannot be read ({doc.error.message})"
-    if doc.readonly_reason is not None:
-        return f"{side}: {doc.readonly_reason}"
     if doc.kind not in ("yaml", "none"):
         return f"{side} has {doc.kind.upper()} front matter"
+    if doc.readonly_reason is not None:
+        return f"{side} cannot be edited ({doc.readonly_reason})"
     return None
+
+
+def _source(doc: Document, key: str) -> str | None:
+    text = doc.source_of(key)
+    return None if text is None else "".join(line.rstrip("\r\n") + "\n" for line in split_lines(text))
 
 
 def merge_files(
@@ -117,83 +147,130 @@ def merge_files(
     merge_body: BodyMerge | None = None,
 ) -> MergeResult:
     """Merge THEIRS' changes since BASE into OURS. ``resolutions``: the chosen value (or ABSENT) of keys that
-    conflicted, which then no longer conflict (the window's conflict form saves through this)."""
+    conflicted, which then no longer conflict (the window's conflict form saves through this). ``merge_body``
+    merges bodies (and whole files, in a fallback); by default ``git merge-file`` with ``labels``."""
     body_merge = merge_body or git_merge_body(labels, marker_size)
+    if not resolutions and (base in (ours, theirs) or ours == theirs):
+        return MergeResult(_three_way(body_merge, base, ours, theirs)[0])
     docs = [Document(x) for x in (base, ours, theirs)]
-    for doc, side in zip(docs, ("the common version", "ours", "theirs"), strict=True):
+    for doc, side in zip(docs, _SIDES, strict=True):
         why = _why_not(doc, side)
         if why is not None:
-            data, conflicted = body_merge(base, ours, theirs)
-            return MergeResult(data, [], conflicted, why)
-    b, o, t = (d.data for d in docs)
-    chosen = dict(resolutions or {})
-    edits: dict[str, object] = {}
-    conflicts: list[KeyConflict] = []
-    for key in [*o, *(k for k in t if k not in o), *(k for k in b if k not in o and k not in t)]:
-        bv, ov, tv = (d.get(key, ABSENT) for d in (b, o, t))
-        if key in chosen:
-            if not _eq(chosen[key], ov):
-                edits[key] = chosen[key]
-            continue
-        if _eq(bv, tv) or _eq(ov, tv):
-            continue  # theirs did not change it, or both made the same change
-        if _eq(bv, ov):
-            edits[key] = tv
-            continue
-        if _is_list(ov) and _is_list(tv) and (bv is ABSENT or _is_list(bv)):
-            merged = set_merge([] if bv is ABSENT else bv, ov, tv)
-            if not same(merged, ov):
-                edits[key] = merged
-            continue
-        conflicts.append(KeyConflict(key, bv, ov, tv))
+            return _line_merge(body_merge, base, ours, theirs, why)
+    try:
+        edits, conflicts = _plan(docs, dict(resolutions or {}))
+    except _CannotWrite as exc:
+        return _line_merge(body_merge, base, ours, theirs, str(exc))
     out = docs[1]
-    for key, value in edits.items():
-        if value is ABSENT:
-            out.delete(key)
-        else:
-            out.set(key, value)
-    data = out.to_bytes()
-    bodies = [d.body for d in docs]
-    body_conflict = False
-    if bodies[0] != bodies[2] and bodies[1] != bodies[2]:
-        if bodies[0] == bodies[1]:
-            body = bodies[2]
-        else:
-            body, body_conflict = body_merge(*bodies)
-        data = data[: len(data) - len(bodies[1])] + body
+    try:
+        for key, value in edits.items():
+            if value is ABSENT:
+                out.delete(key)
+            else:
+                out.set(key, value)
+        data = out.to_bytes()
+    except (MastheadError, ValueError) as exc:
+        why = exc.message if isinstance(exc, MastheadError) else str(exc)
+        return _line_merge(body_merge, base, ours, theirs, f"theirs' changes cannot be written into ours ({why})")
+    ours_body = docs[1].body
+    body, body_conflict = _three_way(body_merge, docs[0].body, ours_body, docs[2].body)
+    if body != ours_body:
+        data = data[: len(data) - len(ours_body)] + body
     if conflicts:
         data = _mark(data, conflicts, docs[2], labels, marker_size)
     return MergeResult(data, conflicts, body_conflict)
 
 
-def _mark(data: bytes, conflicts: list[KeyConflict], theirs: Document, labels: tuple[str, ...], size: int) -> bytes:
-    """Put conflict markers around each conflicting key's lines (ours' lines, then theirs')."""
-    doc = Document(data)
-    parts = split(data)
-    eol = doc.eol
-    block = parts.block.decode("utf-8")
-    if block and not block.endswith(("\n", "\r")):
-        block += eol
-    for conflict in conflicts:
-        mine = doc.source_of(conflict.key) or ""
-        other = theirs.source_of(conflict.key) or ""
-        if other and not other.endswith(("\n", "\r")):
-            other += eol
-        other = other.replace("\r\n", "\n").replace("\n", eol)
-        mine_text = mine if not mine or mine.endswith(("\n", "\r")) else mine + eol
-        marked = f"{'<' * size} {labels[0]}{eol}{mine_text}{'=' * size}{eol}{other}{'>' * size} {labels[2]}{eol}"
-        at = _line_start(block, mine) if mine else -1
-        if at < 0:
-            block += marked
+class _CannotWrite(Exception):
+    """A change that Document cannot write without losing something (a read-only key's tag...)."""
+
+
+def _plan(docs: list[Document], chosen: dict[str, object]) -> tuple[dict[str, object], list[KeyConflict]]:
+    """The edits to make to OURS (key -> value, or ABSENT to remove), and the keys in conflict."""
+    b, o, t = (d.data for d in docs)
+    readonly = {k for d in docs for k in d.readonly_keys}
+    edits: dict[str, object] = {}
+    conflicts: list[KeyConflict] = []
+    keys = dict.fromkeys([*o, *t, *b, *chosen])  # ours' order, then theirs' new keys, in theirs' order
+    for key in keys:
+        bv, ov, tv = (d.get(key, ABSENT) for d in (b, o, t))
+        if key in chosen:
+            if not _eq(chosen[key], ov):
+                edits[key] = chosen[key]
+        elif key in readonly:  # its value as data is not all of it: compare what the files write
+            bs, us, ts = (_source(d, key) for d in docs)
+            if ts == bs or us == ts:
+                continue
+            if us != bs:
+                conflicts.append(KeyConflict(key, bv, ov, tv))
+            elif ts is None:
+                edits[key] = ABSENT
+            else:
+                raise _CannotWrite(f"theirs changed {key}, which cannot be written losslessly: {_readonly(docs, key)}")
+        elif _eq(bv, tv) or _eq(ov, tv):
+            continue  # theirs did not change it, or both made the same change
+        elif _eq(bv, ov):
+            edits[key] = tv
+        elif _is_list(ov) and _is_list(tv) and (bv is ABSENT or _is_list(bv)):
+            merged = set_merge([] if bv is ABSENT else bv, ov, tv)
+            if not same(merged, ov):
+                edits[key] = merged
         else:
-            block = block[:at] + marked + block[at + len(mine) :]
+            conflicts.append(KeyConflict(key, bv, ov, tv))
+    return edits, conflicts
+
+
+def _readonly(docs: list[Document], key: str) -> str:
+    return next(d.readonly_keys[key] for d in docs if key in d.readonly_keys)
+
+
+def _line_merge(merge: BodyMerge, base: bytes, ours: bytes, theirs: bytes, why: str) -> MergeResult:
+    data, conflicted = _three_way(merge, base, ours, theirs)
+    return MergeResult(data, [], conflicted, why)
+
+
+def _spans(doc: Document, lines: list[str]) -> dict[str, tuple[int, int]]:
+    """Each key's lines in ``lines`` (the block's lines), found in file order so that text inside another
+    key's value is never taken for it (between two keys there are only blank and comment lines)."""
+    spans: dict[str, tuple[int, int]] = {}
+    at = 0
+    for key in doc.data:
+        own = split_lines(doc.source_of(key) or "")
+        while lines[at : at + len(own)] != own:
+            at += 1
+            if at + len(own) > len(lines):
+                raise AssertionError(f"the lines of {key} were not found in the front matter")
+        spans[key] = (at, at + len(own))
+        at += len(own)
+    return spans
+
+
+def _mark(data: bytes, conflicts: list[KeyConflict], theirs: Document, labels: tuple[str, ...], size: int) -> bytes:
+    """Put conflict markers around each conflicting key's lines: ours' lines as ours writes them, then
+    theirs' as theirs writes them (in ours' line endings); a key ours does not have goes at the block's end."""
+    doc = Document(data)
+    parts, eol = doc.parts, doc.eol
+    lines = split_lines(parts.block.decode("utf-8"))
+    spans = _spans(doc, lines)
+    tail: list[str] = []
+
+    def marked(conflict: KeyConflict) -> list[str]:
+        mine = split_lines(doc.source_of(conflict.key) or "")
+        if mine and not mine[-1].endswith(("\n", "\r")):
+            mine[-1] += eol
+        other = [line.rstrip("\r\n") + eol for line in split_lines(theirs.source_of(conflict.key) or "")]
+        return [f"{'<' * size} {labels[0]}{eol}", *mine, f"{'=' * size}{eol}", *other, f"{'>' * size} {labels[2]}{eol}"]
+
+    placed = sorted((c for c in conflicts if c.key in spans), key=lambda c: spans[c.key], reverse=True)
+    for conflict in placed:
+        start, end = spans[conflict.key]
+        lines[start:end] = marked(conflict)
+    for conflict in conflicts:
+        if conflict.key not in spans:
+            tail += marked(conflict)
+    if lines and tail and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += eol
+    block = "".join(lines + tail).encode("utf-8")
     opening = parts.opening or f"---{eol}".encode()
     closing = parts.closing or f"---{eol}".encode()
-    return parts.bom + opening + block.encode("utf-8") + closing + parts.body
-
-
-def _line_start(text: str, piece: str) -> int:
-    at = text.find(piece)
-    while at > 0 and text[at - 1] not in "\n\r":
-        at = text.find(piece, at + 1)
-    return at
+    return parts.bom + opening + block + closing + parts.body
