@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import copy_fixtures, run_cli
-from tests.support.gitrepo import commit_all, git, init, needs_git, remote_and_clones
+from tests.support.gitrepo import commit_all, committed, git, needs_git, remote_and_clones
 
 from masthead.core.document import Document
 from masthead.core.errors import ParseError
@@ -20,10 +20,7 @@ run = run_cli
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = copy_fixtures(tmp_path / "archive", NAMES)
-    init(root)
-    commit_all(root, "first")
-    return root
+    return committed(copy_fixtures(tmp_path / "archive", NAMES))
 
 
 def commits(root: Path) -> int:

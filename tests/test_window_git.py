@@ -13,7 +13,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QRadioButton
 from pytestqt.qtbot import QtBot
 from tests.conftest import copy_fixtures
-from tests.support.gitrepo import commit_all, git, init, needs_git
+from tests.support.gitrepo import commit_all, committed, git, needs_git
 
 from masthead.core.document import Document
 from masthead.ui.main_window import MainWindow
@@ -26,16 +26,12 @@ NAMES = ["english-null.md", "indent2-cjk.md", "crlf.md", "chunks-en.md"]
 
 @pytest.fixture
 def settings(tmp_path: Path) -> QSettings:
-    s = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    return s
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = copy_fixtures(tmp_path / "archive", NAMES)
-    init(root)
-    commit_all(root, "first")
-    return root
+    return committed(copy_fixtures(tmp_path / "archive", NAMES))
 
 
 def make_window(qtbot: QtBot, settings: QSettings, root: Path, offered: bool = True) -> MainWindow:

@@ -42,6 +42,13 @@ def init(path: Path, files: dict[str, bytes] | None = None, name: str = "Editor 
     return path
 
 
+def committed(root: Path) -> Path:
+    """Make the folder ``root`` (an archive already written there) a repository with everything committed."""
+    init(root)
+    commit_all(root, "first")
+    return root
+
+
 def remote_and_clones(tmp: Path, files: dict[str, bytes]) -> tuple[Path, Path, Path]:
     """A bare remote holding ``files`` and two clones of it (editors one and two)."""
     seed = init(tmp / "seed", files)

@@ -151,6 +151,10 @@ class Document:
                 return "".join(self._lines[region.start : region.end])
         return None
 
+    def key_lines(self) -> tuple[list[str], dict[str, tuple[int, int]]]:
+        """The block's lines and each top-level key's lines among them, ``[start, end)`` (as ``source_of``)."""
+        return list(self._lines), {r.key: (r.start, r.end) for r in self._regions()}
+
     # ----------------------------------------------------------------- editing
 
     def _check_editable(self) -> None:

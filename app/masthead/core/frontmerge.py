@@ -229,29 +229,12 @@ def _line_merge(merge: BodyMerge, base: bytes, ours: bytes, theirs: bytes, why: 
     return MergeResult(data, [], conflicted, why)
 
 
-def _spans(doc: Document, lines: list[str]) -> dict[str, tuple[int, int]]:
-    """Each key's lines in ``lines`` (the block's lines), found in file order so that text inside another
-    key's value is never taken for it (between two keys there are only blank and comment lines)."""
-    spans: dict[str, tuple[int, int]] = {}
-    at = 0
-    for key in doc.data:
-        own = split_lines(doc.source_of(key) or "")
-        while lines[at : at + len(own)] != own:
-            at += 1
-            if at + len(own) > len(lines):
-                raise AssertionError(f"the lines of {key} were not found in the front matter")
-        spans[key] = (at, at + len(own))
-        at += len(own)
-    return spans
-
-
 def _mark(data: bytes, conflicts: list[KeyConflict], theirs: Document, labels: tuple[str, ...], size: int) -> bytes:
     """Put conflict markers around each conflicting key's lines: ours' lines as ours writes them, then
     theirs' as theirs writes them (in ours' line endings); a key ours does not have goes at the block's end."""
     doc = Document(data)
     parts, eol = doc.parts, doc.eol
-    lines = split_lines(parts.block.decode("utf-8"))
-    spans = _spans(doc, lines)
+    lines, spans = doc.key_lines()
     tail: list[str] = []
 
     def marked(conflict: KeyConflict) -> list[str]:

@@ -14,7 +14,6 @@ from pathlib import Path
 from masthead.core.git_run import GitError, program, run
 
 STATES = ("clean", "modified", "staged", "new", "untracked", "conflict", "deleted")
-CHANGED = frozenset(STATES) - {"clean"}
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ a ``list`` of plain values or a ``dict`` with plain values.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from typing import Any
@@ -80,6 +81,11 @@ def to_json(value: Value) -> Any:
 
 
 YAML11_BOOLEANS = {"yes": True, "no": False, "on": True, "off": False, "y": True, "n": False}
+
+
+def as_text(value: Value) -> str:
+    """A value on one line for reading: text as it is, anything else as JSON (dates as ISO 8601)."""
+    return value if isinstance(value, str) else json.dumps(to_json(value), ensure_ascii=False)
 
 
 def as_bool(value: Value) -> bool | None:

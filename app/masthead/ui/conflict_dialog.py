@@ -3,8 +3,6 @@ value; Resolve and Save writes the merged file and stages it (git add)."""
 
 from __future__ import annotations
 
-import json
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -19,14 +17,12 @@ from PySide6.QtWidgets import (
 )
 
 from masthead.core.frontmerge import ABSENT, KeyConflict
-from masthead.core.values import to_json
+from masthead.core.values import as_text
 from masthead.ui.widgets import named
 
 
 def shown(value: object) -> str:
-    if value is ABSENT:
-        return "(removed)"
-    return value if isinstance(value, str) else json.dumps(to_json(value), ensure_ascii=False)
+    return "(removed)" if value is ABSENT else as_text(value)
 
 
 class ConflictDialog(QDialog):

@@ -4,7 +4,6 @@ Restore This Value puts a field's value of that version into the form as an ordi
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -25,16 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from masthead.core.git_ops import Version, VersionView
-from masthead.core.values import to_json
+from masthead.core.values import as_text
 from masthead.ui.widgets import named
 
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-def shown(value: object) -> str:
-    if isinstance(value, str):
-        return value
-    return json.dumps(to_json(value), ensure_ascii=False)
 
 
 class GitHistoryDialog(QDialog):
@@ -114,9 +107,9 @@ class GitHistoryDialog(QDialog):
             if view.error:
                 self.fields.addTopLevelItem(QTreeWidgetItem(["(cannot be read)", view.error]))
             for key, value in view.data.items():
-                item = QTreeWidgetItem([key, shown(value)])
+                item = QTreeWidgetItem([key, as_text(value)])
                 item.setData(0, VALUE_ROLE, value)
-                item.setToolTip(1, shown(value))
+                item.setToolTip(1, as_text(value))
                 self.fields.addTopLevelItem(item)
             self.diff.setPlainText(view.diff or "(no change to the file's text)")
 

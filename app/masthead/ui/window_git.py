@@ -139,7 +139,7 @@ class WindowGit(QMainWindow if TYPE_CHECKING else object):  # type: ignore[misc]
             self.archive.refresh_rels([rel])
             self.git.refresh()
             if rel == self.current and self.archive.root is not None:
-                self.form.open(self.archive.root, rel)
+                self.form.open(self.archive.root, rel, discard=False)  # never over unsaved edits
 
         self.git.resolve(rel, choices, done)
 
