@@ -84,6 +84,36 @@ def test_commit_on_publish_uses_the_archive_template(repo: Path, capsys: pytest.
     assert files_of(repo) == ["english-null.md"]
 
 
+def test_undo_of_a_committed_publish_is_a_new_commit(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "masthead.yaml").write_text("git:\n  commit_on_publish: true\n")
+    commit_all(repo, "settings")
+    before = (repo / "english-null.md").read_bytes()
+    assert run(capsys, "publish", str(repo / "english-null.md"))[0] == 0
+    published = git(repo, "rev-parse", "HEAD")
+    code, _, err = run(capsys, "undo", str(repo))
+    assert code == 0, err
+    assert (repo / "english-null.md").read_bytes() == before
+    assert commits(repo) == 4 and files_of(repo) == ["english-null.md"]
+    assert git(repo, "log", "-1", "--format=%s") == f"Undo: Publish: {_title(repo)}\n"
+    assert git(repo, "rev-parse", "HEAD~1") == published  # a new commit: history is not rewritten
+    assert git(repo, "status", "--porcelain") == ""
+    code, _, err = run(capsys, "redo", str(repo), "--no-commit")
+    assert code == 0 and commits(repo) == 4 and "english-null.md" in git(repo, "status", "--porcelain")
+
+
+def _title(repo: Path) -> str:
+    return str(Document((repo / "english-null.md").read_bytes()).get("title"))
+
+
+def test_undo_commit_is_asked_for_by_flag(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "tag", "add", str(repo), "tags", "fresh", "--files", str(repo / "crlf.md"))[0] == 0
+    assert run(capsys, "undo", str(repo))[0] == 0
+    assert commits(repo) == 1 and git(repo, "status", "--porcelain") == ""  # no flag: nothing to commit, none made
+    assert run(capsys, "redo", str(repo), "--commit")[0] == 0
+    assert commits(repo) == 2 and files_of(repo) == ["crlf.md"]
+    assert git(repo, "log", "-1", "--format=%s").startswith("Add “fresh” to tags")
+
+
 def test_a_rejected_commit_leaves_the_files_published_and_says_so(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QRadioButton
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPushButton, QRadioButton
 from pytestqt.qtbot import QtBot
 from tests.conftest import copy_fixtures
 from tests.support.gitrepo import commit_all, committed, git, needs_git
@@ -309,3 +309,58 @@ def test_publish_on_screen_with_commit_on_publish_commits_that_file(
     title = Document((repo / "english-null.md").read_bytes()).get("title")
     assert git(repo, "log", "-1", "--format=%s") == f"Live: {title}\n"
     assert git(repo, "show", "--name-only", "--format=", "HEAD").split() == ["english-null.md"]
+
+
+def test_undo_of_a_committed_publish_is_offered_as_a_new_commit(qtbot: QtBot, settings: QSettings, repo: Path) -> None:
+    (repo / "masthead.yaml").write_text("git:\n  commit_on_publish: true\n")
+    commit_all(repo, "settings")
+    before = {n: (repo / n).read_bytes() for n in NAMES}
+    win = make_window(qtbot, settings, repo)
+    win.history.ask = False  # (asking before an undo rewrites files is tested in test_undo_history.py)
+    dialog = win.bulk_publish()
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=5000)
+    dialog.confirm = False
+    with qtbot.waitSignal(dialog.applied, timeout=5000):
+        qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    assert dialog.report is not None
+    published = sorted(dialog.report.changed)
+    dialog.close()
+    qtbot.waitUntil(lambda: git(repo, "rev-list", "--count", "HEAD").strip() == "3", timeout=10000)
+    publish_commit = git(repo, "rev-parse", "HEAD").strip()
+    qtbot.waitUntil(lambda: win.git.running is None and win.undo_action.isEnabled(), timeout=10000)
+    win.undo_action.trigger()
+    qtbot.waitUntil(lambda: win.commit_back_box is not None and win.commit_back_box.isVisible(), timeout=10000)
+    box = win.commit_back_box
+    assert "which was committed" in box.text()
+    assert {n: (repo / n).read_bytes() for n in NAMES} == before  # the undo restored every byte
+    qtbot.mouseClick(box.findChild(QPushButton, "commitBackButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: git(repo, "rev-list", "--count", "HEAD").strip() == "4", timeout=10000)
+    assert git(repo, "rev-parse", "HEAD~1").strip() == publish_commit  # a new commit; history is not rewritten
+    assert git(repo, "log", "-1", "--format=%s") == "Undo: " + git(repo, "log", "-1", "--format=%s", publish_commit)
+    assert sorted(git(repo, "show", "--name-only", "--format=", "HEAD").split()) == published
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_undo_of_a_committed_publish_on_screen_offers_a_commit_after_the_save(
+    qtbot: QtBot, settings: QSettings, repo: Path
+) -> None:
+    (repo / "masthead.yaml").write_text("git:\n  commit_on_publish: true\n")
+    commit_all(repo, "settings")
+    before = (repo / "english-null.md").read_bytes()
+    win = make_window(qtbot, settings, repo)
+    open_file(qtbot, win, "english-null.md")
+    qtbot.waitUntil(win.publish_action.isEnabled, timeout=5000)
+    win.publish_action.trigger()
+    qtbot.waitUntil(lambda: git(repo, "rev-list", "--count", "HEAD").strip() == "3", timeout=10000)
+    qtbot.waitUntil(lambda: win.git.running is None, timeout=10000)
+    win.activateWindow()
+    win.undo_action.trigger()  # the form's undo of the Publish
+    qtbot.waitUntil(lambda: win.form.dirty, timeout=5000)
+    win.save_action.trigger()
+    qtbot.waitUntil(lambda: win.commit_back_box is not None and win.commit_back_box.isVisible(), timeout=10000)
+    assert (repo / "english-null.md").read_bytes() == before
+    qtbot.mouseClick(win.commit_back_box.findChild(QPushButton, "commitBackButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: git(repo, "rev-list", "--count", "HEAD").strip() == "4", timeout=10000)
+    assert git(repo, "log", "-1", "--format=%s").startswith("Undo: ")
+    assert git(repo, "status", "--porcelain") == ""

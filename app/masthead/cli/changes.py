@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from ruamel.yaml.error import YAMLError
 
-from masthead.cli.common import choose, fail, parse_yaml_value, report_files, selection
+from masthead.cli.common import choose, fail, parse_yaml_value, report_files, schema_for, selection
 from masthead.cli.pipeline import run_change
 from masthead.core import archive_lock, bulk
 from masthead.core.errors import MastheadError
@@ -90,7 +91,8 @@ def cmd_undo(args: argparse.Namespace) -> int:
         f"{len(report.skipped)} left alone, {len(report.failed)} failed",
         file=sys.stderr,
     )
-    return 1 if report.failed else 0
+    committed = _commit_step(args, root, entry, report, undo=True)
+    return 1 if report.failed or committed else 0
 
 
 def cmd_redo(args: argparse.Namespace) -> int:
@@ -112,7 +114,39 @@ def cmd_redo(args: argparse.Namespace) -> int:
         f"{len(report.skipped)} left alone, {len(report.failed)} failed",
         file=sys.stderr,
     )
-    return 1 if report.failed else 0
+    committed = _commit_step(args, root, entry, report, undo=False)
+    return 1 if report.failed or committed else 0
+
+
+def _commit_step(args: argparse.Namespace, root: Path, entry: dict[str, Any], report: bulk.Report, undo: bool) -> int:
+    """Commit what an undo (or redo) changed, as a new commit: with --commit, or when the operation was a
+    publish made with ``commit_on_publish`` (--no-commit: never). 1 if git refused it."""
+    from masthead.core.document import Document
+    from masthead.core.git_commits import commit_change, commits_back, journal_edit, message
+    from masthead.core.git_run import GitError
+
+    settings = schema_for(root / "x.md", set()).git
+    edit = journal_edit(entry)
+    wanted = args.commit if args.commit is not None else commits_back(settings, edit)
+    if not wanted or not report.changed:
+        return 0
+    titles = {}
+    for rel in report.changed:
+        try:
+            titles[rel] = str(Document((root / rel).read_bytes()).get("title") or "")
+        except (OSError, MastheadError):
+            titles[rel] = ""
+    text = message(settings, edit, report.changed, titles, undo=undo)
+    try:
+        done = commit_change(root, report.changed, text, push=settings.push_after_commit)
+    except GitError as exc:
+        fail(f"the files are {'restored' if undo else 'written'} but not committed: {exc.message}")
+        return 1
+    print(f"committed {len(report.changed)} file(s) as {done.commit[:10]}: {text}", file=sys.stderr)
+    if done.push_error:
+        fail(f"committed, but the push failed: {done.push_error}")
+        return 1
+    return 0
 
 
 def cmd_recover(args: argparse.Namespace) -> int:

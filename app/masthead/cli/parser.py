@@ -279,6 +279,13 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.add_argument("archive", metavar="ARCHIVE")
         if with_op:
             cmd.add_argument("op", nargs="?", metavar="OP")
+            cmd.add_argument(
+                "--commit",
+                action=argparse.BooleanOptionalAction,
+                default=None,
+                help=("commit the files it restores" if name == "undo" else "commit the files it writes")
+                + " as a new commit (default: only for a publish, with masthead.yaml's git: commit_on_publish)",
+            )
         return cmd
 
     journal_command(

@@ -11,7 +11,7 @@ from masthead.core import git_ops
 from masthead.core.git_run import GitError
 from masthead.core.git_settings import GitSettings
 from masthead.core.git_status import Repo, locate
-from masthead.core.operations import Edit, FieldEdit, ListEdit, PublishEdit
+from masthead.core.operations import Edit, FieldEdit, ListEdit, PublishEdit, edit_from_spec
 
 
 def kind_of(edit: Edit | None) -> str:
@@ -49,6 +49,23 @@ def message(
     return settings.message(
         kind_of(edit), title=title, path=one, count=count, operation=operation, field=fields, values=values
     )
+
+
+def journal_edit(entry: Mapping[str, object]) -> Edit | None:
+    """The edit a journal entry (``bulk.history``, ``journal_info``) records; None when it has none."""
+    spec = entry.get("edit")
+    if not isinstance(spec, list):
+        return None
+    try:
+        return edit_from_spec(spec)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def commits_back(settings: GitSettings, edit: Edit | None) -> bool:
+    """Whether undoing (or redoing) ``edit`` is committed like the change was: a publish or an unpublish made
+    with ``commit_on_publish``. The undo is a new commit; history is never rewritten."""
+    return settings.commit_on_publish and isinstance(edit, PublishEdit)
 
 
 @dataclass(frozen=True)

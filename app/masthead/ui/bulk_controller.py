@@ -13,6 +13,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
 
 from masthead.core import bulk
+from masthead.core.errors import MastheadError
+from masthead.core.git_commits import journal_edit
+from masthead.core.journal import journal_info
 from masthead.core.operations import Edit, PublishEdit
 from masthead.core.records import CHOICE_FIELDS
 from masthead.core.schema import Kind
@@ -35,6 +38,7 @@ class BulkController(QObject):
 
     done = Signal(list, str)  # same-thread signal: changed rels, status message
     published = Signal(list, object)  # a publish or unpublish operation changed these rels (the edit)
+    journal_ran = Signal(str, list, object, bool)  # an undo/redo: description, changed rels, its edit, undoing
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -169,7 +173,8 @@ class BulkController(QObject):
         self.history.set_busy(True)
         self.window.statusBar().showMessage(f"{'Undoing' if undoing else 'Redoing'} {description}…")
 
-        def done(report: bulk.Report | None, error: BaseException | None) -> None:
+        def done(ran: tuple[bulk.Report, Edit | None] | None, error: BaseException | None) -> None:
+            report, edit = ran if ran is not None else (None, None)
             self.running = False
             self.window.close_if_asked()
             if report is not None:  # the operation moves to the other list (it may come from History)
@@ -189,9 +194,17 @@ class BulkController(QObject):
                     self.window, verb, message + ":\n" + "\n".join(f"{rel}: {why}" for rel, why in left[:20])
                 )
             self.done.emit(list(report.changed), message)
+            self.journal_ran.emit(description, list(report.changed), edit, undoing)
 
-        work = bulk.undo if undoing else bulk.redo
-        writer().submit(lambda: work(Path(journal)), done, owner=self)
+        def work() -> tuple[bulk.Report, Edit | None]:
+            report = (bulk.undo if undoing else bulk.redo)(Path(journal))
+            try:
+                edit = journal_edit(journal_info(Path(journal)))
+            except MastheadError:
+                edit = None
+            return report, edit
+
+        writer().submit(work, done, owner=self)
         return True
 
     # ------------------------------------------------------------------ recovery

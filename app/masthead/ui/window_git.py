@@ -11,6 +11,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QPushButton
 
+from masthead.core.git_commits import commits_back
 from masthead.core.git_commits import message as commit_message
 from masthead.core.operations import PublishEdit
 from masthead.ui.commit_dialog import CommitDialog
@@ -63,7 +64,10 @@ class WindowGit(QMainWindow if TYPE_CHECKING else object):  # type: ignore[misc]
         self.git.busy_changed.connect(self._on_git_busy)
         self.archive.changed.connect(self.git.refresh)
         self.bulk.published.connect(self.commit_published)
+        self.bulk.journal_ran.connect(self.offer_commit_back)
+        self.commit_back_box: QMessageBox | None = None
         self._publishing: set[str] = set()  # files whose Publish on screen is being saved
+        self._published_here: set[str] = set()  # files whose Publish on screen was committed
         self.acts["publish"].triggered.connect(lambda: self._publishing.add(self.current) if self.current else None)
         self.form.saved.connect(self._after_save)
         self.proxy.git_refilter.connect(self.browser.apply_filters)
@@ -213,12 +217,47 @@ class WindowGit(QMainWindow if TYPE_CHECKING else object):  # type: ignore[misc]
         titles = {p: r.title for p in rels if (r := self._record(p)) is not None}
         self.git.commit(rels, commit_message(settings, edit, rels, titles), settings.push_after_commit)
 
+    def offer_commit_back(self, description: str, rels: list[str], edit: Any, undoing: bool) -> None:
+        """An undo (or redo) of a publish made with ``commit_on_publish``: offer to commit it as a new commit
+        (the publish's commit stays in the history; nothing is rewritten)."""
+        settings = self.archive.schema.git
+        if not rels or not self.git.available or not commits_back(settings, edit):
+            return
+        titles = {p: r.title for p in rels if (r := self._record(p)) is not None}
+        text = commit_message(settings, edit, rels, titles, undo=undoing)
+        verb = "Undid" if undoing else "Redid"
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Commit",
+            f"{verb} “{description}”, which was committed. Commit this too, as a new commit?",
+            parent=self,
+        )
+        box.setObjectName("commitBackBox")
+        box.setInformativeText(f"{len(rels):,} file(s), message “{text}”. The earlier commit stays in the history.")
+        commit = box.addButton("&Commit", QMessageBox.ButtonRole.AcceptRole)
+        commit.setObjectName("commitBackButton")
+        box.addButton("&Not Now", QMessageBox.ButtonRole.RejectRole).setObjectName("commitBackLater")
+        box.setDefaultButton(commit)
+        box.accepted.connect(lambda: self._commit_back(rels, text))
+        box.open()
+        self.commit_back_box = box
+
+    def _commit_back(self, rels: list[str], text: str) -> None:
+        if self.git.running is not None:
+            self.statusBar().showMessage(f"Not committed: git is busy ({self.git.running}); use Commit… later", 8000)
+            return
+        self.git.commit(rels, text, self.archive.schema.git.push_after_commit)
+
     def _after_save(self, rel: str) -> None:
         """The Publish of the file on screen saved it: with ``commit_on_publish``, commit it."""
         if rel in self._publishing:
             self._publishing.discard(rel)
             if rel == self.current and not self.form.controller.is_draft():
                 self.commit_published([rel], PublishEdit("publish"))
+                self._published_here.add(rel)
+        elif rel in self._published_here and rel == self.current and self.form.controller.is_draft():
+            self._published_here.discard(rel)  # its publish was undone (Ctrl+Z) and saved
+            self.offer_commit_back(f"Publish {rel}", [rel], PublishEdit("publish"), True)
 
     def _commit_dialog_closed(self, dialog: CommitDialog) -> None:
         if self.commit_dialog is dialog:
