@@ -176,3 +176,25 @@ def test_git_settings_defaults_and_templates(tmp_path: Path) -> None:
     assert schema.git.push_after_commit and not schema.git.commit_on_publish
     assert schema.git.message("bulk", values="ai", count=3) == "Tag: add ai to 3 files"
     assert schema.git.message("publish", title="Hello") == "Publish: Hello"
+
+
+def test_resolve_lists_then_resolves_a_pulled_conflict(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base = "---\ntitle: 基础\ndraft: true\ntags:\n  - a\n---\n\nBody\n".encode()
+    _remote, one, two = remote_and_clones(tmp_path, {"c.md": base})
+    assert run(capsys, "git", "setup", str(two), "--yes")[0] == 0
+    (one / "c.md").write_bytes(base.replace("基础".encode(), "一".encode()).replace(b"  - a\n", b"  - a\n  - b\n"))
+    commit_all(one, "one")
+    git(one, "push", "-q")
+    (two / "c.md").write_bytes(base.replace("基础".encode(), "二".encode()).replace(b"draft: true", b"draft: false"))
+    commit_all(two, "two")
+    assert run(capsys, "pull", str(two))[0] == 1
+    code, out, err = run(capsys, "resolve", str(two), "c.md")
+    assert code == 1 and out == "title\tours: 二\ttheirs: 一\n", err
+    code, out, _ = run(capsys, "resolve", str(two), "c.md", "--json")
+    assert '"conflicts": [{"key": "title", "ours": "二", "theirs": "一"}]' in out
+    code, _, err = run(capsys, "resolve", str(two), "c.md", "--ours", "draft")
+    assert code == 2 and "draft is not in conflict (conflicts: title)" in err
+    code, _, err = run(capsys, "resolve", str(two), "c.md", "--theirs", "title")
+    assert code == 0, err
+    assert (two / "c.md").read_bytes() == "---\ntitle: 一\ndraft: false\ntags:\n  - a\n  - b\n---\n\nBody\n".encode()
+    assert git(two, "status", "--short", "c.md") == "M  c.md\n"

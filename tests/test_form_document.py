@@ -128,7 +128,7 @@ def test_publish_is_one_undoable_step_with_a_message(qtbot: QtBot, form: FormPan
     form.status_message.connect(messages.append)
     assert form.can_publish
     with qtbot.waitSignal(form.saved, timeout=5000):
-        form.publish_current()
+        form.controller.publish()
     assert Document((archive / NAME).read_bytes()).data["draft"] is False
     assert messages and "Published english-null.md" in messages[0] and "Undo" in messages[0]
     assert form.undo_stack.undoText() == "Publish"

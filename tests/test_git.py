@@ -169,3 +169,12 @@ def test_setup_is_explained_then_written_once(tmp_path: Path) -> None:
     assert git_setup.is_set_up(repo)
     assert not git_setup.plan(repo, "masthead").needed
     assert "merge-file" in git(root, "config", "--local", "merge.masthead.driver")
+
+
+def test_marker_line_finds_only_real_conflict_markers() -> None:
+    from masthead.core.git_conflicts import marker_line
+
+    assert marker_line(b"---\ntitle: a\n---\n\nbody <<<<<<< not at a line start\n") is None
+    assert marker_line(b"a\r\n<<<<<<< ours\r\nx\r\n=======\r\ny\r\n>>>>>>> theirs\r\n") == 2
+    assert marker_line(b"a\nb\n>>>>>>>\n") == 3
+    assert marker_line(b"<<<<<<<< eight is not a marker\n") is None

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPushButton, QRadioButton
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 from tests.conftest import copy_fixtures
 from tests.support.gitrepo import commit_all, committed, git, needs_git
@@ -239,37 +239,87 @@ def test_a_slow_git_never_blocks_the_window(
     assert git(repo, "show", "--name-only", "--format=", "HEAD").split() == ["crlf.md"]
 
 
-def test_a_conflict_left_by_a_pull_is_resolved_in_the_window(
-    qtbot: QtBot, settings: QSettings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+BASE = b"---\ntitle: Base\ndraft: true\ntags:\n  - a\n---\n\nBody\n"
+
+
+def pulled_conflict(tmp_path: Path, capsys: pytest.CaptureFixture[str], body: bool = False) -> Path:
+    """Two clones: one changes title (One) and adds a tag, the other changes title (Two) and draft; the
+    second pulls the first's push through the merge driver: title conflicts (and the body, with ``body``)."""
     from tests.conftest import run_cli
     from tests.support.gitrepo import remote_and_clones
 
-    base = b"---\ntitle: Base\ndraft: true\ntags:\n  - a\n---\n\nBody\n"
-    _remote, one, two = remote_and_clones(tmp_path, {"c.md": base})
+    _remote, one, two = remote_and_clones(tmp_path, {"c.md": BASE})
     assert run_cli(capsys, "git", "setup", str(two), "--yes")[0] == 0
-    (one / "c.md").write_bytes(base.replace(b"title: Base", b"title: One").replace(b"  - a\n", b"  - a\n  - b\n"))
+    mine = BASE.replace(b"title: Base", b"title: One").replace(b"  - a\n", b"  - a\n  - b\n")
+    (one / "c.md").write_bytes(mine.replace(b"Body", b"Body one") if body else mine)
     commit_all(one, "one")
     git(one, "push", "-q")
-    (two / "c.md").write_bytes(base.replace(b"title: Base", b"title: Two").replace(b"draft: true", b"draft: false"))
+    theirs = BASE.replace(b"title: Base", b"title: Two").replace(b"draft: true", b"draft: false")
+    (two / "c.md").write_bytes(theirs.replace(b"Body", b"Body two") if body else theirs)
     git(two, "add", "c.md")  # .gitattributes stays local to this clone
     git(two, "commit", "-q", "-m", "two")
     assert run_cli(capsys, "pull", str(two))[0] == 1
+    return two
+
+
+def resolving(qtbot: QtBot, settings: QSettings, two: Path) -> MainWindow:
     win = make_window(qtbot, settings, two)
     qtbot.waitUntil(lambda: git_cell(win, "c.md") == "Conflict", timeout=10000)
     assert win.select_path("c.md")
-    qtbot.waitUntil(lambda: getattr(win, "conflict_dialog", None) is not None, timeout=10000)
-    dialog = win.conflict_dialog
-    qtbot.waitUntil(dialog.isVisible, timeout=3000)
-    assert [c.key for c in dialog.conflicts] == ["title"]
-    theirs = dialog.findChild(QRadioButton, "theirs_title")
+    qtbot.waitUntil(lambda: win.form.controller.resolving is not None, timeout=10000)
+    qtbot.waitUntil(win.form.merge_bar.isVisible, timeout=3000)
+    return win
+
+
+def test_a_conflict_left_by_a_pull_is_resolved_in_the_form(
+    qtbot: QtBot, settings: QSettings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    two = pulled_conflict(tmp_path, capsys)
+    win = resolving(qtbot, settings, two)
+    bar = win.form.merge_bar
+    assert list(bar.buttons) == ["title"]
+    ours = bar.findChild(QPushButton, "mergeOurs_title")
+    theirs = bar.findChild(QPushButton, "mergeTheirs_title")
+    assert ours.text() == "Ours: Two" and theirs.text() == "Theirs: One" and ours.isChecked()
+    assert win.form.editors["title"].value() == "Two"  # the form holds the merge: theirs' tag, our draft
+    assert win.form.controller.doc.data["tags"] == ["a", "b"] and win.form.dirty
     qtbot.mouseClick(theirs, Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(dialog.resolve_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
-    text = (two / "c.md").read_text()
-    assert text == "---\ntitle: One\ndraft: false\ntags:\n  - a\n  - b\n---\n\nBody\n"
+    assert win.form.editors["title"].value() == "One" and theirs.isChecked() and not ours.isChecked()
+    win.undo_action.trigger()  # a choice is an ordinary edit
+    assert win.form.editors["title"].value() == "Two" and ours.isChecked()
+    qtbot.mouseClick(theirs, Qt.MouseButton.LeftButton)
+    win.activateWindow()
+    win.save_action.trigger()
+    qtbot.waitUntil(lambda: not bar.isVisible(), timeout=10000)
+    assert (two / "c.md").read_text() == "---\ntitle: One\ndraft: false\ntags:\n  - a\n  - b\n---\n\nBody\n"
     qtbot.waitUntil(lambda: git_cell(win, "c.md") == "Staged", timeout=10000)
+    assert not win.form.dirty
     git(two, "commit", "-q", "--no-edit")
+
+
+def test_a_value_typed_in_the_field_resolves_the_conflict(
+    qtbot: QtBot, settings: QSettings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    two = pulled_conflict(tmp_path, capsys)
+    win = resolving(qtbot, settings, two)
+    type_in(qtbot, win, "title", " and One")
+    assert win.form.merge_bar.states["title"].text() == "your value"
+    win.save_action.trigger()
+    qtbot.waitUntil(lambda: git_cell(win, "c.md") == "Staged", timeout=10000)
+    assert Document((two / "c.md").read_bytes()).get("title") == "Two and One"
+
+
+def test_a_transcript_that_conflicts_too_is_written_but_not_staged(
+    qtbot: QtBot, settings: QSettings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    two = pulled_conflict(tmp_path, capsys, body=True)
+    win = resolving(qtbot, settings, two)
+    assert "transcript conflicts too" in win.form.merge_bar.label.text()
+    win.save_action.trigger()
+    qtbot.waitUntil(lambda: "still has conflict markers" in win.statusBar().currentMessage(), timeout=10000)
+    text = (two / "c.md").read_text()
+    assert text.startswith("---\ntitle: Two\ndraft: false\ntags:\n  - a\n  - b\n---\n") and "<<<<<<<" in text
+    assert "UU c.md" in git(two, "status", "--short")
 
 
 def test_bulk_publish_with_commit_on_publish_makes_one_commit(qtbot: QtBot, settings: QSettings, repo: Path) -> None:

@@ -48,6 +48,7 @@ COMMANDS = (
     "pull",
     "push",
     "merge-file",
+    "resolve",
 )
 
 

@@ -1,5 +1,5 @@
-"""``masthead git status|setup``, ``commit``, ``pull``, ``push`` and ``merge-file``: the window's git features,
-headless, on the user's own git."""
+"""``masthead git status|setup``, ``commit``, ``pull``, ``push``, ``merge-file`` and ``resolve``: the window's
+git features, headless, on the user's own git."""
 
 from __future__ import annotations
 
@@ -7,13 +7,18 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from masthead.cli.common import fail
 from masthead.core import git_ops, git_setup
 from masthead.core.git_run import GitError
 from masthead.core.git_status import Repo, locate, status
 from masthead.core.storage import read_bytes, write_atomic
+
+if TYPE_CHECKING:
+    from masthead.core.frontmerge import MergeResult
 
 
 def _repo(archive: str) -> Repo | None:
@@ -162,3 +167,57 @@ def cmd_merge_file(args: argparse.Namespace) -> int:
     if result.body_conflict:
         fail(f"{shown}: conflict in the body")
     return 0 if result.clean else 1
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    """List a conflicted file's conflicting keys, or resolve them as chosen and stage the file."""
+    from masthead.cli.common import assignment
+    from masthead.core import git_conflicts
+    from masthead.core.frontmerge import ABSENT
+    from masthead.core.values import as_text
+
+    repo = _repo(args.archive)
+    if repo is None:
+        return 2
+    given = Path(args.file)
+    inside = given.resolve() if given.is_absolute() or given.exists() else (repo.archive / given).resolve()
+    try:
+        rel = inside.relative_to(repo.archive.resolve()).as_posix()
+    except ValueError:
+        fail(f"{args.file}: not inside {args.archive}")
+        return 2
+    try:
+        found = git_conflicts.conflicts(repo, rel)
+        choices: dict[str, object] = {}
+        by_key = {c.key: c for c in found.conflicts}
+        for key in args.ours + args.theirs:
+            if key not in by_key:
+                fail(f"{rel}: {key} is not in conflict (conflicts: {', '.join(by_key) or 'none'})")
+                return 2
+        choices |= {k: by_key[k].ours for k in args.ours} | {k: by_key[k].theirs for k in args.theirs}
+        for text in args.set:
+            key, value = assignment(text, as_yaml=True)
+            choices[key] = value
+        if not choices:
+            _list_conflicts(rel, found, args.json, lambda v: "(removed)" if v is ABSENT else as_text(v))
+            return 1 if found.conflicts or found.body_conflict else 0
+        merged = git_conflicts.resolve(repo, rel, choices)
+    except (GitError, argparse.ArgumentTypeError) as exc:
+        fail(exc.message if isinstance(exc, GitError) else str(exc))
+        return 1 if isinstance(exc, GitError) else 2
+    if merged.body_conflict or merged.fallback:
+        fail(f"{rel}: written, not staged: the transcript still has conflict markers to finish in an editor")
+        return 1
+    print(f"resolved {rel} and staged it: commit to finish the merge", file=sys.stderr)
+    return 0
+
+
+def _list_conflicts(rel: str, found: MergeResult, as_json: bool, shown: Callable[[object], str]) -> None:
+    if as_json:
+        rows = [{"key": c.key, "ours": shown(c.ours), "theirs": shown(c.theirs)} for c in found.conflicts]
+        print(json.dumps({"path": rel, "conflicts": rows, "body": found.body_conflict}, ensure_ascii=False))
+        return
+    for c in found.conflicts:
+        print(f"{c.key}\tours: {shown(c.ours)}\ttheirs: {shown(c.theirs)}")
+    if found.body_conflict:
+        print("(the transcript conflicts too)")

@@ -34,6 +34,7 @@ cmd_validate = _command("workflow", "cmd_validate")
 cmd_git_status, cmd_git_setup = _command("gitcmd", "cmd_git_status"), _command("gitcmd", "cmd_git_setup")
 cmd_commit, cmd_merge_file = _command("gitcmd", "cmd_commit"), _command("gitcmd", "cmd_merge_file")
 cmd_pull, cmd_push = _command("gitcmd", "cmd_pull"), _command("gitcmd", "cmd_push")
+cmd_resolve = _command("gitcmd", "cmd_resolve")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -376,3 +377,20 @@ def _git_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     mf.add_argument("-L", "--label", action="append", metavar="LABEL", help="ours, base, theirs labels (in order)")
     mf.add_argument("-p", "--stdout", action="store_true", help="print the result instead of writing OURS")
     mf.set_defaults(func=cmd_merge_file)
+
+    rs = sub.add_parser(
+        "resolve",
+        help="resolve a file a merge left in conflict, key by key",
+        description="Without choices, list each key of FILE both sides changed (ours, then theirs) and exit 1. "
+        "With a choice for every such key, write the merge (every other key merged as the driver does) and "
+        "stage it with git add; a transcript that still has conflict markers is written but not staged.",
+    )
+    rs.add_argument("archive", metavar="ARCHIVE")
+    rs.add_argument("file", metavar="FILE", help="the file, relative to ARCHIVE (or a path inside it)")
+    rs.add_argument("--ours", nargs="+", default=[], metavar="KEY", help="keep our value of these keys")
+    rs.add_argument("--theirs", nargs="+", default=[], metavar="KEY", help="take their value of these keys")
+    rs.add_argument(
+        "--set", action="append", default=[], metavar="KEY=VALUE", help="give KEY this value (read as YAML)"
+    )
+    rs.add_argument("--json", action="store_true", help="list the conflicts as JSON")
+    rs.set_defaults(func=cmd_resolve)

@@ -18,7 +18,7 @@ Key = SK | str | None
 
 @dataclass(frozen=True)
 class Spec:
-    """One action: ``slot`` is an attribute path on the window (``"form.publish_current"``); ``key`` a
+    """One action: ``slot`` is an attribute path on the window (``"form.controller.publish"``); ``key`` a
     standard key (with ``fallback`` where a platform maps none) or a shortcut text."""
 
     name: str
@@ -55,8 +55,10 @@ ACTIONS: tuple[Spec, ...] = (
     Spec("focusBrowser", "Go to &Browser", "browser.focus_table", "&Go", "Ctrl+1", separator=True),
     Spec("focusForm", "Go to &Front Matter", "focus_form", "&Go", "Ctrl+2"),
     Spec("focusPreview", "Go to Pre&view", "focus_preview", "&Go", "Ctrl+3"),
-    Spec("publish", "&Publish", "form.publish_current", "&Document", "Ctrl+Shift+P", toolbar=True, enabled=False),
-    Spec("unpublish", "&Unpublish", "form.unpublish_current", "&Document", "Ctrl+Shift+U", toolbar=True, enabled=False),
+    Spec("publish", "&Publish", "form.controller.publish", "&Document", "Ctrl+Shift+P", toolbar=True, enabled=False),
+    Spec(
+        "unpublish", "&Unpublish", "form.controller.unpublish", "&Document", "Ctrl+Shift+U", toolbar=True, enabled=False
+    ),
     Spec("bulkPublish", "Publish Selected or Shown Files…", "bulk_publish", "&Document", separator=True),
     Spec("bulkUnpublish", "Unpublish Selected or Shown Files…", "bulk_unpublish", "&Document"),
     Spec("bulkTag", "&Tag Selected or Shown Files…", "bulk_tag", "&Document", "Ctrl+Shift+T"),

@@ -16,6 +16,7 @@ from shiboken6 import Shiboken
 from masthead.core import storage, yamlio
 from masthead.core.document import DEFAULT_SEQ_OFFSET, Document
 from masthead.core.errors import ConflictError, MastheadError
+from masthead.core.git_conflicts import Resolution
 from masthead.core.merge import changed
 from masthead.core.values import Value, same
 from masthead.core.workflow import Schema, builtin_schema, is_draft, publish_edits, validate
@@ -49,6 +50,8 @@ class DocumentController(QObject):
     save_failed = Signal(str)
     conflict_found = Signal()  # see ``conflict``
     status = Signal(str)  # a message for the status bar
+    resolution_changed = Signal()  # a merge conflict is (no longer) being resolved in the form: ``resolving``
+    resolution_saved = Signal(str)  # the resolved file was written (the window stages it)
 
     def __init__(self, parent: QObject | None = None, the_writer: Writer | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +68,7 @@ class DocumentController(QObject):
         self.saving = False
         self.pending_open = False
         self.disk_seen: Document | None = None  # the disk version the user was shown in a conflict
+        self.resolving: Resolution | None = None  # a file git left in conflict, being resolved in the form
         self._queued: list[Done | None] = []  # saves asked for while one ran
         self._generation = 0
         self._dirty = False
@@ -74,7 +78,8 @@ class DocumentController(QObject):
     # ------------------------------------------------------------------ the current file
     @property
     def dirty(self) -> bool:
-        return self.doc is not None and self.doc.dirty
+        """Unsaved edits, or a merge resolution not yet written over the conflicted file."""
+        return self.doc is not None and (self.doc.dirty or self.resolving is not None)
 
     @property
     def editable(self) -> bool:
@@ -135,7 +140,21 @@ class DocumentController(QObject):
         self.doc, self.root, self.rel = doc, root, rel
         self.conflict = self.disk_seen = None
         self.undo_stack.clear()
+        was_resolving, self.resolving = self.resolving is not None, None
         self.document_changed.emit()
+        if was_resolving:
+            self.resolution_changed.emit()
+        self._update_dirty()
+        return True
+
+    def begin_resolution(self, resolution: Resolution, root: Path, rel: str) -> bool:
+        """Show a conflicted file as the merge with our values (see ``Resolution``): edits choose the
+        conflicting keys' values, and saving writes it over the conflicted file. False over unsaved edits."""
+        if self.dirty or self.saving:
+            return False
+        self.set_document(resolution.document, root, rel, discard=True)
+        self.resolving = resolution
+        self.resolution_changed.emit()
         self._update_dirty()
         return True
 
@@ -251,9 +270,9 @@ class DocumentController(QObject):
             self._queued.append(on_done)
             return
         doc = self.doc
-        if doc is None or not doc.dirty or doc.path is None:
+        if doc is None or not self.dirty or doc.path is None:
             if on_done:
-                on_done(doc is None or not doc.dirty)
+                on_done(not self.dirty)
             return
         try:
             data = doc.to_bytes()
@@ -283,10 +302,14 @@ class DocumentController(QObject):
             self.saving = False
             current = doc is self.doc
             if saved is not None:
+                resolved = current and self.resolving is not None
                 if current:
                     self.rel = rel
                     self._adopt(saved, sent)
                 self.saved.emit(rel)
+                if resolved:
+                    self.resolution_changed.emit()
+                    self.resolution_saved.emit(rel)
             elif current and conflicts and isinstance(error, ConflictError):
                 self.check_conflict()
             else:
@@ -323,7 +346,7 @@ class DocumentController(QObject):
             else:
                 saved.delete(key)
         self.doc = saved
-        self.conflict = self.disk_seen = None
+        self.conflict = self.disk_seen = self.resolving = None
         self._update_dirty()
 
     def _failed(self, message: str, on_done: Done | None) -> None:

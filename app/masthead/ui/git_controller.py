@@ -182,11 +182,12 @@ class GitController(QObject):
     ) -> None:
         self.call(lambda repo: git_ops.view_version(repo, versions, i), done)
 
-    def conflicts(self, rel: str, done: Callable[[Any, BaseException | None], None]) -> None:
-        self.call(lambda repo: git_conflicts.conflicts(repo, rel), done)
+    def conflicts(self, rel: str, indent: int, done: Callable[[Any, BaseException | None], None]) -> None:
+        """The conflicted file as the form resolves it (``git_conflicts.Resolution``), to ``done``."""
+        self.call(lambda repo: git_conflicts.for_editing(repo, rel, indent), done)
 
-    def resolve(self, rel: str, choices: dict[str, Any], done: Callable[[Any, BaseException | None], None]) -> None:
-        self.call(lambda repo: git_conflicts.resolve(repo, rel, choices), done)
+    def stage_resolved(self, rel: str, done: Callable[[Any, BaseException | None], None]) -> None:
+        self.call(lambda repo: git_conflicts.stage_resolved(repo, rel), done)
 
     def plan_setup(self, done: Callable[[Any, BaseException | None], None]) -> None:
         self.call(lambda repo: git_setup.plan(repo, git_setup.driver_command()), done)

@@ -94,6 +94,10 @@ class WindowCurrentFile(QMainWindow if TYPE_CHECKING else object):  # type: igno
 
     def _on_file_loaded(self) -> None:
         self.on_file_shown()
+        self.show_preview()
+
+    def show_preview(self) -> None:
+        """The transcript of the document the form holds, rendered (with its parse error, if any)."""
         index, doc, path = self.archive.index, self.form.doc, self.current
         if index is None or path is None or self.form.rel not in (path, None):
             return  # superseded (the form shows the file it was last asked for)

@@ -4,6 +4,7 @@ History, and the merge driver's setup offer. The git controller runs every git c
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +16,6 @@ from masthead.core.git_commits import commits_back
 from masthead.core.git_commits import message as commit_message
 from masthead.core.operations import PublishEdit
 from masthead.ui.commit_dialog import CommitDialog
-from masthead.ui.conflict_dialog import ConflictDialog
 from masthead.ui.git_controller import GitController
 from masthead.ui.git_history_dialog import GitHistoryDialog
 from masthead.ui.models import Column
@@ -49,6 +49,7 @@ class WindowGit(QMainWindow if TYPE_CHECKING else object):  # type: ignore[misc]
     form: FormPane
     acts: dict[str, QAction]
     current: str | None
+    show_preview: Callable[[], None]  # WindowCurrent's
 
     def build_git(self) -> None:
         self.git = GitController(self)
@@ -70,6 +71,7 @@ class WindowGit(QMainWindow if TYPE_CHECKING else object):  # type: ignore[misc]
         self._published_here: set[str] = set()  # files whose Publish on screen was committed
         self.acts["publish"].triggered.connect(lambda: self._publishing.add(self.current) if self.current else None)
         self.form.saved.connect(self._after_save)
+        self.form.controller.resolution_saved.connect(self._stage_resolved)
         self.proxy.git_refilter.connect(self.browser.apply_filters)
         self._git_offered: Path | None = None
         self.commit_dialog: CommitDialog | None = None
@@ -104,48 +106,44 @@ class WindowGit(QMainWindow if TYPE_CHECKING else object):  # type: ignore[misc]
             self.proxy.git_changed(moved)
 
     def on_file_shown(self) -> None:
-        """A file was loaded into the form: its diff against the last commit; a conflict is offered to resolve."""
+        """A file was loaded into the form: its diff against the last commit; a conflict is shown to resolve."""
         self.show_head_diff()
-        dialog = getattr(self, "conflict_dialog", None)
-        if self.current and self.git.state_of(self.current) == "conflict" and not (dialog and dialog.isVisible()):
+        if self.current and self.git.state_of(self.current) == "conflict":
             self.resolve_conflict()
 
-    def resolve_conflict(self) -> ConflictDialog | None:
-        """The file on screen is in conflict: choose each conflicting key's value, then save and stage it."""
-        rel = self.current
-        if rel is None or self.git.state_of(rel) != "conflict":
-            return None
-        holder: dict[str, ConflictDialog] = {}
+    def resolve_conflict(self) -> None:
+        """The file on screen is in conflict: the form shows the merge, with our value and theirs for each key
+        both sides changed (its merge bar); saving writes the file and stages it."""
+        rel, root = self.current, self.archive.root
+        controller = self.form.controller
+        if rel is None or root is None or self.git.state_of(rel) != "conflict" or controller.resolving is not None:
+            return
 
         def found(result: Any, error: BaseException | None) -> None:
+            if rel != self.current or self.form.dirty:
+                return  # another file is shown, or the user edits: nothing is replaced under them
             if result is None:
                 self.statusBar().showMessage(f"{rel}: {error}", 8000)
-                return
-            if not result.conflicts:
-                self.statusBar().showMessage(f"{rel}: no field conflicts; finish the body in an editor", 8000)
-                return
-            dialog = ConflictDialog(rel, result.conflicts, result.body_conflict, self)
-            dialog.resolve_requested.connect(lambda choices: self._resolve(rel, dialog, choices))
-            holder["dialog"] = dialog
-            self.conflict_dialog = dialog
-            dialog.open()
+            elif result.fallback is not None or not result.document.editable:
+                why = result.fallback or result.document.error or result.document.readonly_reason
+                self.statusBar().showMessage(f"{rel} cannot be merged field by field ({why}): finish it in an editor")
+            else:
+                self.form.begin_resolution(result, root, rel)
+                self.show_preview()  # the merged transcript, not the conflicted file's parse error
 
-        self.git.conflicts(rel, found)
-        return holder.get("dialog")
+        self.git.conflicts(rel, controller.list_indent, found)
 
-    def _resolve(self, rel: str, dialog: ConflictDialog, choices: dict[str, Any]) -> None:
-        def done(result: Any, error: BaseException | None) -> None:
-            if result is None:
-                dialog.show_error(str(error))
-                return
-            dialog.accept()
-            self.statusBar().showMessage(f"Resolved {rel} and staged it: commit to finish the merge", 8000)
-            self.archive.refresh_rels([rel])
+    def _stage_resolved(self, rel: str) -> None:
+        """The resolved file was saved: stage it (git add), unless it still holds conflict markers."""
+
+        def done(_r: object, error: BaseException | None) -> None:
+            if error is not None:
+                self.statusBar().showMessage(str(error), 12000)
+            else:
+                self.statusBar().showMessage(f"Resolved {rel} and staged it: commit to finish the merge", 8000)
             self.git.refresh()
-            if rel == self.current and self.archive.root is not None:
-                self.form.open(self.archive.root, rel, discard=False)  # never over unsaved edits
 
-        self.git.resolve(rel, choices, done)
+        self.git.stage_resolved(rel, done)
 
     def show_head_diff(self) -> None:
         """The YAML tab's diff against the last commit, for the file on screen (read off this thread)."""

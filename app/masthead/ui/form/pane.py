@@ -1,8 +1,6 @@
-"""The front-matter form: layout, one editor per key, and the wiring to the document controller.
-
-The form never parses YAML or touches files: edits go to the ``DocumentController``, which owns the
-document, its undo history, saving and conflicts.
-"""
+"""The front-matter form: layout, one editor per key, and the wiring to the document controller. The form
+never parses YAML or touches files: edits go to the ``DocumentController``, which owns the document, its undo
+history, saving and conflicts."""
 
 from __future__ import annotations
 
@@ -26,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from masthead.core.document import Document
 from masthead.core.fieldinfo import field_kind
+from masthead.core.git_conflicts import Resolution
 from masthead.core.schema import LIST_KINDS, Kind
 from masthead.core.values import Value
 from masthead.core.workflow import Schema
@@ -38,6 +37,7 @@ from masthead.ui.form.conflict_bar import ConflictBar
 from masthead.ui.form.editors import make_editor
 from masthead.ui.form.field_row import field_row, remove_button
 from masthead.ui.form.labels import parse_problem, readable
+from masthead.ui.form.merge_bar import MergeBar
 from masthead.ui.form.spare_rows import SpareRows, place
 from masthead.ui.form.state import ControllerState
 from masthead.ui.form.status import StatusView, ask_new_field, ask_remove_field, empty_value
@@ -84,7 +84,7 @@ class FormPane(ControllerState, QWidget):
         self.title.setWordWrap(True)
         self.status = StatusView(self.focus_field, self)
         self.badge, self.problems_box = self.status.badge, self.status.problems_box
-        self.conflict_bar = ConflictBar(c, self)
+        self.conflict_bar, self.merge_bar = ConflictBar(c, self), MergeBar(c, self.focus_field, self)
         self.fields = QWidget()
         self.fields.setObjectName("formFields")
         self._dim = QTimer(self, singleShot=True, interval=DIM_AFTER_MS)
@@ -118,6 +118,7 @@ class FormPane(ControllerState, QWidget):
         layout.addLayout(header)
         layout.addWidget(self.problems_box)
         layout.addWidget(self.conflict_bar)
+        layout.addWidget(self.merge_bar)
         layout.addWidget(self.tabs)
         self._message = ""
 
@@ -181,6 +182,11 @@ class FormPane(ControllerState, QWidget):
         if not self.controller.set_document(doc, root, rel, discard):
             self._refresh_state()
         self._update_title()
+
+    def begin_resolution(self, resolution: Resolution, root: Path, rel: str) -> None:
+        """Resolve a file a merge left in conflict here: see ``DocumentController.begin_resolution``."""
+        if self.controller.begin_resolution(resolution, root, rel):
+            self._update_title()
 
     def _update_title(self) -> None:
         doc, rel = self.controller.doc, self.controller.rel
@@ -369,13 +375,6 @@ class FormPane(ControllerState, QWidget):
         focused = QApplication.focusWidget()
         if focused is not None and self.fields.isAncestorOf(focused):
             self.scroll_area.ensureWidgetVisible(focused)
-
-    def publish_current(self) -> None:
-        """Publish as one undoable step (a macro), then save; ``status_message`` says what happened."""
-        self.controller.publish()
-
-    def unpublish_current(self) -> None:
-        self.controller.unpublish()
 
     # ------------------------------------------------------------------ YAML tab and suggestions
     def set_head_diff(self, rel: str, text: str | None) -> None:
