@@ -414,3 +414,23 @@ def test_undo_of_a_committed_publish_on_screen_offers_a_commit_after_the_save(
     qtbot.waitUntil(lambda: git(repo, "rev-list", "--count", "HEAD").strip() == "4", timeout=10000)
     assert git(repo, "log", "-1", "--format=%s").startswith("Undo: ")
     assert git(repo, "status", "--porcelain") == ""
+
+
+def test_push_shows_progress_and_stop_while_it_runs(qtbot: QtBot, settings: QSettings, tmp_path: Path) -> None:
+    from tests.support.gitrepo import remote_and_clones
+
+    _remote, one, _two = remote_and_clones(tmp_path, {"a.md": b"---\ntitle: A\n---\n"})
+    (one / "a.md").write_bytes(b"---\ntitle: B\n---\n" + b"words " * 20000)
+    commit_all(one, "bigger")
+    win = make_window(qtbot, settings, one)
+    seen: list[tuple[bool, bool]] = []
+    values: list[int] = []
+    win.git.busy_changed.connect(lambda _b: seen.append((win.git_progress.isVisible(), win.git_stop.isVisible())))
+    win.git_progress.valueChanged.connect(values.append)
+    win.activateWindow()
+    with qtbot.waitSignal(win.git.finished, timeout=20000) as finished:
+        win.acts["gitPush"].trigger()
+    assert finished.args[:2] == ["push", True]
+    assert seen[0] == (True, True)  # shown while pushing, hidden after
+    assert not win.git_progress.isVisible() and not win.git_stop.isVisible()
+    assert values and values[-1] == 100  # git's own percentages

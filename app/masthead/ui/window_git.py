@@ -4,13 +4,14 @@ History, and the merge driver's setup offer. The git controller runs every git c
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QPushButton
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton
 
 from masthead.core.git_commits import commits_back
 from masthead.core.git_commits import message as commit_message
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from masthead.ui.form import FormPane
     from masthead.ui.models import DocumentsModel
 
+PERCENT = re.compile(r"(\d{1,3})%")
 GIT_ACTIONS = ("gitCommit", "gitPull", "gitPush", "gitFileHistory", "gitSetup", "gitResolve")
 
 
@@ -56,11 +58,15 @@ class WindowGit(QMainWindow if TYPE_CHECKING else object):  # type: ignore[misc]
         self.git_label = named(QLabel(""), "gitStatus", "Git status")
         self.git_stop = named(QPushButton("Stop"), "gitStop", "Stop the pull or push")
         self.git_stop.hide()
+        self.git_progress = named(QProgressBar(), "gitProgress", "Progress of the pull or push")
+        self.git_progress.setMaximumWidth(160)
+        self.git_progress.hide()
         self.git_stop.clicked.connect(self.git.cancel)
         self.statusBar().addPermanentWidget(self.git_label)
+        self.statusBar().addPermanentWidget(self.git_progress)
         self.statusBar().addPermanentWidget(self.git_stop)
         self.git.changed.connect(self._on_git_changed)
-        self.git.progress.connect(lambda line: self.statusBar().showMessage(line, 4000))
+        self.git.progress.connect(self._on_git_progress)
         self.git.finished.connect(self._on_git_finished)
         self.git.busy_changed.connect(self._on_git_busy)
         self.archive.changed.connect(self.git.refresh)
@@ -155,8 +161,19 @@ class WindowGit(QMainWindow if TYPE_CHECKING else object):  # type: ignore[misc]
             return
         self.git.diff(rel, lambda text: self.form.set_head_diff(rel, text) if rel == self.current else None)
 
+    def _on_git_progress(self, line: str) -> None:
+        """git's progress line in the status bar; its percentage (of the current phase) in the bar."""
+        self.statusBar().showMessage(line, 4000)
+        found = PERCENT.search(line)
+        if found:
+            self.git_progress.setRange(0, 100)
+            self.git_progress.setValue(int(found.group(1)))
+
     def _on_git_busy(self, busy: bool) -> None:
-        self.git_stop.setVisible(busy and self.git.running in ("pull", "push"))
+        remote = busy and self.git.running in ("pull", "push")
+        self.git_stop.setVisible(remote)
+        self.git_progress.setRange(0, 0)  # busy until git reports a percentage
+        self.git_progress.setVisible(remote)
         self._on_git_changed()
 
     def _on_git_finished(self, operation: str, ok: bool, text: str) -> None:
