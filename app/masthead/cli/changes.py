@@ -68,6 +68,27 @@ def cmd_tag(args: argparse.Namespace) -> int:
     return run_change(args, root, rels, edit)
 
 
+def cmd_replace(args: argparse.Namespace) -> int:
+    from masthead.core.text_edit import TextEdit
+
+    names = tuple(f.strip() for f in args.field.split(",") if f.strip())
+    try:
+        edit = TextEdit(
+            None if "*" in names else names, args.pattern, args.replacement, args.regex, args.case, args.transform
+        )
+    except ValueError as exc:
+        fail(str(exc))
+        return 2
+    root = Path(args.archive)
+    if not root.is_dir():
+        fail(f"{root}: not a folder")
+        return 2
+    rels = selection(args, root)
+    if rels is None:
+        return 2
+    return run_change(args, root, rels, edit)
+
+
 def cmd_history(args: argparse.Namespace) -> int:
     root = Path(args.archive)
     for entry in bulk.history(root):

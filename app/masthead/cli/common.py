@@ -49,6 +49,7 @@ COMMANDS = (
     "push",
     "merge-file",
     "resolve",
+    "replace",
 )
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from masthead import __version__
 from masthead.cli.common import assignment
+from masthead.core.text_edit import TRANSFORMS
 
 
 def _command(module: str, name: str) -> Callable[[argparse.Namespace], int]:
@@ -35,6 +36,7 @@ cmd_git_status, cmd_git_setup = _command("gitcmd", "cmd_git_status"), _command("
 cmd_commit, cmd_merge_file = _command("gitcmd", "cmd_commit"), _command("gitcmd", "cmd_merge_file")
 cmd_pull, cmd_push = _command("gitcmd", "cmd_pull"), _command("gitcmd", "cmd_push")
 cmd_resolve = _command("gitcmd", "cmd_resolve")
+cmd_replace = _command("changes", "cmd_replace")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -274,6 +276,27 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("archive", metavar="ARCHIVE")
     cmd.add_argument("field", metavar="FIELD")
     selection(cmd)
+
+    rp = sub.add_parser(
+        "replace",
+        help="find and replace text in fields across files",
+        description=(
+            "Replace PATTERN by REPLACEMENT in the text values and list items of FIELD (several separated by "
+            "commas; * for every field) as one operation: planned, journaled, undoable with 'masthead undo'. "
+            "Plain text and case-insensitive unless --regex (groups as \\1 or \\g<name>) and --case. "
+            "--transform then applies trim, collapse, lower, upper, title or halfwidth. A list item that becomes "
+            "empty is dropped, and a duplicate keeps its first place."
+        ),
+    )
+    rp.add_argument("archive", metavar="ARCHIVE")
+    rp.add_argument("field", metavar="FIELD")
+    rp.add_argument("pattern", metavar="PATTERN")
+    rp.add_argument("replacement", metavar="REPLACEMENT")
+    rp.add_argument("--regex", action="store_true", help="PATTERN is a regular expression")
+    rp.add_argument("--case", action="store_true", help="match case")
+    rp.add_argument("--transform", choices=TRANSFORMS, help="then transform the text")
+    selection(rp)
+    rp.set_defaults(func=cmd_replace)
 
     def journal_command(name: str, help_text: str, description: str, with_op: bool) -> argparse.ArgumentParser:
         cmd = sub.add_parser(name, help=help_text, description=description)

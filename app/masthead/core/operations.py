@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from masthead.core.records import is_string_list
+from masthead.core.text_edit import TextEdit, apply_text_edit, text_edit_from_spec
 from masthead.core.values import Value, same
 from masthead.core.workflow import Schema, builtin_schema, publish_edits, validate
 
@@ -101,11 +102,13 @@ class PublishEdit:
         return ["publish", self.action, self.today.isoformat() if self.today else None]
 
 
-Edit = ListEdit | FieldEdit | PublishEdit
+Edit = ListEdit | FieldEdit | PublishEdit | TextEdit
 
 
 def edit_from_spec(spec: list[Any]) -> Edit:
     """Rebuild an edit from its ``spec``."""
+    if spec[0] == "text":
+        return text_edit_from_spec(spec)
     if spec[0] == "publish":
         return PublishEdit(spec[1], dt.date.fromisoformat(spec[2]) if spec[2] else None)
     if spec[0] == "list":
@@ -212,6 +215,8 @@ def apply_edit(data: dict[str, Value], edit: Edit, schema: Schema | None = None)
                 kind = "a list of other values" if isinstance(value, list) else kind
                 raise NotApplicable(f"{name} holds {kind} here, not a list of text (for one value: masthead field set)")
         return dict(apply_list_edit(data, edit)), []
+    if isinstance(edit, TextEdit):
+        return apply_text_edit(data, edit), []
     if isinstance(edit, PublishEdit):
         rules = schema or builtin_schema()
         if edit.action == "unpublish":
