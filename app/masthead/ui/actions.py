@@ -48,6 +48,7 @@ ACTIONS: tuple[Spec, ...] = (
     Spec("redo", "&Redo", "redo", "&Edit", SK.Redo, "Ctrl+Shift+Z", enabled=False),
     Spec("searchArchive", "&Search Archive", "browser.focus_search", "&Edit", SK.Find, "Ctrl+F", separator=True),
     Spec("findInPreview", "&Find in Preview", "preview.show_find", "&Edit", "Ctrl+Shift+F"),
+    Spec("findReplaceFields", "Find and &Replace in Fields…", "find_replace_fields", "&Edit", SK.Replace, "Ctrl+H"),
     Spec("bulkHistory", "Bulk Operation &History…", "show_history", "&Edit"),
     Spec("preferences", "&Preferences…", "show_preferences", "&Edit", SK.Preferences, "Ctrl+,", separator=True),
     Spec("nextFile", "&Next File", "browser.next_file", "&Go", "Alt+Down"),

@@ -22,6 +22,7 @@ from masthead.core.schema import Kind
 from masthead.core.wording import plural
 from masthead.ui.bulk_dialog import BulkTagDialog, OperationDialog, SetFieldDialog
 from masthead.ui.history_dialog import HistoryDialog
+from masthead.ui.replace_dialog import ReplaceDialog
 from masthead.ui.tasks import run_in_background
 from masthead.ui.undo_history import BulkStep, UndoHistory, confirm_text
 from masthead.ui.writer import writer
@@ -128,6 +129,19 @@ class BulkController(QObject):
             window.unsaved_paths,
             window,
             from_selection=self.from_selection(),
+        )
+        return self._launch(dialog)
+
+    def replace(self) -> ReplaceDialog | None:
+        """Find and replace in fields: every field the schema declares or the archive uses is offered."""
+        root = self.window.archive.root
+        if root is None:
+            return None
+        index = self.window.archive.index
+        used = {k for r in index.records.values() for k in r.meta} if index is not None else set()
+        fields = list(dict.fromkeys([*self.window.archive.schema.fields, *sorted(used)]))
+        dialog = ReplaceDialog(
+            root, self.targets(), fields, self.window.unsaved_paths, self.window, from_selection=self.from_selection()
         )
         return self._launch(dialog)
 

@@ -21,6 +21,7 @@ from masthead.ui.form import FormPane
 from masthead.ui.history_dialog import HistoryDialog
 from masthead.ui.preferences import Preferences
 from masthead.ui.preview import PreviewPane
+from masthead.ui.replace_dialog import ReplaceDialog
 from masthead.ui.taxonomy import TaxonomyPanel
 from masthead.ui.undo_history import UndoKeys
 from masthead.ui.widgets import named
@@ -352,6 +353,9 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowGit, WindowSettings, QM
     def bulk_set_field(self) -> SetFieldDialog | None:
         return self.bulk.set_field()
 
+    def find_replace_fields(self) -> ReplaceDialog | None:
+        return self.bulk.replace()
+
     def open_operation(self, *args: Any, **kwargs: Any) -> OperationDialog | None:
         return self.bulk.open_operation(*args, **kwargs)
 
@@ -368,6 +372,7 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowGit, WindowSettings, QM
         for action in (
             self.bulk_tag_action,
             self.set_field_action,
+            self.acts["findReplaceFields"],
             self.bulk_publish_action,
             self.bulk_unpublish_action,
             self.history_action,
