@@ -9,11 +9,20 @@ from typing import Any
 
 from ruamel.yaml.error import YAMLError
 
-from masthead.cli.common import choose, fail, parse_yaml_value, report_files, schema_for, selection
+from masthead.cli.common import (
+    choose,
+    commit_and_report,
+    fail,
+    parse_yaml_value,
+    report_files,
+    schema_for,
+    selection,
+)
 from masthead.cli.pipeline import run_change
 from masthead.core import archive_lock, bulk
 from masthead.core.errors import MastheadError
 from masthead.core.operations import (
+    Edit,
     FieldEdit,
     ListEdit,
     clear_field,
@@ -55,7 +64,11 @@ def _field_edit(args: argparse.Namespace) -> FieldEdit | None:
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
-    edit = _tag_edit(args) if args.command == "tag" else _field_edit(args)
+    return _run_on_selection(args, _tag_edit(args) if args.command == "tag" else _field_edit(args))
+
+
+def _run_on_selection(args: argparse.Namespace, edit: Edit | None) -> int:
+    """Run ``edit`` (None: already refused) on the files ``--files``/``--query``/``--all`` choose."""
     if edit is None:
         return 2
     root = Path(args.archive)
@@ -79,14 +92,7 @@ def cmd_replace(args: argparse.Namespace) -> int:
     except ValueError as exc:
         fail(str(exc))
         return 2
-    root = Path(args.archive)
-    if not root.is_dir():
-        fail(f"{root}: not a folder")
-        return 2
-    rels = selection(args, root)
-    if rels is None:
-        return 2
-    return run_change(args, root, rels, edit)
+    return _run_on_selection(args, edit)
 
 
 def cmd_history(args: argparse.Namespace) -> int:
@@ -143,8 +149,7 @@ def _commit_step(args: argparse.Namespace, root: Path, entry: dict[str, Any], re
     """Commit what an undo (or redo) changed, as a new commit: with --commit, or when the operation was a
     publish made with ``commit_on_publish`` (--no-commit: never). 1 if git refused it."""
     from masthead.core.document import Document
-    from masthead.core.git_commits import commit_change, commits_back, journal_edit, message
-    from masthead.core.git_run import GitError
+    from masthead.core.git_commits import commits_back, journal_edit, message
 
     settings = schema_for(root / "x.md", set()).git
     edit = journal_edit(entry)
@@ -158,16 +163,7 @@ def _commit_step(args: argparse.Namespace, root: Path, entry: dict[str, Any], re
         except (OSError, MastheadError):
             titles[rel] = ""
     text = message(settings, edit, report.changed, titles, undo=undo)
-    try:
-        done = commit_change(root, report.changed, text, push=settings.push_after_commit)
-    except GitError as exc:
-        fail(f"the files are {'restored' if undo else 'written'} but not committed: {exc.message}")
-        return 1
-    print(f"committed {len(report.changed)} file(s) as {done.commit[:10]}: {text}", file=sys.stderr)
-    if done.push_error:
-        fail(f"committed, but the push failed: {done.push_error}")
-        return 1
-    return 0
+    return commit_and_report(root, report.changed, text, settings.push_after_commit, "restored" if undo else "written")
 
 
 def cmd_recover(args: argparse.Namespace) -> int:

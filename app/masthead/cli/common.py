@@ -211,6 +211,24 @@ def warn_unfinished(root: Path) -> None:
         )
 
 
+def commit_and_report(root: Path, rels: Sequence[str], text: str, push: bool, what: str) -> int:
+    """Commit exactly ``rels`` with ``text`` (and push), saying what happened; 1 if git refused the commit or
+    the push. ``what``: the state the files are left in, for the refusal ("published", "restored")."""
+    from masthead.core.git_commits import commit_change
+    from masthead.core.git_run import GitError
+
+    try:
+        done = commit_change(root, rels, text, push=push)
+    except GitError as exc:
+        fail(f"the files are {what} but not committed: {exc.message}")
+        return 1
+    print(f"committed {len(rels)} file(s) as {done.commit[:10]}: {text}", file=sys.stderr)
+    if done.push_error:
+        fail(f"committed, but the push failed: {done.push_error}")
+        return 1
+    return 0
+
+
 def report_files(root: Path, report: bulk.Report) -> None:
     for rel, reason in report.skipped + report.failed:
         fail(f"{root / rel}: {reason}")

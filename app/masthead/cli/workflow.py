@@ -9,11 +9,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from masthead.cli.common import check_targets, common_folder, fail, open_index, schema_for
+from masthead.cli.common import check_targets, commit_and_report, common_folder, fail, open_index, schema_for
 from masthead.cli.pipeline import run_change
 from masthead.core import bulk, storage
 from masthead.core.errors import MastheadError
-from masthead.core.git_run import GitError
 from masthead.core.git_settings import GitSettings
 from masthead.core.index import ArchiveIndex
 from masthead.core.operations import (
@@ -97,21 +96,12 @@ def _committer(settings: GitSettings) -> Callable[[bulk.Plan, bulk.Report], int]
 
     def commit(plan: bulk.Plan, report: bulk.Report) -> int:
         from masthead.core.document import Document
-        from masthead.core.git_commits import commit_change, message
+        from masthead.core.git_commits import message
 
         changed = set(report.changed)
         titles = {c.rel: str(Document(c.new).get("title") or "") for c in plan.changes if c.rel in changed}
         text = message(settings, plan.edit, report.changed, titles)
-        try:
-            done = commit_change(plan.root, report.changed, text, push=settings.push_after_commit)
-        except GitError as exc:
-            fail(f"the files are published but not committed: {exc.message}")
-            return 1
-        print(f"committed {len(report.changed)} file(s) as {done.commit[:10]}: {text}", file=sys.stderr)
-        if done.push_error:
-            fail(f"committed, but the push failed: {done.push_error}")
-            return 1
-        return 0
+        return commit_and_report(plan.root, report.changed, text, settings.push_after_commit, "published")
 
     return commit
 

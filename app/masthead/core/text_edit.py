@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from masthead.core.records import is_string_list
@@ -70,7 +71,7 @@ class TextEdit:
                 if not known:
                     raise ValueError(f"the replacement names group {name}, which the expression does not have")
 
-    @property
+    @cached_property
     def pattern(self) -> re.Pattern[str]:
         source = self.find if self.regex else re.escape(self.find)
         return re.compile(source, 0 if self.case else re.IGNORECASE)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
@@ -16,7 +17,6 @@ from shiboken6 import Shiboken
 from masthead.core import storage, yamlio
 from masthead.core.document import DEFAULT_SEQ_OFFSET, Document
 from masthead.core.errors import ConflictError, MastheadError
-from masthead.core.git_conflicts import Resolution
 from masthead.core.merge import changed
 from masthead.core.values import Value, same
 from masthead.core.workflow import Schema, builtin_schema, is_draft, publish_edits, validate
@@ -25,6 +25,9 @@ from masthead.ui.commands import ABSENT, SetField
 from masthead.ui.conflict_controller import Conflict
 from masthead.ui.tasks import foreground, run_in_background
 from masthead.ui.writer import Writer, writer
+
+if TYPE_CHECKING:
+    from masthead.core.git_conflicts import Resolution
 
 __all__ = ["Conflict", "DocumentController"]
 

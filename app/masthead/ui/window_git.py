@@ -134,7 +134,7 @@ class WindowGit(QMainWindow if TYPE_CHECKING else object):  # type: ignore[misc]
                 why = result.fallback or result.document.error or result.document.readonly_reason
                 self.statusBar().showMessage(f"{rel} cannot be merged field by field ({why}): finish it in an editor")
             else:
-                self.form.begin_resolution(result, root, rel)
+                self.form.controller.begin_resolution(result, root, rel)
                 self.show_preview()  # the merged transcript, not the conflicted file's parse error
 
         self.git.conflicts(rel, controller.list_indent, found)
@@ -273,10 +273,6 @@ class WindowGit(QMainWindow if TYPE_CHECKING else object):  # type: ignore[misc]
         elif rel in self._published_here and rel == self.current and self.form.controller.is_draft():
             self._published_here.discard(rel)  # its publish was undone (Ctrl+Z) and saved
             self.offer_commit_back(f"Publish {rel}", [rel], PublishEdit("publish"), True)
-
-    def _commit_dialog_closed(self, dialog: CommitDialog) -> None:
-        if self.commit_dialog is dialog:
-            self.commit_dialog = None
 
     def git_pull(self) -> None:
         """Pull, but never over unsaved edits: save them first (or stop)."""

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 
 from masthead.core.document import Document
 from masthead.core.fieldinfo import field_kind
-from masthead.core.git_conflicts import Resolution
 from masthead.core.schema import LIST_KINDS, Kind
 from masthead.core.values import Value
 from masthead.core.workflow import Schema
@@ -73,6 +72,7 @@ class FormPane(ControllerState, QWidget):
         c.loaded.connect(self._on_loaded)
         c.reloaded.connect(self.reloaded)
         c.opening.connect(self._on_opening)
+        c.resolution_changed.connect(self._update_title)
         self.vocabularies = Vocabularies()
         self._vocabulary: Mapping[str, Mapping[str, int]] = {}
         self.editors: dict[str, QWidget] = {}
@@ -182,11 +182,6 @@ class FormPane(ControllerState, QWidget):
         if not self.controller.set_document(doc, root, rel, discard):
             self._refresh_state()
         self._update_title()
-
-    def begin_resolution(self, resolution: Resolution, root: Path, rel: str) -> None:
-        """Resolve a file a merge left in conflict here: see ``DocumentController.begin_resolution``."""
-        if self.controller.begin_resolution(resolution, root, rel):
-            self._update_title()
 
     def _update_title(self) -> None:
         doc, rel = self.controller.doc, self.controller.rel
