@@ -21,6 +21,7 @@ from masthead.cli.common import (
 from masthead.cli.pipeline import run_change
 from masthead.core import archive_lock, bulk
 from masthead.core.errors import MastheadError
+from masthead.core.key_edit import KEY_ACTIONS, KeyEdit
 from masthead.core.operations import (
     Edit,
     FieldEdit,
@@ -47,7 +48,15 @@ def _tag_edit(args: argparse.Namespace) -> ListEdit:
     return delete(args.value, field)
 
 
-def _field_edit(args: argparse.Namespace) -> FieldEdit | None:
+def _field_edit(args: argparse.Namespace) -> FieldEdit | KeyEdit | None:
+    if args.action in KEY_ACTIONS:
+        try:
+            target = getattr(args, "into", None) if args.action in ("split", "join") else args.target
+            separator = getattr(args, "separator", ",")
+            return KeyEdit(args.action, args.field, target, separator, getattr(args, "append", False))
+        except ValueError as exc:
+            fail(str(exc))
+            return None
     if args.action == "clear":
         return clear_field(args.field)
     if not args.yaml:

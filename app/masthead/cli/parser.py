@@ -257,10 +257,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     fld = sub.add_parser(
         "field",
-        help="set or clear a single-value field (category, status, series...) across files",
+        help="set, clear, copy, move, rename, split or join fields across files",
         description=(
-            "Set or clear a single-value field in many files as one operation: planned and checked first, journaled, "
-            "undoable with 'masthead undo'. Clearing removes the key. Files where the field holds a list are skipped."
+            "Set or clear a single-value field, copy or move a field into another, rename a key, split a text into "
+            "a list or join a list into a text, in many files as one operation: planned and checked first, "
+            "journaled, undoable with 'masthead undo'. Clearing removes the key. A file the edit cannot apply to "
+            "(set where the field holds a list, rename where the new key exists) is skipped and named."
         ),
     )
     fld_sub = fld.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -275,6 +277,49 @@ def build_parser() -> argparse.ArgumentParser:
     cmd = fld_sub.add_parser("clear", help="remove FIELD", description="Remove FIELD from the files.")
     cmd.add_argument("archive", metavar="ARCHIVE")
     cmd.add_argument("field", metavar="FIELD")
+    selection(cmd)
+    for name, text in (
+        ("copy", "copy FIELD's value into TARGET (replacing it, or --append to TARGET's list)"),
+        ("move", "move FIELD's value into TARGET (replacing it, or --append to TARGET's list); FIELD is removed"),
+    ):
+        cmd = fld_sub.add_parser(name, help=text, description=text[:1].upper() + text[1:] + ".")
+        cmd.add_argument("archive", metavar="ARCHIVE")
+        cmd.add_argument("field", metavar="FIELD")
+        cmd.add_argument("target", metavar="TARGET")
+        cmd.add_argument("--append", action="store_true", help="add to TARGET's list instead of replacing it")
+        selection(cmd)
+    cmd = fld_sub.add_parser(
+        "rename",
+        help="rename the key FIELD to NEW, where it stands",
+        description="Rename the key FIELD to NEW: only the key's text changes; its value, comments and position "
+        "stay byte for byte. A file that already has NEW is skipped.",
+    )
+    cmd.add_argument("archive", metavar="ARCHIVE")
+    cmd.add_argument("field", metavar="FIELD")
+    cmd.add_argument("target", metavar="NEW")
+    selection(cmd)
+    cmd = fld_sub.add_parser(
+        "split",
+        help="split FIELD's text into a list at a separator",
+        description="Split FIELD's text at SEP (default ',') into a list, each part trimmed, empty parts and repeats "
+        "dropped; written to FIELD, or to --into TARGET (FIELD is kept). A value that is already a list is left alone.",
+    )
+    cmd.add_argument("archive", metavar="ARCHIVE")
+    cmd.add_argument("field", metavar="FIELD")
+    cmd.add_argument("--separator", "-s", metavar="SEP", default=",", help="where to cut (default ',')")
+    cmd.add_argument("--into", metavar="TARGET", help="write the list to TARGET")
+    cmd.add_argument("--append", action="store_true", help="add to TARGET's list instead of replacing it")
+    selection(cmd)
+    cmd = fld_sub.add_parser(
+        "join",
+        help="join FIELD's list into one text value",
+        description="Join the items of FIELD's list with SEP (default ', ') into one text value; written to FIELD, "
+        "or to --into TARGET (FIELD is kept).",
+    )
+    cmd.add_argument("archive", metavar="ARCHIVE")
+    cmd.add_argument("field", metavar="FIELD")
+    cmd.add_argument("--separator", "-s", metavar="SEP", default=", ", help="put between items (default ', ')")
+    cmd.add_argument("--into", metavar="TARGET", help="write the text to TARGET")
     selection(cmd)
 
     rp = sub.add_parser(

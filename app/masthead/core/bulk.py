@@ -27,6 +27,7 @@ from masthead.core.journal import history as history
 from masthead.core.journal import journal_dir as journal_dir
 from masthead.core.journal import journal_info as journal_info
 from masthead.core.journal import old_bytes_path as old_bytes_path
+from masthead.core.key_edit import KeyEdit, rename_of
 from masthead.core.operations import Edit, NotApplicable, PublishEdit, apply_edit, edit_from_spec
 from masthead.core.workers import run_parallel
 from masthead.core.workflow import Schema, load_schema
@@ -103,12 +104,15 @@ def plan_file(
         return rel, "skipped", b"", b"", None, reason
     try:
         sets, deletes = apply_edit(doc.data, edit, schema)
+        renamed = rename_of(doc.data, edit) if isinstance(edit, KeyEdit) else None
+        if renamed is not None:
+            doc.rename(*renamed)
         for key, value in sets.items():
             doc.set(key, value)
         for key in deletes:
             doc.delete(key)
         new = doc.to_bytes()
-    except NotApplicable as exc:
+    except (NotApplicable, ValueError) as exc:
         return rel, "skipped", b"", b"", None, str(exc)
     except MastheadError as exc:
         return rel, "skipped", b"", b"", None, exc.message

@@ -63,6 +63,7 @@ class Document:
         self._default_seq_offset = default_seq_offset
         self._original: dict[str, Value] = {}
         self._changes: dict[str, Value] = {}
+        self._renames: dict[str, str] = {}  # old key -> new name, in place
         self._lines: list[str] = []
         self._root: MappingNode | None = None
         self._readonly_keys: dict[str, str] = {}
@@ -118,7 +119,9 @@ class Document:
     @property
     def data(self) -> dict[str, Value]:
         """The front matter with the pending edits applied, in file order, new keys last."""
-        out = {k: v for k, v in self._original.items() if self._changes.get(k, None) is not _DELETE}
+        out = {
+            self._renames.get(k, k): v for k, v in self._original.items() if self._changes.get(k, None) is not _DELETE
+        }
         for key, value in self._changes.items():
             if value is not _DELETE:
                 out[key] = value
@@ -165,17 +168,46 @@ class Document:
 
     @property
     def changed_keys(self) -> list[str]:
-        return list(self._changes)
+        return list(self._changes) + [k for pair in self._renames.items() for k in pair]
 
     @property
     def dirty(self) -> bool:
-        return bool(self._changes)
+        return bool(self._changes or self._renames)
+
+    @property
+    def renames(self) -> dict[str, str]:
+        """Pending key renames, old name -> new name."""
+        return dict(self._renames)
+
+    def _check_not_renamed(self, key: str) -> None:
+        if key in self._renames or key in self._renames.values():
+            raise ValueError(f"{key!r} is being renamed: save the rename before changing its value")
+
+    def rename(self, old: str, new: str) -> None:
+        """Rename the key ``old`` to ``new`` where it stands: only the key's text changes, its value's bytes
+        (and comments) stay. ``new`` must not be a key of the file."""
+        self._check_editable()
+        if not isinstance(new, str) or not new.strip() or any(c in new for c in "\r\n"):
+            raise ValueError(f"not a usable key: {new!r}")
+        if old not in self._original:
+            raise ValueError(f"the file has no key {old!r}")
+        if old in self._changes or new in self._changes:
+            raise ValueError(f"{old!r} has a pending edit: save it before renaming the key")
+        if new in self.data and new != old:
+            raise ValueError(f"the file already has a key {new!r}")
+        if old in self._readonly_keys:
+            raise ReadOnlyError(f"{old} cannot be edited: {self._readonly_keys[old]}", self.path)
+        if new == old:
+            self._renames.pop(old, None)
+        else:
+            self._renames[old] = new
 
     def set(self, key: str, value: Value) -> None:
         """Set ``key`` to a plain value. A date replacing a date written as a string keeps that form."""
         self._check_editable()
         if not isinstance(key, str) or not key.strip() or any(c in key for c in "\r\n"):
             raise ValueError(f"not a usable key: {key!r}")
+        self._check_not_renamed(key)
         old = self._original.get(key, _DELETE)
         if old is not _DELETE and same(old, value):  # the value it has: nothing to render, whatever it is
             self._changes.pop(key, None)
@@ -201,6 +233,7 @@ class Document:
     def delete(self, key: str) -> None:
         """Remove ``key``; comments around it stay where they are."""
         self._check_editable()
+        self._check_not_renamed(key)
         if key in self._original:
             self._changes[key] = _DELETE
         else:
@@ -210,14 +243,18 @@ class Document:
         """Drop the pending edit of ``key`` (or all of them)."""
         if key is None:
             self._changes.clear()
+            self._renames.clear()
         else:
             self._changes.pop(key, None)
+            for old, new in list(self._renames.items()):
+                if key in (old, new):
+                    del self._renames[old]
 
     # ----------------------------------------------------------------- rendering
 
     def to_bytes(self) -> bytes:
         """The file's bytes with the pending edits; raises VerifyError if they would not read back."""
-        if not self._changes:
+        if not self._changes and not self._renames:
             return self.raw
         self._check_editable()
         text = self._render_block()
@@ -270,7 +307,8 @@ class Document:
             if not yamlio.ends_with_keep_chomp(value_node, self._lines):
                 while end > start + 1 and not self._lines[end - 1].strip():
                     end -= 1
-            yield Region(key_node.value, start, end, stop, key_node.start_mark.column, value_node)
+            key_end = key_node.end_mark.column if key_node.end_mark.line == start else -1
+            yield Region(key_node.value, start, end, stop, key_node.start_mark.column, value_node, key_end)
 
     def _render_block(self) -> str:
         lines, style = self._lines, self._style()
@@ -283,7 +321,9 @@ class Document:
         added = [line for k in new_keys for line in self._render_new(k, self._changes[k], style, indent)]
         for i, region in enumerate(regions):
             change = self._changes.get(region.key, None)
-            if region.key not in self._changes:
+            if region.key in self._renames:
+                out.extend(self._renamed(region, self._renames[region.key], style))
+            elif region.key not in self._changes:
                 out.extend(lines[region.start : region.end])
             elif change is not _DELETE:
                 out.extend(self._render_changed(region, change, style))
@@ -293,6 +333,20 @@ class Document:
         if not regions:
             out.extend(added)
         return "".join(out)
+
+    def _renamed(self, region: Region, name: str, style: yamlio.Style) -> list[str]:
+        """The key's lines with only the key's text replaced."""
+        lines = self._lines[region.start : region.end]
+        if region.key_end < 0:
+            raise ReadOnlyError(f"{region.key} is written over several lines: rename it by hand", self.path)
+        text = yamlio.simple_scalar(name) if yamlio.simple_scalar(name) == name else None
+        if text is None:
+            entry = yamlio.render_entry(name, None, style)
+            if len(entry) != 1 or not entry[0].endswith(": null\n"):
+                raise ReadOnlyError(f"{name!r} cannot be written as a key on one line", self.path)
+            text = entry[0][: -len(": null\n")]
+        first = lines[0]
+        return [first[: region.key_col] + text + first[region.key_end :], *lines[1:]]
 
     def _eolify(self, lines: list[str], indent: int) -> list[str]:
         pad = " " * indent

@@ -49,3 +49,8 @@ class SaveError(MastheadError):
 
 class DiskFullError(SaveError):
     """No space left (or the quota is used up): a bulk operation stops at the first one."""
+
+
+class NotApplicable(Exception):
+    """A bulk edit cannot apply to this file (e.g. setting a single value where the file has a list): the
+    file is skipped with this reason."""

@@ -14,16 +14,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from masthead.core.errors import NotApplicable as NotApplicable  # raised by apply_edit
+from masthead.core.key_edit import KeyEdit, apply_key_edit, key_edit_from_spec
 from masthead.core.records import is_string_list
 from masthead.core.text_edit import TextEdit, apply_text_edit, text_edit_from_spec
 from masthead.core.values import Value, same
 from masthead.core.workflow import Schema, builtin_schema, publish_edits, validate
 
 Action = Literal["add", "remove", "replace", "rename", "merge", "delete"]
-
-
-class NotApplicable(Exception):
-    """The edit cannot apply to this file (e.g. setting a single value where the file has a list)."""
 
 
 @dataclass(frozen=True)
@@ -102,13 +100,15 @@ class PublishEdit:
         return ["publish", self.action, self.today.isoformat() if self.today else None]
 
 
-Edit = ListEdit | FieldEdit | PublishEdit | TextEdit
+Edit = ListEdit | FieldEdit | PublishEdit | TextEdit | KeyEdit
 
 
 def edit_from_spec(spec: list[Any]) -> Edit:
     """Rebuild an edit from its ``spec``."""
     if spec[0] == "text":
         return text_edit_from_spec(spec)
+    if spec[0] == "key":
+        return key_edit_from_spec(spec)
     if spec[0] == "publish":
         return PublishEdit(spec[1], dt.date.fromisoformat(spec[2]) if spec[2] else None)
     if spec[0] == "list":
@@ -205,6 +205,7 @@ def apply_list_edit(data: dict[str, Value], edit: ListEdit) -> dict[str, list[st
 
 def apply_edit(data: dict[str, Value], edit: Edit, schema: Schema | None = None) -> tuple[dict[str, Value], list[str]]:
     """What ``edit`` does to one file: (keys to set -> new value, keys to delete). Raises NotApplicable.
+    A key rename is ``key_edit.rename_of``'s (it is neither a set nor a delete).
 
     Publishing follows ``schema`` (the file's masthead.yaml; the built-in profile when None)."""
     if isinstance(edit, ListEdit):
@@ -217,6 +218,8 @@ def apply_edit(data: dict[str, Value], edit: Edit, schema: Schema | None = None)
         return dict(apply_list_edit(data, edit)), []
     if isinstance(edit, TextEdit):
         return apply_text_edit(data, edit), []
+    if isinstance(edit, KeyEdit):
+        return apply_key_edit(data, edit)
     if isinstance(edit, PublishEdit):
         rules = schema or builtin_schema()
         if edit.action == "unpublish":

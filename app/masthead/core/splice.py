@@ -27,6 +27,7 @@ class Region:
     stop: int
     key_col: int
     value: Node
+    key_end: int = -1  # the column after the key's text on line ``start`` (-1: the key goes on past it)
 
 
 def dash_col(lines: list[str], seq: SequenceNode) -> int:
