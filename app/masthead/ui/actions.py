@@ -49,6 +49,7 @@ ACTIONS: tuple[Spec, ...] = (
     Spec("searchArchive", "&Search Archive", "browser.focus_search", "&Edit", SK.Find, "Ctrl+F", separator=True),
     Spec("findInPreview", "&Find in Preview", "preview.show_find", "&Edit", "Ctrl+Shift+F"),
     Spec("findReplaceFields", "Find and &Replace in Fields…", "find_replace_fields", "&Edit", SK.Replace, "Ctrl+H"),
+    Spec("editFields", "Cop&y, Move, Rename, Split or Join Fields…", "edit_fields", "&Edit"),
     Spec("bulkHistory", "Bulk Operation &History…", "show_history", "&Edit"),
     Spec("preferences", "&Preferences…", "show_preferences", "&Edit", SK.Preferences, "Ctrl+,", separator=True),
     Spec("nextFile", "&Next File", "browser.next_file", "&Go", "Alt+Down"),

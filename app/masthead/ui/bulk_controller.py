@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
 
 from masthead.core import bulk
@@ -22,6 +22,7 @@ from masthead.core.schema import Kind
 from masthead.core.wording import plural
 from masthead.ui.bulk_dialog import BulkTagDialog, OperationDialog, SetFieldDialog
 from masthead.ui.history_dialog import HistoryDialog
+from masthead.ui.key_dialog import KeyDialog
 from masthead.ui.replace_dialog import ReplaceDialog
 from masthead.ui.tasks import run_in_background
 from masthead.ui.undo_history import BulkStep, UndoHistory, confirm_text
@@ -80,6 +81,7 @@ class BulkController(QObject):
         dialog.list_indent = self.window.prefs.list_indent
         dialog.applied.connect(self._on_applied)
         dialog.finished_work.connect(self.window.close_if_asked)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # a closed dialog's plan holds every file's bytes
         dialog.open()
         return dialog
 
@@ -132,16 +134,39 @@ class BulkController(QObject):
         )
         return self._launch(dialog)
 
+    def field_names(self) -> list[str]:
+        """Every field the schema declares, then every other key the archive uses."""
+        index = self.window.archive.index
+        used = {k for r in index.records.values() for k in r.meta} if index is not None else set()
+        return list(dict.fromkeys([*self.window.archive.schema.fields, *sorted(used)]))
+
     def replace(self) -> ReplaceDialog | None:
         """Find and replace in fields: every field the schema declares or the archive uses is offered."""
         root = self.window.archive.root
         if root is None:
             return None
-        index = self.window.archive.index
-        used = {k for r in index.records.values() for k in r.meta} if index is not None else set()
-        fields = list(dict.fromkeys([*self.window.archive.schema.fields, *sorted(used)]))
         dialog = ReplaceDialog(
-            root, self.targets(), fields, self.window.unsaved_paths, self.window, from_selection=self.from_selection()
+            root,
+            self.targets(),
+            self.field_names(),
+            self.window.unsaved_paths,
+            self.window,
+            from_selection=self.from_selection(),
+        )
+        return self._launch(dialog)
+
+    def edit_keys(self) -> KeyDialog | None:
+        """Copy, move, rename, split or join fields."""
+        root = self.window.archive.root
+        if root is None:
+            return None
+        dialog = KeyDialog(
+            root,
+            self.targets(),
+            self.field_names(),
+            self.window.unsaved_paths,
+            self.window,
+            from_selection=self.from_selection(),
         )
         return self._launch(dialog)
 

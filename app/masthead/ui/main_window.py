@@ -19,6 +19,7 @@ from masthead.ui.bulk_controller import BulkController
 from masthead.ui.bulk_dialog import BulkTagDialog, OperationDialog, SetFieldDialog
 from masthead.ui.form import FormPane
 from masthead.ui.history_dialog import HistoryDialog
+from masthead.ui.key_dialog import KeyDialog
 from masthead.ui.preferences import Preferences
 from masthead.ui.preview import PreviewPane
 from masthead.ui.replace_dialog import ReplaceDialog
@@ -355,6 +356,9 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowGit, WindowSettings, QM
 
     def find_replace_fields(self) -> ReplaceDialog | None:
         return self.bulk.replace()
+
+    def edit_fields(self) -> KeyDialog | None:
+        return self.bulk.edit_keys()
 
     def open_operation(self, *args: Any, **kwargs: Any) -> OperationDialog | None:
         return self.bulk.open_operation(*args, **kwargs)
