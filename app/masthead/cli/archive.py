@@ -8,10 +8,15 @@ import sys
 from pathlib import Path
 
 from masthead.cli.common import fail, one_line, open_index, print_record, records_sorted
+from masthead.core.cells import cell_text
+from masthead.core.csv_table import sort_records
+from masthead.core.errors import MastheadError
 from masthead.core.fieldinfo import archive_vocabulary
 from masthead.core.index import ArchiveIndex
 from masthead.core.query import QueryError, parse_query
-from masthead.core.workflow import load_schema
+from masthead.core.records import Record
+from masthead.core.views import View, find_view
+from masthead.core.workflow import Schema, load_schema
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -27,22 +32,54 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_query(args: argparse.Namespace) -> int:
-    schema = load_schema(Path(args.archive))
+def query_text(args: argparse.Namespace, root: Path) -> tuple[str, View | None] | None:
+    """The query to run: ``--view``'s and QUERY's together (None after saying why the view is unknown)."""
+    view = None
+    if getattr(args, "view", None):
+        try:
+            view = find_view(root, args.view)
+        except MastheadError as exc:
+            fail(str(exc))
+            return None
+    parts = [view.query if view else "", getattr(args, "query", None) or ""]
+    return " ".join(p for p in parts if p.strip()), view
+
+
+def matching(index: ArchiveIndex, text: str, schema: Schema) -> list[Record] | None:
+    """The records ``text`` matches, by path (None after printing where the query is wrong)."""
     try:
-        query = parse_query(args.query, schema)
+        query = parse_query(text, schema)
     except QueryError as exc:
         fail(f"bad query: {exc}")
-        print(f"  {args.query}\n  {' ' * exc.position}{'^' * exc.length}", file=sys.stderr)
+        print(f"  {text}\n  {' ' * exc.position}{'^' * exc.length}", file=sys.stderr)
+        return None
+    found = text_hits(index, query.body_texts) if query.needs_body else None
+    return [r for r in records_sorted(index) if query.matches(r, index.body, found)]
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    root = Path(args.archive)
+    schema = load_schema(root)
+    asked = query_text(args, root)
+    if asked is None:
+        return 2
+    text, view = asked
+    if not text and view is None and args.query is None:
+        fail("give a QUERY or --view NAME")
         return 2
     index = open_index(args)
     if index is None:
         return 2
-    found = text_hits(index, query.body_texts) if query.needs_body else None
-    hits = [r for r in records_sorted(index) if query.matches(r, index.body, found)]
+    hits = matching(index, text, schema)
+    if hits is None:
+        return 2
+    if view is not None:
+        hits = sort_records(hits, view.sort, view.descending)
     for record in hits:
         if args.json:
             print(json.dumps(record.to_json(), ensure_ascii=False))
+        elif view is not None and view.columns:
+            print("\t".join([record.path, *(one_line(cell_text(record.meta.get(c))) for c in view.columns)]))
         else:
             print_record(record, schema)
     print(f"{len(hits):,} of {len(index.records):,} files match", file=sys.stderr)

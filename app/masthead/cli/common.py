@@ -50,6 +50,9 @@ COMMANDS = (
     "merge-file",
     "resolve",
     "replace",
+    "view",
+    "export",
+    "import-csv",
 )
 
 

@@ -37,6 +37,8 @@ cmd_commit, cmd_merge_file = _command("gitcmd", "cmd_commit"), _command("gitcmd"
 cmd_pull, cmd_push = _command("gitcmd", "cmd_pull"), _command("gitcmd", "cmd_push")
 cmd_resolve = _command("gitcmd", "cmd_resolve")
 cmd_replace = _command("changes", "cmd_replace")
+cmd_view, cmd_export = _command("tables", "cmd_view"), _command("tables", "cmd_export")
+cmd_import_csv = _command("tables", "cmd_import_csv")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -129,7 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
             'people:"Elon Musk" date>=2025-01 free text\'. See the README for the query language.'
         ),
     )
-    qy.add_argument("query", metavar="QUERY")
+    qy.add_argument("query", metavar="QUERY", nargs="?")
+    qy.add_argument("--view", metavar="NAME", help="a saved view: its query (and QUERY too), sort and columns")
     qy.add_argument("--json", action="store_true", help="JSON lines, one record per file (as index)")
     qy.set_defaults(func=cmd_query)
 
@@ -342,6 +345,57 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--transform", choices=TRANSFORMS, help="then transform the text")
     selection(rp)
     rp.set_defaults(func=cmd_replace)
+
+    vw = sub.add_parser(
+        "view",
+        help="list, save or delete the archive's saved views",
+        description="A view is a query, columns and a sort, saved by name under 'views:' in the archive's "
+        "masthead.yaml (only those lines change). Use one with 'masthead query ARCHIVE --view NAME' or "
+        "'masthead export ARCHIVE --view NAME'.",
+    )
+    vw_sub = vw.add_subparsers(dest="action", metavar="ACTION", required=True)
+    cmd = vw_sub.add_parser("list", help="list the saved views", description="Print name, query and columns.")
+    cmd.add_argument("archive", metavar="ARCHIVE")
+    cmd = vw_sub.add_parser("save", help="save a view (replacing one of that name)", description="Save a view.")
+    cmd.add_argument("archive", metavar="ARCHIVE")
+    cmd.add_argument("name", metavar="NAME")
+    cmd.add_argument("--query", metavar="Q", help="the files it shows (default: every file)")
+    cmd.add_argument("--columns", metavar="F,F...", help="its columns, by field name")
+    cmd.add_argument("--sort", metavar="FIELD", help="sort by this column")
+    cmd.add_argument("--descending", action="store_true", help="sort in descending order")
+    cmd = vw_sub.add_parser("delete", help="delete a saved view", description="Delete a saved view.")
+    cmd.add_argument("archive", metavar="ARCHIVE")
+    cmd.add_argument("name", metavar="NAME")
+    vw.set_defaults(func=cmd_view)
+
+    ex = archive_command(
+        "export",
+        "export files and fields as a CSV table",
+        "Write a CSV table (UTF-8, with a BOM for spreadsheets): a header row with 'path' and the fields, then "
+        "one row per file of --view or --query (every file without either), lists joined with --separator. "
+        "Edit it and apply it back with 'masthead import-csv'.",
+    )
+    ex.add_argument("--view", metavar="NAME", help="a saved view: its files, order and columns")
+    ex.add_argument("--query", metavar="Q", help="the files matching this query")
+    ex.add_argument("--fields", metavar="F,F...", help="the columns (default: the view's, or title, date, draft...)")
+    ex.add_argument("--separator", metavar="SEP", default="; ", help="between list items (default '; ')")
+    ex.add_argument("--csv", metavar="OUT", required=True, help="the CSV file to write ('-' for standard output)")
+    ex.set_defaults(func=cmd_export)
+
+    im = archive_command(
+        "import-csv",
+        "apply an edited CSV table back as one bulk operation",
+        "Read a CSV table (as 'masthead export' writes it) and set every cell that differs from its file's "
+        "value, as one operation: planned, journaled, undoable with 'masthead undo'. Cells equal to the file's "
+        "value change nothing; a list cell is split at --separator; a boolean, date or number cell must be one. "
+        "Rows whose --key names no file (or several) are reported and left out.",
+    )
+    im.add_argument("table", metavar="FILE.csv")
+    im.add_argument("--key", metavar="FIELD", default="path", help="the column naming each file (default: path)")
+    im.add_argument("--separator", metavar="SEP", default="; ", help="between list items (default '; ')")
+    im.add_argument("--dry-run", action="store_true", help="change nothing on disk")
+    im.add_argument("--diff", action="store_true", help="print a unified diff of each file")
+    im.set_defaults(func=cmd_import_csv)
 
     def journal_command(name: str, help_text: str, description: str, with_op: bool) -> argparse.ArgumentParser:
         cmd = sub.add_parser(name, help=help_text, description=description)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from masthead.core import archive_lock, journal, storage
+from masthead.core.cells import CellsEdit, cells_for
 from masthead.core.document import DEFAULT_SEQ_OFFSET, Document, Snapshot, unified_diff
 from masthead.core.errors import ConflictError, DiskFullError, MastheadError
 from masthead.core.fanout import Cancelled, in_parallel
@@ -94,16 +95,22 @@ def plan_file(
     except MastheadError as exc:
         return rel, "skipped", b"", b"", None, exc.message
     schema = None
-    if isinstance(edit, PublishEdit):
+    if isinstance(edit, PublishEdit | CellsEdit):
         folder = (root / rel).parent
         cache = schemas if schemas is not None else {}
         schema = cache.get(folder) or cache.setdefault(folder, load_schema(root / rel))
     doc = Document(raw, root / rel, snapshot, list_indent)
     if not doc.editable:
+        if isinstance(edit, CellsEdit) and doc.error is None and not _cells_change(rel, doc, edit):
+            return rel, "unchanged", b"", b"", None, ""  # a read-only file whose row was not edited
         reason = f"cannot be read: {doc.error.message}" if doc.error else doc.readonly_reason or "read-only"
         return rel, "skipped", b"", b"", None, reason
     try:
-        sets, deletes = apply_edit(doc.data, edit, schema)
+        if isinstance(edit, CellsEdit):
+            kinds = {name: rule.kind for name, rule in schema.fields.items()} if schema is not None else None
+            sets, deletes = cells_for(rel, doc.data, edit, kinds), list[str]()
+        else:
+            sets, deletes = apply_edit(doc.data, edit, schema)
         renamed = rename_of(doc.data, edit) if isinstance(edit, KeyEdit) else None
         if renamed is not None:
             doc.rename(*renamed)
@@ -119,6 +126,13 @@ def plan_file(
     assert doc.snapshot is not None
     snap = (doc.snapshot.size, doc.snapshot.mtime_ns, doc.snapshot.sha256, doc.snapshot.real)
     return rel, ("unchanged" if new == doc.raw else "change"), doc.raw, new, snap, ""
+
+
+def _cells_change(rel: str, doc: Document, edit: CellsEdit) -> bool:
+    try:
+        return bool(cells_for(rel, doc.data, edit))
+    except NotApplicable:
+        return True
 
 
 def plan_rows(root: str, rels: list[str], spec: list[Any], list_indent: int = DEFAULT_SEQ_OFFSET) -> list[PlanRow]:
@@ -154,10 +168,10 @@ def plan(
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count > 1 and len(names) >= PARALLEL_MIN:
         replies: Iterable[list[PlanRow]] = run_parallel(
-            "plan", plan_payload, str(result.root), [(edit.spec, c, list_indent) for c in chunks], count, cancel
+            "plan", plan_payload, str(result.root), [(_spec(edit, c), c, list_indent) for c in chunks], count, cancel
         )
     else:
-        replies = (plan_rows(str(result.root), chunk, edit.spec, list_indent) for chunk in chunks)
+        replies = (plan_rows(str(result.root), chunk, _spec(edit, chunk), list_indent) for chunk in chunks)
     done = 0
     for rows in replies:
         for rel, status, old, new, snap, reason in rows:
@@ -177,6 +191,13 @@ def plan(
     result.unchanged.sort(key=order.__getitem__)
     result.skipped.sort(key=lambda s: order[s[0]])
     return result
+
+
+def _spec(edit: Edit, rels: list[str]) -> list[Any]:
+    """The edit's spec for a chunk of files: a CellsEdit sends only those files' cells."""
+    if isinstance(edit, CellsEdit):
+        return dataclasses.replace(edit, cells={rel: edit.cells.get(rel, {}) for rel in rels}).spec
+    return edit.spec
 
 
 def _chunks(names: list[str], workers: int | None) -> list[list[str]]:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from masthead.core.cells import CellsEdit, cells_edit_from_spec
 from masthead.core.errors import NotApplicable as NotApplicable  # raised by apply_edit
 from masthead.core.key_edit import KeyEdit, apply_key_edit, key_edit_from_spec
 from masthead.core.records import is_string_list
@@ -100,7 +101,7 @@ class PublishEdit:
         return ["publish", self.action, self.today.isoformat() if self.today else None]
 
 
-Edit = ListEdit | FieldEdit | PublishEdit | TextEdit | KeyEdit
+Edit = ListEdit | FieldEdit | PublishEdit | TextEdit | KeyEdit | CellsEdit
 
 
 def edit_from_spec(spec: list[Any]) -> Edit:
@@ -109,6 +110,8 @@ def edit_from_spec(spec: list[Any]) -> Edit:
         return text_edit_from_spec(spec)
     if spec[0] == "key":
         return key_edit_from_spec(spec)
+    if spec[0] == "cells":
+        return cells_edit_from_spec(spec)
     if spec[0] == "publish":
         return PublishEdit(spec[1], dt.date.fromisoformat(spec[2]) if spec[2] else None)
     if spec[0] == "list":
@@ -220,6 +223,8 @@ def apply_edit(data: dict[str, Value], edit: Edit, schema: Schema | None = None)
         return apply_text_edit(data, edit), []
     if isinstance(edit, KeyEdit):
         return apply_key_edit(data, edit)
+    if isinstance(edit, CellsEdit):
+        raise TypeError("cells belong to files: bulk.plan_file applies them (cells.cells_for)")
     if isinstance(edit, PublishEdit):
         rules = schema or builtin_schema()
         if edit.action == "unpublish":

@@ -20,6 +20,7 @@ from masthead.core.git_settings import GitSettings, parse_git_settings
 from masthead.core.records import Record
 from masthead.core.schema import TRANSCRIPT_PROFILE, Kind, kind_of
 from masthead.core.values import Value, as_bool, looks_like_iso_date
+from masthead.core.views import View, parse_views
 
 if TYPE_CHECKING:
     from masthead.core.document import Document
@@ -63,6 +64,7 @@ class Schema:
     source: Path | None = None  # the masthead.yaml it came from (None: built-in profile)
     warning: str | None = None  # why the schema file was not used
     git: GitSettings = field(default_factory=GitSettings)
+    views: tuple[View, ...] = ()  # saved views (``masthead.core.views``)
 
     def rule(self, name: str) -> FieldRule | None:
         return self.fields.get(name)
@@ -106,10 +108,12 @@ def parse_schema(text: str, path: Path) -> Schema:
         data = {}
     if not isinstance(data, dict):
         raise _error(path, "the schema must be a mapping with 'fields' and 'publish'", 1)
-    unknown = set(data) - {"fields", "publish", "unpublish", "git"}
+    unknown = set(data) - {"fields", "publish", "unpublish", "git", "views"}
     if unknown:
         key = sorted(unknown)[0]
-        raise _error(path, f"unknown section {key!r} (expected fields, publish, unpublish, git)", _line(data, key))
+        raise _error(
+            path, f"unknown section {key!r} (expected fields, publish, unpublish, git, views)", _line(data, key)
+        )
     fields = dict(builtin_schema().fields)
     for name, spec in (data.get("fields") or {}).items():
         fields[str(name)] = _field_rule(str(name), spec, path, _line(data["fields"], name))
@@ -127,7 +131,8 @@ def parse_schema(text: str, path: Path) -> Schema:
         status_field=str(publish.get("status_field", "status")),
     )
     git = parse_git_settings(_plain(data.get("git")), path, _line(data, "git"))
-    return Schema(fields, rules, path, git=git)
+    views = parse_views(_plain(data.get("views")), path, _line(data, "views"))
+    return Schema(fields, rules, path, git=git, views=views)
 
 
 def _plain(value: Any) -> Any:
