@@ -83,7 +83,7 @@ def settings_file(root: Path) -> Path:
 
 def load_views(root: Path) -> tuple[View, ...]:
     """The archive's saved views (none when it has no masthead.yaml); ParseError when the file is wrong."""
-    from masthead.core.workflow import parse_schema
+    from masthead.core.yamlread import values
 
     path = settings_file(root)
     if not path.is_file():
@@ -92,7 +92,11 @@ def load_views(root: Path) -> tuple[View, ...]:
         raw = path.read_bytes()
     except OSError as exc:
         raise MastheadError(f"cannot be read: {exc.strerror}", path) from None
-    return parse_schema(raw.decode("utf-8-sig", errors="replace"), path).views
+    try:
+        data = values(raw.decode("utf-8-sig", errors="replace"))
+    except ParseError as exc:
+        raise exc.with_path(path) from None
+    return parse_views(data.get("views"), path)
 
 
 def find_view(root: Path, name: str) -> View:

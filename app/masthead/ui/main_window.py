@@ -29,10 +29,11 @@ from masthead.ui.widgets import named
 from masthead.ui.window_current import WindowCurrentFile
 from masthead.ui.window_dialogs import WindowDialogs
 from masthead.ui.window_git import WindowGit
+from masthead.ui.window_grid import WindowGrid
 from masthead.ui.window_settings import WindowSettings
 
 
-class MainWindow(WindowCurrentFile, WindowDialogs, WindowGit, WindowSettings, QMainWindow):
+class MainWindow(WindowCurrentFile, WindowDialogs, WindowGit, WindowGrid, WindowSettings, QMainWindow):
     """One archive at a time; every view is fed from the archive controller's models."""
 
     archive_loaded = Signal()
@@ -71,6 +72,7 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowGit, WindowSettings, QM
         self.bulk = BulkController(self)
         self.history = self.bulk.history
         self.build_status_bar()
+        self.build_grid()
         self.prefs = Preferences.load(self.settings)
         self._build_actions()
         self.build_git()
@@ -112,6 +114,8 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowGit, WindowSettings, QM
         archive.loaded.connect(self._on_loaded)
         archive.schema_loaded.connect(self._on_schema)
         archive.changed.connect(self.records_changed)
+        archive.changed.connect(self._count_views)
+        archive.loaded.connect(self._count_views)
         archive.vocabulary_changed.connect(self._on_vocabulary)
         archive.files_updated.connect(self._on_files_updated)
         archive.files_removed.connect(self._on_files_removed)
@@ -180,6 +184,8 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowGit, WindowSettings, QM
         if not root.is_dir():
             QMessageBox.warning(self, "Open Archive", f"{root} is not a folder.")
             return
+        if not self.grid.ask_discard():
+            return
         if self.form.dirty:
             self.confirm_unsaved(lambda: self._open(root), lambda: None)
             return
@@ -229,6 +235,13 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowGit, WindowSettings, QM
 
     def _on_opened(self) -> None:
         self.taxonomy.clear()  # never the previous archive's values
+        self.grid.discard()  # (asked about before the archive closed)
+        self.views.load(self.archive.root)
+
+    def _count_views(self) -> None:
+        index = self.archive.index
+        if index is not None:
+            self.views.records_changed(index.records)
 
     def _on_schema(self) -> None:
         schema = self.archive.schema
@@ -402,6 +415,9 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowGit, WindowSettings, QM
             event.ignore()
             self._close_when_done = True
             self.statusBar().showMessage("Finishing the bulk operation; Masthead closes when it is done…")
+            return
+        if not self.grid.ask_discard():
+            event.ignore()
             return
         if self.form.dirty:
             event.ignore()

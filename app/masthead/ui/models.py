@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from enum import IntEnum
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
+from masthead.core.cells import cell_text
 from masthead.core.fieldinfo import FileState, file_state
 from masthead.core.fulltext import Hit
 from masthead.core.pacing import paced, sorted_paced
@@ -38,6 +39,7 @@ RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
 PATH_ROLE = Qt.ItemDataRole.UserRole + 3
 SNIPPET_ROLE = Qt.ItemDataRole.UserRole + 4  # the Match column's Hit (None: none, or not yet known)
 AnyIndex = QModelIndex | QPersistentModelIndex
+EDIT_ROLE, DISPLAY = Qt.ItemDataRole.EditRole, Qt.ItemDataRole.DisplayRole
 
 
 class Column(IntEnum):
@@ -63,6 +65,26 @@ HEADERS = {
     Column.MATCH: "Match",
     Column.GIT: "Git",
 }
+
+
+FIELD_OF = {  # the table's own columns that show one field: editable in the grid
+    Column.TITLE: "title",
+    Column.DATE: "date",
+    Column.STATUS: "status",
+    Column.CATEGORY: "category",
+    Column.TAGS: "tags",
+}
+COLUMN_NAMES = {Column.STATE: "state", Column.PATH: "path", Column.MATCH: "match", Column.GIT: "git"} | FIELD_OF
+
+
+class Cells(Protocol):
+    """The grid's unsaved cells (``ui.grid.GridController``), as the model asks for them."""
+
+    editing: bool
+
+    def pending(self, path: str, field: str) -> str | None: ...
+
+    def set_cell(self, path: str, field: str, text: str) -> bool: ...
 
 
 STATE_LABELS = {FileState.ERROR: "Error", FileState.DRAFT: "Draft", FileState.PUBLISHED: "Published"}
@@ -100,13 +122,85 @@ class DocumentsModel(QAbstractTableModel):
         self.snippet_wanted: Callable[[str], None] | None = None  # asked for a row whose snippet is not known
         self._git: dict[str, str] = {}  # path -> git state of every changed file
         self._git_tracked: frozenset[str] = frozenset()
+        self.fields: list[str] = []  # the grid's field columns, after the table's own
+        self.cells: Cells | None = None  # the grid's unsaved cells
 
     # -- reading
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt API
         return 0 if parent.isValid() else len(self._records)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt API
-        return 0 if parent.isValid() else len(Column)
+        return 0 if parent.isValid() else len(Column) + len(self.fields)
+
+    # -- the grid: field columns and their cells
+    def column_field(self, column: int) -> str | None:
+        """The field a column shows (None for Draft, Path, Match and Git)."""
+        if column >= len(Column):
+            return self.fields[column - len(Column)] if column - len(Column) < len(self.fields) else None
+        return FIELD_OF.get(Column(column))
+
+    def column_name(self, column: int) -> str:
+        """The column's name in a saved view: its field, or state/path/match/git."""
+        return self.column_field(column) or COLUMN_NAMES[Column(column)]
+
+    def column_of(self, name: str) -> int | None:
+        for column in range(self.columnCount()):
+            if self.column_name(column) == name:
+                return column
+        return None
+
+    def set_fields(self, fields: list[str]) -> None:
+        """Show these fields as columns after the table's own (those already shown there are left out)."""
+        wanted = [f for f in dict.fromkeys(fields) if f not in FIELD_OF.values()]
+        if wanted == self.fields:
+            return
+        if self.fields:
+            self.beginRemoveColumns(QModelIndex(), len(Column), len(Column) + len(self.fields) - 1)
+            self.fields = []
+            self.endRemoveColumns()
+        if wanted:
+            self.beginInsertColumns(QModelIndex(), len(Column), len(Column) + len(wanted) - 1)
+            self.fields = wanted
+            self.endInsertColumns()
+
+    def cell(self, row: int, column: int) -> str:
+        """A cell's text as the grid edits it: the unsaved text, else the file's value."""
+        field, record = self.column_field(column), self._records[row]
+        if field is None:
+            return ""
+        pending = self.cells.pending(record.path, field) if self.cells is not None else None
+        return pending if pending is not None else cell_text(record.meta.get(field))
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if (
+            self.cells is not None
+            and self.cells.editing
+            and index.isValid()
+            and self.column_field(index.column()) is not None
+            and not self._records[index.row()].error
+        ):
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        field = self.column_field(index.column()) if index.isValid() else None
+        if role != Qt.ItemDataRole.EditRole or field is None or self.cells is None:
+            return False
+        return self.cells.set_cell(self._records[index.row()].path, field, str(value))
+
+    def _grid_data(self, record: Record, column: int, role: int) -> Any:
+        field = self.column_field(column)
+        assert field is not None
+        pending = self.cells.pending(record.path, field) if self.cells is not None else None
+        if role == Qt.ItemDataRole.EditRole:
+            return pending if pending is not None else cell_text(record.meta.get(field))
+        if role == Qt.ItemDataRole.DisplayRole:
+            text = pending if pending is not None else cell_text(record.meta.get(field))
+            return ("● " if pending is not None else "") + text.replace("\n", " ")
+        if role == Qt.ItemDataRole.ToolTipRole and pending is not None:
+            return f"Not saved yet (Ctrl+S saves the grid): was “{cell_text(record.meta.get(field))}”"
+        return None
 
     def record(self, row: int) -> Record:
         return self._records[row]
@@ -120,14 +214,24 @@ class DocumentsModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[Column(section)]
+            return HEADERS[Column(section)] if section < len(Column) else self.column_field(section)
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         record = self._records[index.row()]
+        if index.column() >= len(Column):
+            return self._grid_data(record, index.column(), role)
         column = Column(index.column())
+        if (
+            self.cells is not None
+            and column in FIELD_OF
+            and (
+                role == EDIT_ROLE or (role == DISPLAY and self.cells.pending(record.path, FIELD_OF[column]) is not None)
+            )
+        ):
+            return self._grid_data(record, column, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(record, column)
         if role == SNIPPET_ROLE:
@@ -226,6 +330,8 @@ class DocumentsModel(QAbstractTableModel):
                 self.dataChanged.emit(top, bottom, [Qt.ItemDataRole.DisplayRole, SNIPPET_ROLE])
 
     def _sort_key(self, record: Record, column: Column) -> str:
+        if column >= len(Column):
+            return cell_text(record.meta.get(self.column_field(column) or "")).casefold()
         if column == Column.MATCH:
             return ""  # not an order: the table keeps its order
         if column == Column.GIT:
@@ -241,7 +347,7 @@ class DocumentsModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if self._order is None or self._order[0] != column:
             self._keys.clear()
-        self._order = (Column(column), order)
+        self._order = (Column(column) if column < len(Column) else column, order)  # type: ignore[assignment]
         self._resort()
 
     def set_deferred(self, deferred: bool) -> None:
@@ -371,7 +477,7 @@ class DocumentsModel(QAbstractTableModel):
             rows.append(row)
         if not rows:
             return
-        last = len(Column) - 1
+        last = self.columnCount() - 1
         if len(rows) > 50:
             self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), last))
         else:
@@ -394,7 +500,7 @@ class DocumentsModel(QAbstractTableModel):
         """Tell the views that a row may look different (or be filtered differently)."""
         row = self._rows.get(path)
         if row is not None:
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
+            self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
     def set_dirty(self, path: str, dirty: bool) -> None:
         """Mark a row as having unsaved edits (shown with a dot before the title)."""

@@ -120,7 +120,11 @@ class WindowCurrentFile(QMainWindow if TYPE_CHECKING else object):  # type: igno
         self.statusBar().showMessage(message, 6000)
 
     def save_current(self) -> None:
-        self.form.save()
+        """Ctrl+S: the form's file, and the grid's unsaved cells (one bulk operation, previewed)."""
+        if self.form.dirty:
+            self.form.save()
+        if self.grid.count:
+            self.grid.save()
 
     def _shown_title(self, path: str) -> str:
         """The title above the preview: the document's own (just saved, it is ahead of the index's record)."""
@@ -140,7 +144,7 @@ class WindowCurrentFile(QMainWindow if TYPE_CHECKING else object):  # type: igno
 
     def _on_dirty(self, dirty: bool) -> None:
         self.setAttribute(Qt.WidgetAttribute.WA_WindowModified, dirty)  # the title shows ● itself
-        self.save_action.setEnabled(dirty)
+        self.save_action.setEnabled(dirty or self.grid.count > 0)
         if self.current:
             self.model.set_dirty(self.current, dirty)
         self._update_title()

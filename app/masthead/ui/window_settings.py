@@ -134,6 +134,7 @@ class WindowSettings(QMainWindow if TYPE_CHECKING else object):  # type: ignore[
         menu.setObjectName("columnMenu")
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         table = self.table  # not self: a slot holding the window would keep it alive
+        self.add_summary(menu, table.horizontalHeader().logicalIndexAt(pos))
         for column in (c for c in Column if c != Column.MATCH):  # the Match column follows the search
             action = menu.addAction(self.model.headerData(column, Qt.Orientation.Horizontal))
             action.setCheckable(True)

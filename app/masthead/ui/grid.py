@@ -1,0 +1,265 @@
+"""View ▸ Grid: the documents table as a spreadsheet over any fields. Cells are edited in place (typed into
+one cell or, with several rows selected, into that column of every selected row; pasted as a block from a
+spreadsheet; filled down). Unsaved cells show ● and are saved with Ctrl+S as one bulk operation
+(``CellsEdit``: the usual preview of diffs, journal and Edit ▸ Undo). The controller owns the unsaved cells;
+the model shows them, and core reads each cell's text back in the form of the file's value."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QAbstractItemView, QMessageBox
+
+from masthead.core.cells import CellsEdit, cell_text
+from masthead.core.wording import plural
+from masthead.ui.grid_delegate import GridDelegate
+from masthead.ui.models import PATH_ROLE, Column
+
+if TYPE_CHECKING:
+    from masthead.ui.main_window import MainWindow
+    from masthead.ui.operation_dialog import OperationDialog
+
+FIRST_FIELD_COLUMN = len(Column)
+EDIT_TRIGGERS = (
+    QAbstractItemView.EditTrigger.DoubleClicked
+    | QAbstractItemView.EditTrigger.EditKeyPressed
+    | QAbstractItemView.EditTrigger.AnyKeyPressed
+)
+
+
+class GridController(QObject):
+    """``changed`` when the set of unsaved cells changes."""
+
+    changed = Signal()
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.editing = False
+        self._pending: dict[tuple[str, str], str] = {}
+        window.model.cells = self
+        self.delegate = GridDelegate(self, window.table)
+
+    # ------------------------------------------------------------------ the cells (the model asks)
+    def pending(self, path: str, field: str) -> str | None:
+        return self._pending.get((path, field))
+
+    @property
+    def count(self) -> int:
+        return len(self._pending)
+
+    def set_cell(self, path: str, field: str, text: str) -> bool:
+        return self.set_cells([(path, field, text)])
+
+    def set_cells(self, cells: list[tuple[str, str, str]]) -> bool:
+        """Set many cells at once (a paste, a fill, a typed multi-row edit); a cell set back to the file's
+        value is no longer unsaved."""
+        index = self.window.archive.index
+        if index is None:
+            return False
+        touched: set[str] = set()
+        for path, field, text in cells:
+            record = index.records.get(path)
+            if record is None or record.error:
+                continue
+            if text == cell_text(record.meta.get(field)):
+                self._pending.pop((path, field), None)
+            else:
+                self._pending[(path, field)] = text
+            touched.add(path)
+        for path in touched:
+            self.window.model.touch(path)
+        if touched:
+            self.changed.emit()
+        return bool(touched)
+
+    def discard(self) -> None:
+        paths = {path for path, _ in self._pending}
+        self._pending.clear()
+        for path in paths:
+            self.window.model.touch(path)
+        self.changed.emit()
+
+    # ------------------------------------------------------------------ the mode
+    def set_editing(self, on: bool) -> None:
+        """Grid on: cells are selected and edited like a spreadsheet's; off: rows, as the browser's."""
+        self.editing = on
+        table = self.window.table
+        table.setSelectionBehavior(
+            QAbstractItemView.SelectionBehavior.SelectItems if on else QAbstractItemView.SelectionBehavior.SelectRows
+        )
+        table.setEditTriggers(EDIT_TRIGGERS if on else QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setTabKeyNavigation(on)  # Tab moves between cells, as in a spreadsheet
+        table.setItemDelegate(self.delegate) if on else None
+        self.window.statusBar().showMessage(
+            "Grid: type to edit a cell (into every selected row), Ctrl+V pastes a block, Ctrl+D fills down, "
+            "Ctrl+S saves"
+            if on
+            else "Grid off",
+            6000,
+        )
+
+    def set_fields(self, fields: list[str]) -> None:
+        """The grid's field columns (after the table's own Title, Date, Status, Category and Tags)."""
+        model, table = self.window.model, self.window.table
+        model.set_fields(fields)
+        for column in range(model.columnCount()):
+            if model.column_field(column) in fields:
+                table.setColumnHidden(column, False)
+                if column >= FIRST_FIELD_COLUMN:
+                    table.horizontalHeader().resizeSection(column, 140)
+
+    # ------------------------------------------------------------------ block edits
+    def _visible_columns(self) -> list[int]:
+        header = self.window.table.horizontalHeader()
+        columns = [c for c in range(self.window.model.columnCount()) if not header.isSectionHidden(c)]
+        return sorted(columns, key=header.visualIndex)
+
+    def _path_at(self, proxy_row: int) -> str | None:
+        index = self.window.proxy.index(proxy_row, 0)
+        path = index.data(PATH_ROLE) if index.isValid() else None
+        return str(path) if path else None
+
+    def _selected(self) -> list[QModelIndex]:
+        return list(self.window.table.selectionModel().selectedIndexes())
+
+    def type_into_selection(self, row: int, column: int, text: str) -> None:
+        """A typed cell, into that column of every selected row (the cell itself when it is alone)."""
+        rows = {i.row() for i in self._selected() if i.column() == column} | {row}
+        cells: list[tuple[str, str, str]] = []
+        for each in sorted(rows):
+            self._add(cells, each, column, text)
+        self.set_cells(cells)
+        if len(rows) > 1:
+            self._report(len(cells), "typed")
+
+    def move_down(self) -> None:
+        """Enter in a cell: on to the same column of the next row."""
+        table = self.window.table
+        current = table.currentIndex()
+        if current.isValid() and current.row() + 1 < self.window.proxy.rowCount():
+            self.select_cell(current.row() + 1, current.column())
+
+    def paste(self) -> None:
+        """Ctrl+V: a block of tab-separated cells (as spreadsheets copy them) from the current cell down and to
+        the right; one cell pasted over a selection fills every selected cell."""
+        text = QGuiApplication.clipboard().text()
+        if not self.editing or not text:
+            return
+        rows = [line.split("\t") for line in text.rstrip("\r\n").replace("\r\n", "\n").split("\n")]
+        current = self.window.table.currentIndex()
+        if not current.isValid():
+            return
+        columns = self._visible_columns()
+        cells: list[tuple[str, str, str]] = []
+        if len(rows) == 1 and len(rows[0]) == 1:
+            for index in self._selected() or [current]:
+                self._add(cells, index.row(), index.column(), rows[0][0])
+        else:
+            start = columns.index(current.column()) if current.column() in columns else 0
+            for dr, values in enumerate(rows):
+                for dc, value in enumerate(values):
+                    if start + dc < len(columns):
+                        self._add(cells, current.row() + dr, columns[start + dc], value)
+        self.set_cells(cells)
+        self._report(len(cells), "pasted")
+
+    def fill_down(self) -> None:
+        """Ctrl+D: the top selected cell of each selected column into the other selected cells below it."""
+        if not self.editing:
+            return
+        by_column: dict[int, list[int]] = {}
+        for index in self._selected():
+            by_column.setdefault(index.column(), []).append(index.row())
+        cells: list[tuple[str, str, str]] = []
+        for column, rows in by_column.items():
+            rows.sort()
+            top = self.window.proxy.index(rows[0], column).data(Qt.ItemDataRole.EditRole)
+            for row in rows[1:]:
+                self._add(cells, row, column, str(top or ""))
+        self.set_cells(cells)
+        self._report(len(cells), "filled")
+
+    def _add(self, cells: list[tuple[str, str, str]], row: int, column: int, text: str) -> None:
+        if row >= self.window.proxy.rowCount():
+            return
+        source = self.window.proxy.mapToSource(self.window.proxy.index(row, column))
+        field = self.window.model.column_field(source.column())
+        path = self._path_at(row)
+        if field is not None and path:
+            cells.append((path, field, text))
+
+    def _report(self, count: int, verb: str) -> None:
+        self.window.statusBar().showMessage(f"{plural(count, 'cell')} {verb} (unsaved: Ctrl+S saves the grid)", 5000)
+
+    # ------------------------------------------------------------------ summaries
+    def summary(self, column: int) -> tuple[int, Counter[str]]:
+        """Of the shown rows: how many have this column empty, and each value's count (list items apart)."""
+        field = self.window.model.column_field(column)
+        empty, values = 0, Counter[str]()
+        if field is None:
+            return 0, values
+        model = self.window.model
+        records = model.records
+        for row in self.window.proxy.source_rows(range(self.window.proxy.rowCount())):
+            value = records[row].meta.get(field)
+            items = value if isinstance(value, list) else [value]
+            texts = [t for t in (cell_text(v) for v in items) if t]
+            if not texts:
+                empty += 1
+            values.update(texts)
+        return empty, values
+
+    # ------------------------------------------------------------------ saving
+    def edit(self) -> CellsEdit:
+        cells: dict[str, dict[str, str]] = {}
+        for (path, field), text in self._pending.items():
+            cells.setdefault(path, {})[field] = text
+        return CellsEdit(cells, label=f"edit {plural(len(self._pending), 'cell')} in the grid")
+
+    def save(self) -> OperationDialog | None:
+        """Ctrl+S: the unsaved cells as one bulk operation, previewed at once; applied, they are no longer
+        unsaved (the files show the values)."""
+        if not self._pending:
+            return None
+        edit = self.edit()
+        rels = sorted(edit.cells)
+        dialog = self.window.bulk.open_operation(
+            rels, lambda: edit, f"Save {plural(self.count, 'grid cell')}", None, "Save"
+        )
+        if dialog is None:
+            return None
+        saved = dict(self._pending)
+
+        def applied(_journal: str) -> None:
+            for key, text in saved.items():
+                if self._pending.get(key) == text:
+                    del self._pending[key]
+            self.changed.emit()
+
+        dialog.applied.connect(applied)
+        dialog.preview()
+        return dialog
+
+    def ask_discard(self) -> bool:
+        """Before the archive closes: True to go on (no unsaved cells, or the editor discards them)."""
+        if not self._pending:
+            return True
+        answer = QMessageBox.question(
+            self.window,
+            "Unsaved grid cells",
+            f"{plural(self.count, 'grid cell')} are not saved. Discard them? (Cancel, then Ctrl+S, saves them.)",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Discard:
+            return False
+        self.discard()
+        return True
+
+    def select_cell(self, row: int, column: int) -> None:
+        index = self.window.proxy.index(row, column)
+        self.window.table.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)

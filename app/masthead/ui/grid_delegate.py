@@ -1,0 +1,79 @@
+"""The grid's cell editors, by the field's kind: true/false for a boolean, the allowed values for a choice,
+else a line of text (a list as its items joined with commas; a date as 2025-01-31). A committed cell goes
+to the grid controller, which puts it into every selected row of its column; Enter moves down a row."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QComboBox, QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from masthead.core.schema import Kind, kind_of
+from masthead.ui.models import RECORD_ROLE
+from masthead.ui.widgets import named, named_combo
+
+if TYPE_CHECKING:
+    from masthead.ui.grid import GridController
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class GridDelegate(QStyledItemDelegate):
+    def __init__(self, grid: GridController, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.grid = grid
+
+    def _field(self, index: Index) -> str | None:
+        source = self.grid.window.proxy.mapToSource(self.grid.window.proxy.index(index.row(), index.column()))
+        return self.grid.window.model.column_field(source.column())
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        field = self._field(index) or ""
+        schema = self.grid.window.archive.schema
+        rule = schema.rule(field)
+        record = index.data(RECORD_ROLE)
+        value = record.meta.get(field) if record is not None else None
+        kind = kind_of(field, value, rule.kind if rule is not None else None)
+        if kind == Kind.BOOL or isinstance(value, bool):
+            box = named_combo(QComboBox(parent), "gridCellChoice", f"{field} (true or false)")
+            box.addItems(["true", "false"])
+            return box
+        if kind == Kind.CHOICE and rule is not None and rule.values:
+            box = named_combo(QComboBox(parent), "gridCellChoice", field, editable=rule.new_values)
+            box.addItems(list(rule.values))
+            return box
+        line = named(QLineEdit(parent), "gridCellEditor", field)
+        if kind in (Kind.TAGS, Kind.ENTITIES) or isinstance(value, list):
+            line.setPlaceholderText("values separated by commas")
+        elif kind == Kind.DATE:
+            line.setPlaceholderText("2025-01-31")
+        return line
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        text = str(index.data(Qt.ItemDataRole.EditRole) or "")
+        if isinstance(editor, QComboBox):
+            editor.setCurrentText(text)
+        elif isinstance(editor, QLineEdit):
+            editor.setText(text)
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
+        if isinstance(editor, QComboBox):
+            text = editor.currentText()
+        else:
+            text = editor.text() if isinstance(editor, QLineEdit) else ""
+        self.grid.type_into_selection(index.row(), index.column(), text)
+
+    def eventFilter(self, editor: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and isinstance(editor, QWidget)
+        ):
+            self.commitData.emit(editor)
+            self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
+            self.grid.move_down()
+            return True
+        return super().eventFilter(editor, event)

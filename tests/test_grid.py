@@ -1,0 +1,137 @@
+"""View ▸ Grid driven through the widgets: pick field columns, type into a cell, paste a 3x2 block from the
+clipboard, fill down, Ctrl+S as one bulk operation (only those lines change), then Edit ▸ Undo; a saved
+view round-trips through masthead.yaml and the Views picker, and the shown rows export as CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QInputDialog, QLineEdit, QListWidget
+from pytestqt.qtbot import QtBot
+from tests.conftest import open_window
+
+from masthead.core.views import load_views
+from masthead.ui.main_window import MainWindow
+from masthead.ui.operation_dialog import OperationDialog
+
+FILES = {
+    "a.md": "---\ntitle: 第一集\ndate: 2025-04-01\nspeaker: Old Host  # who\n---\n\nBody\n",
+    "b.md": "---\r\ntitle: Second\r\ndate: 2025-03-01\r\npeople: [X]\r\n---\r\nBody\r\n",
+    "c.md": "---\ntitle: 第三集\ndate: 2025-02-01\npeople:\n    - Y\n    - Z\n---\n",
+    "d.md": "---\ntitle: Fourth\ndate: 2025-01-01\n---\nBody",
+}
+
+
+def _archive(tmp_path: Path) -> Path:
+    root = tmp_path / "archive"
+    root.mkdir()
+    for name, text in FILES.items():
+        (root / name).write_bytes(text.encode())
+    return root
+
+
+def _choose_columns(qtbot: QtBot, win: MainWindow, names: list[str]) -> None:
+    win.acts["gridColumns"].trigger()
+    dialog = win.findChild(QDialog, "gridColumnsDialog")
+    fields = dialog.findChild(QListWidget, "gridColumnsList")
+    for row in range(fields.count()):
+        if fields.item(row).text() in names:
+            fields.setCurrentRow(row)
+            qtbot.keyClick(fields, Qt.Key.Key_Space)
+    qtbot.keyClick(fields, Qt.Key.Key_Return)
+    assert sorted(win.model.fields) == sorted(names)
+
+
+def test_grid_type_paste_fill_down_save_and_undo(qtbot: QtBot, tmp_path: Path) -> None:
+    root = _archive(tmp_path)
+    win: MainWindow = open_window(qtbot, tmp_path, root)
+    win.history.ask = False
+    win.activateWindow()
+    win.acts["gridMode"].trigger()
+    assert win.grid.editing
+    _choose_columns(qtbot, win, ["people", "speaker"])  # shown in the schema's order: speaker, people
+    table, proxy, model = win.table, win.proxy, win.model
+    speaker, people = model.column_of("speaker"), model.column_of("people")
+    assert speaker is not None and people is not None
+    assert [proxy.index(r, 0).data(Qt.ItemDataRole.UserRole + 3) for r in range(4)] == ["a.md", "b.md", "c.md", "d.md"]
+
+    # type into the title cell of the first row: F2, the text, Enter (which moves down a row)
+    table.setFocus()
+    table.setCurrentIndex(proxy.index(0, 0))
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    editor = table.findChild(QLineEdit, "gridCellEditor")
+    editor.selectAll()
+    qtbot.keyClicks(editor, "First")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert table.currentIndex().row() == 1
+    assert proxy.index(0, 0).data() == "● First"
+
+    # a 3x2 block pasted from the second row's speaker cell: speaker and people (the next column) of b, c, d
+    QApplication.clipboard().setText("S1\tP1, P2\nS2\tQ1\nS3\tR1\n")
+    table.setCurrentIndex(proxy.index(1, speaker))
+    qtbot.keyClick(table, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert win.grid.count == 7
+
+    # fill down: b's people into c and d
+    table.selectionModel().clearSelection()
+    table.setCurrentIndex(proxy.index(1, people))
+    qtbot.keyClick(table, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(table, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert proxy.index(3, people).data() == "● P1, P2"
+    assert win.save_action.isEnabled()
+
+    qtbot.keyClick(table, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    (dialog,) = [d for d in win.findChildren(OperationDialog) if d.isVisible()]
+    dialog.confirm = False
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10000)
+    assert dialog.plan is not None and len(dialog.plan.changes) == 4, dialog.plan.skipped
+    with qtbot.waitSignal(dialog.applied, timeout=10000):
+        qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    dialog.close()
+    assert win.grid.count == 0
+    read = {name: (root / name).read_bytes().decode() for name in FILES}
+    assert read["a.md"] == FILES["a.md"].replace("第一集", "First")
+    assert read["b.md"] == FILES["b.md"].replace("[X]", "[P1, P2]").replace("---\r\nBody", "speaker: S1\r\n---\r\nBody")
+    assert read["c.md"] == FILES["c.md"].replace("    - Y\n    - Z\n", "    - P1\n    - P2\nspeaker: S2\n")
+    assert read["d.md"] == FILES["d.md"].replace("---\nBody", "speaker: S3\npeople:\n  - P1\n  - P2\n---\nBody")
+
+    qtbot.waitUntil(win.undo_action.isEnabled, timeout=5000)
+    win.undo_action.trigger()
+    for name, text in FILES.items():
+        qtbot.waitUntil(lambda n=name, t=text: (root / n).read_bytes() == t.encode(), timeout=10000)
+
+
+def test_saved_view_round_trips_and_exports(qtbot: QtBot, tmp_path: Path) -> None:
+    root = _archive(tmp_path)
+    (root / "masthead.yaml").write_bytes(b"# settings\ngit:\n  commit_on_publish: false  # keep\n")
+    win: MainWindow = open_window(qtbot, tmp_path, root)
+    win.activateWindow()
+    _choose_columns(qtbot, win, ["speaker"])
+    win.browser.show_query("date>=2025-02")
+    win.acts["saveView"].trigger()
+    ask = win.findChild(QInputDialog, "saveViewDialog")
+    ask.setTextValue("Recent")
+    ask.accept()
+    text = (root / "masthead.yaml").read_text()
+    assert text.startswith("# settings\ngit:\n  commit_on_publish: false  # keep\nviews:\n  Recent:\n")
+    (view,) = load_views(root)
+    assert view.query == "date>=2025-02" and "speaker" in view.columns and view.sort == "date" and view.descending
+
+    picker = win.findChild(QComboBox, "viewPicker")
+    qtbot.waitUntil(lambda: picker.findText("Recent (3)") >= 0, timeout=5000)  # counted off the GUI thread
+    win.browser.show_query("")
+    win.grid.set_fields([])
+    picker.setFocus()
+    picker.setCurrentIndex(picker.findData("Recent"))
+    picker.activated.emit(picker.currentIndex())
+    assert win.search.text() == "date>=2025-02" and win.model.fields == ["speaker"]
+    qtbot.waitUntil(lambda: win.proxy.rowCount() == 3, timeout=5000)
+
+    out = tmp_path / "view.csv"
+    win.export_csv_to(out)
+    qtbot.waitUntil(out.exists, timeout=5000)
+    lines = out.read_bytes().decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("path,title,date") and lines[0].endswith(",speaker")
+    assert [line.split(",")[0] for line in lines[1:]] == ["a.md", "b.md", "c.md"]
