@@ -65,7 +65,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 TIMEOUT = 180.0  # seconds any one wait may take before the phase is reported as timed out
 SETTLE = float(os.environ.get("BENCH_SETTLE", "2"))  # seconds measured after a load, a save, a bulk apply, an undo
-PHASES = ["select", "taxonomy", "bulk", "typing", "save"]
+PHASES = ["select", "taxonomy", "bulk", "grid", "typing", "save"]
 
 
 # ---------------------------------------------------------------------------- driving the window
@@ -452,6 +452,88 @@ def run_bulk(beat: Heartbeat, window: Any, signals: Signals, count: int) -> None
     )
 
 
+def run_grid(beat: Heartbeat, window: Any, signals: Signals, count: int) -> None:
+    """View ▸ Grid with four field columns; scroll the whole table; type into the speaker cells of ``count``
+    selected rows; fill the series column down over them; Ctrl+S (preview, apply, until the table is
+    refreshed); then Edit ▸ Undo."""
+    from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+    table, proxy, grid = window.table, window.proxy, window.grid
+    beat.phase(
+        "grid on, 4 columns",
+        lambda: (window.acts["gridMode"].trigger(), grid.set_fields(["speaker", "people", "series", "summary"])),
+        lambda: True,
+        settle=0.3,
+    )
+    bar = table.verticalScrollBar()
+    steps = iter(range(0, bar.maximum() + 1, max(1, bar.maximum() // 60)))
+    done: list[bool] = []
+
+    def scroll() -> None:
+        step = next(steps, None)
+        if step is None:
+            done.append(True)
+            return
+        bar.setValue(step)
+        QTimer.singleShot(15, scroll)
+
+    beat.phase(f"grid scroll {proxy.rowCount():,} rows", scroll, lambda: bool(done), settle=0.2)
+    bar.setValue(0)
+    speaker, series = window.model.column_of("speaker"), window.model.column_of("series")
+    rows = min(count, proxy.rowCount())
+
+    def select(column: int) -> None:
+        chosen = QItemSelection(proxy.index(0, column), proxy.index(rows - 1, column))
+        table.selectionModel().select(chosen, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        table.selectionModel().setCurrentIndex(proxy.index(0, column), QItemSelectionModel.SelectionFlag.NoUpdate)
+
+    select(speaker)
+    beat.spin(seconds=0.3)
+    beat.phase(
+        f"grid type into {rows:,} rows",
+        lambda: grid.type_into_selection(0, speaker, "Bench Host"),
+        lambda: True,
+        settle=0.3,
+    )
+    select(series)
+    beat.spin(seconds=0.3)
+    beat.phase(f"grid fill down {rows:,}", grid.fill_down, lambda: True, settle=0.3)
+    cells = grid.count
+    dialogs: list[Any] = []
+    changed = signals.records_changed
+    beat.phase(
+        f"grid save {cells:,} cells (+2 s)",
+        lambda: dialogs.append(window.save_current() or grid_dialog(window)),
+        lambda: bool(dialogs) and dialogs[-1] is not None and dialogs[-1].plan is not None and not dialogs[-1].busy,
+    )
+    dialog = dialogs[-1]
+    dialog.confirm = False
+    beat.phase(
+        "grid apply (+2 s)",
+        dialog.apply_button.click,
+        lambda: dialog.report is not None and not window.writing() and signals.records_changed > changed,
+        settle=SETTLE,
+        note=f"{len(dialog.plan.changes):,} files",
+    )
+    dialog.close()
+    beat.spin(seconds=0.3)
+    changed = signals.records_changed
+    beat.phase(
+        "grid undo (+2 s)",
+        window.undo_action.trigger,
+        lambda: not window.writing() and signals.records_changed > changed,
+        settle=SETTLE,
+    )
+    window.acts["gridMode"].trigger()
+
+
+def grid_dialog(window: Any) -> Any:
+    from masthead.ui.operation_dialog import OperationDialog
+
+    shown = [d for d in window.findChildren(OperationDialog) if d.isVisible()]
+    return shown[-1] if shown else None
+
+
 def run_typing(beat: Heartbeat, window: Any, text: str = " (edited)") -> None:
     editor = title_editor(window)
     assert editor is not None
@@ -517,6 +599,8 @@ def session(args: argparse.Namespace, mode: str) -> list[dict[str, Any]]:
             run_taxonomy(beat, window)
         if "bulk" in phases:
             run_bulk(beat, window, signals, args.bulk)
+        if "grid" in phases:
+            run_grid(beat, window, signals, args.bulk)
         if "typing" in phases or "save" in phases:
             if title_editor(window) is None:
                 select_file(window, shown_paths(window)[0])
