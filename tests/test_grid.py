@@ -6,8 +6,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QInputDialog, QLineEdit, QListWidget
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QInputDialog,
+    QLineEdit,
+    QListWidget,
+    QMenu,
+)
 from pytestqt.qtbot import QtBot
 from tests.conftest import open_window
 
@@ -130,8 +139,44 @@ def test_saved_view_round_trips_and_exports(qtbot: QtBot, tmp_path: Path) -> Non
     qtbot.waitUntil(lambda: win.proxy.rowCount() == 3, timeout=5000)
 
     out = tmp_path / "view.csv"
-    win.export_csv_to(out)
+    win.acts["exportCsv"].trigger()  # File ▸ Export View as CSV…
+    ask = win.findChild(QFileDialog, "exportCsvDialog")
+    ask.selectFile(str(out))
+    ask.accept()
     qtbot.waitUntil(out.exists, timeout=5000)
     lines = out.read_bytes().decode("utf-8-sig").splitlines()
     assert lines[0].startswith("path,title,date") and lines[0].endswith(",speaker")
     assert [line.split(",")[0] for line in lines[1:]] == ["a.md", "b.md", "c.md"]
+
+
+def test_typing_into_a_multi_row_selection_and_column_summary(qtbot: QtBot, tmp_path: Path) -> None:
+    root = _archive(tmp_path)
+    win: MainWindow = open_window(qtbot, tmp_path, root)
+    win.activateWindow()
+    win.acts["gridMode"].trigger()
+    _choose_columns(qtbot, win, ["speaker"])
+    table, proxy = win.table, win.proxy
+    speaker = win.model.column_of("speaker")
+    assert speaker is not None
+    table.setFocus()
+    table.setCurrentIndex(proxy.index(1, speaker))
+    qtbot.keyClick(table, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(table, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    editor = table.findChild(QLineEdit, "gridCellEditor")
+    qtbot.keyClicks(editor, "Guest")
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)  # Tab commits too, and moves across
+    assert [proxy.index(r, speaker).data() for r in range(4)] == ["Old Host", "● Guest", "● Guest", "● Guest"]
+    assert win.grid.summary(speaker)[0] == 3  # three files have no speaker on disk yet
+
+    header = table.horizontalHeader()
+    win.column_menu(header.rect().topLeft() + header.sectionViewportPosition(speaker) * QPoint(1, 0) + QPoint(5, 5))
+    menu = win.findChild(QMenu, "columnMenu")
+    (show,) = [m for m in menu.findChildren(QMenu) if m.objectName() == "columnValues"]
+    (only,) = show.actions()
+    assert only.text() == "Old Host (1)"
+    only.trigger()
+    menu.close()
+    assert win.search.text() == 'speaker:"Old Host"'
+    qtbot.waitUntil(lambda: proxy.rowCount() == 1, timeout=5000)
+    win.grid.discard()
