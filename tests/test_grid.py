@@ -168,6 +168,11 @@ def test_typing_into_a_multi_row_selection_and_column_summary(qtbot: QtBot, tmp_
     qtbot.keyClick(editor, Qt.Key.Key_Tab)  # Tab commits too, and moves across
     assert [proxy.index(r, speaker).data() for r in range(4)] == ["Old Host", "● Guest", "● Guest", "● Guest"]
     assert win.grid.summary(speaker)[0] == 3  # three files have no speaker on disk yet
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the grid's own undo first
+    assert [proxy.index(r, speaker).data() for r in range(1, 4)] == ["", "", ""] and win.grid.count == 0
+    qtbot.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert win.grid.count == 3
 
     header = table.horizontalHeader()
     win.column_menu(header.rect().topLeft() + header.sectionViewportPosition(speaker) * QPoint(1, 0) + QPoint(5, 5))

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QMessageBox
 
 from masthead.core.cells import CellsEdit, cell_text
@@ -40,8 +40,11 @@ class GridController(QObject):
         self.window = window
         self.editing = False
         self._pending: dict[tuple[str, str], str] = {}
+        self._undo: list[dict[tuple[str, str], str | None]] = []  # each step: the cells before it
+        self._redo: list[dict[tuple[str, str], str | None]] = []
         window.model.cells = self
         self.delegate = GridDelegate(self, window.table)
+        window.table.installEventFilter(self)  # Ctrl+Z in the grid: its unsaved cells first
 
     # ------------------------------------------------------------------ the cells (the model asks)
     def pending(self, path: str, field: str) -> str | None:
@@ -60,6 +63,7 @@ class GridController(QObject):
         index = self.window.archive.index
         if index is None:
             return False
+        before = {(p, f): self._pending.get((p, f)) for p, f, _ in cells}
         touched: set[str] = set()
         for path, field, text in cells:
             record = index.records.get(path)
@@ -70,15 +74,55 @@ class GridController(QObject):
             else:
                 self._pending[(path, field)] = text
             touched.add(path)
-        for path in touched:
-            self.window.model.touch(path)
-        if touched:
-            self.changed.emit()
+        if touched and before != {k: self._pending.get(k) for k in before}:
+            self._undo.append(before)
+            self._redo.clear()
+        self._touch(touched)
         return bool(touched)
+
+    def _touch(self, paths: set[str]) -> None:
+        for path in paths:
+            self.window.model.touch(path)
+        if paths:
+            self.changed.emit()
+
+    def undo(self, redoing: bool = False) -> bool:
+        """Ctrl+Z in the grid (Ctrl+Shift+Z: redo): the unsaved cells as they were before the last change."""
+        source, target = (self._redo, self._undo) if redoing else (self._undo, self._redo)
+        if not source:
+            return False
+        step = source.pop()
+        target.append({key: self._pending.get(key) for key in step})
+        for key, text in step.items():
+            if text is None:
+                self._pending.pop(key, None)
+            else:
+                self._pending[key] = text
+        self._touch({path for path, _ in step})
+        return True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """In the grid, Undo and Redo go to its unsaved cells while it has steps (as a text field's own undo
+        does); then to the window's one history."""
+        if (
+            watched is self.window.table
+            and self.editing
+            and event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
+            and isinstance(event, QKeyEvent)
+        ):
+            undo, redo = event.matches(QKeySequence.StandardKey.Undo), event.matches(QKeySequence.StandardKey.Redo)
+            if (undo and self._undo) or (redo and self._redo):
+                if event.type() == QEvent.Type.KeyPress:
+                    self.undo(redoing=redo)
+                event.accept()
+                return True
+        return False
 
     def discard(self) -> None:
         paths = {path for path, _ in self._pending}
         self._pending.clear()
+        self._undo.clear()
+        self._redo.clear()
         for path in paths:
             self.window.model.touch(path)
         self.changed.emit()
@@ -238,6 +282,8 @@ class GridController(QObject):
             for key, text in saved.items():
                 if self._pending.get(key) == text:
                     del self._pending[key]
+            self._undo.clear()  # saved: Edit ▸ Undo now undoes the operation
+            self._redo.clear()
             self.changed.emit()
 
         dialog.applied.connect(applied)
