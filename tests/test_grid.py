@@ -149,7 +149,9 @@ def test_saved_view_round_trips_and_exports(qtbot: QtBot, tmp_path: Path) -> Non
     assert [line.split(",")[0] for line in lines[1:]] == ["a.md", "b.md", "c.md"]
 
 
-def test_typing_into_a_multi_row_selection_and_column_summary(qtbot: QtBot, tmp_path: Path) -> None:
+def test_typing_into_a_multi_row_selection_and_column_summary(
+    qtbot: QtBot, tmp_path: Path, no_modal_dialogs: list[tuple[str, str]]
+) -> None:
     root = _archive(tmp_path)
     win: MainWindow = open_window(qtbot, tmp_path, root)
     win.activateWindow()
@@ -184,4 +186,11 @@ def test_typing_into_a_multi_row_selection_and_column_summary(qtbot: QtBot, tmp_
     menu.close()
     assert win.search.text() == 'speaker:"Old Host"'
     qtbot.waitUntil(lambda: proxy.rowCount() == 1, timeout=5000)
+
+    win.close()  # asked (and answered Cancel by the no_modal_dialogs fixture): nothing is lost
+    assert no_modal_dialogs[-1] == (
+        "question",
+        "3 grid cells are not saved. Discard them? (Cancel, then Ctrl+S, saves them.)",
+    )
+    assert win.isVisible() and win.grid.count == 3
     win.grid.discard()
