@@ -123,9 +123,14 @@ def test_csv_export_then_import(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert data.startswith("\ufeffpath,title,date,draft,tags,people\r\n".encode())
     assert 'one.md,第一次访谈：芯片,2025-03-04,true,芯片; edge-ai,"Li Wei; Ada, Countess"\r\n' in data.decode()
 
+    (root / "broken.md").write_text("---\ntags: [a, b\n---\n")  # exported with empty cells: not an edit
+    assert run_cli(capsys, "export", str(root), "--fields", fields, "--csv", str(table))[0] == 0
+    data = table.read_bytes()
     code, _, err = run_cli(capsys, "import-csv", str(root), str(table))
     assert code == 0, err
-    assert "0 changed, 2 unchanged" in err
+    assert "0 changed, 3 unchanged" in err
+    (root / "broken.md").unlink()
+    data = data.replace(b"broken.md,,,,,\r\n", b"")
     assert (root / "one.md").read_bytes() == ONE.encode() and (root / "two.md").read_bytes() == TWO.encode()
 
     edited = (

@@ -101,8 +101,8 @@ def plan_file(
         schema = cache.get(folder) or cache.setdefault(folder, load_schema(root / rel))
     doc = Document(raw, root / rel, snapshot, list_indent)
     if not doc.editable:
-        if isinstance(edit, CellsEdit) and doc.error is None and not _cells_change(rel, doc, edit):
-            return rel, "unchanged", b"", b"", None, ""  # a read-only file whose row was not edited
+        if isinstance(edit, CellsEdit) and not _cells_change(rel, doc, edit):
+            return rel, "unchanged", b"", b"", None, ""  # a read-only or unreadable file whose row was not edited
         reason = f"cannot be read: {doc.error.message}" if doc.error else doc.readonly_reason or "read-only"
         return rel, "skipped", b"", b"", None, reason
     try:
