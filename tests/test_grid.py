@@ -194,3 +194,37 @@ def test_typing_into_a_multi_row_selection_and_column_summary(
     )
     assert win.isVisible() and win.grid.count == 3
     win.grid.discard()
+
+
+def test_leaving_an_editor_unchanged_sets_nothing_and_skipped_cells_stay(qtbot: QtBot, tmp_path: Path) -> None:
+    root = _archive(tmp_path)
+    win: MainWindow = open_window(qtbot, tmp_path, root)
+    win.history.ask = False
+    win.activateWindow()
+    win.acts["gridMode"].trigger()
+    _choose_columns(qtbot, win, ["draft"])
+    table, proxy = win.table, win.proxy
+    draft = win.model.column_of("draft")
+    assert draft is not None
+    table.setFocus()
+    table.setCurrentIndex(proxy.index(0, draft))
+    qtbot.keyClick(table, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(table, Qt.Key.Key_F2)  # a true/false editor on files without draft: opened, then left
+    editor = table.findChild(QComboBox, "gridCellChoice")
+    assert editor.currentText() == ""
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)
+    assert win.grid.count == 0
+
+    win.grid.set_cells([("a.md", "draft", "maybe"), ("b.md", "title", "B!")])
+    dialog = win.grid.save()
+    assert dialog is not None
+    dialog.confirm = False
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10000)
+    assert [rel for rel, _ in dialog.plan.skipped] == ["a.md"]
+    with qtbot.waitSignal(dialog.applied, timeout=10000):
+        qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    dialog.close()
+    assert "title: B!" in (root / "b.md").read_text()
+    assert win.grid.count == 1 and win.grid.pending("a.md", "draft") == "maybe"  # not lost: still unsaved
+    assert (root / "a.md").read_bytes() == FILES["a.md"].encode()
+    win.grid.discard()

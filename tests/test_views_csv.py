@@ -57,9 +57,13 @@ def test_bad_views_are_named(tmp_path: Path) -> None:
     (tmp_path / "masthead.yaml").write_text("views:\n  mine:\n    query: x\n    colour: red\n")
     with pytest.raises(ParseError, match="view 'mine': unknown setting 'colour'"):
         load_views(tmp_path)
-    (tmp_path / "masthead.yaml").write_text("views: [a, b]\n")
+    (tmp_path / "masthead.yaml").write_text("fields:\n  series: {kind: choice, values: [A]}\nviews: [a, b]\n")
     with pytest.raises(ParseError, match="'views' must be a mapping"):
         load_views(tmp_path)
+    from masthead.core.workflow import load_schema
+
+    schema = load_schema(tmp_path)  # a bad view does not cost the archive its schema
+    assert schema.warning is None and schema.fields["series"].values == ("A",)
 
 
 def test_cells_read_back_in_the_form_of_the_value() -> None:
@@ -74,6 +78,11 @@ def test_cells_read_back_in_the_form_of_the_value() -> None:
         cell_value("maybe", False)
     with pytest.raises(NotApplicable, match="not a date"):
         cell_value("soon", dt.date(2025, 1, 1))
+    with pytest.raises(NotApplicable, match="an item holds ','"):
+        cell_change("Smith, John, Doe", ["Smith, John"])  # split at commas, it would become three people
+    assert cell_change("Smith, John", ["Smith, John"]) is UNCHANGED
+    with pytest.raises(NotApplicable, match="other values than text"):
+        cell_change("1, 2, 3", [1, 2])
     edit = CellsEdit({"a.md": {"title": "x"}}, "; ", "import t.csv")
     assert edit_from_spec(edit.spec) == edit
 

@@ -15,7 +15,7 @@ from masthead.core.fieldinfo import archive_vocabulary
 from masthead.core.index import ArchiveIndex
 from masthead.core.query import QueryError, parse_query
 from masthead.core.records import Record
-from masthead.core.views import View, find_view
+from masthead.core.views import TABLE_COLUMNS, View, find_view
 from masthead.core.workflow import Schema, load_schema
 
 
@@ -73,13 +73,14 @@ def cmd_query(args: argparse.Namespace) -> int:
     hits = matching(index, text, schema)
     if hits is None:
         return 2
-    if view is not None:
+    if view is not None and view.sort not in TABLE_COLUMNS - {"path"}:
         hits = sort_records(hits, view.sort, view.descending)
     for record in hits:
         if args.json:
             print(json.dumps(record.to_json(), ensure_ascii=False))
         elif view is not None and view.columns:
-            print("\t".join([record.path, *(one_line(cell_text(record.meta.get(c))) for c in view.columns)]))
+            columns = [c for c in view.columns if c not in TABLE_COLUMNS]
+            print("\t".join([record.path, *(one_line(cell_text(record.meta.get(c))) for c in columns)]))
         else:
             print_record(record, schema)
     print(f"{len(hits):,} of {len(index.records):,} files match", file=sys.stderr)

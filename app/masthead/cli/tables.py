@@ -12,7 +12,7 @@ from masthead.cli.pipeline import run_change
 from masthead.core import storage
 from masthead.core.csv_table import read_table, sort_records, table_bytes
 from masthead.core.errors import MastheadError
-from masthead.core.views import View, delete_view, load_views, save_view
+from masthead.core.views import TABLE_COLUMNS, View, delete_view, load_views, save_view
 from masthead.core.workflow import load_schema
 
 DEFAULT_FIELDS = ("title", "date", "draft", "status", "category", "tags")
@@ -61,10 +61,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     hits = matching(index, text, load_schema(root))
     if hits is None:
         return 2
-    if view is not None:
+    if view is not None and view.sort not in TABLE_COLUMNS - {"path"}:
         hits = sort_records(hits, view.sort, view.descending)
     fields = list(_names(args.fields) or (view.columns if view and view.columns else DEFAULT_FIELDS))
-    fields = [f for f in fields if f != "path"]
+    fields = [f for f in fields if f not in TABLE_COLUMNS]
     data = table_bytes(hits, fields, args.separator)
     if args.csv == "-":
         sys.stdout.write(data.decode("utf-8-sig"))

@@ -42,7 +42,12 @@ def cell_value(text: str, current: Value, kind: Kind | None = None, separator: s
     if isinstance(current, dict) or kind == Kind.COMPLEX:
         raise NotApplicable("a nested value cannot be edited as one cell")
     if isinstance(current, list) or (current is None and kind in (Kind.TAGS, Kind.ENTITIES)):
-        return split_text(text, separator.strip() or separator)
+        cut = separator.strip() or separator
+        if isinstance(current, list) and not all(isinstance(v, str) for v in current):
+            raise NotApplicable("a list of other values than text cannot be edited as one cell (use the form)")
+        if isinstance(current, list) and any(cut in v for v in current):
+            raise NotApplicable(f"an item holds {cut!r}, which separates items here (edit this list in the form)")
+        return split_text(text, cut)
     text = text.strip() if not isinstance(current, str) else text
     if text == "" and not isinstance(current, str):
         return None

@@ -15,6 +15,7 @@ from masthead.core.errors import MastheadError, ParseError
 
 SCHEMA_FILE = "masthead.yaml"
 SETTINGS = ("query", "columns", "widths", "sort", "descending")
+TABLE_COLUMNS = frozenset({"state", "path", "git", "match"})  # the window's own columns: no front-matter field
 
 
 @dataclass(frozen=True)

@@ -131,7 +131,10 @@ def parse_schema(text: str, path: Path) -> Schema:
         status_field=str(publish.get("status_field", "status")),
     )
     git = parse_git_settings(_plain(data.get("git")), path, _line(data, "git"))
-    views = parse_views(_plain(data.get("views")), path, _line(data, "views"))
+    try:
+        views = parse_views(_plain(data.get("views")), path, _line(data, "views"))
+    except ParseError:
+        views = ()  # a bad view is the views' problem (``views.load_views`` names it), not the schema's
     return Schema(fields, rules, path, git=git, views=views)
 
 

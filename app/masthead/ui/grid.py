@@ -6,10 +6,12 @@ the model shows them, and core reads each cell's text back in the form of the fi
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QMessageBox
 
@@ -81,8 +83,7 @@ class GridController(QObject):
         return bool(touched)
 
     def _touch(self, paths: set[str]) -> None:
-        for path in paths:
-            self.window.model.touch(path)
+        self.window.model.touch_many(paths)
         if paths:
             self.changed.emit()
 
@@ -123,8 +124,7 @@ class GridController(QObject):
         self._pending.clear()
         self._undo.clear()
         self._redo.clear()
-        for path in paths:
-            self.window.model.touch(path)
+        self.window.model.touch_many(paths)
         self.changed.emit()
 
     # ------------------------------------------------------------------ the mode
@@ -167,15 +167,40 @@ class GridController(QObject):
         path = index.data(PATH_ROLE) if index.isValid() else None
         return str(path) if path else None
 
-    def _selected(self) -> list[QModelIndex]:
-        return list(self.window.table.selectionModel().selectedIndexes())
+    def selected_cells(self) -> list[tuple[int, int]]:
+        """(row, column) of every selected cell, from the selection's ranges (``selectedIndexes`` builds an
+        index object per cell: 10,000 selected rows cost the GUI thread a second)."""
+        selection = self.window.table.selectionModel().selection()
+        cells: list[tuple[int, int]] = []
+        for i in range(selection.count()):
+            part = selection.at(i)
+            rows = range(part.top(), part.bottom() + 1)
+            for column in range(part.left(), part.right() + 1):
+                cells.extend((row, column) for row in rows)
+        return cells
+
+    def cells_at(self, positions: list[tuple[int, int, str]]) -> list[tuple[str, str, str]]:
+        """(path, field, text) for texts at (row, column) of the table; cells of no field are left out."""
+        proxy, model = self.window.proxy, self.window.model
+        rows = sorted({row for row, _, _ in positions if row < proxy.rowCount()})
+        source = dict(zip(rows, proxy.source_rows(rows), strict=True))
+        fields = {column: model.column_field(column) for _, column, _ in positions}
+        out: list[tuple[str, str, str]] = []
+        for row, column, text in positions:
+            field, at = fields[column], source.get(row)
+            if field is not None and at is not None:
+                out.append((model.records[at].path, field, text))
+        return out
+
+    def clear_selection(self) -> None:
+        """Del: the selected cells emptied."""
+        if self.editing:
+            self.set_cells(self.cells_at([(r, c, "") for r, c in self.selected_cells()]))
 
     def type_into_selection(self, row: int, column: int, text: str) -> None:
         """A typed cell, into that column of every selected row (the cell itself when it is alone)."""
-        rows = {i.row() for i in self._selected() if i.column() == column} | {row}
-        cells: list[tuple[str, str, str]] = []
-        for each in sorted(rows):
-            self._add(cells, each, column, text)
+        rows = {r for r, c in self.selected_cells() if c == column} | {row}
+        cells = self.cells_at([(r, column, text) for r in sorted(rows)])
         self.set_cells(cells)
         if len(rows) > 1:
             self._report(len(cells), "typed")
@@ -193,21 +218,25 @@ class GridController(QObject):
         text = QGuiApplication.clipboard().text()
         if not self.editing or not text:
             return
-        rows = [line.split("\t") for line in text.rstrip("\r\n").replace("\r\n", "\n").split("\n")]
         current = self.window.table.currentIndex()
         if not current.isValid():
             return
+        if "\t" in text:  # a block from a spreadsheet: cells may hold quoted line breaks
+            rows = list(csv.reader(io.StringIO(text.rstrip("\r\n"), newline=""), dialect="excel-tab"))
+        else:
+            rows = [[text[:-1] if text.endswith("\n") and text.count("\n") == 1 else text]]  # one cell, as copied
         columns = self._visible_columns()
-        cells: list[tuple[str, str, str]] = []
+        positions: list[tuple[int, int, str]] = []
         if len(rows) == 1 and len(rows[0]) == 1:
-            for index in self._selected() or [current]:
-                self._add(cells, index.row(), index.column(), rows[0][0])
+            selected = self.selected_cells() or [(current.row(), current.column())]
+            positions = [(r, c, rows[0][0]) for r, c in selected]
         else:
             start = columns.index(current.column()) if current.column() in columns else 0
             for dr, values in enumerate(rows):
                 for dc, value in enumerate(values):
                     if start + dc < len(columns):
-                        self._add(cells, current.row() + dr, columns[start + dc], value)
+                        positions.append((current.row() + dr, columns[start + dc], value))
+        cells = self.cells_at(positions)
         self.set_cells(cells)
         self._report(len(cells), "pasted")
 
@@ -216,25 +245,16 @@ class GridController(QObject):
         if not self.editing:
             return
         by_column: dict[int, list[int]] = {}
-        for index in self._selected():
-            by_column.setdefault(index.column(), []).append(index.row())
-        cells: list[tuple[str, str, str]] = []
+        for row, column in self.selected_cells():
+            by_column.setdefault(column, []).append(row)
+        positions: list[tuple[int, int, str]] = []
         for column, rows in by_column.items():
             rows.sort()
             top = self.window.proxy.index(rows[0], column).data(Qt.ItemDataRole.EditRole)
-            for row in rows[1:]:
-                self._add(cells, row, column, str(top or ""))
+            positions.extend((row, column, str(top or "")) for row in rows[1:])
+        cells = self.cells_at(positions)
         self.set_cells(cells)
         self._report(len(cells), "filled")
-
-    def _add(self, cells: list[tuple[str, str, str]], row: int, column: int, text: str) -> None:
-        if row >= self.window.proxy.rowCount():
-            return
-        source = self.window.proxy.mapToSource(self.window.proxy.index(row, column))
-        field = self.window.model.column_field(source.column())
-        path = self._path_at(row)
-        if field is not None and path:
-            cells.append((path, field, text))
 
     def _report(self, count: int, verb: str) -> None:
         self.window.statusBar().showMessage(f"{plural(count, 'cell')} {verb} (unsaved: Ctrl+S saves the grid)", 5000)
@@ -279,9 +299,18 @@ class GridController(QObject):
         saved = dict(self._pending)
 
         def applied(_journal: str) -> None:
+            report = dialog.report
+            done = set(report.changed) | set(report.unchanged) if report is not None else set()
+            kept = 0
             for key, text in saved.items():
-                if self._pending.get(key) == text:
+                if self._pending.get(key) == text and key[0] in done:
                     del self._pending[key]
+                elif self._pending.get(key) == text:
+                    kept += 1
+            if kept:  # skipped files (a bad cell, read-only, changed meanwhile): their cells stay unsaved
+                self.window.statusBar().showMessage(
+                    f"{plural(kept, 'cell')} not saved: their files were skipped (see the list); they stay ●", 10000
+                )
             self._undo.clear()  # saved: Edit ▸ Undo now undoes the operation
             self._redo.clear()
             self.changed.emit()
@@ -301,10 +330,7 @@ class GridController(QObject):
             QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
-        if answer != QMessageBox.StandardButton.Discard:
-            return False
-        self.discard()
-        return True
+        return answer == QMessageBox.StandardButton.Discard  # discarded when the archive goes (``_on_opened``)
 
     def select_cell(self, row: int, column: int) -> None:
         index = self.window.proxy.index(row, column)

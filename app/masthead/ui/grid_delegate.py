@@ -38,11 +38,11 @@ class GridDelegate(QStyledItemDelegate):
         kind = kind_of(field, value, rule.kind if rule is not None else None)
         if kind == Kind.BOOL or isinstance(value, bool):
             box = named_combo(QComboBox(parent), "gridCellChoice", f"{field} (true or false)")
-            box.addItems(["true", "false"])
+            box.addItems(["", "true", "false"])  # "": as it is (no value); nothing is chosen for the editor
             return box
         if kind == Kind.CHOICE and rule is not None and rule.values:
             box = named_combo(QComboBox(parent), "gridCellChoice", field, editable=rule.new_values)
-            box.addItems(list(rule.values))
+            box.addItems(["", *rule.values])
             return box
         line = named(QLineEdit(parent), "gridCellEditor", field)
         if kind in (Kind.TAGS, Kind.ENTITIES) or isinstance(value, list):
@@ -53,8 +53,11 @@ class GridDelegate(QStyledItemDelegate):
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
         text = str(index.data(Qt.ItemDataRole.EditRole) or "")
+        editor.setProperty("openedWith", text)  # leaving the editor unchanged is not an edit
         if isinstance(editor, QComboBox):
-            editor.setCurrentText(text)
+            if editor.findText(text) < 0:
+                editor.addItem(text)  # a value the choice does not list: shown as it is, not replaced
+            editor.setCurrentIndex(editor.findText(text))
         elif isinstance(editor, QLineEdit):
             editor.setText(text)
 
@@ -63,6 +66,8 @@ class GridDelegate(QStyledItemDelegate):
             text = editor.currentText()
         else:
             text = editor.text() if isinstance(editor, QLineEdit) else ""
+        if text == editor.property("openedWith"):
+            return  # opened and left (Tab, a click elsewhere): nothing typed, nothing set, in no row
         self.grid.type_into_selection(index.row(), index.column(), text)
 
     def eventFilter(self, editor: QObject, event: QEvent) -> bool:

@@ -241,6 +241,7 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowGit, WindowGrid, Window
     def _count_views(self) -> None:
         index = self.archive.index
         if index is not None:
+            self.views.schema = self.archive.schema
             self.views.records_changed(index.records)
 
     def _on_schema(self) -> None:

@@ -154,6 +154,7 @@ class DocumentsModel(QAbstractTableModel):
         wanted = [f for f in dict.fromkeys(fields) if f not in FIELD_OF.values()]
         if wanted == self.fields:
             return
+        self._keys.clear()  # a column number may now stand for another field
         if self.fields:
             self.beginRemoveColumns(QModelIndex(), len(Column), len(Column) + len(self.fields) - 1)
             self.fields = []
@@ -501,6 +502,12 @@ class DocumentsModel(QAbstractTableModel):
         row = self._rows.get(path)
         if row is not None:
             self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
+    def touch_many(self, paths: Iterable[str]) -> None:
+        """``touch`` for many rows: one signal over their span (the proxy and the views look once)."""
+        rows = [r for r in (self._rows.get(p) for p in paths) if r is not None]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), self.columnCount() - 1))
 
     def set_dirty(self, path: str, dirty: bool) -> None:
         """Mark a row as having unsaved edits (shown with a dot before the title)."""

@@ -11,6 +11,7 @@ from masthead.core.errors import MastheadError
 from masthead.core.query import QueryError, parse_query
 from masthead.core.records import Record
 from masthead.core.views import View, delete_view, load_views, save_view
+from masthead.core.workflow import Schema
 from masthead.ui.tasks import run_in_background
 
 
@@ -26,6 +27,7 @@ class ViewsController(QObject):
         self.views: tuple[View, ...] = ()
         self.counts: dict[str, int | None] = {}  # None: not counted (a transcript query, or a bad one)
         self._records: dict[str, Record] = {}
+        self.schema: Schema | None = None  # the archive's, as the table's search reads queries
         self._generation = 0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -71,12 +73,13 @@ class ViewsController(QObject):
     def _count(self) -> None:
         self._generation += 1
         generation, views, records = self._generation, self.views, list(self._records.values())
+        schema = self.schema
 
         def work() -> dict[str, int | None]:
             counts: dict[str, int | None] = {}
             for view in views:
                 try:
-                    query = parse_query(view.query) if view.query.strip() else None
+                    query = parse_query(view.query, schema) if view.query.strip() else None
                 except QueryError:
                     counts[view.name] = None
                     continue

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from masthead.core.views import View
 from masthead.core.wording import plural
 from masthead.ui.grid import GridController
-from masthead.ui.models import RECORD_ROLE, Column
+from masthead.ui.models import Column
 from masthead.ui.tasks import run_in_background
 from masthead.ui.views_controller import ViewsController
 from masthead.ui.widgets import named, named_combo
@@ -68,7 +68,7 @@ class WindowGrid(QMainWindow if TYPE_CHECKING else object):  # type: ignore[misc
         for key, slot in (
             (QKeySequence.StandardKey.Paste, self.grid.paste),
             (QKeySequence("Ctrl+D"), self.grid.fill_down),
-            (QKeySequence.StandardKey.Delete, self._clear_cells),
+            (QKeySequence.StandardKey.Delete, self.grid.clear_selection),
         ):
             shortcut = QShortcut(key, table)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)  # line edits keep their own paste
@@ -96,16 +96,6 @@ class WindowGrid(QMainWindow if TYPE_CHECKING else object):  # type: ignore[misc
         self.save_action.setEnabled(self.form.dirty or self.grid.count > 0)
         if self.grid.count:
             self.statusBar().showMessage(f"{plural(self.grid.count, 'grid cell')} not saved (Ctrl+S saves them)")
-
-    def _clear_cells(self) -> None:
-        if self.grid.editing:
-            self.grid.set_cells(
-                [
-                    (str(i.data(RECORD_ROLE).path), field, "")
-                    for i in self.table.selectionModel().selectedIndexes()
-                    if (field := self.model.column_field(i.column())) is not None and i.data(RECORD_ROLE) is not None
-                ]
-            )
 
     def choose_grid_columns(self) -> QDialog:
         """View ▸ Grid Columns…: the fields shown as columns, from the schema and the keys the archive uses."""
