@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QMenu,
+    QWidget,
 )
 from pytestqt.qtbot import QtBot
 from tests.conftest import open_window
@@ -214,6 +215,21 @@ def test_leaving_an_editor_unchanged_sets_nothing_and_skipped_cells_stay(qtbot: 
     assert editor.currentText() == ""
     qtbot.keyClick(editor, Qt.Key.Key_Tab)
     assert win.grid.count == 0
+
+    date = win.model.column_of("date")
+    assert date is not None
+    table.setCurrentIndex(proxy.index(0, date))
+    qtbot.keyClick(table, Qt.Key.Key_F2)  # the form's date editor, on a.md's 2025-04-01
+    dates = table.findChild(QWidget, "gridCellDate")
+    qtbot.keyClick(dates, Qt.Key.Key_Tab)  # left unchanged: nothing
+    assert win.grid.count == 0
+    table.setCurrentIndex(proxy.index(0, date))  # (Tab moved on a column)
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    (dates,) = [w for w in table.findChildren(QWidget, "gridCellDate") if w.isVisible()]
+    qtbot.keyClick(dates, Qt.Key.Key_Up)  # the year section: 2026
+    qtbot.keyClick(dates, Qt.Key.Key_Return)
+    assert win.grid.pending("a.md", "date") == "2026-04-01"
+    win.grid.discard()
 
     win.grid.set_cells([("a.md", "draft", "maybe"), ("b.md", "title", "B!")])
     dialog = win.grid.save()

@@ -1,6 +1,6 @@
 """The grid's cell editors, by the field's kind: true/false for a boolean, the allowed values for a choice,
-else a line of text (a list as its items joined with commas; a date as 2025-01-31). A committed cell goes
-to the grid controller, which puts it into every selected row of its column; Enter moves down a row."""
+the form's date editor for a date, else a line of text (a list as its items joined with commas). A committed
+cell goes to the grid controller, which puts it into every selected row of its column; Enter moves down."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, QPe
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QComboBox, QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
+from masthead.core.cells import cell_text
 from masthead.core.schema import Kind, kind_of
+from masthead.core.values import looks_like_iso_date
+from masthead.ui.form.editors import DateEditor
 from masthead.ui.models import RECORD_ROLE
 from masthead.ui.widgets import named, named_combo
 
@@ -44,6 +47,11 @@ class GridDelegate(QStyledItemDelegate):
             box = named_combo(QComboBox(parent), "gridCellChoice", field, editable=rule.new_values)
             box.addItems(["", *rule.values])
             return box
+        if kind == Kind.DATE and (value is None or not isinstance(value, str) or looks_like_iso_date(value[:10])):
+            dates = DateEditor(field, value)  # the form's date editor: a calendar, "—" for none
+            dates.setParent(parent)
+            dates.setObjectName("gridCellDate")
+            return dates
         line = named(QLineEdit(parent), "gridCellEditor", field)
         if kind in (Kind.TAGS, Kind.ENTITIES) or isinstance(value, list):
             line.setPlaceholderText("values separated by commas")
@@ -54,7 +62,10 @@ class GridDelegate(QStyledItemDelegate):
     def setEditorData(self, editor: QWidget, index: Index) -> None:
         text = str(index.data(Qt.ItemDataRole.EditRole) or "")
         editor.setProperty("openedWith", text)  # leaving the editor unchanged is not an edit
-        if isinstance(editor, QComboBox):
+        if isinstance(editor, DateEditor):
+            editor.set_value(text or None)
+            editor.setProperty("openedWith", cell_text(editor.value()))
+        elif isinstance(editor, QComboBox):
             if editor.findText(text) < 0:
                 editor.addItem(text)  # a value the choice does not list: shown as it is, not replaced
             editor.setCurrentIndex(editor.findText(text))
@@ -62,7 +73,10 @@ class GridDelegate(QStyledItemDelegate):
             editor.setText(text)
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
-        if isinstance(editor, QComboBox):
+        if isinstance(editor, DateEditor):
+            editor.interpretText()  # digits typed and not yet taken (keyboard tracking is off)
+            text = cell_text(editor.value())
+        elif isinstance(editor, QComboBox):
             text = editor.currentText()
         else:
             text = editor.text() if isinstance(editor, QLineEdit) else ""
