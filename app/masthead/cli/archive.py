@@ -15,7 +15,7 @@ from masthead.core.fieldinfo import archive_vocabulary
 from masthead.core.index import ArchiveIndex
 from masthead.core.query import QueryError, parse_query
 from masthead.core.records import Record
-from masthead.core.views import TABLE_COLUMNS, View, find_view
+from masthead.core.views import View, find_view
 from masthead.core.workflow import Schema, load_schema
 
 
@@ -57,30 +57,38 @@ def matching(index: ArchiveIndex, text: str, schema: Schema) -> list[Record] | N
     return [r for r in records_sorted(index) if query.matches(r, index.body, found)]
 
 
-def cmd_query(args: argparse.Namespace) -> int:
+def shown(args: argparse.Namespace) -> tuple[list[Record], View | None, ArchiveIndex] | None:
+    """The records of ``--view`` and QUERY (or ``--query``), in the view's order; None after saying why not."""
     root = Path(args.archive)
-    schema = load_schema(root)
     asked = query_text(args, root)
     if asked is None:
-        return 2
+        return None
     text, view = asked
-    if not text and view is None and args.query is None:
-        fail("give a QUERY or --view NAME")
-        return 2
     index = open_index(args)
     if index is None:
-        return 2
-    hits = matching(index, text, schema)
+        return None
+    hits = matching(index, text, load_schema(root))
     if hits is None:
+        return None
+    if view is not None:
+        hits = sort_records(hits, view.sort_field, view.descending)
+    return hits, view, index
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    if args.query is None and not args.view:
+        fail("give a QUERY or --view NAME")
         return 2
-    if view is not None and view.sort not in TABLE_COLUMNS - {"path"}:
-        hits = sort_records(hits, view.sort, view.descending)
+    found = shown(args)
+    if found is None:
+        return 2
+    hits, view, index = found
+    schema = load_schema(index.root)
     for record in hits:
         if args.json:
             print(json.dumps(record.to_json(), ensure_ascii=False))
-        elif view is not None and view.columns:
-            columns = [c for c in view.columns if c not in TABLE_COLUMNS]
-            print("\t".join([record.path, *(one_line(cell_text(record.meta.get(c))) for c in columns)]))
+        elif view is not None and view.fields:
+            print("\t".join([record.path, *(one_line(cell_text(record.meta.get(c))) for c in view.fields)]))
         else:
             print_record(record, schema)
     print(f"{len(hits):,} of {len(index.records):,} files match", file=sys.stderr)

@@ -269,58 +269,50 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     fld_sub = fld.add_subparsers(dest="action", metavar="ACTION", required=True)
-    cmd = fld_sub.add_parser(
-        "set", help="set FIELD to VALUE", description="Set FIELD to VALUE (text, or YAML with --yaml)."
-    )
-    cmd.add_argument("archive", metavar="ARCHIVE")
-    cmd.add_argument("field", metavar="FIELD")
+
+    def field_command(name: str, help_text: str, description: str | None = None) -> argparse.ArgumentParser:
+        cmd = fld_sub.add_parser(name, help=help_text, description=description or help_text)
+        cmd.add_argument("archive", metavar="ARCHIVE")
+        cmd.add_argument("field", metavar="FIELD")
+        return cmd
+
+    cmd = field_command("set", "set FIELD to VALUE", "Set FIELD to VALUE (text, or YAML with --yaml).")
     cmd.add_argument("value", metavar="VALUE")
     cmd.add_argument("--yaml", action="store_true", help="read VALUE as YAML (false, 3, 2025-01-02)")
     selection(cmd)
-    cmd = fld_sub.add_parser("clear", help="remove FIELD", description="Remove FIELD from the files.")
-    cmd.add_argument("archive", metavar="ARCHIVE")
-    cmd.add_argument("field", metavar="FIELD")
-    selection(cmd)
+    selection(field_command("clear", "remove FIELD", "Remove FIELD from the files."))
     for name, text in (
         ("copy", "copy FIELD's value into TARGET (replacing it, or --append to TARGET's list)"),
         ("move", "move FIELD's value into TARGET (replacing it, or --append to TARGET's list); FIELD is removed"),
     ):
-        cmd = fld_sub.add_parser(name, help=text, description=text[:1].upper() + text[1:] + ".")
-        cmd.add_argument("archive", metavar="ARCHIVE")
-        cmd.add_argument("field", metavar="FIELD")
+        cmd = field_command(name, text, text[:1].upper() + text[1:] + ".")
         cmd.add_argument("target", metavar="TARGET")
         cmd.add_argument("--append", action="store_true", help="add to TARGET's list instead of replacing it")
         selection(cmd)
-    cmd = fld_sub.add_parser(
+    cmd = field_command(
         "rename",
-        help="rename the key FIELD to NEW, where it stands",
-        description="Rename the key FIELD to NEW: only the key's text changes; its value, comments and position "
+        "rename the key FIELD to NEW, where it stands",
+        "Rename the key FIELD to NEW: only the key's text changes; its value, comments and position "
         "stay byte for byte. A file that already has NEW is skipped.",
     )
-    cmd.add_argument("archive", metavar="ARCHIVE")
-    cmd.add_argument("field", metavar="FIELD")
     cmd.add_argument("target", metavar="NEW")
     selection(cmd)
-    cmd = fld_sub.add_parser(
+    cmd = field_command(
         "split",
-        help="split FIELD's text into a list at a separator",
-        description="Split FIELD's text at SEP (default ',') into a list, each part trimmed, empty parts and repeats "
+        "split FIELD's text into a list at a separator",
+        "Split FIELD's text at SEP (default ',') into a list, each part trimmed, empty parts and repeats "
         "dropped; written to FIELD, or to --into TARGET (FIELD is kept). A value that is already a list is left alone.",
     )
-    cmd.add_argument("archive", metavar="ARCHIVE")
-    cmd.add_argument("field", metavar="FIELD")
     cmd.add_argument("--separator", "-s", metavar="SEP", default=",", help="where to cut (default ',')")
     cmd.add_argument("--into", metavar="TARGET", help="write the list to TARGET")
     cmd.add_argument("--append", action="store_true", help="add to TARGET's list instead of replacing it")
     selection(cmd)
-    cmd = fld_sub.add_parser(
+    cmd = field_command(
         "join",
-        help="join FIELD's list into one text value",
-        description="Join the items of FIELD's list with SEP (default ', ') into one text value; written to FIELD, "
+        "join FIELD's list into one text value",
+        "Join the items of FIELD's list with SEP (default ', ') into one text value; written to FIELD, "
         "or to --into TARGET (FIELD is kept).",
     )
-    cmd.add_argument("archive", metavar="ARCHIVE")
-    cmd.add_argument("field", metavar="FIELD")
     cmd.add_argument("--separator", "-s", metavar="SEP", default=", ", help="put between items (default ', ')")
     cmd.add_argument("--into", metavar="TARGET", help="write the text to TARGET")
     selection(cmd)

@@ -6,14 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from masthead.cli.archive import matching, query_text
+from masthead.cli.archive import shown
 from masthead.cli.common import fail, open_index
 from masthead.cli.pipeline import run_change
-from masthead.core import storage
-from masthead.core.csv_table import read_table, sort_records, table_bytes
+from masthead.core.csv_table import read_table, table_text, write_table
 from masthead.core.errors import MastheadError
 from masthead.core.views import TABLE_COLUMNS, View, delete_view, load_views, save_view
-from masthead.core.workflow import load_schema
 
 DEFAULT_FIELDS = ("title", "date", "draft", "status", "category", "tags")
 
@@ -50,28 +48,17 @@ def cmd_view(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    root = Path(args.archive)
-    asked = query_text(args, root)
-    if asked is None:
+    found = shown(args)
+    if found is None:
         return 2
-    text, view = asked
-    index = open_index(args)
-    if index is None:
-        return 2
-    hits = matching(index, text, load_schema(root))
-    if hits is None:
-        return 2
-    if view is not None and view.sort not in TABLE_COLUMNS - {"path"}:
-        hits = sort_records(hits, view.sort, view.descending)
-    fields = list(_names(args.fields) or (view.columns if view and view.columns else DEFAULT_FIELDS))
-    fields = [f for f in fields if f not in TABLE_COLUMNS]
-    data = table_bytes(hits, fields, args.separator)
+    hits, view, _ = found
+    chosen = _names(args.fields) or (view.fields if view and view.fields else DEFAULT_FIELDS)
+    fields = [f for f in chosen if f not in TABLE_COLUMNS]
     if args.csv == "-":
-        sys.stdout.write(data.decode("utf-8-sig"))
+        sys.stdout.write(table_text(hits, fields, args.separator))
     else:
-        out = Path(args.csv)
         try:
-            storage.write_atomic(out, data, storage.read_bytes(out)[1] if out.exists() else None)
+            write_table(Path(args.csv), hits, fields, args.separator)
         except MastheadError as exc:
             fail(str(exc))
             return 1

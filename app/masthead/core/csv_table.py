@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from masthead.core.cells import CellsEdit, cell_text
 from masthead.core.records import Record
@@ -45,6 +46,15 @@ def table_text(records: Iterable[Record], fields: list[str], separator: str = CS
 
 def table_bytes(records: Iterable[Record], fields: list[str], separator: str = CSV_SEPARATOR) -> bytes:
     return table_text(records, fields, separator).encode("utf-8-sig")
+
+
+def write_table(path: Path, records: list[Record], fields: list[str], separator: str = CSV_SEPARATOR) -> int:
+    """Write the table to ``path`` atomically (replacing a file that is there); returns the number of rows."""
+    from masthead.core import storage  # here: reading and sorting tables needs no saving code
+
+    expected = storage.read_bytes(path)[1] if path.exists() else None
+    storage.write_atomic(path, table_bytes(records, fields, separator), expected)
+    return len(records)
 
 
 @dataclass

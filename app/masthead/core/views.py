@@ -30,6 +30,16 @@ class View:
     sort: str | None = None
     descending: bool = False
 
+    @property
+    def fields(self) -> list[str]:
+        """The columns that are front-matter fields (not the window's own state, path, git, match)."""
+        return [c for c in self.columns if c not in TABLE_COLUMNS]
+
+    @property
+    def sort_field(self) -> str | None:
+        """The sort as a field (or path) the command line can order by; None for the window's own columns."""
+        return self.sort if self.sort and self.sort not in TABLE_COLUMNS - {"path"} else None
+
     def as_yaml(self) -> dict[str, Any]:
         """The view as written under ``views:`` (settings left at their defaults are not written)."""
         out: dict[str, Any] = {"query": self.query}

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from masthead.ui.main_window import MainWindow
 
 D = TypeVar("D", bound=OperationDialog)
+F = TypeVar("F", ReplaceDialog, KeyDialog)
 SET_FIELD_FIRST = ("category", "status", "area", "series", "layout", "speaker")  # single-value fields people set
 
 
@@ -142,25 +143,17 @@ class BulkController(QObject):
 
     def replace(self) -> ReplaceDialog | None:
         """Find and replace in fields: every field the schema declares or the archive uses is offered."""
-        root = self.window.archive.root
-        if root is None:
-            return None
-        dialog = ReplaceDialog(
-            root,
-            self.targets(),
-            self.field_names(),
-            self.window.unsaved_paths,
-            self.window,
-            from_selection=self.from_selection(),
-        )
-        return self._launch(dialog)
+        return self._fields_dialog(ReplaceDialog)
 
     def edit_keys(self) -> KeyDialog | None:
         """Copy, move, rename, split or join fields."""
+        return self._fields_dialog(KeyDialog)
+
+    def _fields_dialog(self, kind: type[F]) -> F | None:
         root = self.window.archive.root
         if root is None:
             return None
-        dialog = KeyDialog(
+        dialog = kind(
             root,
             self.targets(),
             self.field_names(),

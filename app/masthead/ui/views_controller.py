@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from masthead.core.csv_table import write_table
 from masthead.core.errors import MastheadError
 from masthead.core.query import QueryError, parse_query
 from masthead.core.records import Record
@@ -100,9 +101,4 @@ class ViewsController(QObject):
 
     def export(self, path: Path, records: list[Record], fields: list[str]) -> int:
         """Write the records' fields as a CSV table (run off the GUI thread); returns the number of rows."""
-        from masthead.core import storage
-        from masthead.core.csv_table import table_bytes
-
-        data = table_bytes(records, fields)
-        storage.write_atomic(path, data, storage.read_bytes(path)[1] if path.exists() else None)
-        return len(records)
+        return write_table(path, records, fields)
