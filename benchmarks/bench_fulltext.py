@@ -21,7 +21,7 @@ from masthead.core.index import ArchiveIndex
 from masthead.core.query import parse_query
 
 # words of the realistic archive (make_archive.py --realistic): rare, common and everywhere, Chinese and English
-QUERIES = ["生织况我", "芯片", "hardest long", "latency", "the", "Viond Inc", "nothing-matches-this"]
+QUERIES = ["生织况我", "芯片", "芯", "hardest long", "latency", "the", "Viond Inc", "nothing-matches-this"]
 
 
 def main() -> None:

@@ -74,6 +74,32 @@ def test_only_changed_files_are_read_again_and_gone_ones_dropped(archive: Path) 
     index.close()
 
 
+def test_a_front_matter_edit_does_not_index_the_transcript_again(archive: Path) -> None:
+    index = opened(archive)
+    db = sqlite3.connect(index.text_index().path)
+    (row_before,) = db.execute("SELECT id FROM files WHERE path = 'en.md'").fetchone()
+    index.close()
+    path = write(archive, "en.md", BODIES["en.md"], title="A new title")  # the same transcript
+    os.utime(path, ns=(1, 10**18))
+    again = opened(archive)
+    assert db.execute("SELECT id, mtime_ns FROM files WHERE path = 'en.md'").fetchone() == (row_before, 10**18)
+    assert again.update_text() == 0  # its new size and mtime are known now
+    assert [h.path for h in again.text_index().search("liquid cooling")] == ["en.md"]
+    db.close()
+    again.close()
+
+
+@pytest.mark.parametrize(
+    "text, found", [("a", [0, 1]), ("b", [0]), ("ab", [0]), ("xa", [1]), ("a\uffff", []), ("x", [1])]
+)
+def test_one_or_two_characters_are_found_at_the_very_end_of_a_transcript(text: str, found: list[int]) -> None:
+    bodies = ["ab", "xa"]
+    index = TextIndex(Path("/nowhere"), memory=True)
+    index.update([(f"f{i}.md", 2, i) for i in range(2)], lambda rel: bodies[int(rel[1:-3])])
+    assert [h.path for h in index.search(text)] == [f"f{i}.md" for i in found]
+    index.close()
+
+
 def test_a_damaged_index_is_rebuilt_not_trusted(archive: Path) -> None:
     index = opened(archive)
     path = index.text_index().path

@@ -1,9 +1,13 @@
 """The full-text index of an archive's transcripts: SQLite FTS5 with the trigram tokenizer (Chinese and English
 both match any substring), in its own file beside the index cache. It is brought up to date file by file (a file
-is read again only when its size or mtime changed; gone files are dropped); a damaged or foreign one is deleted
-and rebuilt, never trusted. The stored text is the transcript case-folded (``str.casefold``: ß as ss, K as k),
-so the trigrams of a case-folded query are in every transcript that holds it, and each candidate is checked
-against the stored text by SQLite: an answer is exact, with Python's case-insensitive rule.
+whose size or mtime changed is read again, and indexed again only if its transcript changed; gone files are
+dropped); a damaged or foreign one is deleted and rebuilt, never trusted.
+
+The stored text is the transcript case-folded (``str.casefold``: ß as ss, K as k) and the tokenizer keeps case
+(it folds nothing more), so the index holds exactly the folded text's trigrams with their positions
+(``detail=full``): a phrase query of the folded search text is an exact substring test, answered by the index
+alone. Every stored text ends in two U+FFFF (a character no folded text holds), so every character of a
+transcript starts a trigram: one or two characters are answered from the trigrams they begin.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from masthead.core import cache
 from masthead.core.cache import cache_dir, is_busy
 from masthead.core.pacing import pause
 
-FORMAT = "2"  # 2: the stored text is case-folded
+FORMAT = "3"  # 2: the stored text is case-folded; 3: positions, case kept, the end mark, digests
+END = "\uffff\uffff"  # after every stored text: its last characters start trigrams too
 BATCH = 25  # files per transaction (~0.1 s): progress survives a cancel, searches and close() wait little
 Progress = Callable[[int, int], None]
 
@@ -79,9 +84,13 @@ class TextIndex:
             db.execute("CREATE TABLE IF NOT EXISTS info (k TEXT PRIMARY KEY, v TEXT)")
             db.execute(
                 "CREATE TABLE IF NOT EXISTS files"
-                " (path TEXT PRIMARY KEY, id INTEGER UNIQUE, size INTEGER, mtime_ns INTEGER)"
+                " (path TEXT PRIMARY KEY, id INTEGER UNIQUE, size INTEGER, mtime_ns INTEGER, digest BLOB)"
             )
-            db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS bodies USING fts5(body, tokenize='trigram', detail=none)")
+            db.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS bodies"
+                " USING fts5(body, tokenize='trigram case_sensitive 1', detail=full)"
+            )
+            db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS terms USING fts5vocab(bodies, 'row')")
             info = dict(db.execute("SELECT k, v FROM info").fetchall())
             if not info:
                 db.executemany("INSERT INTO info VALUES (?, ?)", [("format", FORMAT), ("root", str(self.root))])
@@ -152,17 +161,30 @@ class TextIndex:
         for start in range(0, len(todo), BATCH):
             if self._closed or (cancel is not None and cancel.is_set()):
                 break
-            batch = [(rel, size, mtime, read_body(rel)) for rel, size, mtime in todo[start : start + BATCH]]
+            batch = []
+            for rel, size, mtime in todo[start : start + BATCH]:
+                text = fold(read_body(rel)) + END
+                digest = hashlib.blake2b(text.encode(errors="replace"), digest_size=16).digest()
+                batch.append((rel, size, mtime, text, digest))
             with self._writing():
-                for rel, size, mtime, body in batch:
-                    self._forget(rel)
-                    cursor = self._db.execute("INSERT INTO bodies(body) VALUES (?)", (fold(body),))
-                    self._db.execute("INSERT INTO files VALUES (?, ?, ?, ?)", (rel, cursor.lastrowid, size, mtime))
+                for rel, size, mtime, text, digest in batch:
+                    self._store(rel, size, mtime, text, digest)
             done += len(batch)
             if progress is not None:
                 progress(done, len(todo))
             pause()
         return done
+
+    def _store(self, rel: str, size: int, mtime: int, text: str, digest: bytes) -> None:
+        """Index one file's folded text, or only note its new size and mtime when its text is as indexed (a
+        bulk edit of the front matter changes every file's mtime, not their transcripts)."""
+        row = self._db.execute("SELECT digest FROM files WHERE path = ?", (rel,)).fetchone()
+        if row is not None and row[0] == digest:
+            self._db.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime, rel))
+            return
+        self._forget(rel)
+        cursor = self._db.execute("INSERT INTO bodies(body) VALUES (?)", (text,))
+        self._db.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?)", (rel, cursor.lastrowid, size, mtime, digest))
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
@@ -207,29 +229,31 @@ class TextIndex:
     def _body(self, rowid: int) -> str:
         with self._lock:
             row = self._db.execute("SELECT body FROM bodies WHERE rowid = ?", (rowid,)).fetchone()
-        return str(row[0]) if row is not None else ""
+        return str(row[0]).removesuffix(END) if row is not None else ""
 
     def _matching(self, text: str) -> list[tuple[str, int]]:
-        """``(path, row)`` of the files whose transcript holds ``text``, in path order. The index finds the
-        candidates (those with every trigram of the folded text) and SQLite checks each one's stored text;
-        one or two characters have no trigram, so SQLite scans every text."""
+        """``(path, row)`` of the files whose transcript holds ``text``, in path order: the files holding the
+        folded text as a phrase of trigrams, or for one or two characters the files holding a trigram that
+        begins with them (each stored text ends in ``END``, so its last characters begin one too)."""
         wanted = fold(text)
         if not wanted:
             return []
-        select = "SELECT f.path, f.id FROM bodies b JOIN files f ON f.id = b.rowid"
-        if len(wanted) >= 3:
-            grams = sorted({wanted[i : i + 3] for i in range(len(wanted) - 2)})
-            # one ASCII trigram: the index alone is exact (FTS5 folds nothing onto ASCII that casefold left)
-            exact = len(wanted) == 3 and wanted.isascii()
-            check = "" if exact else " AND instr(b.body, ?) > 0"
-            sql = f"{select} WHERE bodies MATCH ?{check} ORDER BY f.path"
-            args = [" AND ".join(_quoted(g) for g in grams), wanted]
-        else:
-            sql = f"{select} WHERE instr(b.body, ?) > 0 ORDER BY f.path"
-            args = [wanted]
         try:
             with self._lock:
-                rows: list[tuple[str, int]] = self._db.execute(sql, args[: sql.count("?")]).fetchall()
+                if len(wanted) >= 3:
+                    match = _quoted(wanted)
+                else:
+                    grams = self._db.execute(
+                        "SELECT term FROM terms WHERE term > ? AND term < ?", (wanted, wanted + "\U0010ffff")
+                    ).fetchall()
+                    if not grams:
+                        return []
+                    match = " OR ".join(_quoted(g) for (g,) in grams)
+                rows: list[tuple[str, int]] = self._db.execute(
+                    "SELECT f.path, f.id FROM bodies b JOIN files f ON f.id = b.rowid"
+                    " WHERE bodies MATCH ? ORDER BY f.path",
+                    (match,),
+                ).fetchall()
         except sqlite3.DatabaseError:
             return []
         return rows
@@ -245,8 +269,9 @@ def _quoted(term: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Text as the index stores and matches it: case-folded, NUL (where FTS5 stops reading) as U+FFFD."""
-    return text.casefold().replace("\0", "\ufffd")
+    """Text as the index stores and matches it: case-folded; NUL (where FTS5 stops reading) and U+FFFF (the
+    stored texts' end mark) as U+FFFD (so to the index these three are one character)."""
+    return text.casefold().replace("\0", "\ufffd").replace("\uffff", "\ufffd")
 
 
 def snippet(path: str, body: str, text: str) -> Hit | None:

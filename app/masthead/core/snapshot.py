@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from masthead.core.pacing import pause
-from masthead.core.records import Record, encode_meta
+from masthead.core.records import Record
 from masthead.core.values import Value
 
 PIECE = 2000  # records per piece: one marshal call each (a few ms), so a host thread never holds the GIL long
@@ -26,18 +26,9 @@ Entry = tuple[str, int, int, str, "str | None", "int | None", dict[str, Any], di
 def pack(items: Iterable[Record], size: int = PIECE) -> Iterator[bytes]:
     """The pieces of a snapshot of ``items``, ``size`` records each (0: all in one)."""
     pool: dict[str, str] = {}
-
-    def share(value: Value) -> Value:
-        if isinstance(value, str):
-            return pool.setdefault(value, value) if len(value) <= SHARED else value
-        if isinstance(value, list):
-            return [share(v) for v in value]
-        return value
-
     piece: list[Entry] = []
     for record in items:
-        meta, dates = encode_meta(record.meta)
-        meta = {pool.setdefault(k, k): share(v) for k, v in meta.items()}
+        meta, dates = _shared_meta(record.meta, pool)
         piece.append(
             (record.path, record.size, record.mtime_ns, record.kind, record.error, record.error_line, meta, dates)
         )
@@ -47,6 +38,35 @@ def pack(items: Iterable[Record], size: int = PIECE) -> Iterator[bytes]:
             pause()
     if piece:
         yield _dump(piece)
+
+
+def _shared_meta(meta: dict[str, Value], pool: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """``records.encode_meta`` and the sharing of short strings through ``pool``, in one walk of the values (the
+    workers' share of a cold index)."""
+    out: dict[str, Any] = {}
+    dates: dict[str, str] = {}
+    for key, value in meta.items():
+        key = pool.setdefault(key, key)
+        if type(value) is str:
+            out[key] = pool.setdefault(value, value) if len(value) <= SHARED else value
+        elif isinstance(value, dt.date):
+            dates[key] = "t" if isinstance(value, dt.datetime) else "d"
+            out[key] = value.isoformat()
+        else:
+            out[key] = _shared(value, pool)
+    return out, dates
+
+
+def _shared(value: Value, pool: dict[str, str]) -> Value:
+    if isinstance(value, str):
+        return pool.setdefault(value, value) if len(value) <= SHARED else value
+    if isinstance(value, list):
+        return [_shared(v, pool) for v in value]
+    if isinstance(value, dict):
+        return {k: _shared(v, pool) for k, v in value.items()}
+    if isinstance(value, dt.date):
+        return value.isoformat()  # nested dates are rare; they come back as text (as records.encode_meta)
+    return value
 
 
 def pack_one(items: Iterable[Record]) -> bytes:
