@@ -55,6 +55,7 @@ class IndexCache:
         self._snap: dict[str, tuple[int, int]] = {}  # the snapshot's stamps (minus gone paths)
         self._entries: dict[str, snapshot.Entry] = {}  # snapshot entries not yet taken by ``get``
         self._entry_count = 0  # entries in the stored snapshot, dead ones included
+        self._gone: set[str] = set()  # the paths in the ``gone`` table
         self.rebuilt = False
         self._lock = threading.RLock()  # one connection, used from the loader, refresh jobs and close()
         self._db = self._open()
@@ -109,7 +110,8 @@ class IndexCache:
                 break
             count += len(piece)
             entries.update((entry[0], entry) for entry in piece)
-        for (path,) in db.execute("SELECT path FROM gone"):
+        self._gone = {path for (path,) in db.execute("SELECT path FROM gone")}
+        for path in self._gone:
             entries.pop(path, None)
         self._entries = entries
         self._snap = {path: (e[1], e[2]) for path, e in entries.items()}
@@ -117,10 +119,31 @@ class IndexCache:
 
     def _discard(self) -> None:
         self.rebuilt = True
-        self._rows, self._snap, self._entries = {}, {}, {}
+        self._rows, self._snap, self._entries, self._gone = {}, {}, {}, set()
         for suffix in ("", "-wal", "-shm"):
             with contextlib.suppress(FileNotFoundError):
                 os.remove(str(self.path) + suffix)
+
+    def take(self, files: Iterable[tuple[str, int, int]]) -> tuple[list[Record], list[tuple[str, int, int]]]:
+        """Of ``(path, size, mtime_ns)``: the cached records of the files that still have that size and mtime,
+        and the files there is none for (``get`` for a whole archive, in one loop)."""
+        hits: list[Record] = []
+        misses: list[tuple[str, int, int]] = []
+        rows, entries, record_of = self._rows, self._entries, snapshot.record_of
+        for item in files:
+            path, size, mtime_ns = item
+            if path not in rows:
+                entry = entries.pop(path, None)
+                if entry is not None and entry[1] == size and entry[2] == mtime_ns:
+                    hits.append(record_of(entry))
+                    continue
+            else:
+                hit = self.get(path, size, mtime_ns)
+                if hit is not None:
+                    hits.append(hit)
+                    continue
+            misses.append(item)
+        return hits, misses
 
     def get(self, path: str, size: int, mtime_ns: int) -> Record | None:
         """The cached record if the file still has this size and mtime; a bad row is ignored."""
@@ -162,6 +185,7 @@ class IndexCache:
                 self._entries.pop(p, None)
                 if in_rows or in_snap:
                     gone.append((p,))
+                    self._gone.add(p)
             if self._db is not None and gone:
                 with contextlib.suppress(sqlite3.Error), self._db:
                     self._db.execute("BEGIN")
@@ -172,19 +196,20 @@ class IndexCache:
         """Add a snapshot piece (``snapshot.pack``) holding records with these (path, size, mtime_ns): it
         replaces their rows and earlier entries."""
         with self._lock:
+            rows = [(path,) for path, _, _ in stamps if self._rows.pop(path, None) is not None]
+            gone = [(path,) for path, _, _ in stamps if path in self._gone]
+            self._gone.difference_update(path for (path,) in gone)
             for path, size, mtime in stamps:
-                self._rows.pop(path, None)
                 self._snap[path] = (size, mtime)
             self._entry_count += len(stamps)
             if self._db is None:
                 return
-            paths = [(path,) for path, _, _ in stamps]
             try:
                 with self._db:
                     self._db.execute("BEGIN")
                     self._db.execute("INSERT INTO snapshot (data) VALUES (?)", (piece,))
-                    self._db.executemany("DELETE FROM files WHERE path = ?", paths)
-                    self._db.executemany("DELETE FROM gone WHERE path = ?", paths)
+                    self._db.executemany("DELETE FROM files WHERE path = ?", rows)  # (none in a first build)
+                    self._db.executemany("DELETE FROM gone WHERE path = ?", gone)
             except sqlite3.Error:
                 self._db = None
 
@@ -216,7 +241,7 @@ class IndexCache:
             except sqlite3.Error:
                 self._db = None
                 return
-        self._rows, self._entries = {}, {}
+        self._rows, self._entries, self._gone = {}, {}, set()
         self._snap = {r.path: (r.size, r.mtime_ns) for r in items}
         self._entry_count = len(items)
 

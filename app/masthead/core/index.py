@@ -96,22 +96,22 @@ class ArchiveIndex:
     def build(self, cancel: threading.Event | None = None, progress: Progress | None = None) -> Iterator[list[Record]]:
         """Read the whole archive, yielding batches of records as they become available."""
         files = self.scan()
+        with gc_paused():  # records are acyclic: one collection after the build, not one per piece read
+            yield from self._build(files, cancel, progress)
+
+    def _build(
+        self, files: list[tuple[str, int, int]], cancel: threading.Event | None, progress: Progress | None
+    ) -> Iterator[list[Record]]:
         stats = self.stats = BuildStats(total=len(files))
         self.records = {}
         cached: list[Record] = []
-        todo: list[tuple[str, int, int]] = []
-        with gc_paused():
-            for rel, size, mtime in paced(files):
-                hit = self.cache.get(rel, size, mtime) if self.cache else None
-                if hit is not None:
-                    cached.append(hit)
-                else:
-                    todo.append((rel, size, mtime))
-        if self.cache is not None:
-            present = {rel for rel, _, _ in files}
-            self.cache.remove(self.cache.known_paths() - present)
-        # Many files to read: their pieces join the snapshot as they are, rather than row by row.
+        todo: list[tuple[str, int, int]] = files
         cache = self.cache
+        if cache is not None:
+            cached, todo = cache.take(paced(files))
+            present = {rel for rel, _, _ in files}
+            cache.remove(cache.known_paths() - present)
+        # Many files to read: their pieces join the snapshot as they are, rather than row by row.
         many = cache is not None and len(todo) > _stale_limit(len(files))
         done = 0
         try:
