@@ -176,6 +176,37 @@ def test_streaming_progress_and_cancel(tmp_path: Path) -> None:
     assert seen[0][1] == 700 and seen[0][0] == len(index.records)
 
 
+def _children() -> list[int]:
+    """The live child processes of this one (from /proc)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid() and fields[0] != "Z":
+            out.append(int(stat.parent.name))
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_a_first_build_starts_its_workers_while_listing_and_ends_them_however_it_ends(tmp_path: Path) -> None:
+    root = tmp_path / "big"
+    make_archive(root, 700)
+    before = set(_children())
+    build = ArchiveIndex(root, workers=2).build()  # a first build (empty cache): workers start during the scan
+    assert len(next(build)) > 0
+    assert len(set(_children()) - before) == 2
+    build.close()  # abandoned after its first batch
+    assert set(_children()) - before == set()
+    cancel = threading.Event()
+    cancel.set()  # cancelled before anything was read: the early workers are ended too
+    index = ArchiveIndex(tmp_path / "big", use_cache=False, workers=2)
+    for _ in index.build(cancel):
+        pass
+    assert index.stats.cancelled and set(_children()) - before == set()
+
+
 def test_parallel_read_equals_inline_read(tmp_path: Path) -> None:
     root = tmp_path / "big"
     make_archive(root, 650)

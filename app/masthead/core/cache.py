@@ -124,6 +124,11 @@ class IndexCache:
             with contextlib.suppress(FileNotFoundError):
                 os.remove(str(self.path) + suffix)
 
+    @property
+    def empty(self) -> bool:
+        """Whether it holds no record (a first build)."""
+        return not self._rows and not self._entries
+
     def take(self, files: Iterable[tuple[str, int, int]]) -> tuple[list[Record], list[tuple[str, int, int]]]:
         """Of ``(path, size, mtime_ns)``: the cached records of the files that still have that size and mtime,
         and the files there is none for (``get`` for a whole archive, in one loop)."""
@@ -135,7 +140,10 @@ class IndexCache:
             if path not in rows:
                 entry = entries.pop(path, None)
                 if entry is not None and entry[1] == size and entry[2] == mtime_ns:
-                    hits.append(record_of(entry))
+                    if entry[7]:  # dates to make dates again
+                        hits.append(record_of(entry))
+                    else:
+                        hits.append(Record(path, size, mtime_ns, entry[6], entry[3], entry[4], entry[5]))
                     continue
             else:
                 hit = self.get(path, size, mtime_ns)

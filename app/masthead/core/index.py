@@ -22,9 +22,10 @@ from masthead.core.records import Record, gc_paused
 from masthead.core.safe_io import read_regular
 from masthead.core.scan import is_markdown, stat_files, stat_job
 from masthead.core.split import split
-from masthead.core.workers import run_parallel
+from masthead.core.workers import Process, run_parallel, start_workers, stop_workers
 
 CHUNK = 200  # files a worker reads per request
+PARALLEL_MIN = 3  # chunks to read from which worker processes read them
 AWAY_MIN = 20  # fewer changed files than this are re-read in this process even when asked to read away
 BATCH = 500  # cached records per batch: small enough for a window to insert without stalling
 Progress = Callable[[int, int], None]
@@ -84,23 +85,36 @@ class ArchiveIndex:
     def relpath(self, path: Path | str) -> str:
         return Path(os.path.abspath(path)).relative_to(self.root).as_posix()
 
-    def scan(self) -> list[tuple[str, int, int]]:
+    def scan(self, many: tuple[int, Callable[[], None]] | None = None) -> list[tuple[str, int, int]]:
         """(relative path, size, mtime_ns) of every Markdown file, in folder order; the temporary files of
-        saves that died on the way are removed."""
+        saves that died on the way are removed (``many``: as ``scan.stat_files``)."""
         temps: list[str] = []
-        files = stat_files(self.root, temps)
+        files = stat_files(self.root, temps, many)
         for temp in temps:
             tempfiles.remove(tempfiles.stale(Path(temp).parent, [Path(temp).name]))
         return files
 
     def build(self, cancel: threading.Event | None = None, progress: Progress | None = None) -> Iterator[list[Record]]:
         """Read the whole archive, yielding batches of records as they become available."""
-        files = self.scan()
-        with gc_paused():  # records are acyclic: one collection after the build, not one per piece read
-            yield from self._build(files, cancel, progress)
+        early: list[Process] = []
+        # Records are acyclic: one collection after the build, not one per piece read (nor, during the scan,
+        # collections that go over every record the cache has just loaded).
+        with gc_paused():
+            try:
+                cache = self.cache
+                first = self.workers > 1 and (cache is None or cache.empty)  # a first build: the workers start
+                many = (PARALLEL_MIN * CHUNK, lambda: early.extend(start_workers(self.workers)))  # while it lists
+                files = self.scan(many if first else None)
+                yield from self._build(files, cancel, progress, early)
+            finally:
+                stop_workers(early)  # (those not taken by the read, e.g. when cancelled first)
 
     def _build(
-        self, files: list[tuple[str, int, int]], cancel: threading.Event | None, progress: Progress | None
+        self,
+        files: list[tuple[str, int, int]],
+        cancel: threading.Event | None,
+        progress: Progress | None,
+        early: list[Process],
     ) -> Iterator[list[Record]]:
         stats = self.stats = BuildStats(total=len(files))
         self.records = {}
@@ -123,7 +137,7 @@ class ArchiveIndex:
                 if progress:
                     progress(done, stats.total)
                 yield batch
-            for piece in self._read(todo, cancel):
+            for piece in self._read(todo, cancel, early):
                 batch = self._accept_piece(piece, whole=many)
                 done += len(batch)
                 stats.parsed += len(batch)
@@ -159,16 +173,19 @@ class ArchiveIndex:
             self.cache.add_piece(piece, stamps)
         return batch
 
-    def _read(self, todo: list[tuple[str, int, int]], cancel: threading.Event | None) -> Iterator[bytes]:
+    def _read(
+        self, todo: list[tuple[str, int, int]], cancel: threading.Event | None, early: list[Process]
+    ) -> Iterator[bytes]:
         root = str(self.root)
         chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
-        if self.workers <= 1 or len(chunks) <= 2:
+        if self.workers <= 1 or len(chunks) < PARALLEL_MIN:
             for chunk in chunks:
                 if cancel and cancel.is_set():
                     return
                 yield read_piece(root, chunk)
             return
-        yield from run_parallel("read", read_piece, root, chunks, self.workers, cancel)
+        started, early[:] = list(early), []  # run_parallel ends them
+        yield from run_parallel("read", read_piece, root, chunks, self.workers, cancel, started=started)
 
     # ------------------------------------------------------------ keeping current
 

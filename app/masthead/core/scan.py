@@ -8,7 +8,7 @@ or a loop back to a parent folder) is skipped.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from masthead.core.tempfiles import is_temp
@@ -31,9 +31,12 @@ def iter_markdown(root: Path | str) -> Iterator[Path]:
         yield base / rel
 
 
-def stat_files(root: Path | str, temps: list[str] | None = None) -> list[tuple[str, int, int]]:
+def stat_files(
+    root: Path | str, temps: list[str] | None = None, many: tuple[int, Callable[[], None]] | None = None
+) -> list[tuple[str, int, int]]:
     """(relative '/'-path, size, mtime_ns) of every Markdown file under ``root``, folder by folder; the full
-    paths of saves' temporary files seen on the way are added to ``temps``, if given.
+    paths of saves' temporary files seen on the way are added to ``temps``, if given. ``many``: ``(count,
+    call)``, called once as soon as ``count`` files are listed (e.g. to start workers while the rest is listed).
 
     Written for speed: the index calls it on every open of an archive.
     """
@@ -79,10 +82,13 @@ def stat_files(root: Path | str, temps: list[str] | None = None) -> list[tuple[s
                             continue
                         st = entry.stat(follow_symlinks=False)
                         out.append((rel + name, st.st_size, st.st_mtime_ns))
+                        if len(out) == many_at:
+                            many_call()
                 except OSError:
                     continue
             stack.extend(reversed(subfolders))
 
+    many_at, many_call = many if many is not None else (-1, _nothing)
     direct: set[str] | None = None
     walk(str(root), real_root, "", False)
     if links:
@@ -100,6 +106,10 @@ def stat_files(root: Path | str, temps: list[str] | None = None) -> list[tuple[s
         except OSError:
             continue
     return out
+
+
+def _nothing() -> None:
+    return None
 
 
 def stat_job(root: str, _payload: object) -> list[tuple[str, int, int]]:

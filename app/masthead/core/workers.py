@@ -46,6 +46,31 @@ def worker_command() -> list[str]:
     return [sys.executable, "-m", "masthead.core.index_worker"]
 
 
+Process = subprocess.Popen[bytes]
+
+
+def start_workers(count: int) -> list[Process]:
+    """``count`` worker processes, started (they take ~50 ms to be ready: start them before they are needed)."""
+    return [subprocess.Popen(worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE) for _ in range(count)]
+
+
+def stop_workers(procs: list[Process]) -> None:
+    """End workers that were started and not used (or are done)."""
+    for proc in procs:
+        with contextlib.suppress(OSError, ValueError):
+            if proc.stdin is not None:
+                send(proc.stdin, None)
+                proc.stdin.close()
+    for proc in procs:
+        try:
+            proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
 def run_parallel(
     job: str,
     local: Callable[[str, Any], R],
@@ -54,23 +79,25 @@ def run_parallel(
     workers: int,
     cancel: threading.Event | None = None,
     local_first: bool = True,
+    started: list[Process] | None = None,
 ) -> Iterator[R]:
     """Run ``job`` on every payload in ``workers`` child processes; yield each reply as it is done.
 
     With ``local_first`` the first payload is done here, by ``local`` (the function the workers run for
     ``job``), while the workers start (fastest overall); without, every payload goes to a worker, so that this
     process does none of the work (a window's threads must not hold the GIL for long: every one of the GUI
-    thread's calls into Python would wait for it). A worker that dies is reported as an error.
+    thread's calls into Python would wait for it). A worker that dies is reported as an error. ``started``:
+    workers already started (``start_workers``), used first; they are ended here too.
     """
     here = 1 if local_first else 0
     jobs: Queue[Any] = Queue()
     for payload in payloads[here:]:
         jobs.put(payload)
     results: Queue[Any] = Queue()
-    procs = [
-        subprocess.Popen(worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        for _ in range(max(1, min(workers, len(payloads) - here)))
-    ]
+    wanted = max(1, min(workers, len(payloads) - here))
+    procs = list(started or [])[:wanted]
+    stop_workers(list(started or [])[wanted:])
+    procs += start_workers(wanted - len(procs))
 
     job_name = job
 
