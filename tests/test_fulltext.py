@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.conftest import run_cli
 
-from masthead.core import cache
+from masthead.core import cache, fulltext
 from masthead.core.fulltext import TextIndex
 from masthead.core.index import ArchiveIndex
 from masthead.core.query import parse_query
@@ -53,7 +53,7 @@ def opened(root: Path) -> ArchiveIndex:
 )  # fmt: skip
 def test_search_finds_every_file_that_holds_the_text(archive: Path, text: str, paths: list[str]) -> None:
     index = opened(archive)
-    hits = index.text_index().search(text)
+    hits = index.text_index().search(text, index.body)
     assert [h.path for h in hits] == paths
     assert all(h.match.casefold() == text.casefold() for h in hits)
     index.close()
@@ -68,9 +68,9 @@ def test_only_changed_files_are_read_again_and_gone_ones_dropped(archive: Path) 
     index.close()
     index = opened_again = ArchiveIndex(archive).open()
     assert opened_again.update_text() == 1
-    assert [h.path for h in index.text_index().search("cooling")] == []
-    assert [h.path for h in index.text_index().search("air handling")] == ["en.md"]
-    assert [h.path for h in index.text_index().search("冷却")] == []  # the deleted file is gone
+    assert [h.path for h in index.text_index().search("cooling", index.body)] == []
+    assert [h.path for h in index.text_index().search("air handling", index.body)] == ["en.md"]
+    assert [h.path for h in index.text_index().search("冷却", index.body)] == []  # the deleted file is gone
     index.close()
 
 
@@ -84,7 +84,7 @@ def test_a_front_matter_edit_does_not_index_the_transcript_again(archive: Path) 
     again = opened(archive)
     assert db.execute("SELECT id, mtime_ns FROM files WHERE path = 'en.md'").fetchone() == (row_before, 10**18)
     assert again.update_text() == 0  # its new size and mtime are known now
-    assert [h.path for h in again.text_index().search("liquid cooling")] == ["en.md"]
+    assert [h.path for h in again.text_index().search("liquid cooling", again.body)] == ["en.md"]
     db.close()
     again.close()
 
@@ -96,7 +96,28 @@ def test_one_or_two_characters_are_found_at_the_very_end_of_a_transcript(text: s
     bodies = ["ab", "xa"]
     index = TextIndex(Path("/nowhere"), memory=True)
     index.update([(f"f{i}.md", 2, i) for i in range(2)], lambda rel: bodies[int(rel[1:-3])])
-    assert [h.path for h in index.search(text)] == [f"f{i}.md" for i in found]
+    assert [h.path for h in index.search(text, lambda rel: bodies[int(rel[1:-3])])] == [f"f{i}.md" for i in found]
+    index.close()
+
+
+def test_texts_indexed_again_leave_dead_rows_that_are_never_found_then_start_again(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fulltext, "DEAD_SLACK", 0)
+    index = opened(archive)
+    db = sqlite3.connect(index.text_index().path)
+    for round_, dead_rows in enumerate([1, 2, 3, 4, 0]):  # en.md's transcript changes: its old rows are dead
+        path = write(archive, "en.md", f"\n**[Host]**: Round {round_} about fans.\n")
+        os.utime(path, ns=(1, 10**18 + round_))
+        index.refresh([path])
+        assert index.update_text() == (1 if dead_rows else 3)  # (starting again reads every file)
+        assert [h.path for h in index.text_index().search(f"round {round_}", index.body)] == ["en.md"]
+        assert index.text_index().paths("liquid cooling") == set()  # the first text's row is dead
+        assert index.text_index().paths(f"round {round_ - 1}") == set()
+        dead = int(db.execute("SELECT v FROM info WHERE k = 'dead'").fetchone()[0])
+        assert dead == dead_rows  # three files: four dead rows outnumber them, and the next update starts again
+    assert [h.path for h in index.text_index().search("液冷", index.body)] == ["mixed.md", "zh.md"]
+    db.close()
     index.close()
 
 
@@ -109,7 +130,7 @@ def test_a_damaged_index_is_rebuilt_not_trusted(archive: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     again = ArchiveIndex(archive).open()
     assert again.update_text() == len(BODIES) and again.text_index().rebuilt
-    assert [h.path for h in again.text_index().search("液冷")] == ["mixed.md", "zh.md"]
+    assert [h.path for h in again.text_index().search("液冷", again.body)] == ["mixed.md", "zh.md"]
     again.close()
 
 
@@ -123,7 +144,7 @@ def test_case_folding_and_nul_answer_as_reading_every_transcript_does(bodies: li
     index = TextIndex(Path("/nowhere"), memory=True)
     index.update([(f"f{i}.md", len(b), i) for i, b in enumerate(bodies)], lambda rel: bodies[int(rel[1:-3])])
     expected = sorted(f"f{i}.md" for i, b in enumerate(bodies) if text.casefold() in b.casefold())
-    hits = index.search(text, read_body=lambda rel: bodies[int(rel[1:-3])])
+    hits = index.search(text, lambda rel: bodies[int(rel[1:-3])])
     assert [h.path for h in hits] == expected
     assert all(text.casefold() in h.match.casefold() for h in hits)  # the snippet shows the very match
     index.close()
@@ -132,10 +153,10 @@ def test_case_folding_and_nul_answer_as_reading_every_transcript_does(bodies: li
 def test_snippets_mark_the_match_in_the_transcript_as_written(archive: Path) -> None:
     write(archive, "de.md", "\nDie Straße heißt Anna-Straße, sagt ANNA.\n")
     index = opened(archive)
-    hits = index.text_index().search("anna", read_body=index.body)
+    hits = index.text_index().search("anna", index.body)
     assert [(h.path, h.match) for h in hits] == [("de.md", "Anna")]
     assert hits[0].before.endswith("heißt ") and hits[0].after.startswith("-Straße")
-    assert [h.match for h in index.text_index().search("STRASSE", read_body=index.body)] == ["Straße"]
+    assert [h.match for h in index.text_index().search("STRASSE", index.body)] == ["Straße"]
     index.close()
 
 
@@ -146,7 +167,7 @@ def test_search_answers_exactly_what_reading_every_transcript_does(bodies: list[
     files = [(f"f{i}.md", len(b), i) for i, b in enumerate(bodies)]
     index.update(files, lambda rel: bodies[int(rel[1:-3])])
     expected = sorted(f"f{i}.md" for i, b in enumerate(bodies) if text.casefold() in b.casefold())
-    assert [h.path for h in index.search(text)] == expected
+    assert [h.path for h in index.search(text, lambda rel: bodies[int(rel[1:-3])])] == expected
     index.close()
 
 
@@ -193,7 +214,8 @@ def test_an_index_another_process_holds_is_waited_for_not_deleted(
     holder.execute("ROLLBACK")
     holder.close()
     assert path.exists() and not again.text_index().rebuilt
-    assert again.update_text() == 1 and [h.path for h in again.text_index().search("something new")] == ["en.md"]
+    assert again.update_text() == 1
+    assert [h.path for h in again.text_index().search("something new", again.body)] == ["en.md"]
     again.close()
 
 

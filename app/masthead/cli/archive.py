@@ -121,7 +121,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         return 2
     text_index = index.text_index()
     total = len(text_index.paths(args.text)) if args.limit is not None else None
-    hits = text_index.search(args.text, args.limit, index.body)
+    hits = text_index.search(args.text, index.body, args.limit)
     for hit in hits:
         record = index.records.get(hit.path)
         title = record.text("title") if record is not None else ""

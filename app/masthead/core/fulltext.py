@@ -3,6 +3,11 @@ both match any substring), in its own file beside the index cache. It is brought
 whose size or mtime changed is read again, and indexed again only if its transcript changed; gone files are
 dropped); a damaged or foreign one is deleted and rebuilt, never trusted.
 
+The index keeps no copy of the texts (a contentless table: a third smaller). SQLite before 3.43 cannot remove a
+text from such a table, so a file indexed again gets a new row and its ``files`` row points there: the old row
+is dead, never found (every search goes through ``files``), and once dead rows outnumber live ones the index
+starts again from nothing.
+
 The stored text is the transcript case-folded (``str.casefold``: ß as ss, K as k) and the tokenizer keeps case
 (it folds nothing more), so the index holds exactly the folded text's trigrams with their positions
 (``detail=full``): a phrase query of the folded search text is an exact substring test, answered by the index
@@ -24,7 +29,8 @@ from masthead.core import cache
 from masthead.core.cache import cache_dir, is_busy
 from masthead.core.pacing import pause
 
-FORMAT = "3"  # 2: the stored text is case-folded; 3: positions, case kept, the end mark, digests
+FORMAT = "4"  # 2: the stored text is case-folded; 3: positions, case kept, the end mark, digests; 4: no copy
+DEAD_SLACK = 1000  # dead rows tolerated beyond as many as there are live ones
 END = "\uffff\uffff"  # after every stored text: its last characters start trigrams too
 BATCH = 25  # files per transaction (~0.1 s): progress survives a cancel, searches and close() wait little
 Progress = Callable[[int, int], None]
@@ -88,12 +94,15 @@ class TextIndex:
             )
             db.execute(
                 "CREATE VIRTUAL TABLE IF NOT EXISTS bodies"
-                " USING fts5(body, tokenize='trigram case_sensitive 1', detail=full)"
+                " USING fts5(body, tokenize='trigram case_sensitive 1', detail=full, content='')"
             )
             db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS terms USING fts5vocab(bodies, 'row')")
             info = dict(db.execute("SELECT k, v FROM info").fetchall())
             if not info:
-                db.executemany("INSERT INTO info VALUES (?, ?)", [("format", FORMAT), ("root", str(self.root))])
+                db.executemany(
+                    "INSERT INTO info VALUES (?, ?)",
+                    [("format", FORMAT), ("root", str(self.root)), ("next", "1"), ("dead", "0")],
+                )
             elif info.get("format") != FORMAT or info.get("root") != str(self.root):
                 db.close()
                 return None
@@ -157,6 +166,13 @@ class TextIndex:
         with self._writing():
             for rel in gone:
                 self._forget(rel)
+            dead, live = self._count("dead"), self._db.execute("SELECT count(*) FROM files").fetchone()[0]
+            if dead > live + DEAD_SLACK:  # mostly dead rows: start again (every file is read again)
+                self._db.execute("INSERT INTO bodies(bodies) VALUES ('delete-all')")
+                self._db.execute("DELETE FROM files")
+                self._db.execute("UPDATE info SET v = '0' WHERE k = 'dead'")
+        if dead > live + DEAD_SLACK:
+            todo, _ = self.stale(files)
         done = 0
         for start in range(0, len(todo), BATCH):
             if self._closed or (cancel is not None and cancel.is_set()):
@@ -183,8 +199,14 @@ class TextIndex:
             self._db.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime, rel))
             return
         self._forget(rel)
-        cursor = self._db.execute("INSERT INTO bodies(body) VALUES (?)", (text,))
-        self._db.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?)", (rel, cursor.lastrowid, size, mtime, digest))
+        row_id = self._count("next")  # never a dead row's: its trigrams are still in the index
+        self._db.execute("UPDATE info SET v = ? WHERE k = 'next'", (str(row_id + 1),))
+        self._db.execute("INSERT INTO bodies(rowid, body) VALUES (?, ?)", (row_id, text))
+        self._db.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?)", (rel, row_id, size, mtime, digest))
+
+    def _count(self, name: str) -> int:
+        row = self._db.execute("SELECT v FROM info WHERE k = ?", (name,)).fetchone()
+        return int(row[0]) if row is not None else 0
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
@@ -200,22 +222,19 @@ class TextIndex:
                 raise
 
     def _forget(self, rel: str) -> None:
-        row = self._db.execute("SELECT id FROM files WHERE path = ?", (rel,)).fetchone()
-        if row is not None:
-            self._db.execute("DELETE FROM bodies WHERE rowid = ?", (row[0],))
-            self._db.execute("DELETE FROM files WHERE path = ?", (rel,))
+        """The file's row is dead from now on (see the module's notes)."""
+        if self._db.execute("DELETE FROM files WHERE path = ?", (rel,)).rowcount:
+            self._db.execute("UPDATE info SET v = CAST(v AS INTEGER) + 1 WHERE k = 'dead'")
 
     # ------------------------------------------------------------------ searching
 
-    def search(self, text: str, limit: int | None = None, read_body: Callable[[str], str] | None = None) -> list[Hit]:
+    def search(self, text: str, read_body: Callable[[str], str], limit: int | None = None) -> list[Hit]:
         """Files whose transcript contains ``text`` (case-insensitively), in path order, each with the words
-        around its first match, from ``read_body(path)`` (the transcript as it is) or else from the stored,
-        case-folded text (only the first ``limit`` hits' texts are read)."""
+        around its first match in ``read_body(path)`` (the transcript as it is now: a file changed since it was
+        indexed that no longer holds the text is left out); only the first ``limit`` hits' texts are read."""
         wanted, hits = fold(text), []
-        for path, rowid in self._matching(text):
-            hit = _hit(path, read_body(path), wanted) if read_body is not None else None
-            if hit is None:  # the file changed since it was indexed, or no reader: the stored text
-                hit = _hit(path, self._body(rowid), wanted)
+        for path, _ in self._matching(text):
+            hit = _hit(path, read_body(path), wanted)
             if hit is not None:
                 hits.append(hit)
                 if limit is not None and len(hits) >= limit:
@@ -225,11 +244,6 @@ class TextIndex:
     def paths(self, text: str) -> set[str]:
         """The paths of the files whose transcript contains ``text`` (case-insensitively)."""
         return {path for path, _ in self._matching(text)}
-
-    def _body(self, rowid: int) -> str:
-        with self._lock:
-            row = self._db.execute("SELECT body FROM bodies WHERE rowid = ?", (rowid,)).fetchone()
-        return str(row[0]).removesuffix(END) if row is not None else ""
 
     def _matching(self, text: str) -> list[tuple[str, int]]:
         """``(path, row)`` of the files whose transcript holds ``text``, in path order: the files holding the
