@@ -274,7 +274,8 @@ class ArchiveController(QObject):
 
     # ------------------------------------------------------------------ changes on disk
     def refresh(self, paths: list[str] | None) -> None:
-        """Bring the index up to date off the GUI thread: the given files, or a stat-only rescan (None)."""
+        """Bring the index up to date off the GUI thread: the given files (full paths, or paths in the
+        archive), or a stat-only rescan (None)."""
         index = self.index
         if index is None or self.loading:
             return
@@ -305,8 +306,10 @@ class ArchiveController(QObject):
         run_in_background(work, done, self)
 
     def refresh_rels(self, rels: Iterable[str]) -> None:
+        """Refresh files given by their archive paths (joined with the root off the GUI thread, by the index:
+        10,000 ``Path`` joins here took ~40 ms of it after a bulk change of every file)."""
         if self.index is not None:
-            self.refresh([str(self.index.root / r) for r in rels])
+            self.refresh(list(rels))
 
     def _on_files_changed(self, paths: list[str]) -> None:
         self.refresh(paths)
