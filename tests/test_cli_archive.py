@@ -95,15 +95,20 @@ def test_piping_into_head_is_not_an_error(archive: Path) -> None:
 
 
 def test_reading_commands_import_no_editing_code(tmp_path: Path) -> None:
-    """A warm ``index`` or ``query`` starts fast: it loads no document, journal, bulk or rendering code."""
+    """A warm ``index`` or ``query`` starts fast: it loads no document, journal, bulk or rendering code, and
+    (the files all in the cache) no YAML library either."""
     (tmp_path / "a.md").write_text("---\ntitle: A\ntags: [x]\n---\nBody\n", encoding="utf-8")
-    for command in (["index", str(tmp_path)], ["query", str(tmp_path), "tag:x"]):
+    yaml_code = {"yaml", "ruamel.yaml", "masthead.core.yamlread", "masthead.core.block"}
+    for command in (["index", str(tmp_path)], ["query", str(tmp_path), "tag:x"]) * 2:
         script = (
             "import sys; from masthead.cli import main; main(" + repr(command) + "); "
-            "print(' '.join(sorted(m for m in sys.modules if m.startswith(('masthead', 'markdown_it')))))"
+            "print(' '.join(sorted(m for m in sys.modules"
+            " if m.startswith(('masthead', 'markdown_it', 'yaml', 'ruamel')))))"
         )
         out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
         loaded = set(out.splitlines()[-1].split())
         assert "masthead.core.index" in loaded
         editing = {"masthead.core.document", "masthead.core.bulk", "masthead.core.journal", "masthead.core.storage"}
         assert not loaded & (editing | {"masthead.core.render", "markdown_it"}), loaded & editing
+        warm = command[0] == "query"  # (the first index run filled the cache)
+        assert not (warm and loaded & yaml_code), loaded & yaml_code

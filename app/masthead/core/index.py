@@ -17,7 +17,6 @@ from masthead.core.cache import IndexCache
 from masthead.core.errors import ParseError
 from masthead.core.fulltext import TextIndex
 from masthead.core.pacing import paced
-from masthead.core.reader import read_piece, read_record
 from masthead.core.records import Record, gc_paused
 from masthead.core.safe_io import read_regular
 from masthead.core.scan import is_markdown, stat_files, stat_job
@@ -176,6 +175,10 @@ class ArchiveIndex:
     def _read(
         self, todo: list[tuple[str, int, int]], cancel: threading.Event | None, early: list[Process]
     ) -> Iterator[bytes]:
+        if not todo:
+            return  # (and a warm open loads nothing of the YAML reader)
+        from masthead.core.reader import read_piece
+
         root = str(self.root)
         chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
         if self.workers <= 1 or len(chunks) < PARALLEL_MIN:
@@ -212,6 +215,8 @@ class ArchiveIndex:
             elif rel in self.records:
                 del self.records[rel]
                 changes.removed.append(rel)
+        from masthead.core.reader import read_piece, read_record
+
         if away and self.workers > 1 and len(todo) > AWAY_MIN:
             size = max(AWAY_MIN, -(-len(todo) // (2 * self.workers)))
             chunks = [todo[i : i + size] for i in range(0, len(todo), size)]

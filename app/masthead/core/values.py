@@ -7,18 +7,16 @@ a ``list`` of plain values or a ``dict`` with plain values.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 import re
 from typing import Any
 
-import yaml
-
 Value = Any  # a plain value as described above; kept loose because YAML values nest arbitrarily
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _YAML11_EXTRA = {"y", "Y", "n", "N", "=", "<<"}
-_resolver = yaml.resolver.Resolver()
 
 
 def _category(value: Value) -> str:
@@ -110,5 +108,14 @@ def ambiguous_in_yaml11(text: str) -> bool:
     """
     if text in _YAML11_EXTRA:
         return True
-    tag = _resolver.resolve(yaml.nodes.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    import yaml  # (here: a command that reads only the index cache never loads a YAML library)
+
+    tag = _yaml11_resolver().resolve(yaml.nodes.ScalarNode, text, (True, False))
     return bool(tag != "tag:yaml.org,2002:str")
+
+
+@functools.cache
+def _yaml11_resolver() -> Any:
+    import yaml
+
+    return yaml.resolver.Resolver()
