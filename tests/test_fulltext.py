@@ -76,7 +76,7 @@ def test_only_changed_files_are_read_again_and_gone_ones_dropped(archive: Path) 
 
 def test_a_front_matter_edit_does_not_index_the_transcript_again(archive: Path) -> None:
     index = opened(archive)
-    db = sqlite3.connect(index.text_index().path)
+    db = sqlite3.connect(index.text_index().path_of("en.md"))
     (row_before,) = db.execute("SELECT id FROM files WHERE path = 'en.md'").fetchone()
     index.close()
     path = write(archive, "en.md", BODIES["en.md"], title="A new title")  # the same transcript
@@ -105,17 +105,19 @@ def test_texts_indexed_again_leave_dead_rows_that_are_never_found_then_start_aga
 ) -> None:
     monkeypatch.setattr(fulltext, "DEAD_SLACK", 0)
     index = opened(archive)
-    db = sqlite3.connect(index.text_index().path)
-    for round_, dead_rows in enumerate([1, 2, 3, 4, 0]):  # en.md's transcript changes: its old rows are dead
+    db = sqlite3.connect(index.text_index().path_of("en.md"))
+    (live,) = db.execute("SELECT count(*) FROM files").fetchone()  # the files in en.md's part of the index
+    assert live == 2  # en.md and mixed.md (zh.md is in another part)
+    for round_, dead_rows in enumerate([1, 2, 3, 0]):  # en.md's transcript changes: its old rows are dead
         path = write(archive, "en.md", f"\n**[Host]**: Round {round_} about fans.\n")
         os.utime(path, ns=(1, 10**18 + round_))
         index.refresh([path])
-        assert index.update_text() == (1 if dead_rows else 3)  # (starting again reads every file)
+        assert index.update_text() == (1 if dead_rows else live)  # (starting again reads the part's files)
         assert [h.path for h in index.text_index().search(f"round {round_}", index.body)] == ["en.md"]
         assert index.text_index().paths("liquid cooling") == set()  # the first text's row is dead
         assert index.text_index().paths(f"round {round_ - 1}") == set()
         dead = int(db.execute("SELECT v FROM info WHERE k = 'dead'").fetchone()[0])
-        assert dead == dead_rows  # three files: four dead rows outnumber them, and the next update starts again
+        assert dead == dead_rows  # three dead rows outnumber the two files: the next update starts again
     assert [h.path for h in index.text_index().search("液冷", index.body)] == ["mixed.md", "zh.md"]
     db.close()
     index.close()
@@ -123,15 +125,39 @@ def test_texts_indexed_again_leave_dead_rows_that_are_never_found_then_start_aga
 
 def test_a_damaged_index_is_rebuilt_not_trusted(archive: Path) -> None:
     index = opened(archive)
-    path = index.text_index().path
+    path = index.text_index().path_of("zh.md")
     index.close()
     path.write_bytes(b"this is not a database" * 100)
     for suffix in ("-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     again = ArchiveIndex(archive).open()
-    assert again.update_text() == len(BODIES) and again.text_index().rebuilt
+    assert again.update_text() == 1 and again.text_index().rebuilt  # zh.md, the one file of the damaged part
     assert [h.path for h in again.text_index().search("液冷", again.body)] == ["mixed.md", "zh.md"]
     again.close()
+
+
+def test_an_index_of_the_format_before_parts_is_deleted(archive: Path) -> None:
+    old = fulltext.text_index_path(archive)
+    old.parent.mkdir(parents=True, exist_ok=True)
+    old.write_bytes(b"an index in one file")
+    index = opened(archive)
+    assert not old.exists() and [h.path for h in index.text_index().search("液冷", index.body)] == ["mixed.md", "zh.md"]
+    index.close()
+
+
+def test_every_part_of_the_index_is_used_and_searched(tmp_path: Path) -> None:
+    root = tmp_path / "many"
+    root.mkdir()
+    for i in range(40):
+        write(root, f"t{i:02}.md", f"\n**[Host]**: Episode {i:02} about 液冷 and fans.\n")
+    index = opened(root)
+    per_part = [sqlite3.connect(p).execute("SELECT count(*) FROM files").fetchone()[0]
+                for p in sorted({index.text_index().path_of(f"t{i:02}.md") for i in range(40)})]  # fmt: skip
+    assert len(per_part) == fulltext.SHARDS and all(per_part) and sum(per_part) == 40
+    assert [h.path for h in index.text_index().search("液冷", index.body)] == [f"t{i:02}.md" for i in range(40)]
+    assert [h.path for h in index.text_index().search("Episode 07", index.body)] == ["t07.md"]
+    assert index.text_index().paths("冷") == {f"t{i:02}.md" for i in range(40)}
+    index.close()
 
 
 alphabet = "ab数据 中心\n*[]:-"
@@ -199,7 +225,7 @@ def test_an_index_another_process_holds_is_waited_for_not_deleted(
     archive: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     index = opened(archive)
-    path = index.text_index().path
+    path = index.text_index().path_of("en.md")
     index.close()
     monkeypatch.setattr(cache, "BUSY_WAIT", 0.05)
     holder = sqlite3.connect(path, isolation_level=None)
@@ -235,3 +261,18 @@ def test_search_with_a_limit_still_counts_every_file_and_titles_stay_on_one_line
     code, out, _ = run_cli(capsys, "index", str(archive))
     assert code == 0 and len(out.splitlines()) == 3 and "冷却 的未来" in out
     assert run_cli(capsys, "search", str(archive), "液冷", "--limit", "0")[0] == 2
+
+
+def test_what_another_process_indexed_is_known_without_indexing_it_again(archive: Path) -> None:
+    mine, theirs = opened(archive), opened(archive)  # two connections to the same index, as two processes
+    assert mine.update_text() == 0
+    path = write(archive, "en.md", "\n**[Host]**: Heat pumps now.\n")
+    os.utime(path, ns=(1, 10**18))
+    for index in (mine, theirs):
+        index.refresh([path])
+    assert theirs.update_text() == 1  # the other process indexes it first
+    todo, gone = mine.text_index().stale([(r.path, r.size, r.mtime_ns) for r in mine.records.values()])
+    assert todo == [] and gone == []  # this one sees that it is done (its own stamps were read again)
+    assert mine.update_text() == 0 and mine.text_index().paths("heat pumps") == {"en.md"}
+    mine.close()
+    theirs.close()

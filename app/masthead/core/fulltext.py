@@ -8,37 +8,58 @@ text from such a table, so a file indexed again gets a new row and its ``files``
 is dead, never found (every search goes through ``files``), and once dead rows outnumber live ones the index
 starts again from nothing.
 
+The index is in ``SHARDS`` parts, each its own SQLite file holding the files whose path hashes to it: SQLite
+works without the GIL, so the parts are built and searched on as many threads as there are processors (on two,
+a search of a phrase of common words takes half the time and so does the first build).
+
 The stored text is the transcript case-folded (``str.casefold``: ß as ss, K as k) and the tokenizer keeps case
 (it folds nothing more), so the index holds exactly the folded text's trigrams with their positions
 (``detail=full``): a phrase query of the folded search text is an exact substring test, answered by the index
 alone. Every stored text ends in two U+FFFF (a character no folded text holds), so every character of a
-transcript starts a trigram: one or two characters are answered from the trigrams they begin.
+transcript starts a trigram: two characters are answered from the trigrams they begin. One character is
+answered from each file's distinct characters (a trigram query would join thousands of trigrams' rows).
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import sqlite3
+import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from masthead.core import cache
 from masthead.core.cache import cache_dir, is_busy
 from masthead.core.pacing import pause
 
-FORMAT = "4"  # 2: the stored text is case-folded; 3: positions, case kept, the end mark, digests; 4: no copy
+T = TypeVar("T")
+R = TypeVar("R")
+
+FORMAT = "5"  # 2: case-folded; 3: positions, case kept, the end mark, digests; 4: no copy; 5: parts, characters
+SHARDS = 4  # parts of the index (searched and built on up to as many threads)
+NICE = 10  # the niceness of the threads that build it (Linux): a window's GUI thread goes first
 DEAD_SLACK = 1000  # dead rows tolerated beyond as many as there are live ones
 END = "\uffff\uffff"  # after every stored text: its last characters start trigrams too
 BATCH = 25  # files per transaction (~0.1 s): progress survives a cancel, searches and close() wait little
 Progress = Callable[[int, int], None]
 
 
-def text_index_path(root: Path) -> Path:
+def text_index_path(root: Path, shard: int | None = None) -> Path:
+    """The file of one part of the archive's index (None: the one file of an index before format 5)."""
     digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
-    return cache_dir() / f"fulltext-{root.resolve().name[:40]}-{digest}.sqlite"
+    part = "" if shard is None else f"-{shard + 1}of{SHARDS}"
+    return cache_dir() / f"fulltext-{root.resolve().name[:40]}-{digest}{part}.sqlite"
+
+
+def shard_of(rel: str) -> int:
+    """The part of the index that holds a file (a stable hash of its path)."""
+    return zlib.crc32(rel.encode("utf-8", "surrogatepass")) % SHARDS
 
 
 @dataclass(frozen=True)
@@ -54,14 +75,152 @@ class Hit:
 class TextIndex:
     """The transcripts of one archive, searchable by any substring."""
 
-    def __init__(self, root: Path, path: Path | None = None, memory: bool = False) -> None:
+    def __init__(self, root: Path, memory: bool = False) -> None:
         """``memory``: kept in memory only (an index without a cache)."""
         self.root = root.resolve()
         self.memory = memory
-        self.path = path or text_index_path(root)
+        if not memory:  # an index of an earlier format, in one file: its place is taken by the parts
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    Path(f"{text_index_path(root)}{suffix}").unlink(missing_ok=True)
+        self._shards = [_Shard(self.root, text_index_path(root, i), memory) for i in range(SHARDS)]
+        self._shard_of: dict[str, int] = {}  # the parts of the paths seen (a hash each time costs more)
+
+    @property
+    def rebuilt(self) -> bool:
+        """Whether a part was found damaged or foreign and started again from nothing."""
+        return any(shard.rebuilt for shard in self._shards)
+
+    def path_of(self, rel: str) -> Path:
+        """The file of the part of the index that holds ``rel``."""
+        return self._shards[shard_of(rel)].path
+
+    def _parts(self, files: Iterable[tuple[str, int, int]]) -> list[list[tuple[str, int, int]]]:
+        parts: list[list[tuple[str, int, int]]] = [[] for _ in self._shards]
+        known = self._shard_of
+        for file in files:
+            shard = known.get(file[0])
+            if shard is None:
+                shard = known[file[0]] = shard_of(file[0])
+            parts[shard].append(file)
+        return parts
+
+    def stale(self, files: Iterable[tuple[str, int, int]]) -> tuple[list[tuple[str, int, int]], list[str]]:
+        """Of the archive's ``(path, size, mtime_ns)``: those to (re)index, and the indexed paths that are gone."""
+        todo, gone = [], []
+        for shard, part in zip(self._shards, self._parts(files), strict=True):
+            shard_todo, shard_gone = shard.stale(part)
+            todo += shard_todo
+            gone += shard_gone
+        return todo, gone
+
+    def update(
+        self,
+        files: Iterable[tuple[str, int, int]],
+        read_body: Callable[[str], str],
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+    ) -> int:
+        """Index the files that changed since they were indexed (``read_body(path)`` gives a transcript) and
+        drop the gone ones; returns how many were (re)indexed. A damaged part is rebuilt from nothing. The
+        parts are brought up to date on threads of their own, of a lower priority (``read_body`` is called
+        on them)."""
+        parts = self._parts(files)
+        try:
+            stale = [shard.stale(part) for shard, part in zip(self._shards, parts, strict=True)]
+        except sqlite3.DatabaseError:  # closed, held or damaged: each part finds out (and starts again)
+            total = sum(map(len, parts))
+        else:
+            total = sum(len(todo) for todo, _ in stale)
+            if not total and not any(gone for _, gone in stale):
+                return 0
+        done, lock = 0, threading.Lock()
+
+        def step(count: int) -> None:
+            nonlocal done
+            with lock:
+                done += count
+                if progress is not None:
+                    progress(done, total)
+
+        def run(i: int) -> int:
+            return self._shards[i].update(parts[i], read_body, step, cancel)
+
+        return sum(_on_threads(run, range(SHARDS), background=True))
+
+    def search(self, text: str, read_body: Callable[[str], str], limit: int | None = None) -> list[Hit]:
+        """Files whose transcript contains ``text`` (case-insensitively), in path order, each with the words
+        around its first match in ``read_body(path)`` (the transcript as it is now: a file changed since it was
+        indexed that no longer holds the text is left out); only the first ``limit`` hits' texts are read."""
+        wanted, hits = fold(text), []
+        for path in self._matching(wanted):
+            hit = _hit(path, read_body(path), wanted)
+            if hit is not None:
+                hits.append(hit)
+                if limit is not None and len(hits) >= limit:
+                    break
+        return hits
+
+    def paths(self, text: str) -> set[str]:
+        """The paths of the files whose transcript contains ``text`` (case-insensitively)."""
+        return set(self._matching(fold(text)))
+
+    def _matching(self, wanted: str) -> list[str]:
+        """The paths of the files whose folded transcript holds ``wanted``, in path order (every part searched
+        at once)."""
+        if not wanted:
+            return []
+        paths = [path for part in _on_threads(lambda shard: shard.matching(wanted), self._shards) for path in part]
+        paths.sort()
+        return paths
+
+    def close(self) -> None:
+        for shard in self._shards:
+            shard.close()
+
+
+def _on_threads(fn: Callable[[T], R], items: Sequence[T], background: bool = False) -> list[R]:
+    """``[fn(item) for item in items]``, on up to one thread per processor (SQLite's work runs without the GIL);
+    ``background``: on threads of a lower priority. The first exception raised is raised here."""
+    threads = min(len(items), os.cpu_count() or 1)
+    if threads <= 1 and not background:
+        return [fn(item) for item in items]
+    results: list[R | None] = [None] * len(items)
+    errors: list[BaseException] = []
+
+    def work(start: int) -> None:
+        if background and sys.platform == "linux":
+            with contextlib.suppress(OSError):  # this thread only (a Linux thread has a priority of its own)
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICE)
+        for i in range(start, len(items), threads):
+            try:
+                results[i] = fn(items[i])
+            except BaseException as exc:  # raised again on the calling thread
+                errors.append(exc)
+                return
+
+    workers = [threading.Thread(target=work, args=(t,), name="masthead-fulltext", daemon=True) for t in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    if errors:
+        raise errors[0]
+    return results  # type: ignore[return-value]  # every item has its result when nothing was raised
+
+
+class _Shard:
+    """One part of the index: a SQLite file with the texts of the files whose path hashes to it."""
+
+    def __init__(self, root: Path, path: Path, memory: bool) -> None:
+        self.root = root
+        self.memory = memory
+        self.path = path
         self.rebuilt = False
         self._closed = False
         self._lock = threading.RLock()
+        self._known: dict[str, tuple[int, int]] | None = None  # the files table's stamps, as last read or written
+        self._version = -1  # the database's data_version when they were read
         self._db = self._open()
 
     def _open(self) -> sqlite3.Connection:
@@ -90,7 +249,7 @@ class TextIndex:
             db.execute("CREATE TABLE IF NOT EXISTS info (k TEXT PRIMARY KEY, v TEXT)")
             db.execute(
                 "CREATE TABLE IF NOT EXISTS files"
-                " (path TEXT PRIMARY KEY, id INTEGER UNIQUE, size INTEGER, mtime_ns INTEGER, digest BLOB)"
+                " (path TEXT PRIMARY KEY, id INTEGER UNIQUE, size INTEGER, mtime_ns INTEGER, digest BLOB, chars TEXT)"
             )
             db.execute(
                 "CREATE VIRTUAL TABLE IF NOT EXISTS bodies"
@@ -121,14 +280,14 @@ class TextIndex:
             for suffix in ("", "-wal", "-shm") if not self.memory else ():
                 Path(f"{self.path}{suffix}").unlink(missing_ok=True)
             self.rebuilt = True
+            self._known = None
             self._db = self._open()
 
     # ------------------------------------------------------------------ keeping it current
 
     def stale(self, files: Iterable[tuple[str, int, int]]) -> tuple[list[tuple[str, int, int]], list[str]]:
-        """Of the archive's ``(path, size, mtime_ns)``: those to (re)index, and the indexed paths that are gone."""
-        with self._lock:
-            known = {p: (s, m) for p, s, m in self._db.execute("SELECT path, size, mtime_ns FROM files")}
+        """Of this part's ``(path, size, mtime_ns)``: those to (re)index, and the indexed paths that are gone."""
+        known = self._stamps()
         todo, present = [], set()
         for rel, size, mtime in files:
             present.add(rel)
@@ -136,33 +295,45 @@ class TextIndex:
                 todo.append((rel, size, mtime))
         return todo, [p for p in known if p not in present]
 
+    def _stamps(self) -> dict[str, tuple[int, int]]:
+        """Every indexed path's size and mtime: read again only when another connection (another process)
+        has written since they were read (this one's writes keep them current)."""
+        with self._lock:
+            (version,) = self._db.execute("PRAGMA data_version").fetchone()
+            if self._known is None or version != self._version:
+                rows = self._db.execute("SELECT path, size, mtime_ns FROM files")
+                self._known, self._version = {p: (s, m) for p, s, m in rows}, version
+            return self._known
+
     def update(
         self,
-        files: Iterable[tuple[str, int, int]],
+        files: list[tuple[str, int, int]],
         read_body: Callable[[str], str],
-        progress: Progress | None = None,
-        cancel: threading.Event | None = None,
+        step: Callable[[int], None],
+        cancel: threading.Event | None,
     ) -> int:
-        """Index the files that changed since they were indexed (``read_body(path)`` gives a transcript) and
-        drop the gone ones; returns how many were (re)indexed. A damaged file is rebuilt from nothing."""
+        """Index this part's files that changed since they were indexed and drop its gone ones (``step(n)``
+        after every ``n`` files indexed); returns how many were (re)indexed. A damaged part is rebuilt."""
         try:
-            return self._update(list(files), read_body, progress, cancel)
+            return self._update(files, read_body, step, cancel)
         except sqlite3.ProgrammingError:  # closed while it ran (the archive was closed): stop
             return 0
         except sqlite3.DatabaseError as exc:
             if self._closed or is_busy(exc):
                 return 0  # closed meanwhile, or another process holds it: the next update catches up
             self._reset()
-            return self._update(list(files), read_body, progress, cancel)
+            return self._update(files, read_body, step, cancel)
 
     def _update(
         self,
         files: list[tuple[str, int, int]],
         read_body: Callable[[str], str],
-        progress: Progress | None,
+        step: Callable[[int], None],
         cancel: threading.Event | None,
     ) -> int:
         todo, gone = self.stale(files)
+        if not todo and not gone:
+            return 0
         with self._writing():
             for rel in gone:
                 self._forget(rel)
@@ -170,6 +341,7 @@ class TextIndex:
             if dead > live + DEAD_SLACK:  # mostly dead rows: start again (every file is read again)
                 self._db.execute("INSERT INTO bodies(bodies) VALUES ('delete-all')")
                 self._db.execute("DELETE FROM files")
+                self._stamps().clear()
                 self._db.execute("UPDATE info SET v = '0' WHERE k = 'dead'")
         if dead > live + DEAD_SLACK:
             todo, _ = self.stale(files)
@@ -186,8 +358,7 @@ class TextIndex:
                 for rel, size, mtime, text, digest in batch:
                     self._store(rel, size, mtime, text, digest)
             done += len(batch)
-            if progress is not None:
-                progress(done, len(todo))
+            step(len(batch))
             pause()
         return done
 
@@ -197,12 +368,15 @@ class TextIndex:
         row = self._db.execute("SELECT digest FROM files WHERE path = ?", (rel,)).fetchone()
         if row is not None and row[0] == digest:
             self._db.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime, rel))
+            self._stamps()[rel] = (size, mtime)
             return
         self._forget(rel)
         row_id = self._count("next")  # never a dead row's: its trigrams are still in the index
         self._db.execute("UPDATE info SET v = ? WHERE k = 'next'", (str(row_id + 1),))
         self._db.execute("INSERT INTO bodies(rowid, body) VALUES (?, ?)", (row_id, text))
-        self._db.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?)", (rel, row_id, size, mtime, digest))
+        chars = "".join(dict.fromkeys(text[: -len(END)]))  # its distinct characters, in the order they come
+        self._db.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)", (rel, row_id, size, mtime, digest, chars))
+        self._stamps()[rel] = (size, mtime)
 
     def _count(self, name: str) -> int:
         row = self._db.execute("SELECT v FROM info WHERE k = ?", (name,)).fetchone()
@@ -217,6 +391,7 @@ class TextIndex:
                 yield
                 self._db.execute("COMMIT")
             except BaseException:
+                self._known = None  # (what was written is not there)
                 with contextlib.suppress(sqlite3.Error):
                     self._db.execute("ROLLBACK")
                 raise
@@ -225,52 +400,36 @@ class TextIndex:
         """The file's row is dead from now on (see the module's notes)."""
         if self._db.execute("DELETE FROM files WHERE path = ?", (rel,)).rowcount:
             self._db.execute("UPDATE info SET v = CAST(v AS INTEGER) + 1 WHERE k = 'dead'")
+        self._stamps().pop(rel, None)
 
     # ------------------------------------------------------------------ searching
 
-    def search(self, text: str, read_body: Callable[[str], str], limit: int | None = None) -> list[Hit]:
-        """Files whose transcript contains ``text`` (case-insensitively), in path order, each with the words
-        around its first match in ``read_body(path)`` (the transcript as it is now: a file changed since it was
-        indexed that no longer holds the text is left out); only the first ``limit`` hits' texts are read."""
-        wanted, hits = fold(text), []
-        for path, _ in self._matching(text):
-            hit = _hit(path, read_body(path), wanted)
-            if hit is not None:
-                hits.append(hit)
-                if limit is not None and len(hits) >= limit:
-                    break
-        return hits
-
-    def paths(self, text: str) -> set[str]:
-        """The paths of the files whose transcript contains ``text`` (case-insensitively)."""
-        return {path for path, _ in self._matching(text)}
-
-    def _matching(self, text: str) -> list[tuple[str, int]]:
-        """``(path, row)`` of the files whose transcript holds ``text``, in path order: the files holding the
-        folded text as a phrase of trigrams, or for one or two characters the files holding a trigram that
-        begins with them (each stored text ends in ``END``, so its last characters begin one too)."""
-        wanted = fold(text)
-        if not wanted:
-            return []
+    def matching(self, wanted: str) -> list[str]:
+        """The paths of this part's files whose transcript holds the folded text ``wanted``, in path order: the
+        files holding it as a phrase of trigrams; for two characters, those holding a trigram that begins with
+        them (each stored text ends in ``END``, so its last characters begin one too); for one, those holding
+        the character. Each answer is one row (a row at a time, threads searching parts would take turns with
+        the GIL for every row)."""
         try:
             with self._lock:
-                if len(wanted) >= 3:
-                    match = _quoted(wanted)
+                if len(wanted) == 1:
+                    found = "SELECT path FROM files WHERE instr(chars, ?)"
+                    args = wanted
                 else:
-                    grams = self._db.execute(
-                        "SELECT term FROM terms WHERE term > ? AND term < ?", (wanted, wanted + "\U0010ffff")
-                    ).fetchall()
-                    if not grams:
-                        return []
-                    match = " OR ".join(_quoted(g) for (g,) in grams)
-                rows: list[tuple[str, int]] = self._db.execute(
-                    "SELECT f.path, f.id FROM bodies b JOIN files f ON f.id = b.rowid"
-                    " WHERE bodies MATCH ? ORDER BY f.path",
-                    (match,),
-                ).fetchall()
+                    found = "SELECT f.path FROM bodies b JOIN files f ON f.id = b.rowid WHERE bodies MATCH ?"
+                    args = _quoted(wanted)
+                    if len(wanted) == 2:
+                        (args,) = self._db.execute(
+                            "SELECT group_concat('\"' || replace(term, '\"', '\"\"') || '\"', ' OR ')"
+                            " FROM terms WHERE term > ? AND term < ?",
+                            (wanted, wanted + "\U0010ffff"),
+                        ).fetchone()
+                        if args is None:
+                            return []
+                (paths,) = self._db.execute(f"SELECT group_concat(path, char(0)) FROM ({found})", (args,)).fetchone()
         except sqlite3.DatabaseError:
             return []
-        return rows
+        return [] if paths is None else paths.split("\0")
 
     def close(self) -> None:
         self._closed = True

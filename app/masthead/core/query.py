@@ -80,10 +80,16 @@ class Query:
     terms: list[Term] = field(default_factory=list)
     schema: Schema | None = None  # decides draft:true (None: the built-in profile)
 
+    _order: tuple[tuple[Term, ...], list[Term]] = field(default=((), []), init=False, repr=False, compare=False)
+
     @property
     def _ordered(self) -> list[Term]:
-        """Terms cheapest first: a transcript is read only for records that pass everything else."""
-        return sorted(self.terms, key=lambda t: t.kind in _BODY_KINDS)
+        """Terms cheapest first: a transcript is read only for records that pass everything else (sorted once
+        for the terms as they are: a query is matched against every record)."""
+        terms = tuple(self.terms)
+        if self._order[0] != terms:
+            self._order = (terms, sorted(terms, key=lambda t: t.kind in _BODY_KINDS))
+        return self._order[1]
 
     @property
     def needs_body(self) -> bool:
@@ -131,6 +137,8 @@ def _match(
     schema: Schema | None,
     git_state: Callable[[str], str] | None = None,
 ) -> bool:
+    if term.kind == "body" and found is not None and term.value in found:  # the most frequent case first
+        return record.path in found[term.value]
     meta = record.meta
     if term.kind == "git":
         return git_state is not None and git_state(record.path) in GIT_STATES[term.value]
