@@ -8,7 +8,17 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QProgressBar, QPushButton, QSplitter, QTableView, QToolButton
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStatusBar,
+    QTableView,
+    QToolButton,
+)
 
 from masthead.ui.models import Column, DocumentsModel
 from masthead.ui.theme import error_colour
@@ -34,7 +44,8 @@ class WindowSettings(QMainWindow if TYPE_CHECKING else object):  # type: ignore[
     recent_menu: QMenu
 
     def build_status_bar(self) -> None:
-        bar = self.statusBar()
+        bar = QStatusBar(self)  # made here, not by statusBar(): its Python wrapper is of its own type (a bar
+        self.setStatusBar(bar)  # made in C++ was once given a stale QWidget wrapper of a freed object's address)
         bar.setObjectName("statusBar")
         self.progress = named(QProgressBar(), "indexProgress", "Indexing progress")
         self.progress.setMaximumWidth(220)
