@@ -137,8 +137,11 @@ def _match(
     schema: Schema | None,
     git_state: Callable[[str], str] | None = None,
 ) -> bool:
-    if term.kind == "body" and found is not None and term.value in found:  # the most frequent case first
-        return record.path in found[term.value]
+    if term.kind in _BODY_KINDS and found is not None and term.value in found:  # a set lookup: first
+        if record.path in found[term.value]:
+            return True
+        if term.kind == "body":
+            return False  # (``text:`` also looks in the title and summary)
     meta = record.meta
     if term.kind == "git":
         return git_state is not None and git_state(record.path) in GIT_STATES[term.value]

@@ -256,6 +256,11 @@ class ArchiveController(QObject):
             lambda: index.text_index().update(files, index.body, cancel=cancel), done, self, self._text_pool
         )
 
+    @property
+    def text_ready(self) -> bool:
+        """Whether the full-text index is built (transcript searches are answered from it)."""
+        return self._text_state == "ready"
+
     def text_search(self) -> Callable[[list[str]], dict[str, set[str]]] | None:
         """For a ``body:``/``text:`` search: a function, to run off the GUI thread, giving for each text the
         paths whose transcript holds it (the index is first brought up to date with the files as the table has
