@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -276,3 +278,36 @@ def test_what_another_process_indexed_is_known_without_indexing_it_again(archive
     assert mine.update_text() == 0 and mine.text_index().paths("heat pumps") == {"en.md"}
     mine.close()
     theirs.close()
+
+
+def test_closing_while_a_build_is_inside_its_transaction_does_not_wait_for_it(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = ArchiveIndex(archive).open()
+    inside, release = threading.Event(), threading.Event()
+    store = fulltext._Shard._store
+
+    def slow_store(shard: fulltext._Shard, *args: Any) -> None:  # a long insert, holding the part's lock
+        inside.set()
+        assert release.wait(30)
+        store(shard, *args)
+
+    monkeypatch.setattr(fulltext._Shard, "_store", slow_store)
+    build = threading.Thread(target=index.update_text)
+    build.start()
+    assert inside.wait(30)
+    closing = threading.Thread(target=index.close)  # as a window's GUI thread closes the archive
+    closing.start()
+    closing.join(10)
+    closed_at_once = not closing.is_alive()
+    release.set()
+    build.join(30)
+    closing.join(30)
+    assert closed_at_once and not build.is_alive()
+    shards = index.text_index()._shards
+    for shard in shards:  # every part's connection is closed, the one the build held included
+        with pytest.raises(sqlite3.ProgrammingError):
+            shard._db.execute("SELECT 1")
+    again = opened(archive)  # what the build had not committed is indexed by the next update
+    assert [h.path for h in again.text_index().search("液冷", again.body)] == ["mixed.md", "zh.md"]
+    again.close()

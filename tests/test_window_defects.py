@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
@@ -12,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 from tests.conftest import copy_fixtures, open_window
 
+from masthead.core import fulltext
 from masthead.ui.bulk_dialog import BulkTagDialog, OperationDialog
 from masthead.ui.chips import ChipsEditor
 from masthead.ui.folder_model import FolderModel
@@ -369,3 +372,31 @@ def test_a_file_deleted_on_disk_with_unsaved_edits_can_be_saved_again(
     with qtbot.waitSignal(window.form.saved, timeout=5000):
         qtbot.mouseClick(bar.save_again_button, Qt.MouseButton.LeftButton)
     assert (archive / "english-null.md").exists() and not window.form.dirty
+
+
+def test_opening_another_archive_while_the_full_text_index_is_built_does_not_wait_for_it(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found under Xvfb on the realistic archive: closing it during the index's first build held the GUI
+    thread 90-240 ms (it waited for the build's transaction to end)."""
+    inside, release = threading.Event(), threading.Event()
+    store = fulltext._Shard._store
+
+    def slow_store(shard: fulltext._Shard, *args: Any) -> None:  # a long insert, holding its part's lock
+        inside.set()
+        release.wait(20)
+        store(shard, *args)
+
+    monkeypatch.setattr(fulltext._Shard, "_store", slow_store)
+    window = open_window(qtbot, tmp_path, copy_fixtures(tmp_path / "archive", NAMES))
+    qtbot.waitUntil(inside.is_set, timeout=10000)  # the build is inside a transaction
+    watchdog = threading.Timer(10, release.set)  # (without the fix the GUI thread waits until this fires)
+    watchdog.start()
+    other = copy_fixtures(tmp_path / "other", ["crlf.md", "chunks-en.md"])
+    with qtbot.waitSignal(window.archive_loaded, timeout=20000):
+        window.open_archive(other)
+    waited = release.is_set()
+    release.set()
+    watchdog.cancel()
+    assert not waited and window.count_label.text() == "2 of 2"
+    qtbot.waitUntil(lambda: window.archive.text_ready, timeout=20000)  # the new archive's index is built

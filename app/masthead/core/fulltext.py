@@ -219,6 +219,7 @@ class _Shard:
         self.rebuilt = False
         self._closed = False
         self._lock = threading.RLock()
+        self._depth = 0  # how deep the thread holding the lock is in ``_using``
         self._known: dict[str, tuple[int, int]] | None = None  # the files table's stamps, as last read or written
         self._version = -1  # the database's data_version when they were read
         self._db = self._open()
@@ -298,7 +299,7 @@ class _Shard:
     def _stamps(self) -> dict[str, tuple[int, int]]:
         """Every indexed path's size and mtime: read again only when another connection (another process)
         has written since they were read (this one's writes keep them current)."""
-        with self._lock:
+        with self._using():
             (version,) = self._db.execute("PRAGMA data_version").fetchone()
             if self._known is None or version != self._version:
                 rows = self._db.execute("SELECT path, size, mtime_ns FROM files")
@@ -385,7 +386,7 @@ class _Shard:
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
         """One write transaction (the write lock taken at once; rolled back if anything fails)."""
-        with self._lock:
+        with self._using():
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield
@@ -411,7 +412,7 @@ class _Shard:
         the character. Each answer is one row (a row at a time, threads searching parts would take turns with
         the GIL for every row)."""
         try:
-            with self._lock:
+            with self._using():
                 if len(wanted) == 1:
                     found = "SELECT path FROM files WHERE instr(chars, ?)"
                     args = wanted
@@ -431,10 +432,30 @@ class _Shard:
             return []
         return [] if paths is None else paths.split("\0")
 
+    @contextlib.contextmanager
+    def _using(self) -> Iterator[None]:
+        """The connection, for this thread alone; closed on the way out if ``close`` was asked meanwhile."""
+        with self._lock:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+                if self._closed and not self._depth:
+                    with contextlib.suppress(sqlite3.Error):
+                        self._db.close()
+
     def close(self) -> None:
+        """Close the connection, or if a thread is using it (a build's transaction, a search), have that thread
+        close it when it is done: closing never waits (a window closes an archive on its GUI thread)."""
         self._closed = True
-        with self._lock, contextlib.suppress(sqlite3.Error):
-            self._db.close()
+        if self._lock.acquire(blocking=False):
+            try:
+                if not self._depth:
+                    with contextlib.suppress(sqlite3.Error):
+                        self._db.close()
+            finally:
+                self._lock.release()
 
 
 def _quoted(term: str) -> str:
