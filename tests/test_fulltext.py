@@ -311,3 +311,38 @@ def test_closing_while_a_build_is_inside_its_transaction_does_not_wait_for_it(
     again = opened(archive)  # what the build had not committed is indexed by the next update
     assert [h.path for h in again.text_index().search("液冷", again.body)] == ["mixed.md", "zh.md"]
     again.close()
+
+
+@settings(deadline=None, max_examples=40)
+@given(
+    st.lists(st.text(alphabet, max_size=20), min_size=1, max_size=8),
+    st.lists(
+        st.tuples(st.integers(0, 7), st.sampled_from(["text", "touch", "delete"]), st.text(alphabet, max_size=20))
+    ),
+    st.text(alphabet, min_size=1, max_size=3),
+)
+def test_after_any_changes_it_answers_as_reading_every_transcript_does(
+    bodies: list[str], changes: list[tuple[int, str, str]], text: str
+) -> None:
+    """Files changed (a new transcript), touched (the same one, a new mtime: restamped) and deleted, in
+    batches across the parts of the index: every search answers as reading the files does."""
+    files = {f"f{i}.md": (b, i) for i, b in enumerate(bodies)}
+    index = TextIndex(Path("/nowhere"), memory=True)
+
+    def update() -> None:
+        index.update([(rel, len(b), m) for rel, (b, m) in files.items()], lambda rel: files[rel][0])
+
+    update()
+    for n, (at, change, new) in enumerate(changes):
+        rel = f"f{at}.md"
+        if change == "delete":
+            files.pop(rel, None)
+        else:
+            files[rel] = (new if change == "text" or rel not in files else files[rel][0], 100 + n)
+        if n % 3 == 2:
+            update()
+    update()
+    for wanted in (text, *(b[:3] for b, _ in files.values() if b)):
+        expected = sorted(rel for rel, (b, _) in files.items() if wanted.casefold() in b.casefold())
+        assert sorted(index.paths(wanted)) == expected
+    index.close()
