@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -345,4 +346,73 @@ def test_after_any_changes_it_answers_as_reading_every_transcript_does(
     for wanted in (text, *(b[:3] for b, _ in files.values() if b)):
         expected = sorted(rel for rel, (b, _) in files.items() if wanted.casefold() in b.casefold())
         assert sorted(index.paths(wanted)) == expected
+    index.close()
+
+
+def test_a_part_found_damaged_by_a_search_is_never_a_partial_answer_and_is_rebuilt(
+    archive: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its files table reads, its trigrams do not: the search says so (the caller reads the files), the CLI
+    rebuilds the part and answers from it, and a window's next search does too."""
+    for i in range(30):
+        write(archive, f"t{i:02}.md", f"\n**[Host]**: needle {i:02}.\n")
+    index = opened(archive)
+    part = index.text_index().path_of("zh.md")
+    index.close()
+    db = sqlite3.connect(part)
+    db.execute("UPDATE bodies_data SET block = randomblob(length(block)) WHERE id > 10")
+    db.commit()
+    db.close()
+    again = opened(archive)
+    assert again.update_text() == 0  # its files table says every file is indexed
+    with pytest.raises(fulltext.DamagedIndex):
+        again.text_index().paths("needle")
+    assert again.update_text() > 0 and again.text_index().rebuilt  # the next update rebuilds that part
+    assert again.text_index().paths("needle") == {f"t{i:02}.md" for i in range(30)}
+    again.close()
+    db = sqlite3.connect(part)  # damaged again, then the CLI asked
+    db.execute("UPDATE bodies_data SET block = randomblob(length(block)) WHERE id > 10")
+    db.commit()
+    db.close()
+    code, out, err = run_cli(capsys, "query", str(archive), "body:needle", "--json")
+    assert code == 0 and len(out.splitlines()) == 30 and "cannot be read" in err
+
+
+def test_stamps_compared_while_another_thread_indexes_the_same_part() -> None:
+    """A window's searches each bring the index up to date first, on their own threads."""
+    index = TextIndex(Path("/nowhere"), memory=True)
+    base = [(f"base/{i}.md", 1, 1) for i in range(5000)]
+    index.update(base, lambda rel: "x")
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def writer() -> None:
+        for round_ in range(100):
+            try:
+                index.update(base + [(f"new/{round_}-{i}.md", 1, 1) for i in range(50)], lambda rel: "y")
+                index.update(base, lambda rel: "y")
+            except BaseException as exc:
+                errors.append(exc)
+                return
+        stop.set()
+
+    def reader() -> None:
+        while not stop.is_set():
+            try:
+                index.stale(base)
+            except BaseException as exc:
+                errors.append(exc)
+                return
+
+    threads = [threading.Thread(target=writer), threading.Thread(target=reader)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # the threads take turns often: one of them is often inside the other's loop
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == [] and index.stale(base) == ([], [])
     index.close()

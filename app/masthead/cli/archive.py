@@ -5,18 +5,23 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from masthead.cli.common import fail, one_line, open_index, print_record, records_sorted
 from masthead.core.cells import cell_text
 from masthead.core.csv_table import sort_records
 from masthead.core.errors import MastheadError
 from masthead.core.fieldinfo import archive_vocabulary
+from masthead.core.fulltext import DamagedIndex, Hit, snippet
 from masthead.core.index import ArchiveIndex
 from masthead.core.query import QueryError, parse_query
 from masthead.core.records import Record
 from masthead.core.views import View, find_view
 from masthead.core.workflow import Schema, load_schema
+
+T = TypeVar("T")
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -105,23 +110,42 @@ def update_text(index: ArchiveIndex) -> None:
     index.update_text()
 
 
-def text_hits(index: ArchiveIndex, texts: list[str]) -> dict[str, set[str]]:
-    """For each text, the paths whose transcript contains it (from the full-text index)."""
-    update_text(index)
-    return {text: index.text_index().paths(text) for text in texts}
+def answered(index: ArchiveIndex, ask: Callable[[], T]) -> T | None:
+    """``ask()`` of the up-to-date full-text index; a part found damaged is rebuilt and asked again (None if it
+    still cannot answer: the caller reads the files)."""
+    for _ in range(2):
+        update_text(index)  # (rebuilds a part a search found damaged)
+        try:
+            return ask()
+        except DamagedIndex as exc:
+            print(f"warning: {exc}", file=sys.stderr)
+    return None
+
+
+def text_hits(index: ArchiveIndex, texts: list[str]) -> dict[str, set[str]] | None:
+    """For each text, the paths whose transcript contains it (from the full-text index; None: read them)."""
+    return answered(index, lambda: {text: index.text_index().paths(text) for text in texts})
 
 
 def cmd_search(args: argparse.Namespace) -> int:
     index = open_index(args)
     if index is None:
         return 2
-    update_text(index)
     if args.limit is not None and args.limit < 1:
         fail("--limit must be 1 or more")
         return 2
     text_index = index.text_index()
-    total = len(text_index.paths(args.text)) if args.limit is not None else None
-    hits = text_index.search(args.text, index.body, args.limit)
+
+    def ask() -> tuple[int | None, list[Hit]]:
+        total = len(text_index.paths(args.text)) if args.limit is not None else None
+        return total, text_index.search(args.text, index.body, args.limit)
+
+    answer = answered(index, ask)
+    if answer is None:  # the index cannot answer: every transcript is read
+        every = [snippet(path, index.body(path), args.text) for path in sorted(index.records)]
+        found_all = [hit for hit in every if hit is not None]
+        answer = len(found_all), found_all[: args.limit]
+    total, hits = answer
     for hit in hits:
         record = index.records.get(hit.path)
         title = record.text("title") if record is not None else ""

@@ -1,12 +1,13 @@
 """The full-text index of an archive's transcripts: SQLite FTS5 with the trigram tokenizer (Chinese and English
-both match any substring), in its own file beside the index cache. It is brought up to date file by file (a file
-whose size or mtime changed is read again, and indexed again only if its transcript changed; gone files are
-dropped); a damaged or foreign one is deleted and rebuilt, never trusted.
+both match any substring), in files of its own beside the index cache. It is brought up to date file by file (a
+file whose size or mtime changed is read again, and indexed again only if its transcript changed; gone files are
+dropped); a damaged or foreign part is deleted and rebuilt, never trusted: a search that finds a part damaged
+raises ``DamagedIndex`` (its caller reads the files instead) and the next update rebuilds that part.
 
 The index keeps no copy of the texts (a contentless table: a third smaller). SQLite before 3.43 cannot remove a
 text from such a table, so a file indexed again gets a new row and its ``files`` row points there: the old row
-is dead, never found (every search goes through ``files``), and once dead rows outnumber live ones the index
-starts again from nothing.
+is dead, never found (every search goes through ``files``), and once a part's dead rows outnumber its live ones
+by ``DEAD_SLACK`` the part starts again from nothing.
 
 The index is in ``SHARDS`` parts, each its own SQLite file holding the files whose path hashes to it: SQLite
 works without the GIL, so the parts are built and searched on as many threads as there are processors (on two,
@@ -50,6 +51,17 @@ BATCH = 25  # files per transaction (~0.1 s): progress survives a cancel, search
 Progress = Callable[[int, int], None]
 
 
+class DamagedIndex(sqlite3.DatabaseError):
+    """A part of the full-text index could not be read: its answer is not known (the next update rebuilds it)."""
+
+
+def processors() -> int:
+    """The processors this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
 def text_index_path(root: Path, shard: int | None = None) -> Path:
     """The file of one part of the archive's index (None: the one file of an index before format 5)."""
     digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
@@ -83,7 +95,13 @@ class TextIndex:
             for suffix in ("", "-wal", "-shm"):
                 with contextlib.suppress(OSError):
                     Path(f"{text_index_path(root)}{suffix}").unlink(missing_ok=True)
-        self._shards = [_Shard(self.root, text_index_path(root, i), memory) for i in range(SHARDS)]
+        self._shards: list[_Shard] = []
+        try:
+            for i in range(SHARDS):
+                self._shards.append(_Shard(self.root, text_index_path(root, i), memory))
+        except BaseException:  # (another process holds a part for long): none left open
+            self.close()
+            raise
         self._shard_of: dict[str, int] = {}  # the parts of the paths seen (a hash each time costs more)
 
     @property
@@ -123,28 +141,29 @@ class TextIndex:
     ) -> int:
         """Index the files that changed since they were indexed (``read_body(path)`` gives a transcript) and
         drop the gone ones; returns how many were (re)indexed. A damaged part is rebuilt from nothing. The
-        parts are brought up to date on threads of their own, of a lower priority (``read_body`` is called
-        on them)."""
+        parts are brought up to date on up to one thread per processor, of a lower priority (``read_body``
+        and ``progress`` are called on them)."""
         parts = self._parts(files)
         try:
             stale = [shard.stale(part) for shard, part in zip(self._shards, parts, strict=True)]
         except sqlite3.DatabaseError:  # closed, held or damaged: each part finds out (and starts again)
-            total = sum(map(len, parts))
+            counted = list(map(len, parts))
         else:
-            total = sum(len(todo) for todo, _ in stale)
-            if not total and not any(gone for _, gone in stale):
+            counted = [len(todo) for todo, _ in stale]
+            if not any(counted) and not any(gone for _, gone in stale) and not any(s.damaged for s in self._shards):
                 return 0
-        done, lock = 0, threading.Lock()
+        done, total, lock = 0, sum(counted), threading.Lock()
 
-        def step(count: int) -> None:
-            nonlocal done
+        def step(count: int, more: int = 0) -> None:
+            """``count`` more files indexed; ``more`` to index than counted (a part that starts again)."""
+            nonlocal done, total
             with lock:
-                done += count
+                done, total = done + count, total + more
                 if progress is not None:
-                    progress(done, total)
+                    progress(min(done, total), total)
 
         def run(i: int) -> int:
-            return self._shards[i].update(parts[i], read_body, step, cancel)
+            return self._shards[i].update(parts[i], read_body, step, cancel, counted[i])
 
         return sum(_on_threads(run, range(SHARDS), background=True))
 
@@ -170,7 +189,11 @@ class TextIndex:
         at once)."""
         if not wanted:
             return []
-        paths = [path for part in _on_threads(lambda shard: shard.matching(wanted), self._shards) for path in part]
+        found = _on_threads(lambda shard: shard.matching(wanted), self._shards)
+        damaged = [shard.path.name for shard, part in zip(self._shards, found, strict=True) if part is None]
+        if damaged:
+            raise DamagedIndex(f"the full-text index cannot be read ({', '.join(damaged)}): it is rebuilt")
+        paths = [path for part in found if part is not None for path in part]
         paths.sort()
         return paths
 
@@ -182,7 +205,7 @@ class TextIndex:
 def _on_threads(fn: Callable[[T], R], items: Sequence[T], background: bool = False) -> list[R]:
     """``[fn(item) for item in items]``, on up to one thread per processor (SQLite's work runs without the GIL);
     ``background``: on threads of a lower priority. The first exception raised is raised here."""
-    threads = min(len(items), os.cpu_count() or 1)
+    threads = min(len(items), processors())
     if threads <= 1 and not background:
         return [fn(item) for item in items]
     results: list[R | None] = [None] * len(items)
@@ -217,6 +240,7 @@ class _Shard:
         self.memory = memory
         self.path = path
         self.rebuilt = False
+        self.damaged = False  # a search could not read it: the next update starts it again
         self._closed = False
         self._lock = threading.RLock()
         self._depth = 0  # how deep the thread holding the lock is in ``_using``
@@ -274,27 +298,31 @@ class _Shard:
             return None
 
     def _reset(self) -> None:
-        """Start again from nothing (the file was found damaged while in use)."""
+        """Start again from nothing (the file was found damaged while in use); not once closed."""
         with self._lock:
+            if self._closed:
+                return
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
             for suffix in ("", "-wal", "-shm") if not self.memory else ():
                 Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-            self.rebuilt = True
+            self.rebuilt, self.damaged = True, False
             self._known = None
             self._db = self._open()
 
     # ------------------------------------------------------------------ keeping it current
 
     def stale(self, files: Iterable[tuple[str, int, int]]) -> tuple[list[tuple[str, int, int]], list[str]]:
-        """Of this part's ``(path, size, mtime_ns)``: those to (re)index, and the indexed paths that are gone."""
-        known = self._stamps()
-        todo, present = [], set()
-        for rel, size, mtime in files:
-            present.add(rel)
-            if known.get(rel) != (size, mtime):
-                todo.append((rel, size, mtime))
-        return todo, [p for p in known if p not in present]
+        """Of this part's ``(path, size, mtime_ns)``: those to (re)index, and the indexed paths that are gone
+        (compared under the lock: another thread's update changes the stamps)."""
+        with self._using():
+            known = self._stamps()
+            todo, present = [], set()
+            for rel, size, mtime in files:
+                present.add(rel)
+                if known.get(rel) != (size, mtime):
+                    todo.append((rel, size, mtime))
+            return todo, [p for p in known if p not in present]
 
     def _stamps(self) -> dict[str, tuple[int, int]]:
         """Every indexed path's size and mtime: read again only when another connection (another process)
@@ -310,29 +338,41 @@ class _Shard:
         self,
         files: list[tuple[str, int, int]],
         read_body: Callable[[str], str],
-        step: Callable[[int], None],
+        step: Callable[[int, int], None],
         cancel: threading.Event | None,
+        counted: int = 0,
     ) -> int:
-        """Index this part's files that changed since they were indexed and drop its gone ones (``step(n)``
-        after every ``n`` files indexed); returns how many were (re)indexed. A damaged part is rebuilt."""
+        """Index this part's files that changed since they were indexed and drop its gone ones (``step(n, m)``
+        after every ``n`` files indexed, ``m`` more to index than the ``counted`` the caller expects); returns
+        how many were (re)indexed. A damaged part is rebuilt. Closed meanwhile, or held by another process:
+        stops (the next update catches up)."""
         try:
-            return self._update(files, read_body, step, cancel)
-        except sqlite3.ProgrammingError:  # closed while it ran (the archive was closed): stop
-            return 0
+            if self.damaged:
+                self._reset()
+            return self._update(files, read_body, step, cancel, counted)
         except sqlite3.DatabaseError as exc:
             if self._closed or is_busy(exc):
-                return 0  # closed meanwhile, or another process holds it: the next update catches up
-            self._reset()
-            return self._update(files, read_body, step, cancel)
+                return 0
+            if isinstance(exc, sqlite3.ProgrammingError):
+                raise  # a misuse, not damage
+        self._reset()
+        try:
+            return self._update(files, read_body, step, cancel, 0)
+        except sqlite3.DatabaseError as exc:
+            if self._closed or is_busy(exc):
+                return 0
+            raise
 
     def _update(
         self,
         files: list[tuple[str, int, int]],
         read_body: Callable[[str], str],
-        step: Callable[[int], None],
+        step: Callable[[int, int], None],
         cancel: threading.Event | None,
+        counted: int,
     ) -> int:
         todo, gone = self.stale(files)
+        step(0, len(todo) - counted)
         if not todo and not gone:
             return 0
         with self._writing():
@@ -345,7 +385,9 @@ class _Shard:
                 self._stamps().clear()
                 self._db.execute("UPDATE info SET v = '0' WHERE k = 'dead'")
         if dead > live + DEAD_SLACK:
-            todo, _ = self.stale(files)
+            again, _ = self.stale(files)
+            step(0, len(again) - len(todo))
+            todo = again
         done = 0
         for start in range(0, len(todo), BATCH):
             if self._closed or (cancel is not None and cancel.is_set()):
@@ -358,7 +400,7 @@ class _Shard:
             with self._writing():
                 self._store(batch)
             done += len(batch)
-            step(len(batch))
+            step(len(batch), 0)
             pause()
         return done
 
@@ -422,12 +464,12 @@ class _Shard:
 
     # ------------------------------------------------------------------ searching
 
-    def matching(self, wanted: str) -> list[str]:
+    def matching(self, wanted: str) -> list[str] | None:
         """The paths of this part's files whose transcript holds the folded text ``wanted``, in path order: the
         files holding it as a phrase of trigrams; for two characters, those holding a trigram that begins with
         them (each stored text ends in ``END``, so its last characters begin one too); for one, those holding
         the character. Each answer is one row (a row at a time, threads searching parts would take turns with
-        the GIL for every row)."""
+        the GIL for every row). None: it cannot be read (damaged: the next update starts it again; or held)."""
         try:
             with self._using():
                 if len(wanted) == 1:
@@ -445,27 +487,37 @@ class _Shard:
                         if args is None:
                             return []
                 (paths,) = self._db.execute(f"SELECT group_concat(path, char(0)) FROM ({found})", (args,)).fetchone()
-        except sqlite3.DatabaseError:
-            return []
+        except sqlite3.DatabaseError as exc:
+            if self._closed:
+                return []  # (the archive was closed: nothing is found)
+            if not is_busy(exc):
+                self.damaged = True
+            return None
         return [] if paths is None else paths.split("\0")
 
     @contextlib.contextmanager
     def _using(self) -> Iterator[None]:
-        """The connection, for this thread alone; closed on the way out if ``close`` was asked meanwhile."""
-        with self._lock:
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-                if self._closed and not self._depth:
-                    with contextlib.suppress(sqlite3.Error):
-                        self._db.close()
+        """The connection, for this thread alone; closed on the way out if ``close`` was asked meanwhile (also
+        when it was asked after this thread last looked: then the lock is free, or taken by a thread that will
+        see it)."""
+        try:
+            with self._lock:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+        finally:
+            if self._closed:
+                self._close_if_free()
 
     def close(self) -> None:
         """Close the connection, or if a thread is using it (a build's transaction, a search), have that thread
         close it when it is done: closing never waits (a window closes an archive on its GUI thread)."""
         self._closed = True
+        self._close_if_free()
+
+    def _close_if_free(self) -> None:
         if self._lock.acquire(blocking=False):
             try:
                 if not self._depth:

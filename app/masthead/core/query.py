@@ -80,7 +80,9 @@ class Query:
     terms: list[Term] = field(default_factory=list)
     schema: Schema | None = None  # decides draft:true (None: the built-in profile)
 
-    _order: tuple[tuple[Term, ...], list[Term]] = field(default=((), []), init=False, repr=False, compare=False)
+    _order: tuple[tuple[Term, ...], list[Term]] = field(
+        default_factory=lambda: ((), []), init=False, repr=False, compare=False
+    )
 
     @property
     def _ordered(self) -> list[Term]:

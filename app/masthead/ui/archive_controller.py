@@ -14,6 +14,7 @@ from typing import Literal
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
 
 from masthead.core.fieldinfo import choice_fields
+from masthead.core.fulltext import DamagedIndex
 from masthead.core.index import ArchiveIndex, BuildStats, Changes
 from masthead.core.records import Record
 from masthead.core.vocabulary import Delta, Diff, Vocabulary
@@ -261,19 +262,23 @@ class ArchiveController(QObject):
         """Whether the full-text index is built (transcript searches are answered from it)."""
         return self._text_state == "ready"
 
-    def text_search(self) -> Callable[[list[str]], dict[str, set[str]]] | None:
+    def text_search(self) -> Callable[[list[str]], dict[str, set[str]] | None] | None:
         """For a ``body:``/``text:`` search: a function, to run off the GUI thread, giving for each text the
         paths whose transcript holds it (the index is first brought up to date with the files as the table has
-        them: only changed ones are read); None while the index is first being built."""
+        them: only changed ones are read), or None when a part of it was found damaged (that search reads the
+        files; the next one rebuilds the part); None while the index is first being built."""
         index = self.index
         if index is None or self._text_state != "ready":
             return None
         files = self._files()
 
-        def hits(texts: list[str]) -> dict[str, set[str]]:
+        def hits(texts: list[str]) -> dict[str, set[str]] | None:
             text_index = index.text_index()
-            text_index.update(files, index.body)
-            return {text: text_index.paths(text) for text in texts}
+            text_index.update(files, index.body)  # (and rebuilds a part found damaged before)
+            try:
+                return {text: text_index.paths(text) for text in texts}
+            except DamagedIndex:
+                return None  # this search reads the files
 
         return hits
 

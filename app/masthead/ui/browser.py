@@ -53,7 +53,7 @@ class BrowserPane(QWidget):
         self.proxy.setSourceModel(model)
         self.body: Callable[[str], str] | None = None  # reads a transcript, for body: queries
         # gives, when the full-text index is ready, a function to run off the GUI thread: text -> paths
-        self.text_search: Callable[[], Callable[[list[str]], dict[str, set[str]]] | None] | None = None
+        self.text_search: Callable[[], Callable[[list[str]], dict[str, set[str]] | None] | None] | None = None
         self.query: Query | None = None
         self._generation = 0
         self._loaded = False
