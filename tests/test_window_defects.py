@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -400,3 +401,27 @@ def test_opening_another_archive_while_the_full_text_index_is_built_does_not_wai
     watchdog.cancel()
     assert not waited and window.count_label.text() == "2 of 2"
     qtbot.waitUntil(lambda: window.archive.text_ready, timeout=20000)  # the new archive's index is built
+
+
+def test_a_transcript_search_on_a_damaged_full_text_index_shows_every_match(qtbot: QtBot, tmp_path: Path) -> None:
+    """A part of the index whose trigrams cannot be read: the search reads the files (never a partial answer),
+    and the next search is answered from the part, rebuilt."""
+    root = copy_fixtures(tmp_path / "archive", NAMES)
+    for i in range(30):
+        (root / f"t{i:02}.md").write_text(f"---\ntitle: T{i}\n---\n\n**[Host]**: needle {i:02}.\n", encoding="utf-8")
+    window = open_window(qtbot, tmp_path, root)
+    qtbot.waitUntil(lambda: window.archive.text_ready, timeout=20000)
+    text_index = window.archive.index.text_index()
+    part = text_index.path_of("t00.md")
+    db = sqlite3.connect(part)
+    db.execute("UPDATE bodies_data SET block = randomblob(length(block)) WHERE id > 10")
+    db.commit()
+    db.close()
+    everything = f"{window.model.rowCount()} of {window.model.rowCount()}"
+    for _ in range(2):
+        window.search.clear()
+        qtbot.waitUntil(lambda: window.count_label.text() == everything, timeout=10000)
+        qtbot.keyClicks(window.search, "body:needle")
+        qtbot.waitUntil(lambda: window.count_label.text().startswith("30 of"), timeout=10000)
+        assert sorted(window.shown_paths()) == [f"t{i:02}.md" for i in range(30)]
+    assert text_index.rebuilt and text_index.paths("needle") == {f"t{i:02}.md" for i in range(30)}
