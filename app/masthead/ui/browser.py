@@ -7,7 +7,7 @@ import itertools
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -56,6 +56,14 @@ class BrowserPane(QWidget):
         self.text_search: Callable[[], Callable[[list[str]], dict[str, set[str]] | None] | None] | None = None
         self.query: Query | None = None
         self._generation = 0
+        # Transcript searches have threads of their own: on the global pool they waited behind a file's
+        # suggestions and its pickers' warm-up (the first search after opening a file took 40 s).
+        self._search_pool = QThreadPool(self)
+        self._search_pool.setMaxThreadCount(2)
+        self._rerun = QTimer(self)  # a transcript search runs again once files changed (after a pause)
+        self._rerun.setSingleShot(True)
+        self._rerun.setInterval(300)
+        self._rerun.timeout.connect(self._rerun_body_search)
         self._loaded = False
         self.snippet_text: str | None = None  # what the Match column shows the words around
         self._snippets_wanted: set[str] = set()
@@ -263,7 +271,17 @@ class BrowserPane(QWidget):
             found = hits(query.body_texts) if hits is not None else None  # the full-text index, when ready
             return {r.path for r in records if query.matches(r, body, found, self.model.git_state)}
 
-        run_in_background(search, done, self)
+        run_in_background(search, done, self, self._search_pool)
+
+    def records_changed(self) -> None:
+        """Files changed (a save, a bulk operation, another program): a transcript search's answer may have
+        changed too, so it runs again (its other terms are filtered as the rows change)."""
+        if self.query is not None and self.query.needs_body:
+            self._rerun.start()
+
+    def _rerun_body_search(self) -> None:
+        if self.query is not None and self.query.needs_body:
+            self.apply_filters()
 
     # ------------------------------------------------------------------ the Match column
     def show_matches(self, text: str | None) -> None:

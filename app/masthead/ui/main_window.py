@@ -114,6 +114,7 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowGit, WindowGrid, Window
         archive.loaded.connect(self._on_loaded)
         archive.schema_loaded.connect(self._on_schema)
         archive.changed.connect(self.records_changed)
+        archive.changed.connect(self.browser.records_changed)
         archive.changed.connect(self._count_views)
         archive.loaded.connect(self._count_views)
         archive.vocabulary_changed.connect(self._on_vocabulary)
