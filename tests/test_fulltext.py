@@ -8,6 +8,7 @@ import os
 import sqlite3
 import sys
 import threading
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,7 @@ def test_search_finds_every_file_that_holds_the_text(archive: Path, text: str, p
     index = opened(archive)
     hits = index.text_index().search(text, index.body)
     assert [h.path for h in hits] == paths
-    assert all(h.match.casefold() == text.casefold() for h in hits)
+    assert all(same(h.match) == same(text) for h in hits)
     index.close()
 
 
@@ -163,8 +164,13 @@ def test_every_part_of_the_index_is_used_and_searched(tmp_path: Path) -> None:
     index.close()
 
 
-alphabet = "ab数据 中心\n*[]:-"
-folding = "sSßẞkKK\u212aiIİıﬁfF\0 "  # letters whose case folding is not one ASCII letter to another
+alphabet = "ab数据 中心\n*[]:-Ａｂ，,"
+folding = "sSßẞkKK\u212aiIİıﬁfF\0 ＡａＳ…."  # letters whose folding is not one ASCII letter to another
+
+
+def same(text: str) -> str:
+    """What matching ignores: full-width or half-width (NFKC) and case."""
+    return unicodedata.normalize("NFKC", text).casefold()
 
 
 @settings(deadline=None, max_examples=60)
@@ -172,10 +178,10 @@ folding = "sSßẞkKK\u212aiIİıﬁfF\0 "  # letters whose case folding is not 
 def test_case_folding_and_nul_answer_as_reading_every_transcript_does(bodies: list[str], text: str) -> None:
     index = TextIndex(Path("/nowhere"), memory=True)
     index.update([(f"f{i}.md", len(b), i) for i, b in enumerate(bodies)], lambda rel: bodies[int(rel[1:-3])])
-    expected = sorted(f"f{i}.md" for i, b in enumerate(bodies) if text.casefold() in b.casefold())
+    expected = sorted(f"f{i}.md" for i, b in enumerate(bodies) if same(text) in same(b))
     hits = index.search(text, lambda rel: bodies[int(rel[1:-3])])
     assert [h.path for h in hits] == expected
-    assert all(text.casefold() in h.match.casefold() for h in hits)  # the snippet shows the very match
+    assert all(same(text) in same(h.match) for h in hits)  # the snippet shows the very match
     index.close()
 
 
@@ -195,7 +201,7 @@ def test_search_answers_exactly_what_reading_every_transcript_does(bodies: list[
     index = TextIndex(Path("/nowhere"), memory=True)
     files = [(f"f{i}.md", len(b), i) for i, b in enumerate(bodies)]
     index.update(files, lambda rel: bodies[int(rel[1:-3])])
-    expected = sorted(f"f{i}.md" for i, b in enumerate(bodies) if text.casefold() in b.casefold())
+    expected = sorted(f"f{i}.md" for i, b in enumerate(bodies) if same(text) in same(b))
     assert [h.path for h in index.search(text, lambda rel: bodies[int(rel[1:-3])])] == expected
     index.close()
 
@@ -344,7 +350,7 @@ def test_after_any_changes_it_answers_as_reading_every_transcript_does(
             update()
     update()
     for wanted in (text, *(b[:3] for b, _ in files.values() if b)):
-        expected = sorted(rel for rel, (b, _) in files.items() if wanted.casefold() in b.casefold())
+        expected = sorted(rel for rel, (b, _) in files.items() if same(wanted) in same(b))
         assert sorted(index.paths(wanted)) == expected
     index.close()
 
@@ -416,3 +422,21 @@ def test_stamps_compared_while_another_thread_indexes_the_same_part() -> None:
         sys.setswitchinterval(interval)
     assert errors == [] and index.stale(base) == ([], [])
     index.close()
+
+
+def test_full_width_and_half_width_are_alike_in_transcripts(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """As everywhere in the query language: ``body:ＡＩ`` finds AI and ``body:ai`` finds ＡＩ (a new-user trial
+    found 18 files for body:ＡＩ against 9,996 for body:AI); the snippet marks the text as written."""
+    write(archive, "fw.md", "\n**[主持人]**: 我们用ＡＩ做数据中心，效果很好…\n")
+    write(archive, "hw.md", "\n**[Host]**: We use AI for cooling, and it works...\n")
+    index = opened(archive)
+    for text in ("ai", "ＡＩ", "Ai"):
+        hits = index.text_index().search(text, index.body)
+        assert [(h.path, h.match) for h in hits] == [("fw.md", "ＡＩ"), ("hw.md", "AI")]
+    assert [(h.path, h.match) for h in index.text_index().search("中心,效果", index.body)] == [("fw.md", "中心，效果")]
+    assert [h.match for h in index.text_index().search("很好...", index.body)] == ["很好…"]
+    index.close()
+    code, out, _ = run_cli(capsys, "query", str(archive), "body:ＡＩ", "--json")
+    assert code == 0 and [json.loads(line)["path"] for line in out.splitlines()] == ["fw.md", "hw.md"]
+    code, out, _ = run_cli(capsys, "query", "--no-cache", str(archive), "body:ａｉ", "--json")
+    assert code == 0 and [json.loads(line)["path"] for line in out.splitlines()] == ["fw.md", "hw.md"]

@@ -13,7 +13,7 @@ The index is in ``SHARDS`` parts, each its own SQLite file holding the files who
 works without the GIL, so the parts are built and searched on as many threads as there are processors (on two,
 a search of a phrase of common words takes half the time and so does the first build).
 
-The stored text is the transcript case-folded (``str.casefold``: ß as ss, K as k) and the tokenizer keeps case
+The stored text is the transcript folded (``fold``: NFKC, then ``str.casefold``) and the tokenizer keeps case
 (it folds nothing more), so the index holds exactly the folded text's trigrams with their positions
 (``detail=full``): a phrase query of the folded search text is an exact substring test, answered by the index
 alone. Every stored text ends in two U+FFFF (a character no folded text holds), so every character of a
@@ -29,6 +29,7 @@ import os
 import sqlite3
 import sys
 import threading
+import unicodedata
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ from masthead.core.pacing import pause
 T = TypeVar("T")
 R = TypeVar("R")
 
-FORMAT = "5"  # 2: case-folded; 3: positions, case kept, the end mark, digests; 4: no copy; 5: parts, characters
+FORMAT = "6"  # 2: case-folded; 3: positions, case kept, the end mark; 4: no copy; 5: parts, characters; 6: NFKC
 SHARDS = 4  # parts of the index (searched and built on up to as many threads)
 NICE = 10  # the niceness of the threads that build it (Linux): a window's GUI thread goes first
 DEAD_SLACK = 1000  # dead rows tolerated beyond as many as there are live ones
@@ -537,22 +538,25 @@ def _quoted(term: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Text as the index stores and matches it: case-folded; NUL (where FTS5 stops reading) and U+FFFF (the
-    stored texts' end mark) as U+FFFD (so to the index these three are one character)."""
+    """Text as the index stores and matches it: NFKC (full-width ``ＡＩ`` and ``，`` as ``AI`` and ``,``; ``ﬁ`` as
+    ``fi``), then case-folded (ß as ss, K as k); NUL (where FTS5 stops reading) and U+FFFF (the stored texts'
+    end mark) as U+FFFD (so to the index these three are one character). Never joins characters across a line
+    break (NFKC composes marks with the character before them, never with a line break)."""
+    if not unicodedata.is_normalized("NFKC", text):  # (a quick check: most English text is)
+        text = unicodedata.normalize("NFKC", text)
     return text.casefold().replace("\0", "\ufffd").replace("\uffff", "\ufffd")
 
 
 def snippet(path: str, body: str, text: str) -> Hit | None:
-    """The words around the first place ``body`` holds ``text`` (case-insensitively), or None."""
+    """The words around the first place ``body`` holds ``text`` (as ``fold`` matches), or None."""
     return _hit(path, body, fold(text))
 
 
 def _hit(path: str, body: str, wanted: str, width: int = 40) -> Hit | None:
-    folded = fold(body)
-    at = folded.find(wanted)
-    if at < 0:
+    span = _find(body, wanted)
+    if span is None:
         return None
-    start, end = _span(body, folded, at, at + len(wanted))
+    start, end = span
     before, after = _collapse(body[max(0, start - width) : start]), _collapse(body[end : end + width])
     return Hit(
         path,
@@ -562,19 +566,41 @@ def _hit(path: str, body: str, wanted: str, width: int = 40) -> Hit | None:
     )
 
 
-def _span(body: str, folded: str, start: int, end: int) -> tuple[int, int]:
-    """The span of ``body`` whose folding is ``folded[start:end]`` (folding lengthens ß to ss, never shortens:
-    the same length means every position is the same)."""
-    if len(folded) == len(body):
+def _find(body: str, wanted: str) -> tuple[int, int] | None:
+    """The span of ``body`` where its folding first holds ``wanted``: line by line (a folded line is the line's
+    part of the folded text, and a search text holds no line break), then within the line."""
+    if "\n" in wanted:  # (not from a search field): the whole text, the span found as in a line
+        folded = fold(body)
+        at = folded.find(wanted)
+        return None if at < 0 else _span(body, at, at + len(wanted))
+    offset = 0
+    for line in body.split("\n"):
+        at = fold(line).find(wanted)
+        if at >= 0:
+            start, end = _span(line, at, at + len(wanted))
+            return offset + start, offset + end
+        offset += len(line) + 1
+    return None
+
+
+def _span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of ``text`` whose folding is ``fold(text)[start:end]``: the shortest prefixes folding to at
+    least ``start`` + 1 and ``end`` characters (folding a longer prefix never gives a shorter text)."""
+    if fold(text) == text:
         return start, end
-    at, out_start = 0, None
-    for i, c in enumerate(body):
-        if out_start is None and at + len(c.casefold()) > start:
-            out_start = i
-        at += len(c.casefold())
-        if at >= end:
-            return out_start if out_start is not None else i, i + 1
-    return out_start or 0, len(body)
+
+    def shortest(length: int) -> int:  # the shortest prefix whose folding has at least ``length`` characters
+        low, high = 0, len(text)
+        while low < high:
+            middle = (low + high) // 2
+            if len(fold(text[:middle])) >= length:
+                high = middle
+            else:
+                low = middle + 1
+        return low
+
+    first = max(0, shortest(start + 1) - 1)
+    return first, max(first + 1, shortest(end))
 
 
 def _collapse(text: str) -> str:

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from masthead.core.fieldinfo import FileState, field_kind, file_state
+from masthead.core.fulltext import fold as fold_text
 from masthead.core.records import Record, as_date
 from masthead.core.schema import Kind
 from masthead.core.values import as_bool
@@ -155,7 +156,7 @@ def _match(
     if term.kind in _BODY_KINDS:
         if found is not None and term.value in found:
             return record.path in found[term.value]
-        return body is not None and term.value in body(record.path).casefold()
+        return body is not None and term.value in fold_text(body(record.path))
     if term.kind == "path":
         return bool(term.value in fold(record.path))
     if term.kind == "error":
@@ -306,9 +307,9 @@ def _term(name: str, op: str, value: str, negated: bool, start: int, end: int) -
             raise QueryError("error: takes yes or no", start, length)
         return Term("error", flag in _TRUE, name, op, negated, start)
     if name == "body":
-        return Term(name, value.casefold(), name, op, negated, start)
+        return Term(name, fold_text(value), name, op, negated, start)
     if name == "text":
-        return Term("alltext", value.casefold(), name, op, negated, start)
+        return Term("alltext", fold_text(value), name, op, negated, start)
     if name == "path":
         return Term(name, fold(value), name, op, negated, start)
     if name == "git":
