@@ -440,3 +440,8 @@ def test_full_width_and_half_width_are_alike_in_transcripts(archive: Path, capsy
     assert code == 0 and [json.loads(line)["path"] for line in out.splitlines()] == ["fw.md", "hw.md"]
     code, out, _ = run_cli(capsys, "query", "--no-cache", str(archive), "body:ａｉ", "--json")
     assert code == 0 and [json.loads(line)["path"] for line in out.splitlines()] == ["fw.md", "hw.md"]
+
+
+def test_the_cli_search_takes_a_quoted_phrase_as_the_phrase(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "search", str(archive), '"liquid cooling"', "--json")
+    assert code == 0 and [json.loads(line)["match"] for line in out.splitlines()] == ["Liquid cooling"]

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from masthead.cli.common import fail, one_line, open_index, print_record, records_sorted
+from masthead.cli.common import ProgressBar, fail, one_line, open_index, print_record, records_sorted
 from masthead.core.cells import cell_text
 from masthead.core.csv_table import sort_records
 from masthead.core.errors import MastheadError
@@ -107,6 +107,12 @@ def update_text(index: ArchiveIndex) -> None:
         print(
             f"indexing {len(todo):,} transcripts for full-text search (only changed files, next time)", file=sys.stderr
         )
+        bar = ProgressBar()  # (on a terminal: it takes about a minute for 10,000 transcripts)
+        try:
+            index.update_text(bar)
+        finally:
+            bar.close()
+        return
     index.update_text()
 
 
@@ -135,6 +141,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         fail("--limit must be 1 or more")
         return 2
     text_index = index.text_index()
+    if len(args.text) > 2 and args.text[0] == args.text[-1] == '"':  # "a phrase", as in a query: the phrase
+        args.text = args.text[1:-1]
 
     def ask() -> tuple[int | None, list[Hit]]:
         total = len(text_index.paths(args.text)) if args.limit is not None else None

@@ -141,7 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
         "find text in the transcripts (full-text index)",
         (
             "Print path, title and the words around the first match of every file whose transcript contains "
-            "TEXT (case-insensitive; Chinese and English alike). The full-text index lives beside the index "
+            "TEXT, a word or a phrase (quotes around it are not searched for), ignoring case and full-width or "
+            "half-width forms; Chinese and English alike. The full-text index lives beside the index "
             "cache and is brought up to date first: only changed files are read again."
         ),
     )
