@@ -463,3 +463,30 @@ def test_a_transcript_search_follows_files_changed_on_disk(qtbot: QtBot, tmp_pat
     window.archive.refresh([str(first), str(second)])  # (what the watcher does when it sees them)
     qtbot.waitUntil(lambda: window.shown_paths() == ["b-zebra.md"], timeout=10000)
     assert window.count_label.text().startswith("1 of")
+
+
+def test_down_in_the_search_field_goes_to_the_results_and_opens_the_first(qtbot: QtBot, window: MainWindow) -> None:
+    """Found by a new-user trial: from the search field neither Enter nor Down reached the results."""
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, "path:crlf")
+    qtbot.keyClick(window.search, Qt.Key.Key_Down)  # (before the search's pause: it is applied first)
+    assert window.table.hasFocus() and window.shown_paths() == ["crlf.md"]
+    qtbot.waitUntil(lambda: window.form.rel == "crlf.md", timeout=5000)
+
+
+def test_a_search_that_only_excludes_transcript_text_shows_no_match_column(qtbot: QtBot, window: MainWindow) -> None:
+    """Found by a new-user trial: -body:word showed an empty Match column 320 pixels wide."""
+    qtbot.keyClicks(window.search, "-body:nothing-has-this")
+    qtbot.waitUntil(lambda: window.browser.query is not None, timeout=5000)  # the search is applied
+    qtbot.waitUntil(lambda: window.count_label.text().startswith(f"{len(NAMES)} of"), timeout=10000)
+    assert window.table.isColumnHidden(Column.MATCH)
+    window.search.clear()
+    qtbot.keyClicks(window.search, "body:the")
+    qtbot.waitUntil(lambda: not window.table.isColumnHidden(Column.MATCH), timeout=10000)
+
+
+def test_a_word_that_matches_nothing_says_where_words_are_looked_for(qtbot: QtBot, window: MainWindow) -> None:
+    """Found by a new-user trial: a plain word found in transcripts only gave '0 match the search'."""
+    qtbot.keyClicks(window.search, "zzyzxnowhere")
+    qtbot.waitUntil(lambda: window.count_label.text().startswith("0 of"), timeout=5000)
+    assert "body:word searches transcripts" in window.count_label.text()

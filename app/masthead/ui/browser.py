@@ -7,7 +7,18 @@ import itertools
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -77,6 +88,7 @@ class BrowserPane(QWidget):
         self.search.setPlaceholderText('Search: tag:ai-ml draft:true people:"Elon Musk" date>=2025-01 words')
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._on_search_text)
+        self.search.installEventFilter(self)  # Down: to the results
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(200)
@@ -212,6 +224,19 @@ class BrowserPane(QWidget):
         self.search_timer.stop()
         self.apply_search()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Down (or Page Down) in the search field goes to the results, on their first row if none is current."""
+        key = event.key() if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress else None
+        if watched is self.search and key in (Qt.Key.Key_Down, Qt.Key.Key_PageDown) and self.proxy.rowCount():
+            if self.search_timer.isActive():  # the typed search first
+                self.search_timer.stop()
+                self.apply_search()
+            self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            if not self.table.currentIndex().isValid():
+                self.table.setCurrentIndex(self.proxy.index(0, 0))
+            return True
+        return super().eventFilter(watched, event)
+
     def _on_search_text(self, _text: str) -> None:
         self.search_timer.start()
 
@@ -246,7 +271,8 @@ class BrowserPane(QWidget):
         quick = self._quick()
         folder = self.folder_view.currentIndex().data(PATH_ROLE) or ""
         query = self.query
-        self.show_matches(query.body_texts[0] if query is not None and query.body_texts else None)
+        found = [t.value for t in query.terms if t.kind in ("body", "alltext") and not t.negated] if query else []
+        self.show_matches(found[0] if found else None)  # (a file without the text has nothing to show)
         if query is not None and query.needs_body and self.body is not None:
             self._search_bodies(query, folder, quick, self.body)
             return
@@ -317,7 +343,7 @@ class BrowserPane(QWidget):
             if found is not None and text == self.snippet_text:
                 self.model.set_snippets(found)
 
-        run_in_background(read, done, self)
+        run_in_background(read, done, self, self._search_pool)
 
     def update_count(self, *_: Any) -> None:
         total, shown = self.model.rowCount(), self.proxy.rowCount()
@@ -330,6 +356,8 @@ class BrowserPane(QWidget):
             filters.append("folder")
         if total and not shown and filters:  # say why nothing is shown
             text += " match the " + " and ".join(filters)
+            if self.query is not None and any(t.kind == "text" and not t.negated for t in self.query.terms):
+                text += " (words: titles and summaries; body:word searches transcripts)"
         if not self._loaded and total:
             text = f"{text} — loading"
         self.count_label.setText(text)
