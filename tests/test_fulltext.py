@@ -445,3 +445,19 @@ def test_full_width_and_half_width_are_alike_in_transcripts(archive: Path, capsy
 def test_the_cli_search_takes_a_quoted_phrase_as_the_phrase(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(capsys, "search", str(archive), '"liquid cooling"', "--json")
     assert code == 0 and [json.loads(line)["match"] for line in out.splitlines()] == ["Liquid cooling"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["body:液冷", "-body:液冷", "body:液冷 body:gpu", "body:液冷 -body:gpu", "-body:液冷 -body:cooling",
+     "body:cooling title:title", "text:cooling", "body:nowhere", "body:冷 -text:gpu"],
+)  # fmt: skip
+def test_matching_paths_answers_as_matching_every_record(archive: Path, text: str) -> None:
+    index = opened(archive)
+    query = parse_query(text)
+    found = {t: index.text_index().paths(t) for t in query.body_texts}
+    records = list(index.records.values())
+    expected = {r.path for r in records if query.matches(r, index.body, found)}
+    assert query.matching_paths(records, index.body, found) == expected
+    assert query.matching_paths(records, index.body, None) == expected  # (reading every file)
+    index.close()

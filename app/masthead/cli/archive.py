@@ -59,7 +59,8 @@ def matching(index: ArchiveIndex, text: str, schema: Schema) -> list[Record] | N
         print(f"  {text}\n  {' ' * exc.position}{'^' * exc.length}", file=sys.stderr)
         return None
     found = text_hits(index, query.body_texts) if query.needs_body else None
-    return [r for r in records_sorted(index) if query.matches(r, index.body, found)]
+    paths = query.matching_paths(index.records.values(), index.body, found)
+    return [r for r in records_sorted(index) if r.path in paths]
 
 
 def shown(args: argparse.Namespace) -> tuple[list[Record], View | None, ArchiveIndex] | None:

@@ -295,7 +295,7 @@ class BrowserPane(QWidget):
 
         def search() -> set[str]:
             found = hits(query.body_texts) if hits is not None else None  # the full-text index, when ready
-            return {r.path for r in records if query.matches(r, body, found, self.model.git_state)}
+            return query.matching_paths(records, body, found, self.model.git_state)
 
         run_in_background(search, done, self, self._search_pool)
 
