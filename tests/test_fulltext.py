@@ -461,3 +461,17 @@ def test_matching_paths_answers_as_matching_every_record(archive: Path, text: st
     assert query.matching_paths(records, index.body, found) == expected
     assert query.matching_paths(records, index.body, None) == expected  # (reading every file)
     index.close()
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.text("ab \n\u0301\u0308ｶﾞﾟeＡＩ…ß한\u1161\u11a8", max_size=60))
+def test_a_long_text_folded_in_pieces_is_folded_as_a_whole(text: str) -> None:
+    """(Pieces keep each C call short, so that a window's GUI thread gets the GIL between them.)"""
+    whole = unicodedata.normalize("NFKC", text).casefold()
+    old = fulltext.PIECE
+    fulltext.PIECE = 8
+    try:
+        assert fulltext.fold(text) == whole
+        assert set(fulltext._chars(text + fulltext.END)) == set(text)
+    finally:
+        fulltext.PIECE = old

@@ -48,6 +48,7 @@ SHARDS = 4  # parts of the index (searched and built on up to as many threads)
 NICE = 10  # the niceness of the threads that build it (Linux): a window's GUI thread goes first
 DEAD_SLACK = 1000  # dead rows tolerated beyond as many as there are live ones
 END = "\uffff\uffff"  # after every stored text: its last characters start trigrams too
+PIECE = 32_768  # characters folded in one call (a megabyte's NFKC held the GIL for ~35 ms)
 BATCH = 25  # files per transaction (~0.1 s): progress survives a cancel, searches and close() wait little
 Progress = Callable[[int, int], None]
 
@@ -529,8 +530,12 @@ class _Shard:
 
 
 def _chars(text: str) -> str:
-    """A stored text's distinct characters (its end mark left out), for one-character searches."""
-    return "".join(set(text[: -len(END)]))
+    """A stored text's distinct characters (its end mark left out), for one-character searches (in pieces:
+    a set of a megabyte's characters held the GIL for 13 ms)."""
+    chars: set[str] = set()
+    for start in range(0, len(text) - len(END), PIECE):
+        chars.update(text[start : min(start + PIECE, len(text) - len(END))])
+    return "".join(chars)
 
 
 def _quoted(term: str) -> str:
@@ -542,9 +547,29 @@ def fold(text: str) -> str:
     ``fi``), then case-folded (ß as ss, K as k); NUL (where FTS5 stops reading) and U+FFFF (the stored texts'
     end mark) as U+FFFD (so to the index these three are one character). Never joins characters across a line
     break (NFKC composes marks with the character before them, never with a line break)."""
+    if len(text) > PIECE:  # a long text in pieces, each one short C call: other threads get the GIL between
+        return "".join(_fold_piece(piece) for piece in _pieces(text))
+    return _fold_piece(text)
+
+
+def _fold_piece(text: str) -> str:
     if not unicodedata.is_normalized("NFKC", text):  # (a quick check: most English text is)
         text = unicodedata.normalize("NFKC", text)
     return text.casefold().replace("\0", "\ufffd").replace("\uffff", "\ufffd")
+
+
+def _pieces(text: str) -> Iterator[str]:
+    """``text`` in pieces of about ``PIECE`` characters, each ending after a line break or a space (``fold``
+    of the pieces is ``fold`` of the text: NFKC never joins a character to a line break or a space before it,
+    nor reorders marks across one); a piece goes on to the next one there is (a text without: whole)."""
+    start = 0
+    while start < len(text):
+        low, high = start + PIECE // 2, start + PIECE
+        cut = text.rfind("\n", low, high) + 1 or text.rfind(" ", low, high) + 1 if high < len(text) else len(text)
+        if not cut:
+            cut = min((at + 1 for at in (text.find("\n", high), text.find(" ", high)) if at >= 0), default=len(text))
+        yield text[start:cut]
+        start = cut
 
 
 def snippet(path: str, body: str, text: str) -> Hit | None:
