@@ -475,3 +475,10 @@ def test_a_long_text_folded_in_pieces_is_folded_as_a_whole(text: str) -> None:
         assert set(fulltext._chars(text + fulltext.END)) == set(text)
     finally:
         fulltext.PIECE = old
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.text("ab \n\u0301ｶﾞeＡＩ…ß\0\uffffﬁK", max_size=20), st.text("ab \u0301ｶﾞeＡＩ…ßﬁk", min_size=1, max_size=3))
+def test_reading_a_transcript_folds_as_the_index_does(body: str, text: str) -> None:
+    wanted = fulltext.fold(text)
+    assert fulltext.holds(body, wanted) == (wanted in fulltext.fold(body))

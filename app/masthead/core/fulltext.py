@@ -572,6 +572,14 @@ def _pieces(text: str) -> Iterator[str]:
         start = cut
 
 
+def holds(body: str, wanted: str) -> bool:
+    """Whether the folding of ``body`` holds the folded text ``wanted``: ``wanted in fold(body)``, without NFKC
+    where the transcript needs none (a search that reads every file: most English transcripts)."""
+    if unicodedata.is_normalized("NFKC", body) and "\0" not in body and "\uffff" not in body:
+        return wanted in body.casefold()  # (the folding is the case folding)
+    return wanted in fold(body)
+
+
 def snippet(path: str, body: str, text: str) -> Hit | None:
     """The words around the first place ``body`` holds ``text`` (as ``fold`` matches), or None."""
     return _hit(path, body, fold(text))

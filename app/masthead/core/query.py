@@ -32,6 +32,7 @@ from typing import Any
 
 from masthead.core.fieldinfo import FileState, field_kind, file_state
 from masthead.core.fulltext import fold as fold_text
+from masthead.core.fulltext import holds
 from masthead.core.records import Record, as_date
 from masthead.core.schema import Kind
 from masthead.core.values import as_bool
@@ -177,7 +178,7 @@ def _match(
     if term.kind in _BODY_KINDS:
         if found is not None and term.value in found:
             return record.path in found[term.value]
-        return body is not None and term.value in fold_text(body(record.path))
+        return body is not None and holds(body(record.path), term.value)
     if term.kind == "path":
         return bool(term.value in fold(record.path))
     if term.kind == "error":
