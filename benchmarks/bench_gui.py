@@ -28,7 +28,7 @@ For time inside Qt or waiting for the GIL: ``py-spy record --subprocesses --thre
 --format raw -o out.txt -- python benchmarks/bench_gui.py --phases select`` (GUI-thread stacks of a phase
 contain its ``run_...`` function; waiting for the GIL shows as ``pthread_cond_timedwait`` under Shiboken).
 ``--switch-interval S`` calls ``sys.setswitchinterval(S)`` before the application starts (how long a thread
-holding the GIL may keep it while the GUI thread waits: the app sets 0.0005 s, ``ui.app.SWITCH_INTERVAL``,
+holding the GIL may keep it while the GUI thread waits: the app sets 0.0005 s, ``core.pacing.SWITCH_INTERVAL``,
 unless one is set; Python's default is 0.005 s). ``--json FILE`` appends
 every result to FILE; ``--report FILE`` prints the table of such a file (e.g. of runs made one at a time,
 interleaved with other settings).

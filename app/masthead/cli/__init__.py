@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from masthead.cli.common import COMMANDS
 from masthead.cli.parser import build_parser
 from masthead.cli.window import run_window
+from masthead.core.pacing import shorten_switch_interval
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -24,10 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_window(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
-    if sys.getswitchinterval() == 0.005:  # Python's default (unless someone chose another)
-        # Threads doing SQLite's work (the full-text index's parts) take the GIL back after every statement:
-        # at 5 ms, each waited for another thread's Python for longer (building it ~7% slower).
-        sys.setswitchinterval(0.0005)  # as the window does (masthead.ui.app.SWITCH_INTERVAL)
+    shorten_switch_interval()  # as the window does: the full-text index's threads wait less for the GIL
     try:
         result: int = args.func(args)
         sys.stdout.flush()

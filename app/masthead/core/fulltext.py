@@ -605,21 +605,22 @@ def _find(body: str, wanted: str) -> tuple[int, int] | None:
     if "\n" in wanted:  # (not from a search field): the whole text, the span found as in a line
         folded = fold(body)
         at = folded.find(wanted)
-        return None if at < 0 else _span(body, at, at + len(wanted))
+        return None if at < 0 else _span(body, folded, at, at + len(wanted))
     offset = 0
     for line in body.split("\n"):
-        at = fold(line).find(wanted)
+        folded = fold(line)
+        at = folded.find(wanted)
         if at >= 0:
-            start, end = _span(line, at, at + len(wanted))
+            start, end = _span(line, folded, at, at + len(wanted))
             return offset + start, offset + end
         offset += len(line) + 1
     return None
 
 
-def _span(text: str, start: int, end: int) -> tuple[int, int]:
-    """The span of ``text`` whose folding is ``fold(text)[start:end]``: the shortest prefixes folding to at
-    least ``start`` + 1 and ``end`` characters (folding a longer prefix never gives a shorter text)."""
-    if fold(text) == text:
+def _span(text: str, folded: str, start: int, end: int) -> tuple[int, int]:
+    """The span of ``text`` whose folding is ``folded[start:end]`` (``folded`` is ``fold(text)``): the shortest
+    prefixes folding to at least ``start`` + 1 and ``end`` characters (a longer prefix never folds shorter)."""
+    if folded == text:
         return start, end
 
     def shortest(length: int) -> int:  # the shortest prefix whose folding has at least ``length`` characters

@@ -10,10 +10,26 @@ and every call the GUI thread makes into Python would otherwise wait for the wor
 from __future__ import annotations
 
 import heapq
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+
+PYTHON_DEFAULT_SWITCH = 0.005
+SWITCH_INTERVAL = 0.0005
+"""How long a thread may hold the GIL while another waits for it. In the window every call Qt makes into
+Python (a model's ``data``, a widget's ``paintEvent``, a slot) takes the GIL; with a worker busy each such
+call waited up to Python's default 5 ms, so a repaint calling Python a hundred times took 10x longer
+(``benchmarks/bench_gui.py --switch-interval``: selecting files, longest GUI gap median 174 -> 89 ms). Threads
+doing SQLite's work (the full-text index's parts) take the GIL back after every statement, and waited too."""
+
+
+def shorten_switch_interval() -> None:
+    """``sys.setswitchinterval(SWITCH_INTERVAL)``, unless someone chose another than Python's (a benchmark)."""
+    if sys.getswitchinterval() == PYTHON_DEFAULT_SWITCH:
+        sys.setswitchinterval(SWITCH_INTERVAL)
+
 
 EVERY = 200  # steps between pauses in ``paced``
 PIECE = 1000  # items sorted in one C call by ``sorted_paced``

@@ -105,6 +105,11 @@ class Query:
         return [t.value for t in self.terms if t.kind in _BODY_KINDS]
 
     @property
+    def wanted_texts(self) -> list[str]:
+        """The texts that ``body:`` and ``text:`` terms want found (not those they exclude): a match to show."""
+        return [t.value for t in self.terms if t.kind in _BODY_KINDS and not t.negated]
+
+    @property
     def needs_git(self) -> bool:
         return any(t.kind == "git" for t in self.terms)
 
@@ -175,10 +180,8 @@ def _match(
         return bool(term.value in haystack)
     if term.kind == "alltext" and fold(term.value) in fold(f"{record.text('title')}\n{record.text('summary')}"):
         return True
-    if term.kind in _BODY_KINDS:
-        if found is not None and term.value in found:
-            return record.path in found[term.value]
-        return body is not None and holds(body(record.path), term.value)
+    if term.kind in _BODY_KINDS:  # (answered above when the index has: here only reading the transcript)
+        return (found is None or term.value not in found) and body is not None and holds(body(record.path), term.value)
     if term.kind == "path":
         return bool(term.value in fold(record.path))
     if term.kind == "error":

@@ -11,6 +11,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from masthead import __version__
+from masthead.core import pacing
 from masthead.core.sample import install_sample, resources_dir
 from masthead.ui import idle
 from masthead.ui.writer import writer
@@ -38,21 +39,12 @@ DISPLAY_NAME = "Masthead"
 DESKTOP_ID = "org.masthead.Masthead"  # the .desktop file (and the Wayland app id)
 
 
-PYTHON_DEFAULT_SWITCH = 0.005
-SWITCH_INTERVAL = 0.0005
-"""How long a worker thread may hold the GIL while the GUI thread waits for it. Every call Qt makes into
-Python (a model's ``data``, a widget's ``paintEvent``, a slot) takes the GIL; with a worker busy each such
-call waited up to Python's default 5 ms, so a repaint calling Python a hundred times took 10x longer
-(``benchmarks/bench_gui.py --switch-interval``: selecting files, longest GUI gap median 174 -> 89 ms)."""
-
-
 def application() -> QApplication:
     """The QApplication, named as the desktop knows it: WM_CLASS ``masthead`` (whatever started Python: under
     ``python -m masthead`` argv[0] is ``__main__.py``), app id ``org.masthead.Masthead``."""
     app = QApplication.instance() or QApplication([APP_NAME, *sys.argv[1:]])
     assert isinstance(app, QApplication)
-    if sys.getswitchinterval() == PYTHON_DEFAULT_SWITCH:  # unless someone chose another (a benchmark)
-        sys.setswitchinterval(SWITCH_INTERVAL)
+    pacing.shorten_switch_interval()
     idle.install()
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(DISPLAY_NAME)

@@ -271,8 +271,8 @@ class BrowserPane(QWidget):
         quick = self._quick()
         folder = self.folder_view.currentIndex().data(PATH_ROLE) or ""
         query = self.query
-        found = [t.value for t in query.terms if t.kind in ("body", "alltext") and not t.negated] if query else []
-        self.show_matches(found[0] if found else None)  # (a file without the text has nothing to show)
+        wanted = query.wanted_texts if query is not None else []
+        self.show_matches(wanted[0] if wanted else None)  # (-body:x: a file without the text has nothing to show)
         if query is not None and query.needs_body and self.body is not None:
             self._search_bodies(query, folder, quick, self.body)
             return
