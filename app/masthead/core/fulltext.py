@@ -43,7 +43,7 @@ from masthead.core.pacing import pause
 T = TypeVar("T")
 R = TypeVar("R")
 
-FORMAT = "6"  # 2: case-folded; 3: positions, case kept, the end mark; 4: no copy; 5: parts, characters; 6: NFKC
+FORMAT = "7"  # 3: positions, case kept, the end mark; 4: no copy; 5: parts, characters; 6: NFKC; 7: raw digests
 SHARDS = 4  # parts of the index (searched and built on up to as many threads)
 NICE = 10  # the niceness of the threads that build it (Linux): a window's GUI thread goes first
 DEAD_SLACK = 1000  # dead rows tolerated beyond as many as there are live ones
@@ -394,11 +394,13 @@ class _Shard:
         for start in range(0, len(todo), BATCH):
             if self._closed or (cancel is not None and cancel.is_set()):
                 break
-            batch = []
-            for rel, size, mtime in todo[start : start + BATCH]:
-                text = fold(read_body(rel)) + END
-                digest = hashlib.blake2b(text.encode(errors="replace"), digest_size=16).digest()
-                batch.append((rel, size, mtime, text, digest))
+            bodies = [(rel, size, mtime, read_body(rel)) for rel, size, mtime in todo[start : start + BATCH]]
+            digests = [_digest(body) for *_, body in bodies]
+            indexed = self._digests([rel for rel, *_ in bodies])
+            batch = [  # only a transcript not indexed as it is now is folded (a bulk edit of front matter: none)
+                (rel, size, mtime, None if indexed.get(rel) == digest else fold(body) + END, digest, body)
+                for (rel, size, mtime, body), digest in zip(bodies, digests, strict=True)
+            ]
             with self._writing():
                 self._store(batch)
             done += len(batch)
@@ -406,20 +408,30 @@ class _Shard:
             pause()
         return done
 
-    def _store(self, batch: list[tuple[str, int, int, str, bytes]]) -> None:
-        """Index files' folded texts ``(path, size, mtime_ns, text, digest)``, or only note a file's new size
-        and mtime when its text is as indexed (a bulk edit of the front matter changes every file's mtime, not
-        their transcripts). A few statements for the whole batch: a thread gives up the GIL during each, and
-        takes it back after, waiting for other threads' Python (a statement per file made building on two
-        threads hardly faster than on one)."""
+    def _digests(self, rels: list[str]) -> dict[str, bytes]:
+        """The digests of the transcripts of these paths as indexed (those indexed)."""
         known = self._stamps()
-        indexed = [rel for rel, *_ in batch if rel in known]
-        digests: dict[str, bytes] = {}
-        if indexed:
+        indexed = [rel for rel in rels if rel in known]
+        if not indexed:
+            return {}
+        with self._using():
             marks = ",".join("?" * len(indexed))
-            digests = dict(self._db.execute(f"SELECT path, digest FROM files WHERE path IN ({marks})", indexed))
-        same = [(size, mtime, rel) for rel, size, mtime, _, digest in batch if digests.get(rel) == digest]
-        new = [item for item in batch if digests.get(item[0]) != item[4]]
+            return dict(self._db.execute(f"SELECT path, digest FROM files WHERE path IN ({marks})", indexed))
+
+    def _store(self, batch: list[tuple[str, int, int, str | None, bytes, str]]) -> None:
+        """Index files' folded texts ``(path, size, mtime_ns, text, digest, transcript)``, or only note a file's
+        new size and mtime when its transcript is as indexed (a bulk edit of the front matter changes every
+        file's mtime, not their transcripts; ``text`` is None when it was found so before this transaction).
+        A few statements for the whole batch: a thread gives up the GIL during each, and takes it back after,
+        waiting for other threads' Python (a statement per file made building on two threads hardly faster)."""
+        known = self._stamps()
+        digests = self._digests([rel for rel, *_ in batch])  # (again: another process may have written since)
+        same = [(size, mtime, rel) for rel, size, mtime, _, digest, _ in batch if digests.get(rel) == digest]
+        new = [
+            (rel, size, mtime, fold(body) + END if text is None else text, digest)
+            for rel, size, mtime, text, digest, body in batch
+            if digests.get(rel) != digest
+        ]
         if same:
             self._db.executemany("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", same)
         for rel in (rel for rel, *_ in new if rel in digests):
@@ -527,6 +539,12 @@ class _Shard:
                         self._db.close()
             finally:
                 self._lock.release()
+
+
+def _digest(transcript: str) -> bytes:
+    """A transcript's digest, of the text as written (folding is a function of it: the same text folds the
+    same), so that an unchanged transcript is known without folding it."""
+    return hashlib.blake2b(transcript.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _chars(text: str) -> str:
