@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import (
@@ -38,7 +39,8 @@ from PySide6.QtWidgets import (
 
 from masthead.core.fulltext import Hit, snippet
 from masthead.core.query import Query, QueryError, parse_query
-from masthead.ui.documents_proxy import DocumentsProxy
+from masthead.core.records import Record
+from masthead.ui.documents_proxy import BACKGROUND_FILTER, DocumentsProxy, Filters, Version
 from masthead.ui.folder_model import FolderModel
 from masthead.ui.models import PATH_ROLE, Column, DocumentsModel
 from masthead.ui.snippet_delegate import SnippetDelegate
@@ -67,6 +69,8 @@ class BrowserPane(QWidget):
         self.text_search: Callable[[], Callable[[list[str]], dict[str, set[str]] | None] | None] | None = None
         self.query: Query | None = None
         self._generation = 0
+        self._waiting: int | None = None  # the generation of a filter being computed in the background
+        self._focus_first = False  # Down was pressed in the search field while it was
         # Transcript searches have threads of their own: on the global pool they waited behind a file's
         # suggestions and its pickers' warm-up (the first search after opening a file took 40 s).
         self._search_pool = QThreadPool(self)
@@ -202,6 +206,8 @@ class BrowserPane(QWidget):
                 button.blockSignals(True)
                 button.setChecked(False)
                 button.blockSignals(False)
+        self._generation += 1  # a filter still being computed was for the old rows
+        self._waiting = None
         self.proxy.set_filters(self.query, "", self._quick())  # drops cached verdicts of the old archive
         self.table.horizontalHeader().setSortIndicatorShown(False)
         self.stack.setCurrentIndex(1)
@@ -225,19 +231,30 @@ class BrowserPane(QWidget):
         self.apply_search()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Down (or Page Down) in the search field goes to the results, on their first row if none is current."""
+        """Down (or Page Down) in the search field goes to the results, on their first row if none is current;
+        to those of the search typed, once they are known (a large archive's are found in the background)."""
         key = event.key() if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress else None
-        if watched is self.search and key in (Qt.Key.Key_Down, Qt.Key.Key_PageDown) and self.proxy.rowCount():
+        if watched is self.search and key in (Qt.Key.Key_Down, Qt.Key.Key_PageDown):
             if self.search_timer.isActive():  # the typed search first
                 self.search_timer.stop()
                 self.apply_search()
-            self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
-            if not self.table.currentIndex().isValid():
-                self.table.setCurrentIndex(self.proxy.index(0, 0))
-            return True
+            if self._waiting is not None:
+                self._focus_first = True
+                return True
+            if self.proxy.rowCount():
+                self._to_results()
+                return True
         return super().eventFilter(watched, event)
 
+    def _to_results(self) -> None:
+        if not self.proxy.rowCount():
+            return
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if not self.table.currentIndex().isValid():
+            self.table.setCurrentIndex(self.proxy.index(0, 0))
+
     def _on_search_text(self, _text: str) -> None:
+        self._focus_first = False  # typing again: a Down pressed before is for the old text
         self.search_timer.start()
 
     def _on_quick_toggled(self, on: bool) -> None:
@@ -270,34 +287,65 @@ class BrowserPane(QWidget):
     def apply_filters(self) -> None:
         quick = self._quick()
         folder = self.folder_view.currentIndex().data(PATH_ROLE) or ""
-        query = self.query
+        query = self.proxy.prepared(self.query)
         wanted = query.wanted_texts if query is not None else []
         self.show_matches(wanted[0] if wanted else None)  # (-body:x: a file without the text has nothing to show)
+        self._generation += 1  # a result still being computed for an older filter is dropped
+        self._waiting = None
         if query is not None and query.needs_body and self.body is not None:
             self._search_bodies(query, folder, quick, self.body)
             return
-        self.proxy.set_filters(query, folder, quick)
+        filters = Filters(query, folder, quick)
+        if filters.everything or self.model.rowCount() < BACKGROUND_FILTER:
+            self.proxy.set_filters(query, folder, quick)
+            self._filtered()
+            return
+        self._filter_in_background(filters)
+
+    def _filter_in_background(
+        self, filters: Filters, allowed: Callable[[list[Record]], set[str]] | None = None
+    ) -> None:
+        """Judge every record on a worker thread (first finding the ``allowed`` files: a transcript search),
+        then filter by those verdicts: a query over 10,000 records held the GUI thread for ~100 ms."""
+        generation = self._waiting = self._generation
+        records, schema, git_state = list(self.model.records), self.model.schema, self.model.git_state
+
+        def work() -> tuple[Filters, dict[Version, bool]]:
+            chosen = replace(filters, allowed=allowed(records)) if allowed is not None else filters
+            return chosen, chosen.verdicts(records, schema, git_state)
+
+        def done(result: tuple[Filters, dict[Version, bool]] | None, error: BaseException | None) -> None:
+            if generation != self._generation:
+                return
+            self._waiting = None
+            if result is None:
+                self.status.emit(f"The search failed: {error}")
+                return
+            chosen, verdicts = result
+            self.proxy.set_filters(chosen.query, chosen.folder, chosen.quick, chosen.allowed, verdicts)
+            if allowed is not None:
+                self.status.emit("")  # "Searching transcripts…" is over
+            self._filtered()
+
+        run_in_background(work, done, self, self._search_pool)
+
+    def _filtered(self) -> None:
+        """A filter was applied: the count says so, and a Down pressed meanwhile goes to the first result."""
         self.update_count()
+        if self._focus_first:
+            self._focus_first = False
+            self._to_results()
 
     def _search_bodies(self, query: Query, folder: str, quick: str | None, body: Callable[[str], str]) -> None:
         """A ``body:`` query reads transcripts: do it in the background, then filter by its result."""
-        self._generation += 1
-        generation = self._generation
-        records = list(self.model.records)
         hits = self.text_search() if self.text_search is not None else None
         self.status.emit("Searching transcripts…" if hits is not None else "Searching transcripts (reading them all)…")
 
-        def done(allowed: set[str] | None, error: BaseException | None) -> None:
-            if generation == self._generation and allowed is not None:
-                self.proxy.set_filters(query, folder, quick, allowed)
-                self.status.emit("")
-                self.update_count()
-
-        def search() -> set[str]:
+        def allowed(records: list[Record]) -> set[str]:
             found = hits(query.body_texts) if hits is not None else None  # the full-text index, when ready
             return query.matching_paths(records, body, found, self.model.git_state)
 
-        run_in_background(search, done, self, self._search_pool)
+        self._filter_in_background(Filters(query, folder, quick), allowed)
 
     def records_changed(self) -> None:
         """Files changed (a save, a bulk operation, another program): a transcript search's answer may have

@@ -1,25 +1,66 @@
 """The documents table's filter: folder, quick filter, query or transcript search; the file being edited
-stays shown. Sorting is the source model's (one Python sort, off the GUI thread for big archives)."""
+stays shown. Sorting is the source model's (one Python sort, off the GUI thread for big archives).
+
+Qt asks ``filterAcceptsRow`` about every row whenever the filter or the rows change (10,000 calls into
+Python). Each call is only a list lookup: the verdicts of all rows are computed in one pass (``Filters``,
+off the GUI thread for a large archive: ``BrowserPane``), kept per record version, and the list of them
+follows the source model's signals, which reach this proxy before Qt's own handlers."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Mapping, Set
+from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QSortFilterProxyModel, Qt, Signal
 
 from masthead.core.fieldinfo import FileState, file_state
 from masthead.core.query import Query
 from masthead.core.records import Record
 from masthead.core.workflow import Schema
-from masthead.ui.models import AnyIndex, DocumentsModel
+from masthead.ui.models import AnyIndex, Column, DocumentsModel
 
 QUICK_FILTERS: dict[str, FileState] = {
     "drafts": FileState.DRAFT,
     "published": FileState.PUBLISHED,
     "errors": FileState.ERROR,
 }
+BACKGROUND_FILTER = 2000  # rows from which a filter's verdicts are computed off the GUI thread
+Version = tuple[str, int, int]  # a record's path, mtime and size: a changed file is a new version
+
+
+def version(record: Record) -> Version:
+    return (record.path, record.mtime_ns, record.size)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the table shows: files in ``folder``, in the ``quick`` filter's state, matching ``query``; when
+    ``allowed`` is given (a transcript search's answer, found in the background), the files it names."""
+
+    query: Query | None = None
+    folder: str = ""
+    quick: str | None = None
+    allowed: Set[str] | None = None
+
+    @property
+    def everything(self) -> bool:
+        return self.query is None and not self.folder and not self.quick and self.allowed is None
+
+    def accepts(self, record: Record, schema: Schema | None, git_state: Callable[[str], str] | None) -> bool:
+        if self.folder and not record.path.startswith(self.folder + "/"):
+            return False
+        if self.quick and file_state(record, schema) != QUICK_FILTERS[self.quick]:
+            return False
+        if self.allowed is not None:
+            return record.path in self.allowed
+        return self.query is None or self.query.matches(record, git_state=git_state)
+
+    def verdicts(
+        self, records: Iterable[Record], schema: Schema | None, git_state: Callable[[str], str] | None
+    ) -> dict[Version, bool]:
+        """Every record's verdict, by version (pure: for a worker thread)."""
+        return {version(r): self.accepts(r, schema, git_state) for r in records}
 
 
 class DocumentsProxy(QSortFilterProxyModel):
@@ -30,37 +71,123 @@ class DocumentsProxy(QSortFilterProxyModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.setDynamicSortFilter(True)
-        self._verdicts: dict[tuple[str, int, int], bool] = {}
-        self.query: Query | None = None
-        self.folder = ""
-        self.quick: str | None = None
-        self.allowed: set[str] | None = None  # result of a transcript search done in the background
+        self.filters = Filters()
+        self._verdicts: dict[Version, bool] = {}
+        self._rows: list[bool] | None = None  # every source row's verdict (None: to be computed again)
         self.pinned: str | None = None  # the file being edited stays shown until another is picked
-        self._everything = True  # no filter is set: every row is accepted
+
+    @property
+    def query(self) -> Query | None:
+        return self.filters.query
+
+    # -- the source model's changes, seen before Qt's handlers ask about rows
+    def setSourceModel(self, model: QAbstractItemModel) -> None:
+        old = self.sourceModel()
+        if isinstance(old, DocumentsModel):
+            for signal in (old.modelReset, old.layoutChanged, old.rowsRemoved):
+                signal.disconnect(self._forget_rows)
+            old.rowsInserted.disconnect(self._rows_inserted)
+            old.dataChanged.disconnect(self._rows_changed)
+        self._rows = None
+        if isinstance(model, DocumentsModel):
+            for signal in (model.modelReset, model.layoutChanged, model.rowsRemoved):
+                signal.connect(self._forget_rows)
+            model.rowsInserted.connect(self._rows_inserted)
+            model.dataChanged.connect(self._rows_changed)
+        super().setSourceModel(model)
+
+    def _forget_rows(self, *_: Any) -> None:
+        self._rows = None
+
+    def _rows_inserted(self, _parent: AnyIndex, first: int, last: int) -> None:
+        rows = self._rows
+        if rows is not None and first == len(rows):  # appended (an archive loading): only the new rows
+            records = self._model().records
+            rows.extend(self._verdict(records[row]) for row in range(first, last + 1))
+        else:
+            self._rows = None
+
+    def _rows_changed(self, top: AnyIndex, bottom: AnyIndex, *_: Any) -> None:
+        rows = self._rows
+        if rows is None or top.column() == bottom.column() == Column.MATCH:  # a snippet: no verdict changes
+            return
+        records = self._model().records
+        if bottom.row() >= len(rows) or len(rows) != len(records):
+            self._rows = None
+            return
+        for row in range(top.row(), bottom.row() + 1):
+            rows[row] = self._verdict(records[row])
+
+    # -- filtering
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+        rows = self._rows
+        if rows is None or source_row >= len(rows):
+            rows = self._rows = self._all_rows()
+        return rows[source_row]
+
+    def _model(self) -> DocumentsModel:
+        model = self.sourceModel()
+        assert isinstance(model, DocumentsModel)
+        return model
+
+    def _all_rows(self) -> list[bool]:
+        records = self._model().records
+        if self.filters.everything:
+            return [True] * len(records)
+        return [self._verdict(record) for record in records]
+
+    def _verdict(self, record: Record) -> bool:
+        if self.filters.everything or record.path == self.pinned:
+            return True
+        key = (record.path, record.mtime_ns, record.size)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            model = self._model()
+            verdict = self._verdicts[key] = self.filters.accepts(record, model.schema, model.git_state)
+        return verdict
+
+    def prepared(self, query: Query | None) -> Query | None:
+        """``query`` with the table's schema (it decides what ``draft:true`` means) unless it has one."""
+        if query is not None and query.schema is None:
+            model = self.sourceModel()
+            return replace(query, schema=model.schema if isinstance(model, DocumentsModel) else None)
+        return query
+
+    def set_filters(
+        self,
+        query: Query | None = None,
+        folder: str = "",
+        quick: str | None = None,
+        allowed: Set[str] | None = None,
+        verdicts: Mapping[Version, bool] | None = None,
+    ) -> None:
+        """Filter by these; ``verdicts`` are the records' verdicts already known (computed in the background
+        with ``Filters.verdicts``): only other versions are judged here."""
+        filters = Filters(self.prepared(query), folder, quick, allowed)
+        if hasattr(self, "beginFilterChange"):  # Qt 6.9+; invalidateFilter() is deprecated there
+            self.beginFilterChange()
+            self._set(filters, verdicts)
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self._set(filters, verdicts)
+            self.invalidateFilter()
+
+    def _set(self, filters: Filters, verdicts: Mapping[Version, bool] | None) -> None:
+        self.filters = filters
+        self._verdicts = dict(verdicts) if verdicts is not None else {}
+        self._rows = None
 
     def pin(self, path: str | None) -> None:
         """Keep ``path`` shown whatever the filters say (the previous pinned file is filtered again)."""
         old, self.pinned = self.pinned, path
         model = self.sourceModel()
-        if old and old != path and isinstance(model, DocumentsModel):
+        if not isinstance(model, DocumentsModel):
+            return
+        row = model.row_of(path) if path else None
+        if row is not None and not self.mapFromSource(model.index(row, 0)).isValid():
+            model.touch(path or "")  # not shown: it is now
+        if old and old != path:
             model.touch(old)  # a dynamic filter looks at a changed row again
-
-    def set_filters(
-        self, query: Query | None = None, folder: str = "", quick: str | None = None, allowed: set[str] | None = None
-    ) -> None:
-        if query is not None and query.schema is None:  # the table's schema decides draft:true
-            query = replace(query, schema=self._schema())
-        if hasattr(self, "beginFilterChange"):  # Qt 6.9+; invalidateFilter() is deprecated there
-            self.beginFilterChange()
-            self.query, self.folder, self.quick, self.allowed = query, folder, quick, allowed
-            self._verdicts.clear()
-            self._everything = query is None and not folder and not quick and allowed is None
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self.query, self.folder, self.quick, self.allowed = query, folder, quick, allowed
-            self._verdicts.clear()
-            self._everything = query is None and not folder and not quick and allowed is None
-            self.invalidateFilter()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sorting is the source model's (one Python sort); this proxy only filters."""
@@ -71,48 +198,18 @@ class DocumentsProxy(QSortFilterProxyModel):
     def source_rows(self, rows: Iterable[int]) -> list[int]:
         """The source model's rows of these rows of the proxy (without a call per row when nothing is
         filtered: the proxy never sorts, so its rows are then the source's)."""
-        if self._everything and self.sortColumn() < 0:
+        if self.filters.everything and self.sortColumn() < 0:
             return list(rows)
         return [self.mapToSource(self.index(row, 0)).row() for row in rows]
 
-    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
-        if self._everything:  # no filter (Qt asks for every row after a reset: 10,000 calls into Python)
-            return True
-        model = self.sourceModel()
-        assert isinstance(model, DocumentsModel)
-        record = model.record(source_row)
-        if record.path == self.pinned:
-            return True
-        key = (record.path, record.mtime_ns, record.size)  # a changed file is a new key
-        verdict = self._verdicts.get(key)
-        if verdict is None:
-            verdict = self._verdicts[key] = self._accepts(record)
-        return verdict
-
-    def _schema(self) -> Schema | None:
-        model = self.sourceModel()
-        return model.schema if isinstance(model, DocumentsModel) else None
-
-    def _accepts(self, record: Record) -> bool:
-        if self.folder and not record.path.startswith(self.folder + "/"):
-            return False
-        if self.quick and file_state(record, self._schema()) != QUICK_FILTERS[self.quick]:
-            return False
-        if self.allowed is not None:
-            return record.path in self.allowed
-        if self.query is None:
-            return True
-        model = self.sourceModel()
-        git_state = model.git_state if isinstance(model, DocumentsModel) else None
-        return self.query.matches(record, git_state=git_state)
-
     def git_changed(self, paths: list[str]) -> None:
         """Files' git states changed: a ``git:`` query looks at those rows again."""
-        if self.query is None or not self.query.needs_git:
+        query = self.filters.query
+        if query is None or not query.needs_git:
             return
         self._verdicts.clear()
         model = self.sourceModel()
-        if self.allowed is not None or not isinstance(model, DocumentsModel):
+        if self.filters.allowed is not None or not isinstance(model, DocumentsModel):
             self.git_refilter.emit()  # a transcript search's result: the browser runs it again
             return
         for path in paths:
