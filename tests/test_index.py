@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import sqlite3
@@ -276,3 +277,16 @@ def test_cache_writes_racing_with_close_are_safe(archive: Path) -> None:
     cache.close()
     thread.join()
     assert errors == [] and cache.known_paths() == set(index.records)
+
+
+def test_records_made_while_the_collector_is_paused_join_the_oldest_generation(tmp_path: Path) -> None:
+    """A warm reopen's records are not left young: the collector's next pass would go over every one."""
+    make_archive(tmp_path / "a", 300)
+    ArchiveIndex(tmp_path / "a").open()  # the cache
+    gc.collect()
+    index = ArchiveIndex(tmp_path / "a").open()
+    assert index.stats.from_cache == 300
+    assert gc.get_count()[0] < 300  # not 300 records' worth of young objects waiting for a pass
+    oldest = {id(o) for o in gc.get_objects(generation=2)}
+    records = list(index.records.values())
+    assert all(id(r) in oldest for r in records)

@@ -7,6 +7,7 @@ or a loop back to a parent folder) is skipped.
 
 from __future__ import annotations
 
+import operator
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 from masthead.core.tempfiles import is_temp
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+_name = operator.attrgetter("name")  # a sort key called in C
 
 
 def is_markdown(name: str) -> bool:
@@ -62,7 +64,7 @@ def stat_files(
                 continue
             seen_dirs.add(real_folder)
             try:
-                entries = sorted(os.scandir(folder), key=lambda e: e.name)
+                entries = sorted(os.scandir(folder), key=_name)
             except OSError:
                 continue
             subfolders = []
