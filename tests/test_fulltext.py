@@ -3,6 +3,7 @@ substrings, kept current file by file, rebuilt when damaged; ``search``, ``body:
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sqlite3
@@ -482,3 +483,22 @@ def test_a_long_text_folded_in_pieces_is_folded_as_a_whole(text: str) -> None:
 def test_reading_a_transcript_folds_as_the_index_does(body: str, text: str) -> None:
     wanted = fulltext.fold(text)
     assert fulltext.holds(body, wanted) == (wanted in fulltext.fold(body))
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.text("ab \n\u0301ｶﾞeＡＩ…ßﬁK한\u1161", max_size=40), st.text("ab \u0301ｶﾞeＡＩ…ßﬁk", min_size=1, max_size=3))
+def test_every_match_is_found_in_order_as_the_search_folds(body: str, text: str) -> None:
+    """``spans`` (the preview's marks): each span's folding holds the text, none overlap, the first is the
+    snippet's, and there are as many as the folded lines hold."""
+    wanted = fulltext.fold(text)
+    found = fulltext.spans(body, text)
+    assert all(wanted in fulltext.fold(body[start:end]) for start, end in found)
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(found))
+    assert (found[0] if found else None) == fulltext._find(body, wanted)
+    expected = 0
+    for line in body.split("\n"):
+        folded, at = fulltext.fold(line), 0
+        while (at := folded.find(wanted, at)) >= 0:
+            expected, at = expected + 1, at + len(wanted)
+    assert len(found) == expected
+    assert len(fulltext.spans(body, text, limit=1)) == min(1, expected)

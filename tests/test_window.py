@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QTextDocument
+from PySide6.QtGui import QDesktopServices, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -421,3 +421,39 @@ def test_a_transcript_search_shows_the_words_around_each_match_with_the_match_ma
     window.grab().save(str(tmp_path / "match.png"))  # looked at: the match is marked in the row
     type_search(qtbot, window, "tag:ai")
     qtbot.waitUntil(lambda: window.table.isColumnHidden(Column.MATCH), timeout=5000)
+
+
+def test_an_opened_transcript_search_result_shows_its_matches_marked_far_down(
+    qtbot: QtBot, window: MainWindow, archive: Path, tmp_path: Path
+) -> None:
+    """A result opened from ``body:`` shows where it matched: every place marked, the first scrolled to,
+    as the search matches (case and full-width forms alike); F3 goes on to the next."""
+    lines = [f"**[Host]**: Line {i} about the weather and 其他话题 😀." for i in range(300)]
+    lines[180] = "**[Guest]**: We measured the ＬＡＴＥＮＣＹ budget twice, then the Latency again."
+    (archive / "long.md").write_text("---\ntitle: Long Talk\ntags: []\n---\n\n" + "\n\n".join(lines) + "\n")
+    open_and_wait(qtbot, window, archive)
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, "body:latency")
+    qtbot.waitUntil(lambda: titles(window) == ["Long Talk"], timeout=5000)
+    with qtbot.waitSignal(window.preview.rendered, timeout=5000):
+        qtbot.keyClick(window.search, Qt.Key.Key_Down)  # to the result, which opens
+    preview = window.preview
+    qtbot.waitUntil(lambda: len(preview.marks) == 2, timeout=5000)
+    document = preview.browser.document()
+
+    def text_at(span: tuple[int, int]) -> str:
+        cursor = QTextCursor(document)
+        cursor.setPosition(span[0])
+        cursor.setPosition(span[1], QTextCursor.MoveMode.KeepAnchor)
+        return cursor.selectedText()
+
+    assert [text_at(s) for s in preview.marks] == ["ＬＡＴＥＮＣＹ", "Latency"]  # (past emoji: UTF-16 positions)
+    assert len(preview.browser.extraSelections()) == 2
+    assert preview.browser.textCursor().selectedText() == "ＬＡＴＥＮＣＹ"
+    assert preview.browser.verticalScrollBar().value() > 0  # scrolled down to it
+    assert preview.browser.viewport().rect().contains(preview.browser.cursorRect())  # on screen
+    window.grab().save(str(tmp_path / "marks.png"))  # looked at: marked, the first selected, a third down
+    qtbot.keyClick(preview.browser, Qt.Key.Key_F3)  # find next: the search's text
+    assert preview.browser.textCursor().selectedText() == "Latency"
+    type_search(qtbot, window, "tag:ai")  # no transcript text: no marks
+    qtbot.waitUntil(lambda: not preview.browser.extraSelections(), timeout=5000)

@@ -635,6 +635,27 @@ def _find(body: str, wanted: str) -> tuple[int, int] | None:
     return None
 
 
+def spans(body: str, text: str, limit: int = 1000) -> list[tuple[int, int]]:
+    """The spans of ``body`` where its folding holds ``text`` (as ``fold`` matches: the search's own rule), in
+    order, none overlapping, at most ``limit``: line by line, as ``_find``. A text with a line break: none."""
+    wanted = fold(text)
+    out: list[tuple[int, int]] = []
+    if not wanted or "\n" in wanted:
+        return out
+    offset = 0
+    for line in body.split("\n"):
+        folded = fold(line)
+        at = folded.find(wanted)
+        while at >= 0 and len(out) < limit:
+            start, end = _span(line, folded, at, at + len(wanted))
+            out.append((offset + start, offset + end))
+            at = folded.find(wanted, at + len(wanted))
+        if len(out) >= limit:
+            break
+        offset += len(line) + 1
+    return out
+
+
 def _span(text: str, folded: str, start: int, end: int) -> tuple[int, int]:
     """The span of ``text`` whose folding is ``folded[start:end]`` (``folded`` is ``fold(text)``): the shortest
     prefixes folding to at least ``start`` + 1 and ``end`` characters (a longer prefix never folds shorter)."""
@@ -652,7 +673,11 @@ def _span(text: str, folded: str, start: int, end: int) -> tuple[int, int]:
         return low
 
     first = max(0, shortest(start + 1) - 1)
-    return first, max(first + 1, shortest(end))
+    last = max(first + 1, shortest(end))
+    wanted = folded[start:end]
+    while last < len(text) and wanted not in fold(text[first:last]):
+        last += 1  # a mark joining the last letter (a + U+0301 folds to one character, á)
+    return first, last
 
 
 def _collapse(text: str) -> str:

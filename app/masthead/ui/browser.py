@@ -57,6 +57,7 @@ class BrowserPane(QWidget):
 
     open_requested = Signal()
     status = Signal(str)
+    matches_changed = Signal(object)  # the text a search wants found in transcripts (None: none)
 
     def __init__(self, model: DocumentsModel, folders: FolderModel, parent: Any = None) -> None:
         super().__init__(parent)
@@ -364,6 +365,7 @@ class BrowserPane(QWidget):
             self.snippet_text = text
             self._snippets_wanted.clear()
             self.model.clear_snippets()
+            self.matches_changed.emit(text)
         appears = text is not None and self.table.isColumnHidden(Column.MATCH)
         self.table.setColumnHidden(Column.MATCH, text is None)
         if appears:  # beside the title, where it is seen without scrolling
