@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 from masthead.core.fulltext import Hit, snippet
 from masthead.core.query import Query, QueryError, parse_query
 from masthead.core.records import Record
-from masthead.ui.documents_proxy import BACKGROUND_FILTER, DocumentsProxy, Filters, Version
+from masthead.ui.documents_proxy import BACKGROUND_FILTER, DocumentsProxy, Filters, Verdicts
 from masthead.ui.folder_model import FolderModel
 from masthead.ui.models import PATH_ROLE, Column, DocumentsModel
 from masthead.ui.snippet_delegate import SnippetDelegate
@@ -160,6 +160,11 @@ class BrowserPane(QWidget):
         ):
             model_signal.connect(self.update_count)
         model.reordering.connect(self._on_reordering)
+        self._count_timer = QTimer(self)  # a row changed (the open file saved out of the filter): count again
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(0)
+        self._count_timer.timeout.connect(self.update_count)
+        model.dataChanged.connect(self._count_timer.start)
         self._kept: tuple[str | None, list[str]] = (None, [])
 
     def _make_table(self) -> QTableView:
@@ -311,11 +316,11 @@ class BrowserPane(QWidget):
         generation = self._waiting = self._generation
         records, schema, git_state = list(self.model.records), self.model.schema, self.model.git_state
 
-        def work() -> tuple[Filters, dict[Version, bool]]:
+        def work() -> tuple[Filters, Verdicts]:
             chosen = replace(filters, allowed=allowed(records)) if allowed is not None else filters
             return chosen, chosen.verdicts(records, schema, git_state)
 
-        def done(result: tuple[Filters, dict[Version, bool]] | None, error: BaseException | None) -> None:
+        def done(result: tuple[Filters, Verdicts] | None, error: BaseException | None) -> None:
             if generation != self._generation:
                 return
             self._waiting = None
@@ -396,10 +401,14 @@ class BrowserPane(QWidget):
         run_in_background(read, done, self, self._search_pool)
 
     def update_count(self, *_: Any) -> None:
+        """ "N of M" (the open file, listed though the filters reject it, is not counted: it is in italics)."""
         total, shown = self.model.rowCount(), self.proxy.rowCount()
         if self.stack.currentIndex() == 0:
             self.count_label.setText("No archive")
             return
+        outside = self.proxy.pinned_outside()
+        self.model.set_outside(outside)
+        shown -= 1 if outside else 0
         text = f"{shown:,} of {total:,}"
         filters = [w for w, on in (("search", self.query), ("quick filter", self._quick())) if on]
         if self.folder_view.currentIndex().data(PATH_ROLE):
@@ -408,6 +417,8 @@ class BrowserPane(QWidget):
             text += " match the " + " and ".join(filters)
             if self.query is not None and any(t.kind == "text" and not t.negated for t in self.query.terms):
                 text += " (words: titles and summaries; body:word searches transcripts)"
+        if outside:
+            text += " (+ the open file)"
         if not self._loaded and total:
             text = f"{text} — loading"
         self.count_label.setText(text)

@@ -3,12 +3,12 @@ stays shown. Sorting is the source model's (one Python sort, off the GUI thread 
 
 Qt asks ``filterAcceptsRow`` about every row whenever the filter or the rows change (10,000 calls into
 Python). Each call is only a list lookup: the verdicts of all rows are computed in one pass (``Filters``,
-off the GUI thread for a large archive: ``BrowserPane``), kept per record version, and the list of them
+off the GUI thread for a large archive: ``BrowserPane``), kept per record, and the list of them
 follows the source model's signals, which reach this proxy before Qt's own handlers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Set
+from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -26,11 +26,7 @@ QUICK_FILTERS: dict[str, FileState] = {
     "errors": FileState.ERROR,
 }
 BACKGROUND_FILTER = 2000  # rows from which a filter's verdicts are computed off the GUI thread
-Version = tuple[str, int, int]  # a record's path, mtime and size: a changed file is a new version
-
-
-def version(record: Record) -> Version:
-    return (record.path, record.mtime_ns, record.size)
+Verdicts = dict[int, tuple[Record, bool]]  # by id of the record (kept, so that the id is never another's)
 
 
 @dataclass(frozen=True)
@@ -58,9 +54,10 @@ class Filters:
 
     def verdicts(
         self, records: Iterable[Record], schema: Schema | None, git_state: Callable[[str], str] | None
-    ) -> dict[Version, bool]:
-        """Every record's verdict, by version (pure: for a worker thread)."""
-        return {version(r): self.accepts(r, schema, git_state) for r in records}
+    ) -> Verdicts:
+        """Every record's verdict (pure: for a worker thread). By record, not by path and stamp: a record
+        replaced by another is judged again even if its file kept its size and mtime."""
+        return {id(r): (r, self.accepts(r, schema, git_state)) for r in records}
 
 
 class DocumentsProxy(QSortFilterProxyModel):
@@ -72,7 +69,7 @@ class DocumentsProxy(QSortFilterProxyModel):
         super().__init__(parent)
         self.setDynamicSortFilter(True)
         self.filters = Filters()
-        self._verdicts: dict[Version, bool] = {}
+        self._verdicts: Verdicts = {}
         self._rows: list[bool] | None = None  # every source row's verdict (None: to be computed again)
         self.pinned: str | None = None  # the file being edited stays shown until another is picked
 
@@ -137,13 +134,19 @@ class DocumentsProxy(QSortFilterProxyModel):
         return [self._verdict(record) for record in records]
 
     def _verdict(self, record: Record) -> bool:
-        if self.filters.everything or record.path == self.pinned:
-            return True
-        key = (record.path, record.mtime_ns, record.size)
-        verdict = self._verdicts.get(key)
-        if verdict is None:
-            model = self._model()
-            verdict = self._verdicts[key] = self.filters.accepts(record, model.schema, model.git_state)
+        return self.filters.everything or record.path == self.pinned or self._judged(record)
+
+    def _judged(self, record: Record) -> bool:
+        """The filters' verdict on ``record`` (known, or judged now and kept)."""
+        known = self._verdicts.get(id(record))
+        if known is not None and known[0] is record:
+            return known[1]
+        model = self._model()
+        verdict = self.filters.accepts(record, model.schema, model.git_state)
+        if len(self._verdicts) > 2 * len(model.records) + 100:  # replaced records are let go
+            current = ((id(r), self._verdicts.get(id(r))) for r in model.records)
+            self._verdicts = {key: known for key, known in current if known is not None}
+        self._verdicts[id(record)] = (record, verdict)
         return verdict
 
     def prepared(self, query: Query | None) -> Query | None:
@@ -159,10 +162,10 @@ class DocumentsProxy(QSortFilterProxyModel):
         folder: str = "",
         quick: str | None = None,
         allowed: Set[str] | None = None,
-        verdicts: Mapping[Version, bool] | None = None,
+        verdicts: Verdicts | None = None,
     ) -> None:
         """Filter by these; ``verdicts`` are the records' verdicts already known (computed in the background
-        with ``Filters.verdicts``): only other versions are judged here."""
+        with ``Filters.verdicts``): only other records are judged here."""
         filters = Filters(self.prepared(query), folder, quick, allowed)
         if hasattr(self, "beginFilterChange"):  # Qt 6.9+; invalidateFilter() is deprecated there
             self.beginFilterChange()
@@ -172,7 +175,7 @@ class DocumentsProxy(QSortFilterProxyModel):
             self._set(filters, verdicts)
             self.invalidateFilter()
 
-    def _set(self, filters: Filters, verdicts: Mapping[Version, bool] | None) -> None:
+    def _set(self, filters: Filters, verdicts: Verdicts | None) -> None:
         self.filters = filters
         self._verdicts = dict(verdicts) if verdicts is not None else {}
         self._rows = None
@@ -188,6 +191,16 @@ class DocumentsProxy(QSortFilterProxyModel):
             model.touch(path or "")  # not shown: it is now
         if old and old != path:
             model.touch(old)  # a dynamic filter looks at a changed row again
+
+    def pinned_outside(self) -> str | None:
+        """The pinned file if it is shown only because it is pinned (the filters reject it)."""
+        model = self.sourceModel()
+        if self.pinned is None or self.filters.everything or not isinstance(model, DocumentsModel):
+            return None
+        row = model.row_of(self.pinned)
+        if row is None:
+            return None
+        return None if self._judged(model.record(row)) else self.pinned
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sorting is the source model's (one Python sort); this proxy only filters."""

@@ -10,7 +10,7 @@ from enum import IntEnum
 from typing import Any, Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
 from masthead.core.cells import cell_text
@@ -124,6 +124,7 @@ class DocumentsModel(QAbstractTableModel):
         self._git_tracked: frozenset[str] = frozenset()
         self.fields: list[str] = []  # the grid's field columns, after the table's own
         self.cells: Cells | None = None  # the grid's unsaved cells
+        self.outside: str | None = None  # the open file, listed though the filters reject it (in italics)
 
     # -- reading
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt API
@@ -241,6 +242,12 @@ class DocumentsModel(QAbstractTableModel):
             return record
         if role == PATH_ROLE:
             return record.path
+        if record.path == self.outside and role in (Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ToolTipRole):
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setItalic(True)
+                return font
+            return f"{record.path} is open, so it stays listed: it does not match the search or filters"
         if role == Qt.ItemDataRole.ToolTipRole:
             if record.error:
                 line = f" (line {record.error_line})" if record.error_line else ""
@@ -496,6 +503,14 @@ class DocumentsModel(QAbstractTableModel):
             del self._records[row]
             self.endRemoveRows()
             self._rows = {r.path: i for i, r in enumerate(self._records)}
+
+    def set_outside(self, path: str | None) -> None:
+        """Show ``path`` as listed only because it is open (None: no such row)."""
+        if path != self.outside:
+            old, self.outside = self.outside, path
+            for changed in (old, path):
+                if changed is not None:
+                    self.touch(changed)
 
     def touch(self, path: str) -> None:
         """Tell the views that a row may look different (or be filtered differently)."""
