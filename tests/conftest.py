@@ -117,12 +117,12 @@ def interrupt_after(root: Path, names: list[str], files_written: int, tag: str =
     plan = bulk.plan(root, names, add("tags", [tag]))
     real, lock, count = storage.write_atomic, threading.Lock(), [0]
 
-    def dies(path: Path, data: bytes, expected: Any) -> Any:
+    def dies(path: Path, data: bytes, expected: Any, folders: Any = None) -> Any:
         with lock:
             count[0] += 1
             if count[0] > files_written:
                 raise KeyboardInterrupt
-        return real(path, data, expected)
+        return real(path, data, expected, folders)
 
     with pytest.MonkeyPatch.context() as patch, pytest.raises(KeyboardInterrupt):
         patch.setattr(storage, "write_atomic", dies)

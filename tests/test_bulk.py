@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.conftest import copy_fixtures, interrupt_after
@@ -92,11 +93,11 @@ def test_failure_at_file_n_leaves_the_rest_journaled_and_undoable(
     real = storage.write_atomic
     calls: list[Path] = []
 
-    def flaky(path: Path, data: bytes, expected: object) -> object:
+    def flaky(path: Path, data: bytes, expected: object, folders: Any = None) -> object:
         calls.append(path)
         if len(calls) == 3:
             raise SaveError("could not save: the disk is full; the file was not changed", path)
-        return real(path, data, expected)  # type: ignore[arg-type]
+        return real(path, data, expected, folders)  # type: ignore[arg-type]
 
     monkeypatch.setattr(storage, "write_atomic", flaky)
     report = bulk.apply(bulk.plan(archive, NAMES, add("tags", ["weekly"])))
@@ -228,3 +229,42 @@ def test_plan_reports_progress_file_by_file(archive: Path) -> None:
     seen: list[tuple[int, int]] = []
     bulk.plan(archive, NAMES, add("tags", ["weekly"]), progress=lambda done, total: seen.append((done, total)))
     assert seen == [(n, len(NAMES)) for n in range(1, len(NAMES) + 1)]
+
+
+def test_a_bulk_change_makes_each_folder_durable_once_before_its_journal_says_done(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each rename is made durable by an fsync of its folder: once per folder for the whole change (it was
+    once per file: half of a bulk write's fsyncs), and before the journal is marked done (or undone)."""
+    root = tmp_path / "archive"
+    for folder in ("a", "b"):
+        (root / folder).mkdir(parents=True)
+        for i in range(5):
+            (root / folder / f"{i}.md").write_text(f"---\ntitle: T{i}\ntags: [x]\n---\nBody {i}\n")
+    synced: list[tuple[Path, str]] = []
+    real = storage.fsync_folder
+
+    def fsync_folder(folder: Path) -> None:
+        journals = sorted(bulk_journals(root))
+        state = bulk.journal.journal_info(journals[-1])["state"] if journals else "none"
+        synced.append((Path(folder), state))
+        real(folder)
+
+    monkeypatch.setattr(storage, "fsync_folder", fsync_folder)
+    rels = [f"{f}/{i}.md" for f in ("a", "b") for i in range(5)]
+    report = bulk.apply(bulk.plan(root, rels, add("tags", ["y"])))
+    assert len(report.changed) == 10 and report.journal is not None
+    mine = [(f, s) for f, s in synced if f in (root / "a", root / "b")]
+    assert sorted(f.name for f, _ in mine) == ["a", "b"] and {s for _, s in mine} == {"applying"}
+    synced.clear()
+    bulk.undo(report.journal)
+    mine = [(f, s) for f, s in synced if f in (root / "a", root / "b")]
+    assert sorted(f.name for f, _ in mine) == ["a", "b"] and {s for _, s in mine} == {"done"}
+    assert all("tags: [x]\n" in (root / r).read_text() for r in rels)
+
+
+def bulk_journals(root: Path) -> list[Path]:
+    from masthead.core.journal import journal_dir
+
+    folder = journal_dir(root)
+    return list(folder.glob("*.json")) if folder.exists() else []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
@@ -274,9 +275,9 @@ def test_cancel_stops_a_long_run_and_what_was_written_is_undoable(
     before = {p: p.read_bytes() for p in files}
     real = storage.write_atomic
 
-    def slow(path: Path, data: bytes, expected: object) -> object:
+    def slow(path: Path, data: bytes, expected: object, folders: Any = None) -> object:
         time.sleep(0.02)  # a slow disk: long enough to press Cancel
-        return real(path, data, expected)  # type: ignore[arg-type]
+        return real(path, data, expected, folders)  # type: ignore[arg-type]
 
     monkeypatch.setattr(storage, "write_atomic", slow)
     window = open_window(qtbot, tmp_path, root)
@@ -463,9 +464,9 @@ def test_closing_the_window_waits_for_a_bulk_operation_to_finish(
     make_archive(root, 60)
     real = storage.write_atomic
 
-    def slow(path: Path, data: bytes, expected: object) -> object:
+    def slow(path: Path, data: bytes, expected: object, folders: Any = None) -> object:
         time.sleep(0.02)
-        return real(path, data, expected)  # type: ignore[arg-type]
+        return real(path, data, expected, folders)  # type: ignore[arg-type]
 
     monkeypatch.setattr(storage, "write_atomic", slow)
     window = open_window(qtbot, tmp_path, root)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, QThreadPool
@@ -96,9 +97,9 @@ def test_closing_the_window_while_an_undo_writes_then_deleting_it(
     gate = threading.Event()
     real = storage.write_atomic
 
-    def held(path: Path, data: bytes, expected: object) -> object:
+    def held(path: Path, data: bytes, expected: object, folders: Any = None) -> object:
         gate.wait(10)  # the undo is still writing when the window is closed
-        return real(path, data, expected)  # type: ignore[arg-type]
+        return real(path, data, expected, folders)  # type: ignore[arg-type]
 
     monkeypatch.setattr(storage, "write_atomic", held)
     window.undo_action.trigger()

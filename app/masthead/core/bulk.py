@@ -268,8 +268,10 @@ def apply(
         held.note(path.stem)
         report.journal = path
 
+        folders: set[Path] = set()
+
         def write(change: FileChange) -> None:
-            storage.write_atomic(plan_.root / change.rel, change.new, change.snapshot)
+            storage.write_atomic(plan_.root / change.rel, change.new, change.snapshot, folders)
 
         stop, full = threading.Event(), False
         for done, (change, error) in enumerate(in_parallel(plan_.changes, write, stop), start=1):
@@ -289,6 +291,7 @@ def apply(
                 report.changed.append(change.rel)
             if progress:
                 progress(done, len(plan_.changes))
+        storage.fsync_folders(folders)  # the renames are durable before the journal says done
         record["state"] = "done"
         record["changed"] = report.changed
         try:
@@ -342,10 +345,12 @@ def _undo(journal_path: Path, record: dict[str, Any], root: Path) -> Report:
     report = Report(journal=journal_path)
     old_bytes = journal.old_bytes(journal_path)
 
+    folders: set[Path] = set()
+
     def restore(entry: dict[str, Any]) -> str:
         state, snap, current = journal.state_on_disk(root, entry)
         if state == "new" and snap is not None:
-            storage.write_atomic(root / entry["rel"], old_bytes(entry, current), snap)
+            storage.write_atomic(root / entry["rel"], old_bytes(entry, current), snap, folders)
         return state
 
     for entry, outcome in in_parallel(record["files"], restore):
@@ -359,6 +364,7 @@ def _undo(journal_path: Path, record: dict[str, Any], root: Path) -> Report:
             report.skipped.append(
                 (entry["rel"], "changed since the operation: left alone" if outcome == "other" else "no longer exists")
             )
+    storage.fsync_folders(folders)
     return _finish(journal_path, record, "undone", "undo", report)
 
 

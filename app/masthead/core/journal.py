@@ -53,19 +53,21 @@ def write(path: Path, data: dict[str, Any]) -> None:
 
 def common_ends(old: bytes, new: bytes) -> tuple[int, int]:
     """Lengths of the longest common prefix and suffix of two byte strings (not overlapping in either); found
-    by bisection over slice comparisons, each done in C."""
+    by bisection, each step one ``startswith``/``endswith`` of a memoryview (a memcmp, no copy: slicing both
+    strings copied ~1 MB per 37 KB file, ~50 us of a bulk write's GIL time)."""
     most = min(len(old), len(new))
+    view = memoryview(new)
     lo, hi = 0, most
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if old[:mid] == new[:mid]:
+        if old.startswith(view[:mid]):
             lo = mid
         else:
             hi = mid - 1
     prefix, lo, hi = lo, 0, most - lo
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if old[len(old) - mid :] == new[len(new) - mid :]:
+        if old.endswith(view[len(new) - mid :]):
             lo = mid
         else:
             hi = mid - 1

@@ -16,6 +16,7 @@ from pathlib import Path
 from masthead.core import tempfiles
 from masthead.core.document import DEFAULT_SEQ_OFFSET, Document, Snapshot
 from masthead.core.errors import ConflictError, DiskFullError, SaveError
+from masthead.core.fanout import in_parallel
 from masthead.core.filelock import Busy, file_lock
 from masthead.core.safe_io import NotRegularFile, read_regular, regular_only
 
@@ -26,9 +27,13 @@ def snapshot_of(data: bytes, st: os.stat_result, real: str | None = None) -> Sna
 
 def read_bytes(path: Path | str) -> tuple[bytes, Snapshot]:
     """The file's bytes and a snapshot of them; SaveError with a clear reason if it cannot be read."""
-    path = Path(path)
+    data, st = _read(Path(path))
+    return data, snapshot_of(data, st, os.path.realpath(path))
+
+
+def _read(path: Path) -> tuple[bytes, os.stat_result]:
     try:
-        data, st = read_regular(path)
+        return read_regular(path)
     except NotRegularFile as exc:
         raise SaveError(str(exc.strerror), path) from None
     except FileNotFoundError:
@@ -39,7 +44,6 @@ def read_bytes(path: Path | str) -> tuple[bytes, Snapshot]:
         raise SaveError("permission denied: the file cannot be read", path) from None
     except OSError as exc:
         raise SaveError(f"cannot read the file: {exc.strerror or exc}", path) from None
-    return data, snapshot_of(data, st, os.path.realpath(path))
 
 
 def load(path: Path | str, default_seq_offset: int = DEFAULT_SEQ_OFFSET) -> Document:
@@ -71,7 +75,7 @@ def is_writable(path: Path) -> bool:
 
 def _check_unchanged(target: Path, path: Path, expected: Snapshot) -> None:
     try:
-        current, _ = read_bytes(target)
+        current, _ = _read(target)  # (no real path: a realpath is ~50 us of Python, twice per save)
     except SaveError:
         if not os.path.lexists(path) or not target.exists():
             raise ConflictError("the file was deleted or moved since it was opened", path) from None
@@ -89,8 +93,12 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def write_atomic(path: Path | str, data: bytes, expected: Snapshot | None) -> Snapshot:
+def write_atomic(
+    path: Path | str, data: bytes, expected: Snapshot | None, folders: set[Path] | None = None
+) -> Snapshot:
     """Replace the file with ``data``. With ``expected``, first make sure the file is still that one.
+    ``folders``: the rename is made durable later, by the caller (``fsync_folders``), and its folder is added
+    here (a bulk change fsyncs each folder once, not once per file, before its journal says it is done).
 
     ``expected=None`` creates a file that must not exist yet. Raises ConflictError or SaveError; on any
     error the file on disk is left exactly as it was. The check and the replace hold the file's lock, so two
@@ -125,7 +133,10 @@ def write_atomic(path: Path | str, data: bytes, expected: Snapshot | None) -> Sn
             _replace(target, path, data, st, expected)
     except Busy:
         raise SaveError("another program has been saving this file for 10 seconds; try again", path) from None
-    fsync_folder(folder)
+    if folders is None:
+        fsync_folder(folder)
+    else:
+        folders.add(folder)
     return snapshot_of(data, os.stat(target), str(target))
 
 
@@ -229,6 +240,12 @@ def fsync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def fsync_folders(folders: set[Path]) -> None:
+    """``fsync_folder`` of each (on threads: each waits on the disk)."""
+    for _ in in_parallel(sorted(folders), fsync_folder):
+        pass
 
 
 def save(doc: Document) -> Document:
