@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from masthead.core.query import parse_query
@@ -138,3 +138,88 @@ def test_a_transcript_search_finishing_late_does_not_replace_a_newer_filter(qtbo
     QApplication.processEvents()
     assert pane.proxy.rowCount() == 12
     assert pane.count_label.text() == "12 of 12"
+
+
+def shown_paths(pane: BrowserPane) -> list[str]:
+    return [str(pane.proxy.index(r, 0).data(models.PATH_ROLE)) for r in range(pane.proxy.rowCount())]
+
+
+def test_a_git_change_while_a_git_filter_is_computed_is_not_lost(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by review: files' git states changing while ``git:modified`` was judged in the background
+    (a save, a refresh) were lost: the stale verdicts replaced the new ones."""
+    monkeypatch.setattr(browser_module, "BACKGROUND_FILTER", 10)
+    pane = make_browser(qtbot, 30)
+    paths = frozenset(r.path for r in pane.model.records)
+    pane.model.set_git_states({"f000.md": "modified"}, paths)
+    computed, release = threading.Event(), threading.Event()
+    judge = Filters.verdicts
+
+    def slow(self: Filters, *args: Any) -> Any:  # judged every record, then slow to return
+        out = judge(self, *args)
+        computed.set()
+        release.wait(10)
+        return out
+
+    monkeypatch.setattr(Filters, "verdicts", slow)
+    type_search(qtbot, pane, "git:modified")
+    assert computed.wait(10)
+    moved = pane.model.set_git_states({"f000.md": "modified", "f001.md": "modified"}, paths)
+    pane.proxy.git_changed(moved)  # as the window does
+    release.set()
+    qtbot.waitUntil(lambda: pane._waiting is None and sorted(shown_paths(pane)) == ["f000.md", "f001.md"])
+
+
+def test_a_down_pressed_long_ago_never_takes_the_focus_back(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by review: Down pressed during a slow transcript search, then the user working elsewhere: the
+    table took the focus (and opened a file) when the result came; after a failed filter, at any later one."""
+    pane = make_browser(qtbot, 12)
+    other = QLineEdit(pane)  # the form's editor, say
+    pane.layout().addWidget(other)
+    other.show()
+    release = threading.Event()
+    pane.body = lambda path: (release.wait(10), "agent" if path == "f005.md" else "nothing")[1]
+    pane.search.setFocus()
+    qtbot.keyClicks(pane.search, "body:agent")
+    qtbot.keyClick(pane.search, Qt.Key.Key_Down)  # the results are not known yet
+    other.setFocus()
+    qtbot.waitUntil(other.hasFocus)
+    release.set()
+    qtbot.waitUntil(lambda: pane._waiting is None and pane.proxy.rowCount() == 1)
+    QApplication.processEvents()
+    assert other.hasFocus() and not pane.table.currentIndex().isValid()
+
+    monkeypatch.setattr(browser_module, "BACKGROUND_FILTER", 10)
+    judge = Filters.verdicts
+    failing = [True]
+
+    def flaky(self: Filters, *args: Any) -> Any:
+        if failing[0]:
+            raise RuntimeError("a failure")
+        return judge(self, *args)
+
+    monkeypatch.setattr(Filters, "verdicts", flaky)
+    type_search(qtbot, pane, "tags:ai")
+    pane.search.setFocus()
+    qtbot.keyClick(pane.search, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: pane._waiting is None)
+    failing[0] = False
+    other.setFocus()
+    qtbot.waitUntil(other.hasFocus)
+    pane.apply_filters()  # later, for another reason (a folder picked, a rerun)
+    qtbot.waitUntil(lambda: pane._waiting is None)
+    assert other.hasFocus() and not pane.table.hasFocus()
+
+
+def test_searching_transcripts_is_no_longer_said_once_the_search_is_changed(qtbot: QtBot) -> None:
+    """Found by review: the status kept "Searching transcripts…" after the search was cleared."""
+    pane = make_browser(qtbot, 12)
+    messages: list[str] = []
+    pane.status.connect(messages.append)
+    release = threading.Event()
+    pane.body = lambda path: (release.wait(10), "nothing")[1]
+    type_search(qtbot, pane, "body:agent")
+    assert messages[-1].startswith("Searching transcripts")
+    type_search(qtbot, pane, "")
+    release.set()
+    qtbot.wait(200)
+    assert messages[-1] == ""

@@ -283,6 +283,7 @@ def test_records_made_while_the_collector_is_paused_join_the_oldest_generation(t
     """A warm reopen's records are not left young: the collector's next pass would go over every one."""
     make_archive(tmp_path / "a", 300)
     ArchiveIndex(tmp_path / "a").open()  # the cache
+    gc.unfreeze()  # (a window test earlier in this process froze its archive: see the next test)
     gc.collect()
     index = ArchiveIndex(tmp_path / "a").open()
     assert index.stats.from_cache == 300
@@ -290,3 +291,18 @@ def test_records_made_while_the_collector_is_paused_join_the_oldest_generation(t
     oldest = {id(o) for o in gc.get_objects(generation=2)}
     records = list(index.records.values())
     assert all(id(r) in oldest for r in records)
+
+
+def test_pausing_the_collector_lets_no_frozen_object_go() -> None:
+    """Found by review: the window freezes a loaded archive; a later pause (a refresh) unfroze it all."""
+    from masthead.core.records import gc_paused
+
+    kept = [[i] for i in range(1000)]
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with gc_paused():
+            made = [[i] for i in range(100)]
+        assert gc.get_freeze_count() >= frozen and len(made) == 100 and kept
+    finally:
+        gc.unfreeze()

@@ -75,15 +75,17 @@ def gc_paused() -> Iterator[None]:
     live object again and again); reference counting still frees everything. The objects made meanwhile
     then join the oldest generation (``freeze`` and ``unfreeze``: two list splices), where only the rare
     full collections look at them: enabled with them all young, the collector's next pass went over every
-    one (a warm reopen of 10,000 records: 25-55 ms of its ~160)."""
+    one (a warm reopen of 10,000 records: 25-55 ms of its ~160). Not while objects are frozen (the window
+    freezes a loaded archive's): ``unfreeze`` would let them all go back to the collector."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
-            gc.freeze()
-            gc.unfreeze()
+            if not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 

@@ -72,6 +72,7 @@ class BrowserPane(QWidget):
         self._generation = 0
         self._waiting: int | None = None  # the generation of a filter being computed in the background
         self._focus_first = False  # Down was pressed in the search field while it was
+        self._searching = False  # "Searching transcripts…" is shown
         # Transcript searches have threads of their own: on the global pool they waited behind a file's
         # suggestions and its pickers' warm-up (the first search after opening a file took 40 s).
         self._search_pool = QThreadPool(self)
@@ -214,6 +215,8 @@ class BrowserPane(QWidget):
                 button.blockSignals(False)
         self._generation += 1  # a filter still being computed was for the old rows
         self._waiting = None
+        self._focus_first = False
+        self._end_searching()
         self.proxy.set_filters(self.query, "", self._quick())  # drops cached verdicts of the old archive
         self.table.horizontalHeader().setSortIndicatorShown(False)
         self.stack.setCurrentIndex(1)
@@ -298,6 +301,7 @@ class BrowserPane(QWidget):
         self.show_matches(wanted[0] if wanted else None)  # (-body:x: a file without the text has nothing to show)
         self._generation += 1  # a result still being computed for an older filter is dropped
         self._waiting = None
+        self._end_searching()
         if query is not None and query.needs_body and self.body is not None:
             self._search_bodies(query, folder, quick, self.body)
             return
@@ -315,6 +319,7 @@ class BrowserPane(QWidget):
         then filter by those verdicts: a query over 10,000 records held the GUI thread for ~100 ms."""
         generation = self._waiting = self._generation
         records, schema, git_state = list(self.model.records), self.model.schema, self.model.git_state
+        git_version = self.model.git_version
 
         def work() -> tuple[Filters, Verdicts]:
             chosen = replace(filters, allowed=allowed(records)) if allowed is not None else filters
@@ -325,27 +330,39 @@ class BrowserPane(QWidget):
                 return
             self._waiting = None
             if result is None:
+                self._focus_first = False
+                self._searching = False
                 self.status.emit(f"The search failed: {error}")
+                return
+            if filters.query is not None and filters.query.needs_git and self.model.git_version != git_version:
+                self.apply_filters()  # files' git states changed meanwhile: judged on the old ones
                 return
             chosen, verdicts = result
             self.proxy.set_filters(chosen.query, chosen.folder, chosen.quick, chosen.allowed, verdicts)
-            if allowed is not None:
-                self.status.emit("")  # "Searching transcripts…" is over
+            self._end_searching()
             self._filtered()
 
         run_in_background(work, done, self, self._search_pool)
+
+    def _end_searching(self) -> None:
+        """A transcript search ended, or was superseded: its "Searching transcripts…" goes."""
+        if self._searching:
+            self._searching = False
+            self.status.emit("")
 
     def _filtered(self) -> None:
         """A filter was applied: the count says so, and a Down pressed meanwhile goes to the first result."""
         self.update_count()
         if self._focus_first:
             self._focus_first = False
-            self._to_results()
+            if self.search.hasFocus():  # (not if the user has gone elsewhere meanwhile)
+                self._to_results()
 
     def _search_bodies(self, query: Query, folder: str, quick: str | None, body: Callable[[str], str]) -> None:
         """A ``body:`` query reads transcripts: do it in the background, then filter by its result."""
         hits = self.text_search() if self.text_search is not None else None
         self.status.emit("Searching transcripts…" if hits is not None else "Searching transcripts (reading them all)…")
+        self._searching = True
 
         def allowed(records: list[Record]) -> set[str]:
             found = hits(query.body_texts) if hits is not None else None  # the full-text index, when ready

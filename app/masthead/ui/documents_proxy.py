@@ -220,10 +220,13 @@ class DocumentsProxy(QSortFilterProxyModel):
         query = self.filters.query
         if query is None or not query.needs_git:
             return
-        self._verdicts.clear()
         model = self.sourceModel()
         if self.filters.allowed is not None or not isinstance(model, DocumentsModel):
+            self._verdicts.clear()
             self.git_refilter.emit()  # a transcript search's result: the browser runs it again
             return
-        for path in paths:
-            model.touch(path)
+        for path in paths:  # only their verdicts are judged again
+            row = model.row_of(path)
+            if row is not None:
+                self._verdicts.pop(id(model.record(row)), None)
+                model.touch(path)

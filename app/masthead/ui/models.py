@@ -120,8 +120,10 @@ class DocumentsModel(QAbstractTableModel):
         self._version = 0  # counts changes to the set of rows
         self._snippets: dict[str, Hit | None] = {}  # for the Match column, by path
         self.snippet_wanted: Callable[[str], None] | None = None  # asked for a row whose snippet is not known
-        self._git: dict[str, str] = {}  # path -> git state of every changed file
-        self._git_tracked: frozenset[str] = frozenset()
+        # path -> git state of every changed file, and the files git tracks: one value, so that a worker
+        # thread reading states (a background filter) never sees one of a new status and one of the old
+        self._git_status: tuple[dict[str, str], frozenset[str]] = ({}, frozenset())
+        self.git_version = 0  # counts the git status changes that moved a file's state
         self.fields: list[str] = []  # the grid's field columns, after the table's own
         self.cells: Cells | None = None  # the grid's unsaved cells
         self.outside: str | None = None  # the open file, listed though the filters reject it (in italics)
@@ -291,19 +293,23 @@ class DocumentsModel(QAbstractTableModel):
 
     # -- git states (``GitController``): only the rows whose state changed are signalled
     def git_state(self, path: str) -> str:
-        state = self._git.get(path)
+        changed, tracked = self._git_status
+        state = changed.get(path)
         if state is not None:
             return state
-        return "clean" if path in self._git_tracked else ""
+        return "clean" if path in tracked else ""
 
     def set_git_states(self, changed: dict[str, str], tracked: frozenset[str]) -> list[str]:
         """Take a new git status; returns the paths whose state changed (their rows are signalled)."""
         paths = self._rows.keys()
-        before = {p: self.git_state(p) for p in set(self._git) | set(changed)}
-        if tracked != self._git_tracked:  # a commit, a pull: which files git tracks changed
-            before.update({p: self.git_state(p) for p in paths if (p in tracked) != (p in self._git_tracked)})
-        self._git, self._git_tracked = dict(changed), tracked
+        old_changed, old_tracked = self._git_status
+        before = {p: self.git_state(p) for p in set(old_changed) | set(changed)}
+        if tracked != old_tracked:  # a commit, a pull: which files git tracks changed
+            before.update({p: self.git_state(p) for p in paths if (p in tracked) != (p in old_tracked)})
+        self._git_status = (dict(changed), tracked)
         moved = [p for p, old in before.items() if self.git_state(p) != old]
+        if moved:
+            self.git_version += 1
         rows = sorted(r for r in (self._rows.get(p) for p in moved) if r is not None)
         for start, end in _runs(rows):
             roles = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole]
