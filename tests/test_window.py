@@ -438,7 +438,7 @@ def test_an_opened_transcript_search_result_shows_its_matches_marked_far_down(
     with qtbot.waitSignal(window.preview.rendered, timeout=5000):
         qtbot.keyClick(window.search, Qt.Key.Key_Down)  # to the result, which opens
     preview = window.preview
-    qtbot.waitUntil(lambda: len(preview.marks) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: len(preview.search_marks.marks) == 2, timeout=5000)
     document = preview.browser.document()
 
     def text_at(span: tuple[int, int]) -> str:
@@ -447,7 +447,10 @@ def test_an_opened_transcript_search_result_shows_its_matches_marked_far_down(
         cursor.setPosition(span[1], QTextCursor.MoveMode.KeepAnchor)
         return cursor.selectedText()
 
-    assert [text_at(s) for s in preview.marks] == ["ＬＡＴＥＮＣＹ", "Latency"]  # (past emoji: UTF-16 positions)
+    assert [text_at(s) for s in preview.search_marks.marks] == [
+        "ＬＡＴＥＮＣＹ",
+        "Latency",
+    ]  # (past emoji: UTF-16 positions)
     assert len(preview.browser.extraSelections()) == 2
     assert preview.browser.textCursor().selectedText() == "ＬＡＴＥＮＣＹ"
     assert preview.browser.verticalScrollBar().value() > 0  # scrolled down to it

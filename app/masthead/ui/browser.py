@@ -372,7 +372,7 @@ class BrowserPane(QWidget):
 
     def records_changed(self) -> None:
         """Files changed (a save, a bulk operation, another program): a transcript search's answer may have
-        changed too, so it runs again (its other terms are filtered as the rows change)."""
+        changed too, so it runs again (until then a changed file keeps its verdict: its path in the answer)."""
         if self.query is not None and self.query.needs_body:
             self._rerun.start()
 

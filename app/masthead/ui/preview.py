@@ -3,7 +3,6 @@ with an outline of headings and find-in-preview."""
 
 from __future__ import annotations
 
-import bisect
 import os
 import re
 from collections.abc import Iterable
@@ -21,7 +20,6 @@ from PySide6.QtGui import (
     QShortcut,
     QStandardItem,
     QStandardItemModel,
-    QTextCharFormat,
     QTextCursor,
     QTextDocument,
 )
@@ -31,32 +29,18 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QSplitter,
     QTextBrowser,
-    QTextEdit,
     QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
-from masthead.core.fulltext import spans
 from masthead.core.render import HEAD_CHARS, Rendered, renumbered, split_head
-from masthead.ui.snippet_delegate import MARK, MARK_TEXT
+from masthead.ui.search_marks import SearchMarks
 from masthead.ui.tasks import foreground, render_elsewhere, run_in_background
 from masthead.ui.theme import readable, tint
 
 SAFE_SCHEMES = {"http", "https", "mailto"}
-MARKS = 2000  # places of a search's text marked in one transcript, at most
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-
-
-def qt_spans(raw: str, text: str) -> list[tuple[int, int]]:
-    """Where the document's raw text (``QTextDocument.toRawText``: blocks end in U+2029) holds ``text`` as
-    the archive's search matches, in the document's positions (UTF-16: a character past U+FFFF counts two)."""
-    found = spans(raw.replace("\u2029", "\n").replace("\u2028", "\n"), text, MARKS)
-    astral = [m.start() for m in _ASTRAL.finditer(raw)] if found else []
-    if not astral:
-        return found
-    return [(a + bisect.bisect_left(astral, a), b + bisect.bisect_left(astral, b)) for a, b in found]
 
 
 ANCHOR_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -229,12 +213,9 @@ class PreviewPane(QWidget):
         self._awaiting = False  # the rest of a long transcript is still being rendered
         self._shown: tuple[str, tuple[str, ...]] | None = None  # what the browser shows (or is showing)
         self._busy = False  # a render is in flight (one at a time)
-        self.marked: str | None = None  # a search's text: where the transcript holds it is marked
-        self.marks: list[tuple[int, int]] = []  # those places, in the document's positions
-        self._mark_generation = 0
-        self._scrolled = False  # the first mark was shown (not again as the rest of the transcript comes)
-        self.began.connect(self._mark)
-        self.rendered.connect(self._mark)
+        self.search_marks = SearchMarks(self.browser, self)  # a search's text, marked where it matches
+        self.began.connect(self.search_marks.refresh)
+        self.rendered.connect(self.search_marks.refresh)
         self.apply_palette()
 
     def apply_palette(self) -> None:
@@ -289,6 +270,7 @@ class PreviewPane(QWidget):
         self._pending = self._shown = None
         self.html = ""
         self.header.setText("No file selected")
+        self.search_marks.new_document()
         self.browser.clear()
         self.outline_model.clear()
 
@@ -343,8 +325,7 @@ class PreviewPane(QWidget):
         the window never waits for all of it (``rendered`` is emitted after the last piece)."""
         self.html = result.html
         chunks = html_chunks(result.html, first=FIRST_CHUNK)  # a screenful or two first: shown sooner
-        self._scrolled = False
-        self.marks = []
+        self.search_marks.new_document()
         self.browser.setHtml(chunks[0])
         self._rest = chunks[1:]
         self.outline_model.clear()
@@ -390,55 +371,12 @@ class PreviewPane(QWidget):
 
     # -- a search's matches
     def mark(self, text: str | None) -> None:
-        """Mark every place the transcript holds ``text`` (as the archive's search matches: case, full-width
-        forms) and scroll to the first; None: no marks. Found off the GUI thread."""
-        if text == self.marked:
-            return
-        self.marked = text
-        self._scrolled = False
-        if text:
-            self.find_field.setText(text)  # F3 goes on to the next place
-        self._mark()
-
-    def _mark(self) -> None:
-        self._mark_generation += 1
-        text, generation, shown = self.marked, self._mark_generation, self._generation
-        if not text or not self.html:
-            self.marks = []
-            self.browser.setExtraSelections([])
-            return
-        raw = self.browser.document().toRawText()
-
-        def done(found: list[tuple[int, int]] | None, error: BaseException | None) -> None:
-            if found is None or generation != self._mark_generation or shown != self._generation:
-                return  # another text or another file meanwhile
-            self._show_marks(found)
-
-        run_in_background(lambda: qt_spans(raw, text), done, self, foreground())
-
-    def _show_marks(self, found: list[tuple[int, int]]) -> None:
-        self.marks = found
-        document, selections = self.browser.document(), []
-        look = QTextCharFormat()
-        look.setBackground(MARK)
-        look.setForeground(MARK_TEXT)
-        for start, end in found:
-            cursor = QTextCursor(document)
-            cursor.setPosition(start)
-            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-            selection = QTextEdit.ExtraSelection()
-            selection.cursor = cursor
-            selection.format = look
-            selections.append(selection)
-        self.browser.setExtraSelections(selections)
-        if found and not self._scrolled:
-            self._scrolled = True
-            cursor = QTextCursor(document)
-            cursor.setPosition(found[0][0])
-            cursor.setPosition(found[0][1], QTextCursor.MoveMode.KeepAnchor)
-            self.browser.setTextCursor(cursor)  # (F3 goes on from here)
-            bar = self.browser.verticalScrollBar()
-            bar.setValue(bar.value() + self.browser.cursorRect().top() - self.browser.viewport().height() // 3)
+        """Mark every place the transcript holds ``text`` (as the archive's search matches) and scroll to
+        the first (``search_marks``); None: no marks. F3 then goes on to the next place."""
+        if self.search_marks.set_text(text):
+            if text:
+                self.find_field.setText(text)
+            self.search_marks.refresh()
 
     # -- find
     def show_find(self) -> None:

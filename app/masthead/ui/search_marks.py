@@ -1,0 +1,94 @@
+"""A search's text marked in the transcript preview: every place it matches (as the archive's search
+matches: case, full-width forms), the first selected and scrolled to. Found off the GUI thread."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QTextBrowser, QTextEdit
+
+from masthead.core.fulltext import spans
+from masthead.ui.snippet_delegate import MARK, MARK_TEXT
+from masthead.ui.tasks import foreground, run_in_background
+
+MARKS = 2000  # places of a search's text marked in one transcript, at most
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def qt_spans(raw: str, text: str) -> list[tuple[int, int]]:
+    """Where the document's raw text (``QTextDocument.toRawText``: blocks end in U+2029) holds ``text`` as
+    the archive's search matches, in the document's positions (UTF-16: a character past U+FFFF counts two)."""
+    found = spans(raw.replace("\u2029", "\n").replace("\u2028", "\n"), text, MARKS)
+    astral = [m.start() for m in _ASTRAL.finditer(raw)] if found else []
+    if not astral:
+        return found
+    return [(a + bisect.bisect_left(astral, a), b + bisect.bisect_left(astral, b)) for a, b in found]
+
+
+class SearchMarks(QObject):
+    """The marks of ``text`` in ``browser``'s document; ``refresh`` after the document grows or changes."""
+
+    def __init__(self, browser: QTextBrowser, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.browser = browser
+        self.text: str | None = None
+        self.marks: list[tuple[int, int]] = []  # in the document's positions
+        self._generation = 0
+        self._scrolled = False  # the first mark was shown (not again as the rest of the transcript comes)
+
+    def set_text(self, text: str | None) -> bool:
+        """Mark ``text`` from now on (None: nothing); whether it changed."""
+        if text == self.text:
+            return False
+        self.text, self._scrolled = text, False
+        return True
+
+    def new_document(self) -> None:
+        """Another transcript is shown: its first mark is scrolled to; marks found for the old one are dropped."""
+        self._generation += 1
+        self._scrolled = False
+        self.marks = []
+
+    def refresh(self) -> None:
+        self._generation += 1
+        text, generation = self.text, self._generation
+        document = self.browser.document()
+        if not text or document.isEmpty():
+            self.marks = []
+            self.browser.setExtraSelections([])
+            return
+        raw = document.toRawText()
+
+        def done(found: list[tuple[int, int]] | None, error: BaseException | None) -> None:
+            if found is not None and generation == self._generation:  # (not another text or file meanwhile)
+                self._show(found)
+
+        run_in_background(lambda: qt_spans(raw, text), done, self, foreground())
+
+    def _show(self, found: list[tuple[int, int]]) -> None:
+        self.marks = found
+        document, selections = self.browser.document(), []
+        look = QTextCharFormat()
+        look.setBackground(MARK)
+        look.setForeground(MARK_TEXT)
+        for start, end in found:
+            cursor = QTextCursor(document)
+            cursor.setPosition(start)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = cursor
+            selection.format = look
+            selections.append(selection)
+        self.browser.setExtraSelections(selections)
+        if found and not self._scrolled:
+            self._scrolled = True
+            cursor = QTextCursor(document)
+            cursor.setPosition(found[0][0])
+            cursor.setPosition(found[0][1], QTextCursor.MoveMode.KeepAnchor)
+            self.browser.setTextCursor(cursor)  # (F3 goes on from here)
+            bar = self.browser.verticalScrollBar()
+            bar.setValue(bar.value() + self.browser.cursorRect().top() - self.browser.viewport().height() // 3)
