@@ -355,7 +355,7 @@ class BrowserPane(QWidget):
         self.update_count()
         if self._focus_first:
             self._focus_first = False
-            if self.search.hasFocus():  # (not if the user has gone elsewhere meanwhile)
+            if self.window().focusWidget() is self.search:  # (not if the user went elsewhere meanwhile)
                 self._to_results()
 
     def _search_bodies(self, query: Query, folder: str, quick: str | None, body: Callable[[str], str]) -> None:
