@@ -223,3 +223,15 @@ def test_searching_transcripts_is_no_longer_said_once_the_search_is_changed(qtbo
     release.set()
     qtbot.wait(200)
     assert messages[-1] == ""
+
+
+def test_a_filter_removing_many_runs_of_rows_counts_them_once(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found with bench_gui: Qt signals each run of rows a filter removes apart (thousands for a search over
+    10,000 files), and the count was made again at each: tens of ms of the GUI thread."""
+    pane = make_browser(qtbot, 30)  # every third file is tagged ai: 20 runs of rows go
+    texts: list[str] = []
+    real = pane.count_label.setText
+    monkeypatch.setattr(pane.count_label, "setText", lambda text: (texts.append(text), real(text)))
+    type_search(qtbot, pane, "tags:ai")
+    qtbot.wait(50)
+    assert pane.proxy.rowCount() == 10 and texts[-1] == "10 of 30" and len(texts) <= 2

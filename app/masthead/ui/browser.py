@@ -153,19 +153,21 @@ class BrowserPane(QWidget):
         layout.addWidget(self.search_error)
         layout.addLayout(quick_row)
         layout.addWidget(self.splitter)
+        model.reordering.connect(self._on_reordering)
+        # Rows came, went or changed: counted once the event loop is back (a filter change signals each run
+        # of rows apart, thousands of them: counting at each held the GUI thread for tens of ms).
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(0)
+        self._count_timer.timeout.connect(self.update_count)
         for model_signal in (
             self.proxy.rowsInserted,
             self.proxy.rowsRemoved,
             self.proxy.modelReset,
             self.proxy.layoutChanged,
+            model.dataChanged,  # (the open file saved out of the filter)
         ):
-            model_signal.connect(self.update_count)
-        model.reordering.connect(self._on_reordering)
-        self._count_timer = QTimer(self)  # a row changed (the open file saved out of the filter): count again
-        self._count_timer.setSingleShot(True)
-        self._count_timer.setInterval(0)
-        self._count_timer.timeout.connect(self.update_count)
-        model.dataChanged.connect(self._count_timer.start)
+            model_signal.connect(self._count_soon)
         self._kept: tuple[str | None, list[str]] = (None, [])
 
     def _make_table(self) -> QTableView:
@@ -416,6 +418,9 @@ class BrowserPane(QWidget):
                 self.model.set_snippets(found)
 
         run_in_background(read, done, self, self._search_pool)
+
+    def _count_soon(self, *_: Any) -> None:
+        self._count_timer.start()
 
     def update_count(self, *_: Any) -> None:
         """ "N of M" (the open file, listed though the filters reject it, is not counted: it is in italics)."""
