@@ -291,7 +291,7 @@ def state_on_disk(root: Path, entry: dict[str, Any]) -> tuple[str, Snapshot | No
         current, snap = storage.read_bytes(root / entry["rel"])
     except MastheadError:
         return "missing", None, b""
-    digest = sha(current)
+    digest = snap.sha256  # (the read's own hash: not hashed twice)
     if digest == entry["new_sha"]:
         return "new", snap, current
     if digest == entry["old_sha"]:
