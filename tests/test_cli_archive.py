@@ -112,3 +112,18 @@ def test_reading_commands_import_no_editing_code(tmp_path: Path) -> None:
         assert not loaded & (editing | {"masthead.core.render", "markdown_it"}), loaded & editing
         warm = command[0] == "query"  # (the first index run filled the cache)
         assert not (warm and loaded & yaml_code), loaded & yaml_code
+
+
+def test_a_query_that_starts_with_a_negated_term_needs_no_double_dash(
+    archive: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``masthead query A '-text:x'`` was taken for an unknown option (argparse), and needed ``--``."""
+    _, everything, _ = run(capsys, "query", str(archive), "error:no")
+    code, out, err = run(capsys, "query", str(archive), "-tag:edge-ai error:no")
+    assert code == 0, err
+    assert "2025/pyyaml-sorted-cjk.md" not in out and len(out.splitlines()) == len(everything.splitlines()) - 1
+    code, same, _ = run(capsys, "query", str(archive), "-tag:edge-ai error:no", "--json")
+    assert code == 0 and len(same.splitlines()) == len(out.splitlines())
+    with pytest.raises(SystemExit):  # a real unknown option is still one
+        run(capsys, "query", str(archive), "-x")
+    assert "unrecognized arguments: -x" in capsys.readouterr().err
