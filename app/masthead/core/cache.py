@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import operator
 import os
 import sqlite3
 import sys
@@ -20,6 +21,8 @@ import platformdirs
 from masthead.core import records, snapshot
 from masthead.core.pacing import paced, pause
 from masthead.core.records import Record
+
+_first = operator.itemgetter(0)  # an entry's path
 
 DEAD_SLACK = 1000  # dead snapshot entries tolerated beyond as many as there are live ones
 FORMAT = f"4-py{sys.version_info[0]}.{sys.version_info[1]}"  # marshal is per Python version
@@ -52,7 +55,7 @@ class IndexCache:
         self.root = root.resolve()
         self.path = path or cache_path(root)
         self._rows: dict[str, tuple[int, int, bytes]] = {}
-        self._snap: dict[str, tuple[int, int]] = {}  # the snapshot's stamps (minus gone paths)
+        self._snap: set[str] = set()  # the paths the snapshot holds (minus gone ones)
         self._entries: dict[str, snapshot.Entry] = {}  # snapshot entries not yet taken by ``get``
         self._entry_count = 0  # entries in the stored snapshot, dead ones included
         self._gone: set[str] = set()  # the paths in the ``gone`` table
@@ -109,17 +112,17 @@ class IndexCache:
                 entries, count = {}, 0  # a damaged piece: the snapshot is not trusted at all
                 break
             count += len(piece)
-            entries.update((entry[0], entry) for entry in piece)
+            entries.update(zip(map(_first, piece), piece, strict=True))  # (in C: no Python call per entry)
         self._gone = {path for (path,) in db.execute("SELECT path FROM gone")}
         for path in self._gone:
             entries.pop(path, None)
         self._entries = entries
-        self._snap = {path: (e[1], e[2]) for path, e in entries.items()}
+        self._snap = set(entries)
         self._entry_count = count
 
     def _discard(self) -> None:
         self.rebuilt = True
-        self._rows, self._snap, self._entries, self._gone = {}, {}, {}, set()
+        self._rows, self._snap, self._entries, self._gone = {}, set(), {}, set()
         for suffix in ("", "-wal", "-shm"):
             with contextlib.suppress(FileNotFoundError):
                 os.remove(str(self.path) + suffix)
@@ -189,7 +192,8 @@ class IndexCache:
             gone = []
             for p in paths:
                 in_rows = self._rows.pop(p, None) is not None
-                in_snap = self._snap.pop(p, None) is not None
+                in_snap = p in self._snap
+                self._snap.discard(p)
                 self._entries.pop(p, None)
                 if in_rows or in_snap:
                     gone.append((p,))
@@ -207,8 +211,7 @@ class IndexCache:
             rows = [(path,) for path, _, _ in stamps if self._rows.pop(path, None) is not None]
             gone = [(path,) for path, _, _ in stamps if path in self._gone]
             self._gone.difference_update(path for (path,) in gone)
-            for path, size, mtime in stamps:
-                self._snap[path] = (size, mtime)
+            self._snap.update(path for path, _, _ in stamps)
             self._entry_count += len(stamps)
             if self._db is None:
                 return
@@ -250,7 +253,7 @@ class IndexCache:
                 self._db = None
                 return
         self._rows, self._entries, self._gone = {}, {}, set()
-        self._snap = {r.path: (r.size, r.mtime_ns) for r in items}
+        self._snap = {r.path for r in items}
         self._entry_count = len(items)
 
     def known_paths(self) -> set[str]:
