@@ -458,5 +458,11 @@ def test_an_opened_transcript_search_result_shows_its_matches_marked_far_down(
     window.grab().save(str(tmp_path / "marks.png"))  # looked at: marked, the first selected, a third down
     qtbot.keyClick(preview.browser, Qt.Key.Key_F3)  # find next: the search's text
     assert preview.browser.textCursor().selectedText() == "Latency"
+    third = preview.browser.viewport().height() // 3  # shown in its context, not at the bottom edge (trial)
+    assert abs(preview.browser.cursorRect().top() - third) < 40
+    qtbot.keyClick(preview.browser, Qt.Key.Key_F3)  # round to the first
+    assert preview.browser.textCursor().selectedText() == "ＬＡＴＥＮＣＹ"
+    type_search(qtbot, window, "body:nowhere-in-it")  # the old match no longer looks selected (trial)
+    qtbot.waitUntil(lambda: not preview.browser.textCursor().hasSelection(), timeout=5000)
     type_search(qtbot, window, "tag:ai")  # no transcript text: no marks
     qtbot.waitUntil(lambda: not preview.browser.extraSelections(), timeout=5000)

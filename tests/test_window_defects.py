@@ -20,7 +20,7 @@ from masthead.ui.bulk_dialog import BulkTagDialog, OperationDialog
 from masthead.ui.chips import ChipsEditor
 from masthead.ui.folder_model import FolderModel
 from masthead.ui.main_window import MainWindow
-from masthead.ui.models import Column
+from masthead.ui.models import PATH_ROLE, Column
 
 NAMES = ["english-null.md", "indent2-cjk.md", "pyyaml-sorted-cjk.md", "crlf.md", "chunks-en.md"]
 Button = QMessageBox.StandardButton
@@ -512,3 +512,61 @@ def test_the_open_file_kept_out_of_the_filter_is_shown_apart_and_not_counted(
     qtbot.mouseClick(window.quick_buttons["drafts"], Qt.MouseButton.LeftButton)  # no filter: counted, upright
     qtbot.waitUntil(lambda: window.count_label.text() == f"{total} of {total}", timeout=5000)
     assert window.proxy.mapFromSource(window.model.index(row, Column.TITLE)).data(Qt.ItemDataRole.FontRole) is None
+
+
+def test_down_from_the_search_goes_to_the_first_result_not_the_open_file_kept_out(qtbot: QtBot, tmp_path: Path) -> None:
+    """Found by a new-user trial: with a file open, Down after a search it does not match went to that file
+    (kept listed, in italics) and a second Down was needed to reach the result."""
+    root = copy_fixtures(tmp_path / "archive", NAMES)
+    (root / "needle.md").write_text("---\ntitle: N\n---\n\n**[Host]**: a needle here.\n", encoding="utf-8")
+    window = open_window(qtbot, tmp_path, root)
+    open_file(qtbot, window, "english-null.md")
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, "body:needle")
+    qtbot.waitUntil(lambda: window.count_label.text() == "1 of 6 (+ the open file)", timeout=10000)
+    qtbot.keyClick(window.search, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: window.form.rel == "needle.md", timeout=5000)  # the result opened
+    assert window.table.hasFocus() and window.table.currentIndex().data(PATH_ROLE) == "needle.md"
+
+
+def test_down_and_ctrl_1_show_the_current_row_when_a_filter_moved_it_out_of_sight(qtbot: QtBot, tmp_path: Path) -> None:
+    """Found by a new-user trial: the current row (the open file) far down the results was not scrolled to:
+    the table showed its first rows, none of them selected."""
+    root = tmp_path / "archive"
+    root.mkdir()
+    for i in range(300):
+        (root / f"f{i:03}.md").write_text(f"---\ntitle: T{i:03}\ntags: [t{i % 7}]\n---\n\nText {i}.\n")
+    window = open_window(qtbot, tmp_path, root)
+    window.table.sortByColumn(Column.TITLE, Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: window.model.records[0].path == "f000.md", timeout=5000)
+    open_file(qtbot, window, "f250.md")
+    window.table.scrollToTop()
+
+    def seen() -> bool:
+        rect = window.table.visualRect(window.table.currentIndex())
+        return window.table.viewport().rect().intersects(rect)
+
+    assert not seen()
+    window.search.setFocus()
+    qtbot.keyClick(window.search, Qt.Key.Key_Down)
+    assert window.table.currentIndex().data(PATH_ROLE) == "f250.md" and seen()
+    window.table.scrollToTop()
+    window.search.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # Go ▸ Browser
+    assert window.table.hasFocus() and seen()
+
+
+def test_another_archive_drops_the_old_transcript_search_everywhere(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    """Found by a new-user trial: after a body: search, opening another archive emptied the field but kept
+    the Match column and the preview's marks (F3 looked for the old text)."""
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, "body:the")
+    qtbot.waitUntil(lambda: not window.table.isColumnHidden(Column.MATCH), timeout=10000)
+    assert window.preview.search_marks.text == "the"
+    other = copy_fixtures(tmp_path / "other", ["comments.md"])
+    with qtbot.waitSignal(window.archive_loaded, timeout=20000):
+        window.open_archive(other)
+    assert window.search.text() == "" and window.table.isColumnHidden(Column.MATCH)
+    assert window.preview.search_marks.text is None

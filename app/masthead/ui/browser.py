@@ -209,6 +209,7 @@ class BrowserPane(QWidget):
             self.search.blockSignals(False)
             self.search_timer.stop()
             self.query = None
+            self.show_matches(None)  # no Match column, no marks in the preview: the old search is gone
             self.search_error.hide()
             self.search.setStyleSheet("")
             for button in self.quick_buttons.values():
@@ -258,11 +259,19 @@ class BrowserPane(QWidget):
         return super().eventFilter(watched, event)
 
     def _to_results(self) -> None:
+        """To the table: on its current row, shown, if that is a result; else on the first result (the open
+        file kept listed though the search leaves it out is not one)."""
         if not self.proxy.rowCount():
             return
         self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        if not self.table.currentIndex().isValid():
-            self.table.setCurrentIndex(self.proxy.index(0, 0))
+        current = self.table.currentIndex()
+        outside = self.proxy.pinned_outside()
+        if current.isValid() and current.data(PATH_ROLE) != outside:
+            self.table.scrollTo(current)
+            return
+        first = next((r for r in range(self.proxy.rowCount()) if self.proxy.index(r, 0).data(PATH_ROLE) != outside), 0)
+        self.table.setCurrentIndex(self.proxy.index(first, 0))
+        self.table.scrollTo(self.proxy.index(first, 0))
 
     def _on_search_text(self, _text: str) -> None:
         self._focus_first = False  # typing again: a Down pressed before is for the old text
@@ -526,6 +535,7 @@ class BrowserPane(QWidget):
 
     def focus_table(self) -> None:
         self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.scroll_to_current()  # (a filter may have moved it out of sight)
 
     def scroll_to_current(self) -> None:
         current = self.table.currentIndex()

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from masthead.core.render import HEAD_CHARS, Rendered, renumbered, split_head
-from masthead.ui.search_marks import SearchMarks
+from masthead.ui.search_marks import SearchMarks, find_in
 from masthead.ui.tasks import foreground, render_elsewhere, run_in_background
 from masthead.ui.theme import readable, tint
 
@@ -395,15 +395,9 @@ class PreviewPane(QWidget):
         return self._find(QTextDocument.FindFlag.FindBackward)
 
     def _find(self, flags: QTextDocument.FindFlag) -> bool:
-        text = self.find_field.text()
-        if not text:
-            return False
-        found = self.browser.find(text, flags)
-        if not found:  # wrap around
-            cursor = self.browser.textCursor()
-            backward = bool(flags & QTextDocument.FindFlag.FindBackward)
-            cursor.movePosition(cursor.MoveOperation.End if backward else cursor.MoveOperation.Start)
-            self.browser.setTextCursor(cursor)
-            found = self.browser.find(text, flags)
-        self.find_status.setText("" if found else "Not found")
+        text, backward = self.find_field.text(), bool(flags & QTextDocument.FindFlag.FindBackward)
+        if text and text == self.search_marks.text and self.search_marks.marks:  # as the search matched
+            return self.search_marks.step(backward)
+        found = bool(text) and find_in(self.browser, text, flags)
+        self.find_status.setText("" if found or not text else "Not found")
         return found

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QTextCharFormat, QTextCursor
+from PySide6.QtGui import QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QTextEdit
 
 from masthead.core.fulltext import spans
@@ -39,6 +39,7 @@ class SearchMarks(QObject):
         self.marks: list[tuple[int, int]] = []  # in the document's positions
         self._generation = 0
         self._scrolled = False  # the first mark was shown (not again as the rest of the transcript comes)
+        self._selected: tuple[int, int] | None = None  # the match this selected in the browser
 
     def set_text(self, text: str | None) -> bool:
         """Mark ``text`` from now on (None: nothing); whether it changed."""
@@ -58,8 +59,7 @@ class SearchMarks(QObject):
         text, generation = self.text, self._generation
         document = self.browser.document()
         if not text or document.isEmpty():
-            self.marks = []
-            self.browser.setExtraSelections([])
+            self._show([])
             return
         raw = document.toRawText()
 
@@ -68,6 +68,23 @@ class SearchMarks(QObject):
                 self._show(found)
 
         run_in_background(lambda: qt_spans(raw, text), done, self, foreground())
+
+    def step(self, backward: bool = False) -> bool:
+        """Select the next mark after the cursor (or the one before), going round; False if there is none."""
+        if not self.marks:
+            return False
+        cursor = self.browser.textCursor()
+        if backward:
+            before = [m for m in self.marks if m[1] <= cursor.selectionStart()]
+            start, end = before[-1] if before else self.marks[-1]
+        else:
+            start, end = next((m for m in self.marks if m[0] >= cursor.selectionEnd()), self.marks[0])
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        self.browser.setTextCursor(cursor)
+        self._selected = (start, end)
+        show_cursor(self.browser)
+        return True
 
     def _show(self, found: list[tuple[int, int]]) -> None:
         self.marks = found
@@ -84,11 +101,35 @@ class SearchMarks(QObject):
             selection.format = look
             selections.append(selection)
         self.browser.setExtraSelections(selections)
+        cursor = self.browser.textCursor()
+        if not found and cursor.hasSelection() and (cursor.selectionStart(), cursor.selectionEnd()) == self._selected:
+            cursor.clearSelection()  # the old search's match, selected by us: not this search's
+            self.browser.setTextCursor(cursor)
         if found and not self._scrolled:
             self._scrolled = True
             cursor = QTextCursor(document)
             cursor.setPosition(found[0][0])
             cursor.setPosition(found[0][1], QTextCursor.MoveMode.KeepAnchor)
             self.browser.setTextCursor(cursor)  # (F3 goes on from here)
-            bar = self.browser.verticalScrollBar()
-            bar.setValue(bar.value() + self.browser.cursorRect().top() - self.browser.viewport().height() // 3)
+            self._selected = found[0]
+            show_cursor(self.browser)
+
+
+def show_cursor(browser: QTextBrowser) -> None:
+    """Scroll the browser's cursor (a match) to a third of the way down, where it is seen in its context."""
+    bar = browser.verticalScrollBar()
+    bar.setValue(bar.value() + browser.cursorRect().top() - browser.viewport().height() // 3)
+
+
+def find_in(browser: QTextBrowser, text: str, flags: QTextDocument.FindFlag) -> bool:
+    """Find ``text`` from the cursor on (``flags``: backward, ...), going round at the end; shown a third down."""
+    found = browser.find(text, flags)
+    if not found:  # round from the other end
+        cursor = browser.textCursor()
+        backward = bool(flags & QTextDocument.FindFlag.FindBackward)
+        cursor.movePosition(cursor.MoveOperation.End if backward else cursor.MoveOperation.Start)
+        browser.setTextCursor(cursor)
+        found = browser.find(text, flags)
+    if found:
+        show_cursor(browser)  # (not at the very bottom edge, where Qt leaves it)
+    return found
