@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, Qt, QThreadPool
+from PySide6.QtCore import QItemSelectionModel, QRect, Qt, QThreadPool
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
@@ -570,3 +570,32 @@ def test_another_archive_drops_the_old_transcript_search_everywhere(
         window.open_archive(other)
     assert window.search.text() == "" and window.table.isColumnHidden(Column.MATCH)
     assert window.preview.search_marks.text is None
+
+
+def test_the_tags_field_one_types_in_stays_in_sight_as_chips_wrap(qtbot: QtBot, tmp_path: Path) -> None:
+    """Found by a new-user trial: adding long tags wrapped the chips onto a new line below the form's visible
+    part (or past the picker's own height), hiding the field being typed in."""
+    root = tmp_path / "archive"
+    root.mkdir()
+    fields = "".join(f"field{i}: value {i}\n" for i in range(14))  # Tags comes low in the form
+    tags = "".join(f"  - tag-number-{i}-long\n" for i in range(6))
+    (root / "a.md").write_text(f"---\ntitle: A\n{fields}tags:\n{tags}---\n\nBody.\n", encoding="utf-8")
+    known = "".join(f"  - an-added-and-rather-long-tag-{i}\n" for i in range(3))  # the archive knows them
+    (root / "b.md").write_text(f"---\ntitle: B\ntags:\n{known}---\n\nBody.\n", encoding="utf-8")
+    window = open_window(qtbot, tmp_path, root)
+    open_file(qtbot, window, "a.md")
+    editor = window.form.editors["tags"]
+    scroll = window.form.scroll_area
+    editor.input.setFocus()
+    for i in range(3):
+        qtbot.keyClicks(editor.input, f"an-added-and-rather-long-tag-{i}")
+        qtbot.keyClick(editor.input, Qt.Key.Key_Escape)  # (the completions)
+        qtbot.keyClick(editor.input, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda i=i: f"an-added-and-rather-long-tag-{i}" in editor.values, timeout=3000)
+        qtbot.wait(150)  # (the picker fits its chips, then the form scrolls, on the next turns)
+        inside = editor.input.geometry()
+        assert editor.rect().contains(inside), f"the field is cut off: {inside} in {editor.rect()}"
+        top_left = editor.input.mapTo(scroll.viewport(), editor.input.rect().topLeft())
+        seen = scroll.viewport().rect().contains(QRect(top_left, editor.input.size()))
+        assert seen, f"the field is out of the form's sight at {top_left}"
+    window.form.show_document(None, None, None)  # (as the window fixture leaves it: nothing unsaved)

@@ -13,14 +13,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QRect, QStringListModel, Qt, Signal
-from PySide6.QtGui import QDrag, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent, QMouseEvent, QResizeEvent
+from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QRect, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QDrag,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QCompleter,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -140,6 +150,7 @@ class ChipsEditor(QWidget):
         popup.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self._entries: dict[str, str] = {}  # completion text -> value to add
         self._just_chosen = False
+        self._refit_soon = False
         self.hint = QLabel("", self)
         self.hint.setObjectName(f"chipsHint_{name}")
         self.hint.setWordWrap(True)
@@ -205,7 +216,7 @@ class ChipsEditor(QWidget):
         chip.setToolTip("Also written as: " + ", ".join(f"“{v}” ({c} files)" for v, c in others) if others else "")
         chip.setProperty("nearDuplicate", bool(others))
 
-    def _fit(self, changed: bool = True) -> None:
+    def _fit(self, changed: bool = True, settled: bool = False) -> None:
         """Ask for the height every chip and the field need at the current width (the flow wraps)."""
         width = self.width() if self.width() > 0 else self.sizeHint().width()
         if changed:
@@ -215,8 +226,33 @@ class ChipsEditor(QWidget):
             needed += self.hint.heightForWidth(width) + 2
         if self.minimumHeight() != needed:
             self.setMinimumHeight(needed)
+            if self.window().focusWidget() is self.input:  # typing on a line that moved down: keep it in sight
+                QTimer.singleShot(0, self, self._show_input)
         elif changed:
             self.updateGeometry()
+        if changed and not settled and not self._refit_soon:  # again at the width the layout settles on
+            self._refit_soon = True
+            QTimer.singleShot(0, self, self._refit)
+
+    def _refit(self) -> None:
+        self._refit_soon = False
+        self._fit(changed=True, settled=True)
+
+    def _show_input(self, tries: int = 3) -> None:
+        """Scroll the form so that the field one types in is seen (it moves down as chips wrap); again a
+        little later, as the form's rows and scroll range grow to the new height a few turns after."""
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if parent is None or self.window().focusWidget() is not self.input:
+            return
+        parent.ensureWidgetVisible(self.input, 20, 20)
+        if tries > 1:
+            QTimer.singleShot(30, self, lambda: self._show_input(tries - 1))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit()  # (chips are polished when first shown: their size can change)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
