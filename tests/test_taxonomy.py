@@ -309,3 +309,18 @@ def test_a_vocabulary_diff_made_off_the_gui_thread_then_applied_updates_the_pane
     panel.apply_delta(vocab, delta, new + files[5:])
     qtbot.waitUntil(lambda: panel.ready, timeout=5000)
     assert ("gamma", "tags", "5") in shown(panel) and "alpha" not in [v for v, _, _ in shown(panel)]
+
+
+def test_tab_onto_the_one_value_a_filter_left_selects_it_for_f2_and_the_buttons(
+    qtbot: QtBot, panel: TaxonomyPanel
+) -> None:
+    """Found by a new-user trial: after filtering to one value and Tab to the table, its row was current but
+    not selected: F2 did nothing and Rename…/Delete… stayed disabled (Down could not select the only row)."""
+    panel.filter.setFocus()
+    qtbot.keyClicks(panel.filter, "zeta")
+    assert [v for v, _, _ in shown(panel)] == ["zeta"] and not panel.rename_button.isEnabled()
+    panel.table.setFocus(Qt.FocusReason.TabFocusReason)
+    if not panel.table.currentIndex().isValid():  # (a focus-in makes the first row current where Qt does)
+        qtbot.keyClick(panel.table, Qt.Key.Key_Home)
+    assert panel.selected() == [("tags", "zeta", 3)]
+    assert panel.rename_button.isEnabled() and panel.delete_button.isEnabled()

@@ -8,7 +8,7 @@ import itertools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt
 from PySide6.QtGui import QBrush, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -101,6 +101,7 @@ class TaxonomyPanel(QWidget):
         self.table.horizontalHeader().setAccessibleName("Taxonomy columns")
         self.table.doubleClicked.connect(self.show_files)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.table.selectionModel().currentChanged.connect(self._select_current)
         self.rename_button = named(QPushButton("Re&name…"), "taxonomyRename", "Rename the selected value")
         self.merge_button = named(QPushButton("&Merge…"), "taxonomyMerge", "Merge the selected values into one")
         self.delete_button = named(QPushButton("&Delete…"), "taxonomyDelete", "Delete the selected values everywhere")
@@ -130,6 +131,13 @@ class TaxonomyPanel(QWidget):
         layout.addWidget(self.status)
         layout.addLayout(buttons)
         self._update_buttons()
+
+    def _select_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        """A row made current with nothing selected (Tab onto the table) is selected: F2, Delete and the
+        buttons act on it (found by a new-user trial: F2 did nothing on the one value a filter left)."""
+        selection = self.table.selectionModel()
+        if current.isValid() and not selection.hasSelection():
+            selection.select(current, selection.SelectionFlag.Select | selection.SelectionFlag.Rows)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table and event.type() == QEvent.Type.KeyPress:
