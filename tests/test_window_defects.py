@@ -599,3 +599,30 @@ def test_the_tags_field_one_types_in_stays_in_sight_as_chips_wrap(qtbot: QtBot, 
         seen = scroll.viewport().rect().contains(QRect(top_left, editor.input.size()))
         assert seen, f"the field is out of the form's sight at {top_left}"
     window.form.show_document(None, None, None)  # (as the window fixture leaves it: nothing unsaved)
+
+
+def test_edit_save_undo_save_gives_the_file_back_byte_for_byte(qtbot: QtBot, tmp_path: Path) -> None:
+    """Found by a new-user trial: a summary wrapped over four lines, edited, saved, undone and saved again,
+    came back as one line of 500 characters."""
+    root = tmp_path / "archive"
+    root.mkdir()
+    raw = (
+        "---\ntitle: 长谈\nsummary: 这是一段很长的摘要，作者在四十个字左右换行，\n  第二行接着写，第三行也是，\n"
+        "  一直写到第四行为止。\ntags: [a]\n---\n\n**[主持人]**：你好。\n"
+    ).encode()
+    (root / "talk.md").write_bytes(raw)
+    (root / "other.md").write_text("---\ntitle: B\ntags: [a]\n---\n\nBody.\n", encoding="utf-8")
+    window = open_window(qtbot, tmp_path, root)
+    open_file(qtbot, window, "talk.md")
+    summary = window.form.editors["summary"]
+    summary.setFocus()
+    qtbot.keyClick(summary, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(summary, " More")
+    with qtbot.waitSignal(window.form.saved, timeout=5000):
+        qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert (root / "talk.md").read_bytes() != raw
+    window.undo_action.trigger()
+    with qtbot.waitSignal(window.form.saved, timeout=5000):
+        qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert (root / "talk.md").read_bytes() == raw
+    window.form.show_document(None, None, None)

@@ -68,6 +68,10 @@ class Document:
         self._root: MappingNode | None = None
         self._readonly_keys: dict[str, str] = {}
         self._region_list: list[Region] | None = None
+        # how earlier versions of this file (saved from this document's forebears) wrote keys' values:
+        # a key set back to such a value is written as it was (edit, save, undo, save: the bytes come back)
+        self.earlier: dict[str, list[tuple[Value, str]]] = {}
+        self._use_earlier = True
         try:
             self.parts = split(raw)
         except ParseError as exc:
@@ -252,13 +256,33 @@ class Document:
 
     # ----------------------------------------------------------------- rendering
 
+    def carry_sources(self, before: Document) -> None:
+        """``before`` was saved as this document: remember how it wrote the keys it changed (and what it
+        remembered), so that setting one back to its old value writes its old lines again."""
+        self.earlier = {key: list(entries) for key, entries in before.earlier.items()}
+        original = before.original
+        for key in before.changed_keys:
+            source = before.source_of(key)
+            if key in original and source is not None:
+                self.earlier.setdefault(key, []).append((original[key], source))
+
     def to_bytes(self) -> bytes:
         """The file's bytes with the pending edits; raises VerifyError if they would not read back."""
         if not self._changes and not self._renames:
             return self.raw
         self._check_editable()
-        text = self._render_block()
-        self._verify(text)
+        try:
+            text = self._render_block()
+            self._verify(text)
+        except VerifyError:
+            if not (self._use_earlier and self.earlier):
+                raise
+            self._use_earlier = False  # an earlier version's lines do not fit here: rendered afresh
+            try:
+                text = self._render_block()
+                self._verify(text)
+            finally:
+                self._use_earlier = True
         block = text.encode("utf-8")
         parts = self.parts
         if parts.kind == "none":
@@ -369,6 +393,10 @@ class Document:
         return self._eolify(yamlio.render_entry(key, yamlio.to_node(value, like), style), indent)
 
     def _render_changed(self, region: Region, value: Value, style: yamlio.Style) -> list[str]:
+        for was, source in reversed(self.earlier.get(region.key, []) if self._use_earlier else []):
+            lines = source.splitlines(keepends=True)
+            if same(was, value) and lines and lines[0][: region.key_col].strip() == "":
+                return lines  # as an earlier version wrote this very value (checked by _verify)
         old = self._original[region.key]
         spliced = splice.block_items(self._lines, region, old, value, style, self._eolify)
         if spliced is None:

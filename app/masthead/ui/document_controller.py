@@ -342,6 +342,7 @@ class DocumentController(QObject):
     def _adopt(self, saved: Document, sent: dict[str, Value]) -> None:
         """``saved`` is now on disk: keep it as the document, with the edits made since ``sent`` re-applied."""
         assert self.doc is not None
+        saved.carry_sources(self.doc)  # a key set back to its old value is written as it was
         later = self.doc.data
         for key in changed(sent, later):
             if key in later:
