@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.conftest import run_cli
+from tests.support.damage import damage
 
 from masthead.core import cache, fulltext
 from masthead.core.fulltext import TextIndex
@@ -367,7 +368,7 @@ def test_a_part_found_damaged_by_a_search_is_never_a_partial_answer_and_is_rebui
     part = index.text_index().path_of("zh.md")
     index.close()
     db = sqlite3.connect(part)
-    db.execute("UPDATE bodies_data SET block = randomblob(length(block)) WHERE id > 10")
+    damage(db)
     db.commit()
     db.close()
     again = opened(archive)
@@ -378,7 +379,7 @@ def test_a_part_found_damaged_by_a_search_is_never_a_partial_answer_and_is_rebui
     assert again.text_index().paths("needle") == {f"t{i:02}.md" for i in range(30)}
     again.close()
     db = sqlite3.connect(part)  # damaged again, then the CLI asked
-    db.execute("UPDATE bodies_data SET block = randomblob(length(block)) WHERE id > 10")
+    damage(db)
     db.commit()
     db.close()
     code, out, err = run_cli(capsys, "query", str(archive), "body:needle", "--json")

@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 from tests.conftest import copy_fixtures, open_window
+from tests.support.damage import damage
 
 from masthead.core import fulltext
 from masthead.ui.bulk_dialog import BulkTagDialog, OperationDialog
@@ -414,7 +415,7 @@ def test_a_transcript_search_on_a_damaged_full_text_index_shows_every_match(qtbo
     text_index = window.archive.index.text_index()
     part = text_index.path_of("t00.md")
     db = sqlite3.connect(part)
-    db.execute("UPDATE bodies_data SET block = randomblob(length(block)) WHERE id > 10")
+    damage(db)
     db.commit()
     db.close()
     everything = f"{window.model.rowCount()} of {window.model.rowCount()}"
