@@ -483,3 +483,12 @@ def test_closing_the_window_waits_for_a_bulk_operation_to_finish(
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=20000)
     assert dialog.report is not None and not dialog.report.failed and not dialog.report.skipped
     assert all(b"closing-time" in p.read_bytes() for p in root.rglob("*.md") if b"---" in p.read_bytes()[:4])
+
+
+def test_ctrl_shift_y_shows_the_taxonomy_with_the_keyboard_in_its_filter(qtbot: QtBot, window: MainWindow) -> None:
+    """Found by a new-user trial: the shortcut showed the panel but the keyboard stayed where it was."""
+    window.search.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.taxonomy_dock.isVisible() and window.focusWidget() is window.taxonomy.filter
+    qtbot.keyClicks(window.taxonomy.filter, "northwind")
+    assert window.taxonomy.filter.text() == "northwind"

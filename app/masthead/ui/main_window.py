@@ -106,7 +106,14 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowGit, WindowGrid, Window
         self.taxonomy_action.setObjectName("show_taxonomy")
         self.taxonomy_action.setShortcut(QKeySequence("Ctrl+Shift+Y"))
         self.menus["&View"].addAction(self.taxonomy_action)
+        self.taxonomy_action.triggered.connect(self._on_taxonomy_toggled)
         self.refresh_recent_menu()
+
+    def _on_taxonomy_toggled(self, shown: bool) -> None:
+        """Shown from the menu or Ctrl+Shift+Y: the keyboard goes to its filter (found by a new-user trial)."""
+        if shown:
+            self.taxonomy.filter.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.taxonomy.filter.selectAll()
 
     def _wire(self) -> None:
         archive, form = self.archive, self.form
