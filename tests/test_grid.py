@@ -134,9 +134,12 @@ def test_saved_view_round_trips_and_exports(qtbot: QtBot, tmp_path: Path) -> Non
     win.browser.show_query("")
     win.grid.set_fields([])
     picker.setFocus()
+    picker.setCurrentIndex(picker.findData(""))
+    assert not win.acts["deleteView"].isEnabled()  # no saved view chosen: nothing to delete (trial)
     picker.setCurrentIndex(picker.findData("Recent"))
     picker.activated.emit(picker.currentIndex())
     assert win.search.text() == "date>=2025-02" and win.model.fields == ["speaker"]
+    assert win.acts["deleteView"].isEnabled()
     qtbot.waitUntil(lambda: win.proxy.rowCount() == 3, timeout=5000)
 
     out = tmp_path / "view.csv"

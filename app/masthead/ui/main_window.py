@@ -107,6 +107,7 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowGit, WindowGrid, Window
         self.taxonomy_action.setShortcut(QKeySequence("Ctrl+Shift+Y"))
         self.menus["&View"].addAction(self.taxonomy_action)
         self.taxonomy_action.triggered.connect(self._on_taxonomy_toggled)
+        self.update_view_actions()
         self.refresh_recent_menu()
 
     def _on_taxonomy_toggled(self, shown: bool) -> None:

@@ -77,6 +77,7 @@ class WindowGrid(QMainWindow if TYPE_CHECKING else object):  # type: ignore[misc
         self.view_picker = named_combo(QComboBox(), "viewPicker", "Saved views")
         self.view_picker.addItem(NO_VIEW, "")
         self.view_picker.activated.connect(self._view_picked)
+        self.view_picker.currentIndexChanged.connect(self.update_view_actions)
         row = QHBoxLayout()
         label = QLabel("&View:")
         label.setBuddy(self.view_picker)
@@ -141,6 +142,12 @@ class WindowGrid(QMainWindow if TYPE_CHECKING else object):  # type: ignore[misc
         at = picker.findData(chosen)
         picker.setCurrentIndex(max(at, 0))
         picker.blockSignals(False)
+
+    def update_view_actions(self, *_: object) -> None:
+        """View ▸ Delete Saved View only with a saved view chosen (it did nothing without: a new-user trial)."""
+        action = getattr(self, "acts", {}).get("deleteView")
+        if action is not None:
+            action.setEnabled(bool(self.view_picker.currentData()))
 
     def _view_picked(self, at: int) -> None:
         name = self.view_picker.itemData(at)
