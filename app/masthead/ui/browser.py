@@ -296,7 +296,8 @@ class BrowserPane(QWidget):
         try:
             self.query = parse_query(text) if text else None
         except QueryError as exc:
-            self.search_error.setText(f"⚠ {exc.message} (at column {exc.position + 1})")
+            shown = "the last search that could be read" if self.query is not None else "every file"
+            self.search_error.setText(f"⚠ {exc.message} (at column {exc.position + 1}). Showing {shown}.")
             self.search_error.show()
             self.search.setStyleSheet(f"QLineEdit {{ border: 1px solid {error_colour()}; }}")
             return
