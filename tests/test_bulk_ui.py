@@ -100,7 +100,9 @@ def test_bulk_tag_dialog_previews_diffs_applies_and_undoes(qtbot: QtBot, window:
     assert snapshot(archive)["chunks-en.md"] == before["chunks-en.md"]
     assert "weekly-digest" in window.undo_action.text()
     qtbot.waitUntil(lambda: "weekly-digest" in window.vocabulary.get("tags", {}), timeout=5000)
-    dialog.close()
+    assert dialog.close_button.isDefault() and dialog.close_button.text() == "Done"  # (a new-user trial)
+    qtbot.keyClick(dialog.diff, Qt.Key.Key_Return)  # Enter, wherever one is in the dialog: done
+    assert not dialog.isVisible()
     window.undo_action.trigger()  # Edit > Undo reaches the bulk operation
     qtbot.waitUntil(lambda: snapshot(archive) == before, timeout=10000)
     qtbot.waitUntil(lambda: window.redo_action.isEnabled(), timeout=5000)

@@ -322,6 +322,8 @@ class OperationDialog(QDialog):
             + (f"\n⚠ {report.warning[0].upper()}{report.warning[1:]}." if report.warning else "")
         )
         self.close_button.setText("Done")
+        self.close_button.setDefault(True)  # Enter or Esc ends it (the focus was on the disabled Apply: trial)
+        self.close_button.setFocus(Qt.FocusReason.OtherFocusReason)
         if report.journal is not None:
             self.applied.emit(str(report.journal))
 
