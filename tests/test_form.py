@@ -251,6 +251,8 @@ def test_read_only_file_reports_and_keeps_bytes(
     warnings: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
     open_file(qtbot, window, "comments.md")
+    title = window.form.title.text()  # said when opened, not only at Ctrl+S (a new-user trial)
+    assert title.startswith("comments.md") and "read-only" in title and "cannot be saved" in title
     draft = window.form.editors["draft"]
     draft.setFocus()
     qtbot.keyClick(draft, Qt.Key.Key_Space)
@@ -258,6 +260,10 @@ def test_read_only_file_reports_and_keeps_bytes(
         window.save_action.trigger()
     assert warnings and "read-only" in warnings[0] and str(path) in warnings[0]
     assert path.read_bytes() == before and window.form.dirty
+    path.chmod(stat.S_IRUSR | stat.S_IWUSR | stat.S_IRGRP)  # permissions fixed: the edit is still there
+    with qtbot.waitSignal(window.form.saved, timeout=5000):
+        window.save_action.trigger()
+    assert path.read_bytes() != before and window.form.title.text() == "comments.md"
 
 
 def test_broken_file_is_read_only(qtbot: QtBot, window: MainWindow, archive: Path) -> None:

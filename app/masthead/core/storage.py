@@ -140,6 +140,21 @@ def write_atomic(
     return snapshot_of(data, os.stat(target), str(target))
 
 
+def why_unsaveable(path: Path | str) -> str | None:
+    """Why a save of ``path`` would be refused as things stand (read-only file or folder, hard links, not a
+    regular file), or None: told when a file is opened, not only when its edits are saved."""
+    target = _target(Path(path))
+    try:
+        st, folder_st = os.stat(target), os.stat(target.parent)
+    except OSError:
+        return None  # the save itself says what is wrong
+    if not _writable(st) or not os.access(target, os.W_OK):
+        return "the file is read-only"
+    if not _writable(folder_st) or not os.access(target.parent, os.W_OK | os.X_OK):
+        return "its folder is read-only"
+    return why_not_replaceable(Path(path))
+
+
 def why_not_replaceable(path: Path) -> str | None:
     """Why a save of ``path`` would be refused for what the file is (hard links, not a regular file), or None."""
     target = _target(Path(path))

@@ -67,6 +67,7 @@ class DocumentController(QObject):
         self.schema: Schema = builtin_schema()
         self.list_indent = DEFAULT_SEQ_OFFSET
         self.load_error: str | None = None
+        self.save_blocker: str | None = None  # why the file cannot be saved as it stands (read-only...)
         self.conflict: Conflict | None = None
         self.saving = False
         self.pending_open = False
@@ -104,20 +105,24 @@ class DocumentController(QObject):
         self._generation += 1
         generation, path, indent = self._generation, root / rel, self.list_indent
 
-        def done(doc: Document | None, error: BaseException | None) -> None:
+        def done(result: tuple[Document, str | None] | None, error: BaseException | None) -> None:
             if generation != self._generation:
                 return  # superseded
             self._set_pending(False)
-            if doc is None:
+            if result is None:
                 self.load_error = str(error) if error is not None else "the file cannot be read"
                 self.set_document(None, None, None, discard=True)
             else:
                 self.load_error = None
-                self.set_document(doc, root, rel, discard=True)
+                self.save_blocker = result[1]
+                self.set_document(result[0], root, rel, discard=True)
             self.loaded.emit()
 
+        def load() -> tuple[Document, str | None]:
+            return storage.load(path, indent), storage.why_unsaveable(path)
+
         self._set_pending(True)
-        run_in_background(lambda: storage.load(path, indent), done, self, foreground())
+        run_in_background(load, done, self, foreground())
         return True
 
     def set_document(self, doc: Document | None, root: Path | None, rel: str | None, discard: bool = False) -> bool:
@@ -305,6 +310,8 @@ class DocumentController(QObject):
             self.saving = False
             current = doc is self.doc
             if saved is not None:
+                if current:
+                    self.save_blocker = None  # (it could be saved after all)
                 resolved = current and self.resolving is not None
                 if current:
                     self.rel = rel

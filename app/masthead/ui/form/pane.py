@@ -191,6 +191,8 @@ class FormPane(ControllerState, QWidget):
             self.title.setText(parse_problem(str(rel), doc.error.line, doc.error.message))
         elif doc.readonly_reason:
             self.title.setText(f"{rel}: {doc.readonly_reason}")
+        elif self.controller.save_blocker:  # said now, not only at Ctrl+S (found by a new-user trial)
+            self.title.setText(f"{rel} — ⚠ {self.controller.save_blocker}: edits cannot be saved until that changes")
         else:
             self.title.setText(str(rel))
 
