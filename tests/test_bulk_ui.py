@@ -189,7 +189,8 @@ def test_taxonomy_rename_previews_then_applies_and_undoes(qtbot: QtBot, window: 
     qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10000)
     assert dialog.files.count() == 2 and snapshot(archive) == before
     assert '-  - "Northwind Labs"' in dialog.diff.toPlainText() or "-- Northwind Labs" in dialog.diff.toPlainText()
-    apply_and_wait(qtbot, dialog)
+    with qtbot.waitSignal(dialog.applied, timeout=10000):  # Enter again: the change previewed (a new-user trial)
+        qtbot.keyClick(new_name, Qt.Key.Key_Return)
     assert data(archive, "chunks-en.md")["companies_orgs"] == ["Northwind"]
     qtbot.waitUntil(lambda: panel.select_value("companies_orgs", "Northwind"), timeout=5000)
     assert not panel.select_value("companies_orgs", "Northwind Labs")

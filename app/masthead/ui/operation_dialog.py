@@ -246,6 +246,14 @@ class OperationDialog(QDialog):
         if self.files.count():
             self.files.setCurrentRow(0)
 
+    def preview_or_apply(self) -> None:
+        """Enter in a field of what to change: the preview, or, once it is shown and still current, the
+        change itself (Enter previewed again and again: found by a new-user trial)."""
+        if self.plan is not None and self.apply_button.isEnabled() and not self.report:
+            self.apply()
+        else:
+            self.preview()
+
     def inputs_changed(self, *_: Any) -> None:
         """What to change was edited: the plan shown no longer matches it, so it cannot be applied."""
         if self.plan is not None:

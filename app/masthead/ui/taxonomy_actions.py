@@ -53,7 +53,7 @@ def rename_dialog(panel: TaxonomyPanel) -> Any:
     dialog = panel.host.open_operation(panel.files_with(field_name, [value]), make, f"Rename “{value}”", box)
     holder.append(dialog)
     new_name.textEdited.connect(dialog.inputs_changed)
-    new_name.returnPressed.connect(dialog.preview)
+    new_name.returnPressed.connect(dialog.preview_or_apply)
     everywhere.toggled.connect(dialog.preview)
     new_name.setFocus()
     return dialog
