@@ -57,10 +57,14 @@ def test_publish_a_valid_draft(qtbot: QtBot, window: MainWindow, archive: Path) 
         window.publish_action.trigger()
     assert path.read_bytes() == before.replace(b"draft: true\n", b"draft: false\n")
     assert window.form.badge.text() == "Published" and window.unpublish_action.isEnabled()
-    window.undo_action.trigger()  # publishing was one step
-    assert window.form.doc is not None and window.form.doc.data["draft"] is True and window.form.dirty
-    window.redo_action.trigger()
-    assert not window.form.dirty
+    with qtbot.waitSignal(window.form.saved, timeout=5000):  # publishing was one step, written: so is its undo
+        window.undo_action.trigger()
+    assert window.form.doc is not None and window.form.doc.data["draft"] is True and not window.form.dirty
+    assert path.read_bytes() == before  # (undo left the file published on disk: a new-user trial)
+    qtbot.waitUntil(lambda: window.model.index(window.model.row_of("english-null.md") or 0, 2).data() == "Draft")
+    with qtbot.waitSignal(window.form.saved, timeout=5000):
+        window.redo_action.trigger()
+    assert not window.form.dirty and path.read_bytes() == before.replace(b"draft: true\n", b"draft: false\n")
 
 
 def test_unpublish(qtbot: QtBot, window: MainWindow, archive: Path) -> None:

@@ -78,6 +78,12 @@ class DocumentController(QObject):
         self._dirty = False
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setObjectName("formUndoStack")
+        # Steps written to the file as soon as made (Publish, Unpublish), by their index on the stack: undone
+        # or redone, the file is written again, so that it follows Edit ▸ Undo as it followed the step (undo
+        # left the file published on disk and the form a draft: found by a new-user trial).
+        self._written_steps: set[int] = set()
+        self._index = 0
+        self.undo_stack.indexChanged.connect(self._on_index)
 
     # ------------------------------------------------------------------ the current file
     @property
@@ -147,6 +153,7 @@ class DocumentController(QObject):
             self._set_pending(False)
         self.doc, self.root, self.rel = doc, root, rel
         self.conflict = self.disk_seen = None
+        self._written_steps.clear()  # (first: clearing the stack moves its index)
         self.undo_stack.clear()
         was_resolving, self.resolving = self.resolving is not None, None
         self.document_changed.emit()
@@ -262,6 +269,7 @@ class DocumentController(QObject):
         for key, value in edits.items():
             self.edit(key, value)
         self.undo_stack.endMacro()
+        self._written_steps.add(self.undo_stack.index())  # (saved below)
         rel = self.rel
 
         def after(ok: bool) -> None:
@@ -269,6 +277,12 @@ class DocumentController(QObject):
                 self.status.emit(f"{done} {rel}. Edit ▸ Undo {name} takes it back.")
 
         self.save(after)
+
+    def _on_index(self, index: int) -> None:
+        before, self._index = self._index, index
+        self._written_steps = {i for i in self._written_steps if i <= self.undo_stack.count()}  # (truncated)
+        if any(i in self._written_steps for i in range(min(before, index) + 1, max(before, index) + 1)):
+            self.save()  # a written step undone or redone: written again
 
     # ------------------------------------------------------------------ saving
     def save(self, on_done: Done | None = None) -> None:
