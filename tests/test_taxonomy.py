@@ -324,3 +324,12 @@ def test_tab_onto_the_one_value_a_filter_left_selects_it_for_f2_and_the_buttons(
         qtbot.keyClick(panel.table, Qt.Key.Key_Home)
     assert panel.selected() == [("tags", "zeta", 3)]
     assert panel.rename_button.isEnabled() and panel.delete_button.isEnabled()
+
+
+def test_tab_leaves_the_taxonomy_table(qtbot: QtBot, panel: TaxonomyPanel) -> None:
+    """Found by a new-user trial: Tab moved from cell to cell and never left the table."""
+    panel.activateWindow()
+    panel.table.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(panel.table.hasFocus, timeout=3000)
+    qtbot.keyClick(panel.table, Qt.Key.Key_Tab)
+    assert not panel.table.hasFocus()

@@ -84,6 +84,7 @@ class TaxonomyPanel(QWidget):
         for signal in (self.filter.textChanged, self.field.currentTextChanged, self.near_only.toggled):
             signal.connect(self._apply_filter)
         self.table = named(QTableView(), "taxonomyTable", "Values with their file counts")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table for the buttons (it went cell to cell: trial)
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(COUNT, Qt.SortOrder.DescendingOrder)
