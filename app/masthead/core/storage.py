@@ -66,11 +66,20 @@ def _writable(st: os.stat_result) -> bool:
 
 def is_writable(path: Path) -> bool:
     """Whether a save of ``path`` can proceed: the file (or the target of a link) and its folder writable."""
-    target = _target(Path(path))
     try:
-        return _writable(os.stat(target)) and _writable(os.stat(target.parent)) and os.access(target.parent, os.W_OK)
+        return _read_only(_target(Path(path))) is None
     except OSError:
         return False
+
+
+def _read_only(target: Path) -> str | None:
+    """What of ``target`` and its folder is read-only, or None (OSError if either is not there)."""
+    st, folder_st = os.stat(target), os.stat(target.parent)
+    if not _writable(st) or not os.access(target, os.W_OK):
+        return "the file is read-only"
+    if not _writable(folder_st) or not os.access(target.parent, os.W_OK | os.X_OK):
+        return "its folder is read-only"
+    return None
 
 
 def _check_unchanged(target: Path, path: Path, expected: Snapshot) -> None:
@@ -143,16 +152,10 @@ def write_atomic(
 def why_unsaveable(path: Path | str) -> str | None:
     """Why a save of ``path`` would be refused as things stand (read-only file or folder, hard links, not a
     regular file), or None: told when a file is opened, not only when its edits are saved."""
-    target = _target(Path(path))
     try:
-        st, folder_st = os.stat(target), os.stat(target.parent)
+        return _read_only(_target(Path(path))) or why_not_replaceable(Path(path))
     except OSError:
         return None  # the save itself says what is wrong
-    if not _writable(st) or not os.access(target, os.W_OK):
-        return "the file is read-only"
-    if not _writable(folder_st) or not os.access(target.parent, os.W_OK | os.X_OK):
-        return "its folder is read-only"
-    return why_not_replaceable(Path(path))
 
 
 def why_not_replaceable(path: Path) -> str | None:

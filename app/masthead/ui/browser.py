@@ -216,10 +216,8 @@ class BrowserPane(QWidget):
                 button.blockSignals(True)
                 button.setChecked(False)
                 button.blockSignals(False)
-        self._generation += 1  # a filter still being computed was for the old rows
-        self._waiting = None
+        self._supersede()  # a filter still being computed was for the old rows
         self._focus_first = False
-        self._end_searching()
         self.proxy.set_filters(self.query, "", self._quick())  # drops cached verdicts of the old archive
         self.table.horizontalHeader().setSortIndicatorShown(False)
         self.stack.setCurrentIndex(1)
@@ -311,9 +309,7 @@ class BrowserPane(QWidget):
         query = self.proxy.prepared(self.query)
         wanted = query.wanted_texts if query is not None else []
         self.show_matches(wanted[0] if wanted else None)  # (-body:x: a file without the text has nothing to show)
-        self._generation += 1  # a result still being computed for an older filter is dropped
-        self._waiting = None
-        self._end_searching()
+        self._supersede()
         if query is not None and query.needs_body and self.body is not None:
             self._search_bodies(query, folder, quick, self.body)
             return
@@ -355,6 +351,12 @@ class BrowserPane(QWidget):
             self._filtered()
 
         run_in_background(work, done, self, self._search_pool)
+
+    def _supersede(self) -> None:
+        """A newer filter: a result still being computed for an older one is dropped when it comes."""
+        self._generation += 1
+        self._waiting = None
+        self._end_searching()
 
     def _end_searching(self) -> None:
         """A transcript search ended, or was superseded: its "Searching transcripts…" goes."""
