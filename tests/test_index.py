@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from tests.conftest import FIXTURES
 from tests.support.archive import make_archive
 
@@ -69,6 +71,31 @@ def test_broken_files_are_listed_with_their_error(archive: Path) -> None:
 def test_vanished_file_is_listed_with_an_error(archive: Path) -> None:
     record = reader.read_record(str(archive), "drafts/gone.md")
     assert record.error is not None and "cannot read the file" in record.error
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    shift=st.integers(-12, 12),
+    eol=st.sampled_from(["\n", "\r\n", "\r"]),
+    close=st.sampled_from(["---", "...", "--- "]),
+    after=st.sampled_from(["", "\n", "body", "\n" * 3 + "x" * 20_000]),
+    decoy=st.booleans(),
+)
+def test_a_front_matter_ending_near_the_first_read_reads_as_the_whole_file(
+    tmp_path: Path, shift: int, eol: str, close: str, after: str, decoy: bool
+) -> None:
+    """The index reads a file's first HEAD bytes and keeps their split when they hold the whole block: a
+    closing line just before, across or just after that boundary gives the record of the whole file (and so
+    does a key that starts like a closing line, ``---x``, cut by the boundary right after its ``---``)."""
+    head = f"---{eol}title: 标题{eol}tags:{eol}- a{eol}summary: "
+    last = f"{eol}---x: 1" if decoy else ""
+    filler = "y" * (reader.HEAD + shift - len((head + (last[:-5] if decoy else eol + close)).encode()))
+    raw = (head + filler + last + eol + close + eol + after).encode()
+    (tmp_path / "f.md").write_bytes(raw)
+    record = reader.read_record(str(tmp_path), "f.md")
+    assert record.error is None
+    expected = {"title": "标题", "tags": ["a"], "summary": filler} | ({"---x": 1} if decoy else {})
+    assert record.meta == reader.read_meta(raw)[1] == expected
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")

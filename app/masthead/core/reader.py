@@ -12,14 +12,15 @@ from masthead.core.block import parse_block
 from masthead.core.errors import MastheadError, ParseError
 from masthead.core.records import Record, gc_paused
 from masthead.core.safe_io import open_regular
-from masthead.core.split import split
+from masthead.core.split import Parts, split
 
 HEAD = 16384  # bytes read first: the front matter nearly always fits; the body is not needed
 
 
-def read_meta(raw: bytes) -> tuple[str, dict[str, Any]]:
-    """(kind, front matter) of a file's bytes; raises MastheadError exactly as the editor does (one reader)."""
-    parts = split(raw)
+def read_meta(raw: bytes, parts: Parts | None = None) -> tuple[str, dict[str, Any]]:
+    """(kind, front matter) of a file's bytes (``parts``: their split, if made already); raises MastheadError
+    exactly as the editor does (one reader)."""
+    parts = split(raw) if parts is None else parts
     if parts.kind == "none":
         return "none", {}
     return parts.kind, parse_block(parts, lines=False).original
@@ -34,7 +35,8 @@ def read_record(root: str, relpath: str, size: int = -1, mtime_ns: int = -1) -> 
             if size < 0:
                 size, mtime_ns = st.st_size, st.st_mtime_ns
             raw = fh.read(HEAD)
-            if len(raw) == HEAD and not _head_is_enough(raw):
+            parts = _head_parts(raw) if len(raw) == HEAD else None
+            if len(raw) == HEAD and parts is None:
                 raw += fh.read()
     except OSError as exc:
         return Record(
@@ -46,7 +48,7 @@ def read_record(root: str, relpath: str, size: int = -1, mtime_ns: int = -1) -> 
             f"cannot read the file: {exc.strerror or exc}",
         )
     try:
-        kind, meta = read_meta(raw)
+        kind, meta = read_meta(raw, parts)
     except MastheadError as exc:
         return Record(relpath, size, mtime_ns, {}, split_kind(raw), exc.message, exc.line)
     return Record(relpath, size, mtime_ns, meta, kind)
@@ -59,13 +61,14 @@ def split_kind(raw: bytes) -> str:
         return "yaml"
 
 
-def _head_is_enough(head: bytes) -> bool:
-    """Whether the first bytes read hold the whole front matter (its closing line ends before the end)."""
+def _head_parts(head: bytes) -> Parts | None:
+    """The split of a file's first bytes if they hold the whole front matter (its closing line ends before
+    their end: the split of the whole file has the same block), else None."""
     try:
         parts = split(head)
     except ParseError:
-        return False
-    return parts.kind == "none" or len(parts.body) > 0
+        return None
+    return parts if parts.kind == "none" or len(parts.body) > 0 else None
 
 
 def read_records(root: str, items: list[tuple[str, int, int]]) -> list[Record]:
