@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from masthead.core import split as split_module
 from masthead.core.errors import ParseError
 from masthead.core.split import BOM, split
 
@@ -71,3 +74,23 @@ def test_join_restores_front_matter_files(eol: bytes, block: bytes, body: bytes,
     data = (BOM if bom else b"") + b"---" + eol + b"".join(ln + eol for ln in lines) + b"---" + eol + body
     parts = split(data)
     assert parts.kind == "yaml" and parts.join() == data and parts.body == body
+
+
+_REGEX_CLOSE = {  # how closing lines were found before: a regular expression, searched from the opening's break
+    markers: re.compile(rb"[\r\n]((?:" + b"|".join(re.escape(m) for m in markers) + rb")[ \t]*(?:\r\n|\r|\n|\Z))")
+    for markers in (split_module._YAML_CLOSE, split_module._TOML_CLOSE, split_module._JSON_CLOSE)
+}
+
+
+@given(
+    st.lists(
+        st.sampled_from([b"---", b"...", b"+++", b"}", b"-", b".", b" ", b"\t", b"\r", b"\n", b"x", b"\xe6\xa0\x87"])
+    ),
+    st.integers(1, 8),
+)
+def test_closing_lines_are_found_where_the_regular_expression_finds_them(tokens: list[bytes], start: int) -> None:
+    data = b"---\n" + b"".join(tokens)
+    start = min(start, len(data))
+    for markers, pattern in _REGEX_CLOSE.items():
+        found = pattern.search(data, start - 1)
+        assert split_module._find_close(data, start, markers) == (found.span(1) if found else None)
