@@ -3,18 +3,20 @@ owners, extended attributes, long names, temporary files of killed saves, two pr
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 import pytest
 from tests.conftest import run_cli
 
-from masthead.core import storage, tempfiles
+from masthead.core import safe_io, storage, tempfiles
 from masthead.core.document import Snapshot
 from masthead.core.errors import ConflictError, SaveError
 from masthead.core.index import ArchiveIndex
@@ -38,6 +40,28 @@ def archive(tmp_path: Path) -> Path:
     for name in ("a.md", "b.md"):
         (root / name).write_text(FRONT, encoding="utf-8")
     return root
+
+
+def test_read_fd_gathers_short_reads_and_stops_at_its_limit() -> None:
+    """The index reads files through ``read_fd``: a read the system answers in pieces (as a pipe does while
+    its writer is still writing; some network file systems do for files) is gathered, and a limit is kept."""
+    data = "标题 title\n".encode() * 8000
+
+    def feed(write: int) -> None:
+        with os.fdopen(write, "wb", buffering=0) as out, contextlib.suppress(BrokenPipeError):
+            for start in range(0, len(data), 3000):  # pieces smaller than the reads ask for
+                out.write(data[start : start + 3000])
+                time.sleep(0.001)
+
+    for limit, expected in ((-1, data), (16384, data[:16384]), (len(data) + 10, data)):
+        read, write = os.pipe()
+        writer = threading.Thread(target=feed, args=(write,))
+        writer.start()
+        try:
+            assert safe_io.read_fd(read, limit) == expected
+        finally:
+            os.close(read)  # (a writer still writing stops: broken pipe)
+            writer.join()
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")

@@ -11,7 +11,7 @@ from masthead.core import snapshot
 from masthead.core.block import parse_block
 from masthead.core.errors import MastheadError, ParseError
 from masthead.core.records import Record, gc_paused
-from masthead.core.safe_io import open_regular
+from masthead.core.safe_io import open_regular_fd, read_fd
 from masthead.core.split import Parts, split
 
 HEAD = 16384  # bytes read first: the front matter nearly always fits; the body is not needed
@@ -30,14 +30,16 @@ def read_record(root: str, relpath: str, size: int = -1, mtime_ns: int = -1) -> 
     """Read one file of the archive into a record; problems become the record's error, never raise."""
     full = os.path.join(root, relpath)
     try:
-        fh, st = open_regular(full)
-        with fh:
+        fd, st = open_regular_fd(full)
+        try:
             if size < 0:
                 size, mtime_ns = st.st_size, st.st_mtime_ns
-            raw = fh.read(HEAD)
+            raw = read_fd(fd, HEAD)
             parts = _head_parts(raw) if len(raw) == HEAD else None
             if len(raw) == HEAD and parts is None:
-                raw += fh.read()
+                raw += read_fd(fd)
+        finally:
+            os.close(fd)
     except OSError as exc:
         return Record(
             relpath,

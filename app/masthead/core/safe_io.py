@@ -40,15 +40,39 @@ def regular_only(mode: int) -> str:
 def open_regular(path: Path | str) -> tuple[BinaryIO, os.stat_result]:
     """A regular file opened for reading, and its stat; raises ``NotRegularFile`` for anything else (without
     ever blocking on it), or another OSError."""
+    fd, st = open_regular_fd(path)
+    try:
+        return os.fdopen(fd, "rb"), st
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def open_regular_fd(path: Path | str) -> tuple[int, os.stat_result]:
+    """``open_regular`` as a file descriptor (the caller closes it): no file object is made, for the index,
+    which opens every file of an archive."""
     fd = os.open(path, _FLAGS)
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise not_regular(st.st_mode)
-        return os.fdopen(fd, "rb"), st
+        return fd, st
     except BaseException:
         os.close(fd)
         raise
+
+
+def read_fd(fd: int, limit: int = -1) -> bytes:
+    """Up to ``limit`` bytes from ``fd`` (all to the end if negative), however the system splits the reads."""
+    chunks: list[bytes] = []
+    got = 0
+    while limit < 0 or got < limit:
+        chunk = os.read(fd, 1 << 20 if limit < 0 else limit - got)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        got += len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def read_regular(path: Path | str) -> tuple[bytes, os.stat_result]:
