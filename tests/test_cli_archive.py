@@ -127,3 +127,21 @@ def test_a_query_that_starts_with_a_negated_term_needs_no_double_dash(
     with pytest.raises(SystemExit):  # a real unknown option is still one
         run(capsys, "query", str(archive), "-x")
     assert "unrecognized arguments: -x" in capsys.readouterr().err
+
+
+def test_a_positional_after_an_option_is_still_that_positional(
+    archive: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``masthead query A --json Q`` said "unrecognized arguments: Q": argparse had filled the optional QUERY
+    with nothing at --json. The same for FILE... on both sides of an option."""
+    _, expected, _ = run(capsys, "query", str(archive), "tag:edge-ai", "--json")
+    code, out, err = run(capsys, "query", str(archive), "--json", "tag:edge-ai")
+    assert code == 0, err
+    assert out == expected and "pyyaml-sorted-cjk.md" in out
+    with pytest.raises(SystemExit):  # a second QUERY is still one too many
+        run(capsys, "query", str(archive), "tag:edge-ai", "--json", "draft:true")
+    assert "unrecognized arguments: draft:true" in capsys.readouterr().err
+    files = [str(archive / "2025" / n) for n in ("dup-tag.md", "english-null.md")]
+    code, out, err = run(capsys, "publish", files[0], "--dry-run", files[1])
+    assert "dup-tag.md: not published" in err and "of 2 file(s)" in err, (out, err)  # both files, not one
+    assert "draft: true" in (archive / "2025" / "dup-tag.md").read_text()  # (a dry run)

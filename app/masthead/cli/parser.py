@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from masthead import __version__
 from masthead.cli.common import assignment
@@ -41,8 +41,35 @@ cmd_view, cmd_export = _command("tables", "cmd_view"), _command("tables", "cmd_e
 cmd_import_csv = _command("tables", "cmd_import_csv")
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser for which a positional given after an option is still that positional: argparse
+    fills an optional one (``QUERY``, ``FILE...``) at the first option, with what came before it, so ``masthead
+    query A --json Q`` failed with "unrecognized arguments: Q". Its subcommands' parsers are of this class too."""
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extras = super().parse_known_args(args, namespace)
+        namespace = parsed or argparse.Namespace()  # (never None: typeshed's overloads cannot tell)
+        for action in self._actions:
+            late = [a for a in extras if not a.startswith("-")]
+            if action.option_strings or action.nargs not in ("?", "*") or not late:
+                continue
+            given = getattr(namespace, action.dest, None)
+            if action.nargs == "*":  # FILE... on both sides of an option: all of them
+                setattr(namespace, action.dest, [*(given or []), *late])
+            elif given is None or given == action.default:  # (a second QUERY stays unrecognized)
+                setattr(namespace, action.dest, late[0])
+                late = late[:1]
+            else:
+                continue
+            for value in late:
+                extras.remove(value)
+        return namespace, extras
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="masthead",
         usage="masthead [ARCHIVE | --sample] | masthead COMMAND ...",
         description="Edit the YAML front matter of a Markdown archive without damaging a byte. "
@@ -439,7 +466,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _git_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _git_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
     gt = sub.add_parser("git", help="the archive's git repository: status, setup of the merge driver")
     gsub = gt.add_subparsers(dest="git_command", metavar="SUBCOMMAND", required=True)
     gs = gsub.add_parser(
