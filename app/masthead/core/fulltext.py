@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import sqlite3
 import sys
 import threading
@@ -608,13 +609,42 @@ def _hit(path: str, body: str, wanted: str, width: int = 40) -> Hit | None:
     if span is None:
         return None
     start, end = span
-    before, after = _collapse(body[max(0, start - width) : start]), _collapse(body[end : end + width])
+    # Read wider than shown (the markup taken out leaves less), from a line's start or to its end when that
+    # is near, so that no markup is cut in two.
+    reach = 3 * width
+    first = max(0, start - reach)
+    if first > 0 and (line := body.rfind("\n", max(0, first - 3 * reach), first)) >= 0:
+        first = line + 1
+    last = min(len(body), end + reach)
+    if (line := body.find("\n", last, last + 3 * reach)) >= 0:
+        last = line
+    before, after = _collapse(_plain(body[first:start])), _collapse(_plain(body[end:last]))
+    more_before = len(before) > width or first > 0
+    more_after = len(after) > width or last < len(body)
     return Hit(
         path,
-        ("…" if start > width else "") + before,
+        "…" + before[-width:] if more_before else before,
         body[start:end],
-        after + ("…" if end + width < len(body) else ""),
+        after[:width] + ("…" if more_after else ""),
     )
+
+
+# Transcript markup, for the words around a match: shown as a reader sees them (the speaker turn
+# ``**[周明]**:`` as ``周明:``, bold names plain, no ``###``, HTML tags or ``<!-- chunk -->`` comments).
+_MARKUP = re.compile(
+    r"<!--.*?-->"  # comments (whole ones; a cut one at the reach's edge is left, then cut off with it)
+    r"|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"  # HTML tags (<details>, <summary>...), not "a < b"
+    r"|(?m:^[ \t]*#{1,6}[ \t]+)"  # heading marks
+    r"|\*\*|__",  # bold
+    re.DOTALL,
+)
+_TURN = re.compile(r"\*\*\[([^\]\n]+)\]\*\*")  # **[Speaker]**
+_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\s]*\)")  # [text](url)
+
+
+def _plain(text: str) -> str:
+    """``text`` without its Markdown and HTML markup."""
+    return _MARKUP.sub("", _LINK.sub(r"\1", _TURN.sub(r"\1", text)))
 
 
 def _find(body: str, wanted: str) -> tuple[int, int] | None:
@@ -637,7 +667,8 @@ def _find(body: str, wanted: str) -> tuple[int, int] | None:
 
 def spans(body: str, text: str, limit: int = 1000) -> list[tuple[int, int]]:
     """The spans of ``body`` where its folding holds ``text`` (as ``fold`` matches: the search's own rule), in
-    order, none overlapping, at most ``limit``: line by line, as ``_find``. A text with a line break: none."""
+    order, none overlapping (two that would, where the folding reorders marks, are one), at most ``limit``:
+    line by line, as ``_find``. A text with a line break: none."""
     wanted = fold(text)
     out: list[tuple[int, int]] = []
     if not wanted or "\n" in wanted:
@@ -648,7 +679,10 @@ def spans(body: str, text: str, limit: int = 1000) -> list[tuple[int, int]]:
         at = folded.find(wanted)
         while at >= 0 and len(out) < limit:
             start, end = _span(line, folded, at, at + len(wanted))
-            out.append((offset + start, offset + end))
+            if out and offset + start < out[-1][1]:  # marks the folding reordered: one span for both
+                out[-1] = (out[-1][0], max(out[-1][1], offset + end))
+            else:
+                out.append((offset + start, offset + end))
             at = folded.find(wanted, at + len(wanted))
         if len(out) >= limit:
             break
@@ -677,6 +711,8 @@ def _span(text: str, folded: str, start: int, end: int) -> tuple[int, int]:
     wanted = folded[start:end]
     while last < len(text) and wanted not in fold(text[first:last]):
         last += 1  # a mark joining the last letter (a + U+0301 folds to one character, á)
+    while first > 0 and wanted not in fold(text[first:last]):
+        first -= 1  # marks the folding put in another order (U+0301 U+FF9E folds to U+3099 U+0301)
     return first, last
 
 
