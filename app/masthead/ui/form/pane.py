@@ -41,6 +41,7 @@ from masthead.ui.form.spare_rows import SpareRows, place
 from masthead.ui.form.state import ControllerState
 from masthead.ui.form.status import StatusView, ask_new_field, ask_remove_field, empty_value
 from masthead.ui.form.suggestions import SuggestionsPanel
+from masthead.ui.form.tab_order import FieldsWidget
 from masthead.ui.tasks import run_in_background
 from masthead.ui.widgets import named
 
@@ -85,7 +86,7 @@ class FormPane(ControllerState, QWidget):
         self.status = StatusView(self.focus_field, self)
         self.badge, self.problems_box = self.status.badge, self.status.problems_box
         self.conflict_bar, self.merge_bar = ConflictBar(c, self), MergeBar(c, self.focus_field, self)
-        self.fields = QWidget()
+        self.fields = FieldsWidget()
         self.fields.setObjectName("formFields")
         self._dim = QTimer(self, singleShot=True, interval=DIM_AFTER_MS)
         self._dim.timeout.connect(lambda: self.fields.setEnabled(not self.controller.pending_open))
