@@ -117,13 +117,15 @@ def test_add_and_remove_in_one_step_on_the_shown_files(qtbot: QtBot, window: Mai
     dialog = window.bulk_tag()
     assert dialog is not None and len(dialog.rels) == 3
     type_value(qtbot, dialog.remove_picker, "streaming")
-    type_value(qtbot, dialog.add_picker, "live")
+    type_value(qtbot, dialog.add_picker, "live&q")
     dialog.preview()
     apply_and_wait(qtbot, dialog)
     for name in ("english-null.md", "chunks-en.md"):
         tags = data(archive, name)["tags"]
-        assert "live" in tags and "streaming" not in tags  # type: ignore[operator]
+        assert "live&q" in tags and "streaming" not in tags  # type: ignore[operator]
     assert (archive / "crlf.md").read_bytes() == published  # not shown: untouched
+    # Edit ▸ Undo names it without quotes around quotes (“replace “a” with “b””), and shows the & itself
+    assert window.undo_action.text() == "&Undo replace “streaming” with “live&&q” in tags (3 files)"
 
 
 def test_a_file_with_unsaved_edits_is_skipped_and_listed_and_the_others_are_written(
@@ -233,7 +235,7 @@ def test_taxonomy_merge_and_delete_and_show_files(qtbot: QtBot, window: MainWind
     delete_dialog = [d for d in window.findChildren(OperationDialog) if d.isVisible()][-1]
     apply_and_wait(qtbot, delete_dialog)
     assert all("streaming" not in (data(archive, n).get("tags") or []) for n in NAMES)  # type: ignore[operator]
-    assert window.undo_action.text().startswith("&Undo “delete")
+    assert window.undo_action.text().startswith("&Undo delete “streaming” from tags (")
 
 
 def test_interrupted_operation_is_offered_at_start(

@@ -140,7 +140,7 @@ def test_bulk_publish_of_the_shown_files(qtbot: QtBot, window: MainWindow, archi
     assert row is not None
     qtbot.waitUntil(lambda: window.model.index(row, Column.STATE).data() == "Published", timeout=5000)
     dialog.close()
-    assert window.undo_action.text() == "&Undo “publish”"
+    assert window.undo_action.text() == "&Undo publish (1 file)"
     window.history.ask = False  # (asking first is tested in test_undo_history.py)
     window.undo_action.trigger()  # a bulk publish is undoable like any bulk operation
     qtbot.waitUntil(lambda: {p.name: p.read_bytes() for p in archive.glob("*.md")} == before, timeout=5000)

@@ -31,7 +31,8 @@ class BulkStep:
     seq: int
 
     def label(self) -> str:
-        return f"“{self.description}”"
+        """For Edit ▸ Undo: ``add “ai” to tags (12 files)`` (it was quoted: “add “ai” to tags”)."""
+        return f"{self.description} ({plural(self.files, 'file')})"
 
 
 Step = tuple[Literal["form"], QUndoCommand] | tuple[Literal["bulk"], BulkStep]
@@ -135,9 +136,9 @@ class UndoHistory(QObject):
         if step is None:
             return f"&{verb}", False
         if step[0] == "form":
-            return f"&{verb} {step[1].text()}".strip(), True
+            return f"&{verb} {_menu(step[1].text())}".strip(), True
         bulk = step[1]
-        return f"&{verb} {bulk.label()}", not self.busy
+        return f"&{verb} {_menu(bulk.label())}", not self.busy
 
     # ------------------------------------------------------------------ doing it
     def undo(self) -> None:
@@ -161,7 +162,12 @@ class UndoHistory(QObject):
 
 
 def confirm_text(verb: str, step: BulkStep) -> str:
-    return f"{verb} {step.label()}? This rewrites {plural(step.files, 'file')} (not only the file on screen)."
+    return f"{verb} {step.description}? This rewrites {plural(step.files, 'file')} (not only the file on screen)."
+
+
+def _menu(text: str) -> str:
+    """``text`` for a menu item: an ``&`` in it (a tag "R&D") is shown, not taken for a shortcut mark."""
+    return text.replace("&", "&&")
 
 
 UNDO_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
