@@ -220,6 +220,7 @@ class BulkController(QObject):
             left = report.skipped + report.failed
             verb = "Undid" if undoing else "Redid"
             message = f"{verb} {description}: {plural(len(report.changed), 'file')}"
+            message += self._onto_unsaved(report.changed, f"the {'undo' if undoing else 'redo'} of {description}")
             if left:
                 message += f"; {len(left):,} left alone"
                 QMessageBox.information(
@@ -238,6 +239,17 @@ class BulkController(QObject):
 
         writer().submit(work, done, owner=self)
         return True
+
+    def _onto_unsaved(self, changed: list[str], by: str) -> str:
+        """The step rewrote the file on screen under unsaved edits: the form takes the new version with the
+        edits on top (or shows the conflict if both changed a field). What to add to the status message."""
+        window = self.window
+        current = window.current
+        if current is None or current not in changed or not window.form.dirty:
+            return ""
+        if window.form.controller.take_disk_change(by):
+            return f"; your unsaved edits to {current} are kept on top"
+        return f"; {current} has unsaved edits of the same field: see the bar above the form"
 
     # ------------------------------------------------------------------ recovery
     def offer_recovery(self) -> None:

@@ -29,6 +29,7 @@ class Conflict:
 
     kind: str
     overlap: frozenset[str] = field(default_factory=frozenset)
+    by: str = "another program"  # who changed it: an undo or redo of a bulk step names that step
 
 
 def disk_document(c: DocumentController) -> Document | None:
@@ -58,6 +59,33 @@ def check_conflict(c: DocumentController) -> None:
             c.conflict = Conflict("changed", frozenset(overlap(doc.original, doc.data, disk.data)))
             c.disk_seen = disk
     c.conflict_found.emit()
+
+
+def take_disk_change(c: DocumentController, by: str) -> bool:
+    """The window itself (``by``: an undo or redo of a bulk step) rewrote the file on screen under unsaved
+    edits: show the file as it is now with my edits on top, when the two touch different fields (True).
+    Else the conflict is shown at once, naming ``by`` (False); nothing is written either way."""
+    doc = c.doc
+    if doc is None or doc.path is None or not c.dirty or c.saving or c.resolving is not None:
+        return False
+    disk = disk_document(c)
+    if disk is None or disk.error is not None or disk.snapshot is None:
+        check_conflict(c)
+        return False
+    both = frozenset(overlap(doc.original, doc.data, disk.data))
+    if both:
+        c.conflict, c.disk_seen = Conflict("changed", both, by), disk
+        c.conflict_found.emit()
+        return False
+    for key, value in merge(doc.original, doc.data, doc.changed_keys).items():
+        if value is ABSENT_KEY:
+            disk.delete(key)
+        else:
+            disk.set(key, value)
+    c.conflict = c.disk_seen = None
+    c.doc = disk
+    c.value_changed.emit("")
+    return True
 
 
 def file_vanished(c: DocumentController) -> None:

@@ -296,6 +296,9 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowGit, WindowGrid, Window
     def _on_files_updated(self, rels: list[str]) -> None:
         if self.current not in rels:
             return
+        doc = self.form.controller.doc
+        if doc is not None and doc.dirty and self.archive.same_on_disk(self.current, doc.raw):
+            return  # the edits are on top of the file as it is (an undo of a bulk step was taken in)
         if self.form.dirty:  # keep the editor's work; saving will meet the conflict check
             self.statusBar().showMessage(f"{self.current} changed on disk; your unsaved edits are kept", 8000)
         elif self.form.saving:

@@ -75,12 +75,12 @@ class ConflictBar(QFrame):
         elif conflict.overlap:
             fields = ", ".join(f"“{k}”" for k in sorted(conflict.overlap))
             text = (
-                f"{name} was changed by another program since you opened it, and both of you changed {fields}. "
+                f"{name} was changed by {conflict.by} since you opened it, and both of you changed {fields}. "
                 "Choose which version to keep."
             )
         else:
             text = (
-                f"{name} was changed by another program since you opened it. Your edits and theirs touch "
+                f"{name} was changed by {conflict.by} since you opened it. Your edits and theirs touch "
                 "different fields: Merge both keeps both."
             )
         self.label.setText(text)
