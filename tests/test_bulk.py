@@ -110,18 +110,65 @@ def test_failure_at_file_n_leaves_the_rest_journaled_and_undoable(
     assert snapshot(archive) == before
 
 
-def test_undo_leaves_files_changed_since_alone(archive: Path) -> None:
+def test_undo_and_redo_in_a_file_changed_since_keep_the_later_change(archive: Path) -> None:
+    """Tagged, then retitled by someone: undo takes the tag out and keeps the title (byte for byte as if only
+    the retitling had happened); redo puts the tag back around it."""
     before = snapshot(archive)
     report = bulk.apply(bulk.plan(archive, NAMES, add("tags", ["weekly"])))
-    edited = (archive / "crlf.md").read_bytes().replace(b"Quiet", b"Loud")
+    tagged = (archive / "crlf.md").read_bytes()
+    (archive / "crlf.md").write_bytes(tagged.replace(b"Quiet", b"Loud"))
+    assert report.journal is not None
+    undone = bulk.undo(report.journal)
+    assert undone.skipped == [] and undone.merged == ["crlf.md"] and sorted(undone.changed) == sorted(NAMES)
+    after = snapshot(archive)
+    assert after["crlf.md"] == before["crlf.md"].replace(b"Quiet", b"Loud")
+    assert {k: v for k, v in after.items() if k != "crlf.md"} == {k: v for k, v in before.items() if k != "crlf.md"}
+    assert [h["state"] for h in bulk.history(archive)] == ["undone"]
+    redone = bulk.redo(report.journal)
+    assert redone.merged == ["crlf.md"] and redone.skipped == []
+    assert (archive / "crlf.md").read_bytes() == tagged.replace(b"Quiet", b"Loud")
+    assert bulk.undo(report.journal).merged == ["crlf.md"]  # and again
+    assert snapshot(archive)["crlf.md"] == before["crlf.md"].replace(b"Quiet", b"Loud")
+
+
+def test_redo_in_a_file_that_has_the_change_already_counts_it_as_unchanged(archive: Path) -> None:
+    report = bulk.apply(bulk.plan(archive, NAMES, add("tags", ["weekly"])))
+    tagged = (archive / "crlf.md").read_bytes()
+    assert report.journal is not None
+    bulk.undo(report.journal)
+    (archive / "crlf.md").write_bytes(tagged.replace(b"Quiet", b"Loud"))  # tagged (and retitled) by hand
+    redone = bulk.redo(report.journal)
+    assert "crlf.md" in redone.unchanged and redone.skipped == [] and redone.merged == []
+    assert (archive / "crlf.md").read_bytes() == tagged.replace(b"Quiet", b"Loud")
+
+
+def test_undo_leaves_a_file_alone_where_it_was_changed_next_to_the_operation(archive: Path) -> None:
+    before = snapshot(archive)
+    report = bulk.apply(bulk.plan(archive, NAMES, add("tags", ["weekly"])))
+    edited = (archive / "crlf.md").read_bytes().replace(b"  - weekly\r\n", b"  - weekly\r\n  - mine\r\n")
     (archive / "crlf.md").write_bytes(edited)
     assert report.journal is not None
     undone = bulk.undo(report.journal)
-    assert undone.skipped == [("crlf.md", "changed since the operation: left alone")]
+    assert undone.skipped == [("crlf.md", bulk.LEFT_ALONE)] and undone.merged == []
     after = snapshot(archive)
     assert after["crlf.md"] == edited
     assert {k: v for k, v in after.items() if k != "crlf.md"} == {k: v for k, v in before.items() if k != "crlf.md"}
-    assert [h["state"] for h in bulk.history(archive)] == ["undone"]
+
+
+def test_a_change_found_elsewhere_is_not_undone_there(archive: Path) -> None:
+    """The change is found only where the edit would make it: a copy of the added line in another list (and
+    its context) is not taken for it."""
+    report = bulk.apply(bulk.plan(archive, ["crlf.md"], add("tags", ["weekly"])))
+    tagged = (archive / "crlf.md").read_bytes()
+    start = tagged.index(b"tags:")
+    block = tagged[start : tagged.index(b"people:")]
+    moved = tagged.replace(block, b"").replace(
+        b"status: evergreen\r\n", b"status: evergreen\r\n" + block.replace(b"tags:", b"labels:")
+    )
+    (archive / "crlf.md").write_bytes(moved)  # the tags are now "labels", the edit would add a "tags" list
+    assert report.journal is not None
+    undone = bulk.undo(report.journal)
+    assert undone.skipped == [("crlf.md", bulk.LEFT_ALONE)] and (archive / "crlf.md").read_bytes() == moved
 
 
 def test_interrupted_operation_can_be_rolled_back(archive: Path) -> None:

@@ -139,9 +139,8 @@ def test_the_history_says_when_a_redo_changed_nothing(qtbot: QtBot, tmp_path: Pa
     assert isinstance(dialog, HistoryDialog)
     qtbot.mouseClick(dialog.undo_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.table.item(0, 3).text() == "undone", timeout=10000)
-    for name in NAMES:  # every file changed by someone else since: the redo must leave them alone
-        with (archive / name).open("ab") as handle:
-            handle.write(b"\nEdited elsewhere.\n")
+    for name in NAMES:  # every file rewritten by someone else since: the redo must leave them alone
+        (archive / name).write_bytes(b"---\ntitle: Rewritten elsewhere\n---\nNew body.\n")
     qtbot.mouseClick(dialog.redo_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.table.item(0, 3).text() != "undone", timeout=10000)
     assert dialog.table.item(0, 3).text() == "redo changed nothing (5 files left alone)"

@@ -121,20 +121,28 @@ def test_history_undo_under_an_unsaved_edit_of_the_same_field_shows_the_conflict
     assert "weekly-digest" not in tags_on_disk(archive, "english-null.md")  # type: ignore[operator]
 
 
-def test_redo_after_a_file_was_changed_outside_leaves_it_alone_and_says_so(
+def test_redo_after_files_were_changed_outside_redoes_around_the_change_or_leaves_them_alone(
     qtbot: QtBot, window: MainWindow, archive: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """After Undo, one file is retitled outside Masthead and another gets a tag of its own where the undone
+    tag was: Redo puts the tag back in the first (keeping the new title) and leaves the second alone, saying so."""
     told: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: told.append(a[2]))
     tag_two_files(qtbot, window)
-    before = snapshot(archive)
+    tagged = snapshot(archive)
     window.undo_action.trigger()
     qtbot.waitUntil(lambda: window.redo_action.isEnabled(), timeout=10000)
-    outside = (archive / "crlf.md").read_bytes().replace(b"title:", b"title: Outside", 1)
-    (archive / "crlf.md").write_bytes(outside)
+    retitled = (archive / "english-null.md").read_bytes().replace(b"title: Rebuilding", b"title: Outside", 1)
+    (archive / "english-null.md").write_bytes(retitled)
+    crlf = (archive / "crlf.md").read_bytes()
+    own_tag = crlf.replace(b"  - reliability\r\n", b"  - reliability\r\n  - theirs\r\n", 1)
+    assert own_tag != crlf
+    (archive / "crlf.md").write_bytes(own_tag)
     window.redo_action.trigger()
     qtbot.waitUntil(lambda: bool(told), timeout=10000)
-    assert "crlf.md: changed since the operation: left alone" in told[0] and "1 left alone" in told[0]
-    assert (archive / "crlf.md").read_bytes() == outside
-    assert snapshot(archive)["english-null.md"] == before["english-null.md"]  # redone
+    assert "crlf.md: changed since the operation, in or next to what it changed: left alone" in told[0]
+    assert "1 left alone" in told[0]
+    assert (archive / "crlf.md").read_bytes() == own_tag
+    expected = tagged["english-null.md"].replace(b"title: Rebuilding", b"title: Outside", 1)
+    assert (archive / "english-null.md").read_bytes() == expected  # redone around the new title
     assert "weekly-digest" in window.undo_action.text()

@@ -46,6 +46,21 @@ def test_add_with_query_history_and_undo(archive: Path, capsys: pytest.CaptureFi
     assert "\tundone\t" in run(capsys, "history", str(archive))[1]
 
 
+def test_undo_and_redo_around_a_later_edit(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Tagged, then someone adds a paragraph to one transcript: undo takes the tag out of it too and keeps
+    the paragraph; redo puts it back; the counts say so."""
+    before = (archive / "crlf.md").read_bytes()
+    assert run(capsys, "tag", "add", str(archive), "tags", "weekly", "--all")[0] == 0
+    tagged = (archive / "crlf.md").read_bytes()
+    (archive / "crlf.md").write_bytes(tagged + b"\r\nA paragraph added later.\r\n")
+    code, _, err = run(capsys, "undo", str(archive))
+    assert code == 0 and "5 restored (1 around later changes)" in err and "0 left alone" in err
+    assert (archive / "crlf.md").read_bytes() == before + b"\r\nA paragraph added later.\r\n"
+    code, _, err = run(capsys, "redo", str(archive))
+    assert code == 0 and "5 written (1 around later changes)" in err
+    assert (archive / "crlf.md").read_bytes() == tagged + b"\r\nA paragraph added later.\r\n"
+
+
 def test_rename_merge_delete_dry_run_and_diff(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(
         capsys, "tag", "rename", str(archive), "*", "Northwind Labs", "Northwind", "--all", "--dry-run", "--diff"

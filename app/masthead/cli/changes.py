@@ -123,7 +123,8 @@ def cmd_undo(args: argparse.Namespace) -> int:
         return 1
     report_files(root, report)
     print(
-        f"undid {entry['description']}: {len(report.changed)} restored, {len(report.unchanged)} already old, "
+        f"undid {entry['description']}: {len(report.changed)} restored{_around(report)}, "
+        f"{len(report.unchanged)} already old, "
         f"{len(report.skipped)} left alone, {len(report.failed)} failed",
         file=sys.stderr,
     )
@@ -146,12 +147,17 @@ def cmd_redo(args: argparse.Namespace) -> int:
         return 1
     report_files(root, report)
     print(
-        f"redid {entry['description']}: {len(report.changed)} written, {len(report.unchanged)} already new, "
+        f"redid {entry['description']}: {len(report.changed)} written{_around(report)}, "
+        f"{len(report.unchanged)} already new, "
         f"{len(report.skipped)} left alone, {len(report.failed)} failed",
         file=sys.stderr,
     )
     committed = _commit_step(args, root, entry, report, undo=False)
     return 1 if report.failed or committed else 0
+
+
+def _around(report: bulk.Report) -> str:
+    return f" ({len(report.merged)} around later changes)" if report.merged else ""
 
 
 def _commit_step(args: argparse.Namespace, root: Path, entry: dict[str, Any], report: bulk.Report, undo: bool) -> int:

@@ -67,6 +67,7 @@ class Report:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     journal: Path | None = None
+    merged: list[str] = field(default_factory=list)  # of ``changed``: undone or redone around later changes
     dry_run: bool = False  # ``changed`` lists what would change; nothing was written
     warning: str | None = None  # something went wrong after the files were written (the journal's end)
 
@@ -94,6 +95,19 @@ def plan_file(
         raw, snapshot = storage.read_bytes(root / rel)
     except MastheadError as exc:
         return rel, "skipped", b"", b"", None, exc.message
+    return render(root, rel, raw, snapshot, edit, schemas, list_indent)
+
+
+def render(
+    root: Path,
+    rel: str,
+    raw: bytes,
+    snapshot: Snapshot | None,
+    edit: Edit,
+    schemas: dict[Path, Schema] | None = None,
+    list_indent: int = DEFAULT_SEQ_OFFSET,
+) -> PlanRow:
+    """``plan_file`` of the bytes ``raw`` (read with ``snapshot``; None: the row has no snapshot)."""
     schema = None
     if isinstance(edit, PublishEdit | CellsEdit):
         folder = (root / rel).parent
@@ -123,8 +137,7 @@ def plan_file(
         return rel, "skipped", b"", b"", None, str(exc)
     except MastheadError as exc:
         return rel, "skipped", b"", b"", None, exc.message
-    assert doc.snapshot is not None
-    snap = (doc.snapshot.size, doc.snapshot.mtime_ns, doc.snapshot.sha256, doc.snapshot.real)
+    snap = (doc.snapshot.size, doc.snapshot.mtime_ns, doc.snapshot.sha256, doc.snapshot.real) if doc.snapshot else None
     return rel, ("unchanged" if new == doc.raw else "change"), doc.raw, new, snap, ""
 
 
@@ -343,35 +356,91 @@ def _locked(
 
 def _undo(journal_path: Path, record: dict[str, Any], root: Path) -> Report:
     report = Report(journal=journal_path)
-    old_bytes = journal.old_bytes(journal_path)
+    copies = journal.old_bytes(journal_path)
+    around = _Around(root, record, copies)
 
     folders: set[Path] = set()
 
     def restore(entry: dict[str, Any]) -> str:
         state, snap, current = journal.state_on_disk(root, entry)
         if state == "new" and snap is not None:
-            storage.write_atomic(root / entry["rel"], old_bytes(entry, current), snap, folders)
-        return state
+            storage.write_atomic(root / entry["rel"], copies(entry, current), snap, folders)
+        elif state == "other" and snap is not None and (undone := around.undo(entry, current)) is not None:
+            storage.write_atomic(root / entry["rel"], undone, snap, folders)
+            return "merged"
+        return LEFT_ALONE if state == "other" else state
 
     for entry, outcome in in_parallel(record["files"], restore):
-        if isinstance(outcome, MastheadError):
-            report.failed.append((entry["rel"], outcome.message))
-        elif outcome == "new":
-            report.changed.append(entry["rel"])
-        elif outcome == "old":
-            report.unchanged.append(entry["rel"])
-        else:
-            report.skipped.append(
-                (entry["rel"], "changed since the operation: left alone" if outcome == "other" else "no longer exists")
-            )
+        _count(report, entry["rel"], outcome)
     storage.fsync_folders(folders)
     return _finish(journal_path, record, "undone", "undo", report)
+
+
+def _count(report: Report, rel: str, outcome: object) -> None:
+    if isinstance(outcome, MastheadError):
+        report.failed.append((rel, outcome.message))
+    elif outcome in ("new", "merged"):  # (what an undo found written; what a redo wrote)
+        report.changed.append(rel)
+        if outcome == "merged":
+            report.merged.append(rel)
+    elif outcome == "old":
+        report.unchanged.append(rel)
+    elif outcome == "missing":
+        report.skipped.append((rel, "no longer exists"))
+    else:
+        report.skipped.append((rel, str(outcome)))
+
+
+LEFT_ALONE = "changed since the operation, in or next to what it changed: left alone"
+
+
+class _Around:
+    """An operation undone (or redone) in files someone changed since it ran: its change is taken back (or
+    made again) where it is found, whole and in its context, and only if the operation's edit gives the file
+    as it is now from the result (or the journal's change, found in the result, gives it back): every later
+    change is kept, byte for byte. Journals without their edit, or of earlier builds, leave such files alone."""
+
+    def __init__(self, root: Path, record: dict[str, Any], copies: journal.OldCopies) -> None:
+        self.root, self.copies = root, copies
+        self.list_indent = record.get("list_indent", DEFAULT_SEQ_OFFSET)
+        self.schemas: dict[Path, Schema] = {}
+        try:
+            self.edit: Edit | None = edit_from_spec(record["edit"]) if record.get("edit") else None
+        except (ValueError, TypeError, IndexError, KeyError):
+            self.edit = None
+
+    def _edited(self, rel: str, data: bytes) -> bytes | None:
+        assert self.edit is not None
+        _, status, _, new, _, _ = render(self.root, rel, data, None, self.edit, self.schemas, self.list_indent)
+        return new if status == "change" else None
+
+    def undo(self, entry: dict[str, Any], current: bytes) -> bytes | None:
+        if self.edit is None:
+            return None
+        undone = self.copies.swap(entry, current, undoing=True)
+        if undone is None or self._edited(entry["rel"], undone) != current:
+            return None
+        return undone
+
+    def redo(self, entry: dict[str, Any], current: bytes) -> bytes | str | None:
+        """The bytes to write; ``"unchanged"`` when the edit changes nothing (the file already has it)."""
+        if self.edit is None:
+            return None
+        _, status, _, done, _, _ = render(
+            self.root, entry["rel"], current, None, self.edit, self.schemas, self.list_indent
+        )
+        if status == "unchanged":
+            return status
+        if status != "change" or self.copies.swap(entry, done, undoing=True) != current:
+            return None
+        return done
 
 
 def redo(journal_path: Path) -> Report:
     """Write the operation again on every file that still has its old bytes: completes an interrupted
     operation, or redoes an undone one. A file is written only if the edit gives exactly the bytes the
-    operation wrote before (so nothing is written that the journal cannot undo)."""
+    operation wrote before (so nothing is written that the journal cannot undo); in a file changed since,
+    only if the journal's change, found in the result, undoes it (``_Around``)."""
     return _locked(journal_path, "redoing", _redo)
 
 
@@ -383,25 +452,36 @@ def _redo(journal_path: Path, record: dict[str, Any], root: Path) -> Report:
         edit = edit_from_spec(record["edit"])
     except (ValueError, TypeError, IndexError, KeyError) as exc:
         raise MastheadError(f"damaged journal (its edit cannot be read: {exc})", journal_path) from None
+    around = _Around(root, record, journal.old_bytes(journal_path))
     for entry in record["files"]:
         rel = entry["rel"]
-        state, _, _ = journal.state_on_disk(root, entry)
+        state, snap, current = journal.state_on_disk(root, entry)
         if state == "new":
             report.unchanged.append(rel)
             continue
-        if state != "old":
-            report.skipped.append(
-                (rel, "changed since the operation: left alone" if state == "other" else "no longer exists")
-            )
+        if state == "other" and snap is not None:
+            done = around.redo(entry, current)
+            if isinstance(done, str):
+                report.unchanged.append(rel)  # someone made the same change meanwhile
+                continue
+            if done is None:
+                report.skipped.append((rel, LEFT_ALONE))
+                continue
+            try:
+                storage.write_atomic(root / rel, done, snap)
+                _count(report, rel, "merged")
+            except MastheadError as exc:
+                report.failed.append((rel, exc.message))
             continue
-        _, status, _, new, snap, reason = plan_file(
-            root, rel, edit, None, record.get("list_indent", DEFAULT_SEQ_OFFSET)
-        )
-        if status != "change" or snap is None or journal.sha(new) != entry["new_sha"]:
+        if state != "old":
+            report.skipped.append((rel, "no longer exists"))
+            continue
+        _, status, _, new, snap_row, reason = plan_file(root, rel, edit, around.schemas, around.list_indent)
+        if status != "change" or snap_row is None or journal.sha(new) != entry["new_sha"]:
             report.skipped.append((rel, reason or "the edit no longer gives the same result: left alone"))
             continue
         try:
-            storage.write_atomic(root / rel, new, Snapshot(*snap))
+            storage.write_atomic(root / rel, new, Snapshot(*snap_row))
             report.changed.append(rel)
         except MastheadError as exc:
             report.failed.append((rel, exc.message))

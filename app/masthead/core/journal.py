@@ -14,9 +14,10 @@ import errno
 import hashlib
 import json
 import os
+import threading
 import uuid
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -74,12 +75,21 @@ def common_ends(old: bytes, new: bytes) -> tuple[int, int]:
     return prefix, lo
 
 
+CONTEXT = 32  # bytes kept on each side of an operation's change, to find it again in a file changed since
+
+
 def old_delta(old: bytes, new: bytes) -> str:
-    """How to make ``old`` from ``new``: ``d<prefix>:<suffix>:<base64 of the bytes between>``. An edit changes
-    the front matter only, so this is a few hundred bytes where the whole file (and its compression) was tens
-    of kilobytes."""
+    """How to make ``old`` from ``new``, and the change in its context (to undo it in a file someone changed
+    since): ``c<prefix>:<suffix>:<before>:<after>:<old middle>:<context>``, the last two base64, where
+    ``context`` is the new middle with up to CONTEXT bytes before and after it (their lengths). An edit
+    changes the front matter only, so this is a few hundred bytes where the whole file was tens of KB.
+    (Earlier builds wrote ``d<prefix>:<suffix>:<old middle>``: read, and undone only as whole files.)"""
     prefix, suffix = common_ends(old, new)
-    return f"d{prefix}:{suffix}:" + base64.b64encode(old[prefix : len(old) - suffix]).decode("ascii")
+    before, after = min(CONTEXT, prefix), min(CONTEXT, suffix)
+    context = new[prefix - before : len(new) - suffix + after]
+    b64 = base64.b64encode
+    middle = b64(old[prefix : len(old) - suffix]).decode("ascii")
+    return f"c{prefix}:{suffix}:{before}:{after}:{middle}:" + b64(context).decode("ascii")
 
 
 def write_old(path: Path, files: Sequence[tuple[str, bytes, bytes]]) -> None:
@@ -189,40 +199,77 @@ def begin(
     return path, journal
 
 
-def old_bytes(journal_path: Path) -> Callable[[dict[str, Any], bytes], bytes]:
-    """Gives the old bytes of a journal's file from its entry and its new bytes (what is on disk when it is
-    undone); its .old file is loaded once, on first use; journals of earlier development builds kept whole
-    old bytes in the entries. Raises MastheadError, naming the file, when what the journal holds does not
-    give bytes with the entry's ``old_sha``: nothing is ever restored from a damaged journal."""
-    store: dict[str, str] = {}
+class OldCopies:
+    """A journal's copies of its files' old bytes (its .old file, loaded once, on first use; journals of
+    earlier development builds kept whole old bytes in the entries). Called with an entry and the file's
+    new bytes (what is on disk when it is undone), it gives the old bytes; raises MastheadError, naming the
+    file, when what the journal holds does not give bytes with the entry's ``old_sha``: nothing is ever
+    restored from a damaged journal."""
 
-    def old(entry: dict[str, Any], new: bytes) -> bytes:
+    def __init__(self, journal_path: Path) -> None:
+        self.path = journal_path
+        self._store: dict[str, str] = {}
+        self._lock = threading.Lock()  # (undo runs files in threads: the .old file is read once)
+
+    def _text(self, entry: dict[str, Any]) -> str:
+        with self._lock:
+            if not self._store:
+                self._store.update(read_old(old_bytes_path(self.path)))
+        return self._store[entry["rel"]]
+
+    def __call__(self, entry: dict[str, Any], new: bytes) -> bytes:
         try:
             if "old_z" in entry:
                 restored = zlib.decompress(base64.b64decode(entry["old_z"]))
             elif "old" in entry:
                 restored = base64.b64decode(entry["old"])
             else:
-                if not store:
-                    store.update(read_old(old_bytes_path(journal_path)))
-                restored = _from_stored(store[entry["rel"]], new)
+                restored = _from_stored(self._text(entry), new)
         except OSError as exc:
             raise MastheadError(
-                f"the journal's copy of the old files cannot be read ({exc.strerror or exc})", journal_path
+                f"the journal's copy of the old files cannot be read ({exc.strerror or exc})", self.path
             ) from None
         except (KeyError, ValueError, zlib.error) as exc:
-            raise MastheadError(f"the journal's copy of {entry.get('rel')} is damaged ({exc})", journal_path) from None
+            raise MastheadError(f"the journal's copy of {entry.get('rel')} is damaged ({exc})", self.path) from None
         if sha(restored) != entry["old_sha"]:
-            raise MastheadError(f"the journal's copy of {entry.get('rel')} is damaged (wrong hash)", journal_path)
+            raise MastheadError(f"the journal's copy of {entry.get('rel')} is damaged (wrong hash)", self.path)
         return restored
 
-    return old
+    def swap(self, entry: dict[str, Any], current: bytes, undoing: bool) -> bytes | None:
+        """``current`` (a file changed since the operation) with the operation's change taken back (or, not
+        ``undoing``, made again) where it is found whole, with its context, exactly once; else None. The
+        caller checks that the result is what the operation's edit makes of it (or gives it)."""
+        if "old_z" in entry or "old" in entry:
+            return None
+        try:
+            text = self._text(entry)
+            if not text.startswith("c"):
+                return None
+            _prefix, _suffix, before, after, middle, context = text[1:].split(":", 5)
+            old_middle, new_context = base64.b64decode(middle, validate=True), base64.b64decode(context, validate=True)
+            head, tail = int(before), len(new_context) - int(after)
+        except (OSError, KeyError, ValueError):
+            return None
+        if not 0 <= head <= tail <= len(new_context):
+            return None
+        old_context = new_context[:head] + old_middle + new_context[tail:]
+        find, put = (new_context, old_context) if undoing else (old_context, new_context)
+        at = current.find(find) if find else -1
+        if at < 0 or current.find(find, at + 1) >= 0:
+            return None
+        return current[:at] + put + current[at + len(find) :]
+
+
+def old_bytes(journal_path: Path) -> OldCopies:
+    """The old bytes of a journal's files (see ``OldCopies``)."""
+    return OldCopies(journal_path)
 
 
 def _from_stored(text: str, new: bytes) -> bytes:
-    if not text.startswith("d"):
+    if text[:1] not in ("c", "d"):  # (base64 of zlib'd bytes begins with "e")
         return zlib.decompress(base64.b64decode(text, validate=True))
-    prefix, suffix, middle = text[1:].split(":", 2)
+    prefix, suffix, *rest = text[1:].split(":", 5 if text[0] == "c" else 2)
+    middle = rest[2] if text[0] == "c" else rest[0]
     start, end = int(prefix), len(new) - int(suffix)
     if not 0 <= start <= end <= len(new):
         raise ValueError("the delta does not fit the file")

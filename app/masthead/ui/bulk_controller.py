@@ -21,6 +21,7 @@ from masthead.core.records import CHOICE_FIELDS
 from masthead.core.schema import Kind
 from masthead.core.wording import plural
 from masthead.ui.bulk_dialog import BulkTagDialog, OperationDialog, SetFieldDialog
+from masthead.ui.conflict_controller import take_disk_change
 from masthead.ui.history_dialog import HistoryDialog
 from masthead.ui.key_dialog import KeyDialog
 from masthead.ui.replace_dialog import ReplaceDialog
@@ -220,6 +221,8 @@ class BulkController(QObject):
             left = report.skipped + report.failed
             verb = "Undid" if undoing else "Redid"
             message = f"{verb} {description}: {plural(len(report.changed), 'file')}"
+            if report.merged:
+                message += f" ({len(report.merged):,} around changes made since)"
             message += self._onto_unsaved(report.changed, f"the {'undo' if undoing else 'redo'} of {description}")
             if left:
                 message += f"; {len(left):,} left alone"
@@ -247,7 +250,7 @@ class BulkController(QObject):
         current = window.current
         if current is None or current not in changed or not window.form.dirty:
             return ""
-        if window.form.controller.take_disk_change(by):
+        if take_disk_change(window.form.controller, by):
             return f"; your unsaved edits to {current} are kept on top"
         return f"; {current} has unsaved edits of the same field: see the bar above the form"
 

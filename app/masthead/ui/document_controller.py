@@ -386,9 +386,6 @@ class DocumentController(QObject):
     def file_vanished(self) -> None:
         conflicts.file_vanished(self)
 
-    def take_disk_change(self, by: str) -> bool:
-        return conflicts.take_disk_change(self, by)
-
     def disk_diff(self) -> str | None:
         return conflicts.disk_diff(self)
 
