@@ -146,3 +146,29 @@ def test_redo_after_files_were_changed_outside_redoes_around_the_change_or_leave
     expected = tagged["english-null.md"].replace(b"title: Rebuilding", b"title: Outside", 1)
     assert (archive / "english-null.md").read_bytes() == expected  # redone around the new title
     assert "weekly-digest" in window.undo_action.text()
+
+
+def test_undo_twice_after_a_saved_edit_takes_back_the_edit_and_the_bulk_step(
+    qtbot: QtBot, window: MainWindow, archive: Path
+) -> None:
+    """Tag two files, retitle one and save, then Edit ▸ Undo twice: the title comes back (unsaved), then the
+    bulk step is undone on disk around the saved title and the form takes it in; saving gives every file
+    as it was at the start. (The retitled file was left alone: "changed since the operation".)"""
+    before = snapshot(archive)
+    tag_two_files(qtbot, window)
+    open_file(qtbot, window, "english-null.md")
+    title = line_edit(window, "title")
+    title.selectAll()
+    qtbot.keyClicks(title, "Mine")
+    save(qtbot, window)
+    window.undo_action.trigger()  # the title
+    assert window.form.dirty and not title.text().startswith("Mine")
+    assert "weekly-digest" in window.undo_action.text()
+    window.undo_action.trigger()  # the bulk step, under the unsaved title
+    qtbot.waitUntil(lambda: snapshot(archive)["crlf.md"] == before["crlf.md"], timeout=10000)
+    qtbot.waitUntil(lambda: "weekly-digest" not in chips(window, "tags").values, timeout=5000)
+    assert window.form.dirty and not window.form.conflict_bar.isVisible()
+    assert "around changes made since" in window.statusBar().currentMessage()
+    save(qtbot, window)
+    assert not window.form.conflict_bar.isVisible()
+    assert snapshot(archive) == before
