@@ -219,8 +219,8 @@ def test_two_processes_saving_one_file_never_lose_an_edit(tmp_path: Path) -> Non
             )
             for key in ("summary", "speaker")
         ]
-        codes = [p.wait(timeout=60) for p in procs]
-        outs = [p.stdout.read() if p.stdout else "" for p in procs]
+        outs = [p.communicate(timeout=60)[0] or "" for p in procs]  # (communicate closes the pipe)
+        codes = [p.returncode for p in procs]
         text = path.read_text(encoding="utf-8")
         for key, code, out in zip(("summary", "speaker"), codes, outs, strict=True):
             if code == 0:
