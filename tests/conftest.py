@@ -115,19 +115,20 @@ def interrupt_after(root: Path, names: list[str], files_written: int, tag: str =
     from masthead.core.operations import add
 
     plan = bulk.plan(root, names, add("tags", [tag]))
+    planned = {c.rel: (root / c.rel).read_bytes() for c in plan.changes}
     real, lock, count = storage.write_atomic, threading.Lock(), [0]
 
-    def dies(path: Path, data: bytes, expected: Any, folders: Any = None) -> Any:
+    def dies(path: Path, data: bytes, expected: Any, folders: Any = None, tail: int = 0) -> Any:
         with lock:
             count[0] += 1
             if count[0] > files_written:
                 raise KeyboardInterrupt
-        return real(path, data, expected, folders)
+        return real(path, data, expected, folders, tail)
 
     with pytest.MonkeyPatch.context() as patch, pytest.raises(KeyboardInterrupt):
         patch.setattr(storage, "write_atomic", dies)
         bulk.apply(plan)
-    return {c.rel: c.new for c in plan.changes}
+    return {c.rel: c.new_bytes(planned[c.rel]) for c in plan.changes}
 
 
 def open_window(qtbot: Any, tmp_path: Path, archive: Path | None = None, confirm_bulk: bool | None = False) -> Any:

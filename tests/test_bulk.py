@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from tests.conftest import copy_fixtures, interrupt_after
 from tests.support.fidelity import file_lines, key_spans
 
-from masthead.core import bulk, storage
+from masthead.core import bulk, journal, storage
 from masthead.core.document import Document
 from masthead.core.errors import SaveError
 from masthead.core.operations import add, clear_field, merge, rename, set_field
@@ -93,11 +95,11 @@ def test_failure_at_file_n_leaves_the_rest_journaled_and_undoable(
     real = storage.write_atomic
     calls: list[Path] = []
 
-    def flaky(path: Path, data: bytes, expected: object, folders: Any = None) -> object:
+    def flaky(path: Path, data: bytes, expected: object, folders: Any = None, tail: int = 0) -> object:
         calls.append(path)
         if len(calls) == 3:
             raise SaveError("could not save: the disk is full; the file was not changed", path)
-        return real(path, data, expected, folders)  # type: ignore[arg-type]
+        return real(path, data, expected, folders, tail)  # type: ignore[arg-type]
 
     monkeypatch.setattr(storage, "write_atomic", flaky)
     report = bulk.apply(bulk.plan(archive, NAMES, add("tags", ["weekly"])))
@@ -219,8 +221,8 @@ def test_worker_processes_plan_exactly_what_this_process_plans(archive: Path, mo
     monkeypatch.setattr(bulk, "PARALLEL_MIN", 1)
     monkeypatch.setattr(bulk, "CHUNK", 2)
     parallel = bulk.plan(archive, [*NAMES, "broken.md"], rename("Northwind Labs", "Northwind"), workers=2)
-    assert [(c.rel, c.old, c.new, c.snapshot) for c in parallel.changes] == [
-        (c.rel, c.old, c.new, c.snapshot) for c in serial.changes
+    assert [(c.rel, c.old_head, c.new_head, c.snapshot, c.tail, c.delta) for c in parallel.changes] == [
+        (c.rel, c.old_head, c.new_head, c.snapshot, c.tail, c.delta) for c in serial.changes
     ]
     assert parallel.unchanged == serial.unchanged and parallel.skipped == serial.skipped
     assert len(parallel.skipped) == 1 and parallel.skipped[0][0] == "broken.md"
@@ -315,3 +317,45 @@ def bulk_journals(root: Path) -> list[Path]:
 
     folder = journal_dir(root)
     return list(folder.glob("*.json")) if folder.exists() else []
+
+
+bodies = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=300)
+
+
+@settings(deadline=None, max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.sampled_from(["\n", "\r\n"]),
+    st.sampled_from(["tags:\n- ai\n", "tags: [ai]\n", "title: T\n", "tags:\n  - ai\ntitle: 访谈\n"]),
+    bodies,
+)
+def test_a_plan_keeps_only_the_heads_and_they_give_the_whole_file(
+    tmp_path: Path, eol: str, block: str, body: str
+) -> None:
+    """A change keeps the front matter and a few lines of the transcript; with the file's own tail it is
+    exactly what the edit renders, and the journal's delta gives the old file back from it."""
+    path = tmp_path / "a.md"
+    raw = ("---\n" + block + "---\n" + body).replace("\n", eol).encode("utf-8")
+    path.write_bytes(raw)
+    row = bulk.plan_file(tmp_path, "a.md", add("tags", ["weekly"]))
+    status, whole = row.status, row.new
+    plan = bulk.plan(tmp_path, ["a.md"], add("tags", ["weekly"]))
+    assert status == "change" and len(plan.changes) == 1
+    change = plan.changes[0]
+    assert change.new_bytes(raw) == whole and raw.startswith(change.old_head)
+    assert change.old_head + raw[len(raw) - change.tail :] == raw if change.tail else change.old_head == raw
+    assert Document(change.new_head).data["tags"][-1] == "weekly"  # type: ignore[index]
+    assert change.new_sha == journal.sha(whole) and change.snapshot.sha256 == journal.sha(raw)
+    report = bulk.apply(plan)
+    assert path.read_bytes() == whole and report.journal is not None
+    bulk.undo(report.journal)
+    assert path.read_bytes() == raw
+
+
+def test_a_change_keeps_a_few_lines_of_a_long_transcript_not_all_of_it(archive: Path) -> None:
+    name = "chunks-en.md"
+    raw = (archive / name).read_bytes() + b"\n".join(b"line %d" % i for i in range(2000))
+    (archive / name).write_bytes(raw)
+    (change,) = bulk.plan(archive, [name], add("tags", ["weekly"])).changes
+    body = raw[len(raw) - len(Document(raw).body) :]
+    assert change.tail > len(body) - 200 and change.old_head.count(b"\n") < raw[: len(raw) - len(body)].count(b"\n") + 4
+    assert '+  - "weekly"' in change.diff

@@ -280,9 +280,9 @@ def test_cancel_stops_a_long_run_and_what_was_written_is_undoable(
     before = {p: p.read_bytes() for p in files}
     real = storage.write_atomic
 
-    def slow(path: Path, data: bytes, expected: object, folders: Any = None) -> object:
+    def slow(path: Path, data: bytes, expected: object, folders: Any = None, tail: int = 0) -> object:
         time.sleep(0.02)  # a slow disk: long enough to press Cancel
-        return real(path, data, expected, folders)  # type: ignore[arg-type]
+        return real(path, data, expected, folders, tail)  # type: ignore[arg-type]
 
     monkeypatch.setattr(storage, "write_atomic", slow)
     window = open_window(qtbot, tmp_path, root)
@@ -469,9 +469,9 @@ def test_closing_the_window_waits_for_a_bulk_operation_to_finish(
     make_archive(root, 60)
     real = storage.write_atomic
 
-    def slow(path: Path, data: bytes, expected: object, folders: Any = None) -> object:
+    def slow(path: Path, data: bytes, expected: object, folders: Any = None, tail: int = 0) -> object:
         time.sleep(0.02)
-        return real(path, data, expected, folders)  # type: ignore[arg-type]
+        return real(path, data, expected, folders, tail)  # type: ignore[arg-type]
 
     monkeypatch.setattr(storage, "write_atomic", slow)
     window = open_window(qtbot, tmp_path, root)

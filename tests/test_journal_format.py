@@ -28,7 +28,9 @@ versions = st.builds(lambda a, b, c, z: (a + b + z, a + c + z), pieces, pieces, 
 def test_old_bytes_round_trip(files: dict[str, tuple[bytes, bytes]]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "op.json"
-        write_old(journal.old_bytes_path(path), [(rel, old, new) for rel, (old, new) in files.items()])
+        write_old(
+            journal.old_bytes_path(path), [(rel, journal.old_delta(old, new)) for rel, (old, new) in files.items()]
+        )
         assert not path.with_suffix(".tmp").exists()
         old_of = journal.old_bytes(path)
         for rel, (old, new) in files.items():
@@ -53,7 +55,7 @@ def test_a_damaged_or_swapped_copy_is_refused_by_hash(tmp_path: Path) -> None:
     path = tmp_path / "op.json"
     files = [("a.md", b"---\ntitle: A\n---\nbody a\n", b"---\ntitle: AA\n---\nbody a\n"),
              ("b.md", b"---\ntitle: Bo\n---\nbody b\n", b"---\ntitle: X\n---\nbody b\n")]  # fmt: skip
-    write_old(journal.old_bytes_path(path), files)
+    write_old(journal.old_bytes_path(path), [(rel, journal.old_delta(old, new)) for rel, old, new in files])
     stored = json.loads(journal.old_bytes_path(path).read_text(encoding="utf-8"))
     swapped = {"a.md": stored["b.md"], "b.md": stored["a.md"]}
     journal.old_bytes_path(path).write_text(json.dumps(swapped), encoding="utf-8")
@@ -77,7 +79,7 @@ def test_a_journal_of_an_earlier_build_still_undoes(tmp_path: Path) -> None:
 def test_the_paced_reader_reads_what_was_written(files: dict[str, bytes]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "op.old"
-        write_old(path, [(rel, old, b"new") for rel, old in files.items()])
+        write_old(path, [(rel, journal.old_delta(old, b"new")) for rel, old in files.items()])
         assert read_old(path) == json.loads(path.read_text(encoding="utf-8"))
 
 

@@ -97,9 +97,9 @@ def test_closing_the_window_while_an_undo_writes_then_deleting_it(
     gate = threading.Event()
     real = storage.write_atomic
 
-    def held(path: Path, data: bytes, expected: object, folders: Any = None) -> object:
+    def held(path: Path, data: bytes, expected: object, folders: Any = None, tail: int = 0) -> object:
         gate.wait(10)  # the undo is still writing when the window is closed
-        return real(path, data, expected, folders)  # type: ignore[arg-type]
+        return real(path, data, expected, folders, tail)  # type: ignore[arg-type]
 
     monkeypatch.setattr(storage, "write_atomic", held)
     window.undo_action.trigger()

@@ -4,16 +4,18 @@ file is left alone; never anything in between."""
 
 from __future__ import annotations
 
+import base64
+import json
 import tempfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from masthead.core import bulk
+from masthead.core import bulk, journal
 from masthead.core.document import Document
 from masthead.core.errors import MastheadError
-from masthead.core.operations import Edit, add, remove, set_field
+from masthead.core.operations import Edit, add, remove, rename, set_field
 
 SHAPES = [  # front matter as found in the wild: list styles, quoting, CRLF, BOM, no final newline
     "---\ntitle: A talk\ndate: 2024-01-02\ntags:\n- ai\n- ml\nsummary: ''\n---\n\n### One\n\nBody.\n",
@@ -83,3 +85,72 @@ def test_a_later_change_away_from_the_operation_is_undone_around() -> None:
         path.write_bytes(path.read_bytes() + "补充一句。\n".encode())
         assert bulk.undo(report.journal).merged == ["a.md"]
         assert path.read_bytes() == old + "补充一句。\n".encode()
+
+
+def one_file(tmp: str, raw: bytes, edit: Edit) -> tuple[Path, Path]:
+    """An archive of one file and the journal of ``edit`` applied to it."""
+    path = Path(tmp) / "a.md"
+    path.write_bytes(raw)
+    report = bulk.apply(bulk.plan(Path(tmp), ["a.md"], edit))
+    assert report.changed == ["a.md"] and report.journal is not None
+    return path, report.journal
+
+
+def test_a_file_whose_line_endings_were_converted_since_is_left_alone() -> None:
+    """Items with a long common prefix: the change's context lies inside one line, so it is found after the
+    file went from LF to CRLF; the old bytes it would put back hold an LF (found by a review)."""
+    prefix = "https://example.org/archive/talks/2024/"
+    raw = f"---\ntitle: T\nlinks:\n  - {prefix}keynote-on-evaluation\n  - {prefix}panel-on-open-weights\n---\nB.\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        path, journal_path = one_file(tmp, raw.encode(), remove("links", [f"{prefix}keynote-on-evaluation"]))
+        later = path.read_bytes().replace(b"\n", b"\r\n")
+        path.write_bytes(later)
+        assert bulk.undo(journal_path).skipped == [("a.md", bulk.LEFT_ALONE)] and path.read_bytes() == later
+
+
+def test_a_damaged_copy_of_the_change_is_never_used() -> None:
+    """The journal's copy is checked before the change is taken back around a later one (a damaged old
+    middle gave a value the file never had)."""
+    raw = b"---\ntitle: Interview with Dana\nstatus: draft\ntags: [ai]\n---\n\nBody one.\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        path, journal_path = one_file(tmp, raw, set_field("status", "published"))
+        copies = journal.old_bytes_path(journal_path)
+        stored = json.loads(copies.read_text(encoding="utf-8"))
+        parts = stored["a.md"].split(":")
+        parts[4] = base64.b64encode(b"retracted").decode()
+        copies.write_text(json.dumps({"a.md": ":".join(parts)}), encoding="utf-8")
+        later = path.read_bytes() + b"A paragraph added later.\n"
+        path.write_bytes(later)
+        assert bulk.undo(journal_path).skipped == [("a.md", bulk.CHANGED_SINCE)] and path.read_bytes() == later
+
+
+def test_the_change_is_not_taken_back_in_a_key_the_operation_did_not_change() -> None:
+    """A rename everywhere; then the user copies the list into a new key and drops the renamed value from
+    the first: the only copy of the change's context is in the user's new key, which stays as written."""
+    items = "history, politics, economy, media, {}, science, culture, books, film, music"
+    raw = f"---\ntitle: Weekly notes\ntags: [{items.format('ai')}]\n---\nBody.\n".encode()
+    with tempfile.TemporaryDirectory() as tmp:
+        path, journal_path = one_file(tmp, raw, rename("ai", "AI"))
+        later = path.read_bytes().replace(b"---\nBody", f"topics: [{items.format('AI')}]\n---\nBody".encode())
+        later = later.replace(b"media, AI, science", b"media, science", 1)
+        path.write_bytes(later)
+        assert bulk.undo(journal_path).skipped == [("a.md", bulk.LEFT_ALONE)] and path.read_bytes() == later
+
+
+def test_a_copy_that_is_not_text_is_reported_and_the_others_are_undone() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        files = {f"{i}.md": f"---\ntitle: T{i}\ntags: [ai]\n---\nBody {i}.\n".encode() for i in range(4)}
+        for name, data in files.items():
+            (root / name).write_bytes(data)
+        report = bulk.apply(bulk.plan(root, sorted(files), add("tags", ["ml"])))
+        assert report.journal is not None
+        copies = journal.old_bytes_path(report.journal)
+        stored = json.loads(copies.read_text(encoding="utf-8"))
+        stored["1.md"] = stored["2.md"] = None
+        copies.write_text(json.dumps(stored), encoding="utf-8")
+        (root / "2.md").write_bytes((root / "2.md").read_bytes() + b"later\n")  # (the around path)
+        undone = bulk.undo(report.journal)
+        assert sorted(undone.changed) == ["0.md", "3.md"] and [rel for rel, _ in undone.failed] == ["1.md"]
+        assert "damaged" in undone.failed[0][1] and undone.skipped == [("2.md", bulk.CHANGED_SINCE)]
+        assert (root / "0.md").read_bytes() == files["0.md"]

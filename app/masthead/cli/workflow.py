@@ -99,7 +99,7 @@ def _committer(settings: GitSettings) -> Callable[[bulk.Plan, bulk.Report], int]
         from masthead.core.git_commits import message
 
         changed = set(report.changed)
-        titles = {c.rel: str(Document(c.new).get("title") or "") for c in plan.changes if c.rel in changed}
+        titles = {c.rel: str(Document(c.new_head).get("title") or "") for c in plan.changes if c.rel in changed}
         text = message(settings, plan.edit, report.changed, titles)
         return commit_and_report(plan.root, report.changed, text, settings.push_after_commit, "published")
 

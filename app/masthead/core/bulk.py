@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from masthead.core import archive_lock, journal, storage
 from masthead.core.cells import CellsEdit, cells_for
@@ -29,24 +29,39 @@ from masthead.core.journal import journal_dir as journal_dir
 from masthead.core.journal import journal_info as journal_info
 from masthead.core.journal import old_bytes_path as old_bytes_path
 from masthead.core.key_edit import KeyEdit, rename_of
+from masthead.core.merge import changed
 from masthead.core.operations import Edit, NotApplicable, PublishEdit, apply_edit, edit_from_spec
+from masthead.core.split import split
 from masthead.core.workers import run_parallel
 from masthead.core.workflow import Schema, load_schema
 
 
 @dataclass
 class FileChange:
-    """One file's planned edit: the bytes it was read with (and their snapshot) and the bytes to write."""
+    """One file's planned edit: the heads of the file as read (with its snapshot) and as it will be written,
+    each its front matter and a few lines on, up to the ``tail`` both end with (the transcript: a plan of
+    10,000 files held 730 MB of them); the hash of the new bytes and the journal's delta, made where it was
+    planned. Applying it writes ``new_head`` and the file's own last ``tail`` bytes, once they are checked."""
 
     rel: str
-    old: bytes
-    new: bytes
+    old_head: bytes
+    new_head: bytes
     snapshot: Snapshot
     path: Path
+    tail: int
+    new_sha: str
+    delta: str
 
     @property
     def diff(self) -> str:
-        return unified_diff(self.old, self.new, str(self.path))
+        return unified_diff(self.old_head, self.new_head, str(self.path))
+
+    def entry(self) -> journal.Entry:
+        return journal.Entry(self.rel, self.snapshot.sha256, self.new_sha, self.delta)
+
+    def new_bytes(self, old: bytes) -> bytes:
+        """The whole file to write, given the whole file as planned."""
+        return self.new_head + old[len(old) - self.tail :] if self.tail else self.new_head
 
 
 @dataclass
@@ -77,9 +92,26 @@ class Report:
         return not self.skipped and not self.failed and self.warning is None
 
 
-PlanRow = tuple[
-    str, str, bytes, bytes, tuple[int, int, str, str | None] | None, str
-]  # rel, status, old, new, snap, reason
+Snap = tuple[int, int, str, str | None]  # a Snapshot's fields (sent between processes)
+
+
+class PlanRow(NamedTuple):
+    """One file planned: ``change``, ``unchanged`` or ``skipped`` (with why); a change's bytes, snapshot and
+    the keys its edit changed."""
+
+    rel: str
+    status: str
+    old: bytes
+    new: bytes
+    snap: Snap | None
+    reason: str
+    keys: tuple[str, ...] = ()
+
+
+SentRow = tuple[
+    str, str, bytes, bytes, Snap | None, str, tuple[int, str, str] | None
+]  # a PlanRow as a worker sends it: rel, status, heads, snap, reason, (tail, new sha, delta) of a change
+CONTEXT_LINES = 3  # lines of the transcript kept in a change's heads after its front matter (the diff's)
 CHUNK = 100  # files per worker request
 PARALLEL_MIN = 200  # fewer files are planned in this process (starting workers costs ~0.2 s)
 
@@ -94,7 +126,7 @@ def plan_file(
     try:
         raw, snapshot = storage.read_bytes(root / rel)
     except MastheadError as exc:
-        return rel, "skipped", b"", b"", None, exc.message
+        return PlanRow(rel, "skipped", b"", b"", None, exc.message)
     return render(root, rel, raw, snapshot, edit, schemas, list_indent)
 
 
@@ -116,9 +148,9 @@ def render(
     doc = Document(raw, root / rel, snapshot, list_indent)
     if not doc.editable:
         if isinstance(edit, CellsEdit) and not _cells_change(rel, doc, edit):
-            return rel, "unchanged", b"", b"", None, ""  # a read-only or unreadable file whose row was not edited
+            return PlanRow(rel, "unchanged", b"", b"", None, "")  # a read-only or unreadable file, its row not edited
         reason = f"cannot be read: {doc.error.message}" if doc.error else doc.readonly_reason or "read-only"
-        return rel, "skipped", b"", b"", None, reason
+        return PlanRow(rel, "skipped", b"", b"", None, reason)
     try:
         if isinstance(edit, CellsEdit):
             kinds = {name: rule.kind for name, rule in schema.fields.items()} if schema is not None else None
@@ -134,11 +166,12 @@ def render(
             doc.delete(key)
         new = doc.to_bytes()
     except (NotApplicable, ValueError) as exc:
-        return rel, "skipped", b"", b"", None, str(exc)
+        return PlanRow(rel, "skipped", b"", b"", None, str(exc))
     except MastheadError as exc:
-        return rel, "skipped", b"", b"", None, exc.message
+        return PlanRow(rel, "skipped", b"", b"", None, exc.message)
     snap = (doc.snapshot.size, doc.snapshot.mtime_ns, doc.snapshot.sha256, doc.snapshot.real) if doc.snapshot else None
-    return rel, ("unchanged" if new == doc.raw else "change"), doc.raw, new, snap, ""
+    status = "unchanged" if new == doc.raw else "change"
+    return PlanRow(rel, status, doc.raw, new, snap, "", tuple(dict.fromkeys(doc.changed_keys)))
 
 
 def _cells_change(rel: str, doc: Document, edit: CellsEdit) -> bool:
@@ -148,14 +181,28 @@ def _cells_change(rel: str, doc: Document, edit: CellsEdit) -> bool:
         return True
 
 
-def plan_rows(root: str, rels: list[str], spec: list[Any], list_indent: int = DEFAULT_SEQ_OFFSET) -> list[PlanRow]:
-    """``plan_file`` for each file (the unit of work of a worker process)."""
+def plan_rows(root: str, rels: list[str], spec: list[Any], list_indent: int = DEFAULT_SEQ_OFFSET) -> list[SentRow]:
+    """``plan_file`` for each file (the unit of work of a worker process), as sent back: a change's heads."""
     edit, base = edit_from_spec(spec), Path(root)
     schemas: dict[Path, Schema] = {}
-    return [plan_file(base, rel, edit, schemas, list_indent) for rel in rels]
+    return [_sent(plan_file(base, rel, edit, schemas, list_indent)) for rel in rels]
 
 
-def plan_payload(root: str, payload: Any) -> list[PlanRow]:
+def _sent(row: PlanRow) -> SentRow:
+    """A row without what the plan does not keep: no bytes but a change's heads (see ``FileChange``)."""
+    rel, status, old, new, snap, reason, keys = row
+    if status != "change" or snap is None:
+        return rel, status, b"", b"", snap, reason, None
+    _, suffix = journal.common_ends(old, new)
+    cut = max(len(old) - suffix, len(old) - len(split(old).body))  # the change, and all the front matter
+    for _ in range(CONTEXT_LINES):
+        cut = old.find(b"\n", cut) + 1 or len(old)
+    tail = len(old) - cut  # (never more than the common suffix: the tail is the same in both)
+    extra = (tail, journal.sha(new), journal.old_delta(old, new, keys))
+    return rel, status, old[:cut], new[: len(new) - tail], snap, reason, extra
+
+
+def plan_payload(root: str, payload: Any) -> list[SentRow]:
     """The ``plan`` job of a worker process: ``payload`` is ``(edit spec, relative paths, list indent)``."""
     spec, rels, list_indent = payload
     return plan_rows(root, rels, spec, list_indent)
@@ -180,20 +227,20 @@ def plan(
     chunks = _chunks(names, workers)
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count > 1 and len(names) >= PARALLEL_MIN:
-        replies: Iterable[list[PlanRow]] = run_parallel(
+        replies: Iterable[list[SentRow]] = run_parallel(
             "plan", plan_payload, str(result.root), [(_spec(edit, c), c, list_indent) for c in chunks], count, cancel
         )
     else:
         replies = (plan_rows(str(result.root), chunk, _spec(edit, chunk), list_indent) for chunk in chunks)
     done = 0
     for rows in replies:
-        for rel, status, old, new, snap, reason in rows:
+        for rel, status, old, new, snap, reason, extra in rows:
             if status == "unchanged":
                 result.unchanged.append(rel)
-            elif status == "skipped" or snap is None:
+            elif status == "skipped" or snap is None or extra is None:
                 result.skipped.append((rel, reason))
             else:
-                result.changes.append(FileChange(rel, old, new, Snapshot(*snap), result.root / rel))
+                result.changes.append(FileChange(rel, old, new, Snapshot(*snap), result.root / rel, *extra))
         done += len(rows)
         if progress:
             progress(done, len(names))
@@ -235,7 +282,7 @@ def preflight(plan_: Plan, unsaved: Iterable[str] = ()) -> list[tuple[str, str]]
         except MastheadError as exc:
             problems.append((change.rel, exc.message))
             continue
-        if journal.sha(current) != journal.sha(change.old):
+        if journal.sha(current) != change.snapshot.sha256:
             problems.append((change.rel, "changed on disk since the plan was made"))
         elif not storage.is_writable(path):
             problems.append((change.rel, "the file or its folder is read-only"))
@@ -275,7 +322,7 @@ def apply(
     if not plan_.changes:
         return report
     edit = plan_.edit.spec if plan_.edit is not None else None
-    files = [(c.rel, c.old, c.new) for c in plan_.changes]
+    files = [c.entry() for c in plan_.changes]
     with archive_lock.hold(plan_.root, f"{_doing(plan_.description)} ({len(files):,} files)") as held:
         path, record = journal.begin(plan_.root, plan_.description, edit, plan_.list_indent, files)
         held.note(path.stem)
@@ -284,7 +331,7 @@ def apply(
         folders: set[Path] = set()
 
         def write(change: FileChange) -> None:
-            storage.write_atomic(plan_.root / change.rel, change.new, change.snapshot, folders)
+            storage.write_atomic(plan_.root / change.rel, change.new_head, change.snapshot, folders, change.tail)
 
         stop, full = threading.Event(), False
         for done, (change, error) in enumerate(in_parallel(plan_.changes, write, stop), start=1):
@@ -333,7 +380,8 @@ def unfinished(root: Path) -> list[Path]:
 
 
 def undo(journal_path: Path) -> Report:
-    """Restore the old bytes of every file that still has the bytes the operation wrote; report the rest."""
+    """Restore the old bytes of every file that still has the bytes the operation wrote; in a file changed
+    since, take the operation's change back around the later one (``_Around``); report the rest."""
     return _locked(journal_path, "undoing", _undo)
 
 
@@ -344,7 +392,7 @@ def _locked(
     interrupted_only: bool = False,
 ) -> Report:
     """``work`` on a journal, holding its archive; the journal is read again once held (another process may
-    have finished or undone it meanwhile)."""
+    have finished or undone it meanwhile: undoing or redoing again finds the files as they are and says so)."""
     first = journal.journal_info(journal_path)
     root = Path(first["root"])
     with archive_lock.hold(root, f"{doing} {first.get('description') or 'an operation'}"):
@@ -361,14 +409,17 @@ def _undo(journal_path: Path, record: dict[str, Any], root: Path) -> Report:
 
     folders: set[Path] = set()
 
-    def restore(entry: dict[str, Any]) -> str:
+    def restore(entry: dict[str, Any]) -> object:
         state, snap, current = journal.state_on_disk(root, entry)
         if state == "new" and snap is not None:
             storage.write_atomic(root / entry["rel"], copies(entry, current), snap, folders)
-        elif state == "other" and snap is not None and (undone := around.undo(entry, current)) is not None:
+        elif state == "other" and snap is not None:
+            undone = around.undo(entry, current)
+            if isinstance(undone, str):
+                return undone  # why not
             storage.write_atomic(root / entry["rel"], undone, snap, folders)
             return "merged"
-        return LEFT_ALONE if state == "other" else state
+        return state
 
     for entry, outcome in in_parallel(record["files"], restore):
         _count(report, entry["rel"], outcome)
@@ -392,13 +443,15 @@ def _count(report: Report, rel: str, outcome: object) -> None:
 
 
 LEFT_ALONE = "changed since the operation, in or next to what it changed: left alone"
+CHANGED_SINCE = "changed since the operation: left alone"  # (its journal cannot take the change back around)
 
 
 class _Around:
     """An operation undone (or redone) in files someone changed since it ran: its change is taken back (or
-    made again) where it is found, whole and in its context, and only if the operation's edit gives the file
-    as it is now from the result (or the journal's change, found in the result, gives it back): every later
-    change is kept, byte for byte. Journals without their edit, or of earlier builds, leave such files alone."""
+    made again) where it is found, whole and in its context (``journal.Change``), and only if the operation's
+    edit gives the file as it is now from the result (redo: the change, found in the result, gives it back),
+    and the two differ only in keys the edit changed: every later change is kept, byte for byte. Journals
+    without their edit, or of earlier builds, leave such files alone."""
 
     def __init__(self, root: Path, record: dict[str, Any], copies: journal.OldCopies) -> None:
         self.root, self.copies = root, copies
@@ -409,31 +462,42 @@ class _Around:
         except (ValueError, TypeError, IndexError, KeyError):
             self.edit = None
 
-    def _edited(self, rel: str, data: bytes) -> bytes | None:
+    def _edited(self, rel: str, data: bytes) -> PlanRow:
         assert self.edit is not None
-        _, status, _, new, _, _ = render(self.root, rel, data, None, self.edit, self.schemas, self.list_indent)
-        return new if status == "change" else None
+        return render(self.root, rel, data, None, self.edit, self.schemas, self.list_indent)
 
-    def undo(self, entry: dict[str, Any], current: bytes) -> bytes | None:
-        if self.edit is None:
-            return None
-        undone = self.copies.swap(entry, current, undoing=True)
-        if undone is None or self._edited(entry["rel"], undone) != current:
-            return None
-        return undone
+    def _change(self, entry: dict[str, Any]) -> journal.Change | None:
+        return self.copies.change(entry) if self.edit is not None else None
+
+    @staticmethod
+    def _only(keys: frozenset[str], before: bytes, after: bytes) -> bool:
+        """Whether ``before`` and ``after`` differ in ``keys`` alone (and not in their transcripts)."""
+        one, two = Document(before), Document(after)
+        if one.error is not None or two.error is not None or one.body != two.body:
+            return False
+        return changed(one.data, two.data) <= keys
+
+    def undo(self, entry: dict[str, Any], current: bytes) -> bytes | str:
+        """The bytes to write, or why the file is left alone."""
+        change = self._change(entry)
+        if change is None:
+            return CHANGED_SINCE
+        undone = change.swap(current, undoing=True)
+        if undone is None or self._edited(entry["rel"], undone).new != current:
+            return LEFT_ALONE
+        return undone if self._only(change.keys, undone, current) else LEFT_ALONE
 
     def redo(self, entry: dict[str, Any], current: bytes) -> bytes | str | None:
-        """The bytes to write; ``"unchanged"`` when the edit changes nothing (the file already has it)."""
-        if self.edit is None:
+        """The bytes to write; None when the edit changes nothing (the file already has it); else why not."""
+        change = self._change(entry)
+        if change is None:
+            return CHANGED_SINCE
+        row = self._edited(entry["rel"], current)
+        if row.status == "unchanged":
             return None
-        _, status, _, done, _, _ = render(
-            self.root, entry["rel"], current, None, self.edit, self.schemas, self.list_indent
-        )
-        if status == "unchanged":
-            return status
-        if status != "change" or self.copies.swap(entry, done, undoing=True) != current:
-            return None
-        return done
+        if row.status != "change" or change.swap(row.new, undoing=True) != current:
+            return LEFT_ALONE
+        return row.new if self._only(change.keys, current, row.new) else LEFT_ALONE
 
 
 def redo(journal_path: Path) -> Report:
@@ -461,27 +525,26 @@ def _redo(journal_path: Path, record: dict[str, Any], root: Path) -> Report:
             continue
         if state == "other" and snap is not None:
             done = around.redo(entry, current)
-            if isinstance(done, str):
-                report.unchanged.append(rel)  # someone made the same change meanwhile
-                continue
             if done is None:
-                report.skipped.append((rel, LEFT_ALONE))
-                continue
-            try:
-                storage.write_atomic(root / rel, done, snap)
-                _count(report, rel, "merged")
-            except MastheadError as exc:
-                report.failed.append((rel, exc.message))
+                report.unchanged.append(rel)  # someone made the same change meanwhile
+            elif isinstance(done, str):
+                report.skipped.append((rel, done))
+            else:
+                try:
+                    storage.write_atomic(root / rel, done, snap)
+                    _count(report, rel, "merged")
+                except MastheadError as exc:
+                    report.failed.append((rel, exc.message))
             continue
         if state != "old":
             report.skipped.append((rel, "no longer exists"))
             continue
-        _, status, _, new, snap_row, reason = plan_file(root, rel, edit, around.schemas, around.list_indent)
-        if status != "change" or snap_row is None or journal.sha(new) != entry["new_sha"]:
-            report.skipped.append((rel, reason or "the edit no longer gives the same result: left alone"))
+        row = plan_file(root, rel, edit, around.schemas, around.list_indent)
+        if row.status != "change" or row.snap is None or journal.sha(row.new) != entry["new_sha"]:
+            report.skipped.append((rel, row.reason or "the edit no longer gives the same result: left alone"))
             continue
         try:
-            storage.write_atomic(root / rel, new, Snapshot(*snap_row))
+            storage.write_atomic(root / rel, row.new, Snapshot(*row.snap))
             report.changed.append(rel)
         except MastheadError as exc:
             report.failed.append((rel, exc.message))

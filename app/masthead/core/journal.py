@@ -19,7 +19,7 @@ import uuid
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import platformdirs
 
@@ -78,30 +78,44 @@ def common_ends(old: bytes, new: bytes) -> tuple[int, int]:
 CONTEXT = 32  # bytes kept on each side of an operation's change, to find it again in a file changed since
 
 
-def old_delta(old: bytes, new: bytes) -> str:
+def old_delta(old: bytes, new: bytes, keys: Sequence[str] = ()) -> str:
     """How to make ``old`` from ``new``, and the change in its context (to undo it in a file someone changed
-    since): ``c<prefix>:<suffix>:<before>:<after>:<old middle>:<context>``, the last two base64, where
-    ``context`` is the new middle with up to CONTEXT bytes before and after it (their lengths). An edit
-    changes the front matter only, so this is a few hundred bytes where the whole file was tens of KB.
+    since): ``c<prefix>:<suffix>:<before>:<after>:<old middle>:<context>:<keys>:<check>``, where ``context``
+    is the new middle with up to CONTEXT bytes before and after it (their lengths), ``keys`` the keys the
+    edit changed (JSON), those three base64, and ``check`` a hash of all before it. An edit changes the
+    front matter only, so this is a few hundred bytes where the whole file was tens of KB.
     (Earlier builds wrote ``d<prefix>:<suffix>:<old middle>``: read, and undone only as whole files.)"""
     prefix, suffix = common_ends(old, new)
     before, after = min(CONTEXT, prefix), min(CONTEXT, suffix)
     context = new[prefix - before : len(new) - suffix + after]
     b64 = base64.b64encode
     middle = b64(old[prefix : len(old) - suffix]).decode("ascii")
-    return f"c{prefix}:{suffix}:{before}:{after}:{middle}:" + b64(context).decode("ascii")
+    names = b64(json.dumps(list(keys), ensure_ascii=False).encode("utf-8")).decode("ascii")
+    text = f"c{prefix}:{suffix}:{before}:{after}:{middle}:{b64(context).decode('ascii')}:{names}"
+    return f"{text}:{_check(text)}"
 
 
-def write_old(path: Path, files: Sequence[tuple[str, bytes, bytes]]) -> None:
-    """Write what undo needs to restore ``files`` (``(rel, old, new)``) as a JSON object of rel -> ``old_delta``,
-    one file at a time (a single ``json.dumps`` of megabytes holds the GIL throughout: a window's GUI thread
+def _check(text: str) -> str:
+    return hashlib.sha256(text.encode("ascii")).hexdigest()[:16]
+
+
+def _eols(data: bytes) -> set[bytes]:
+    """The kinds of line ending in ``data``."""
+    crlf = data.count(b"\r\n")
+    counts = ((b"\r\n", crlf), (b"\n", data.count(b"\n") - crlf), (b"\r", data.count(b"\r") - crlf))
+    return {eol for eol, count in counts if count}
+
+
+def write_old(path: Path, deltas: Sequence[tuple[str, str]]) -> None:
+    """Write what undo needs to restore each file (``(rel, old_delta)``) as a JSON object of rel -> delta, one
+    file at a time (a single ``json.dumps`` of megabytes holds the GIL throughout: a window's GUI thread
     waited). Earlier builds stored base64 of the zlib'd old bytes; ``old_bytes`` reads both."""
 
     def parts() -> Iterator[bytes]:
         yield b"{"
-        for i, (rel, old, new) in enumerate(files):
+        for i, (rel, delta) in enumerate(deltas):
             yield (", " if i else "").encode() + json.dumps(rel, ensure_ascii=False).encode("utf-8")
-            yield b': "' + old_delta(old, new).encode("ascii") + b'"'
+            yield b': "' + delta.encode("ascii") + b'"'
         yield b"}"
 
     _write_parts(path, parts())
@@ -171,11 +185,25 @@ def _write_parts(path: Path, parts: Iterable[bytes]) -> None:
     storage.fsync_folder(path.parent)
 
 
+class Entry(NamedTuple):
+    """A file of an operation, as its journal keeps it: the hashes of its old and new bytes, and ``old_delta``
+    (made where the file was planned: the plan itself keeps only the files' heads)."""
+
+    rel: str
+    old_sha: str
+    new_sha: str
+    delta: str
+
+    @classmethod
+    def of(cls, rel: str, old: bytes, new: bytes) -> Entry:
+        return cls(rel, sha(old), sha(new), old_delta(old, new))
+
+
 def begin(
-    root: Path, description: str, edit: list[Any] | None, list_indent: int, files: Sequence[tuple[str, bytes, bytes]]
+    root: Path, description: str, edit: list[Any] | None, list_indent: int, files: Sequence[Entry]
 ) -> tuple[Path, dict[str, Any]]:
-    """Journal an operation on ``files`` (``(rel, old bytes, new bytes)``) before any of them is written:
-    its path and data (state ``applying``)."""
+    """Journal an operation on ``files`` before any of them is written: its path and data (state
+    ``applying``)."""
     now = dt.datetime.now(dt.UTC)
     path = journal_dir(root) / f"{now.strftime('%Y%m%dT%H%M%S%f')}-{uuid.uuid4().hex[:8]}.json"
     journal = {
@@ -186,12 +214,12 @@ def begin(
         "state": "applying",
         "edit": edit,
         "list_indent": list_indent,
-        "files": [{"rel": rel, "old_sha": sha(old), "new_sha": sha(new)} for rel, old, new in files],
+        "files": [{"rel": f.rel, "old_sha": f.old_sha, "new_sha": f.new_sha} for f in files],
     }
     # both fsync'd: the old bytes (large, written once), then the journal proper (small, rewritten as its
     # state changes). A crash from here on can be rolled back.
     try:
-        write_old(old_bytes_path(path), files)
+        write_old(old_bytes_path(path), [(f.rel, f.delta) for f in files])
         write(path, journal)
     except MastheadError:
         old_bytes_path(path).unlink(missing_ok=True)  # no half-made journal: nothing was written yet
@@ -229,33 +257,52 @@ class OldCopies:
             raise MastheadError(
                 f"the journal's copy of the old files cannot be read ({exc.strerror or exc})", self.path
             ) from None
-        except (KeyError, ValueError, zlib.error) as exc:
+        except (KeyError, ValueError, TypeError, AttributeError, IndexError, zlib.error) as exc:
             raise MastheadError(f"the journal's copy of {entry.get('rel')} is damaged ({exc})", self.path) from None
         if sha(restored) != entry["old_sha"]:
             raise MastheadError(f"the journal's copy of {entry.get('rel')} is damaged (wrong hash)", self.path)
         return restored
 
-    def swap(self, entry: dict[str, Any], current: bytes, undoing: bool) -> bytes | None:
-        """``current`` (a file changed since the operation) with the operation's change taken back (or, not
-        ``undoing``, made again) where it is found whole, with its context, exactly once; else None. The
-        caller checks that the result is what the operation's edit makes of it (or gives it)."""
+    def change(self, entry: dict[str, Any]) -> Change | None:
+        """The operation's change to this file, in its context, as the journal keeps it; None for journals of
+        earlier builds, or a copy that is damaged (its check does not hold)."""
         if "old_z" in entry or "old" in entry:
             return None
         try:
             text = self._text(entry)
-            if not text.startswith("c"):
+            if not isinstance(text, str) or not text.startswith("c"):
                 return None
-            _prefix, _suffix, before, after, middle, context = text[1:].split(":", 5)
-            old_middle, new_context = base64.b64decode(middle, validate=True), base64.b64decode(context, validate=True)
+            body, check = text.rsplit(":", 1)
+            if _check(body) != check:
+                return None
+            _prefix, _suffix, before, after, middle, context, names = body[1:].split(":")
+            b64 = base64.b64decode
+            old_middle, new_context = b64(middle, validate=True), b64(context, validate=True)
+            keys = json.loads(b64(names, validate=True).decode("utf-8"))
             head, tail = int(before), len(new_context) - int(after)
-        except (OSError, KeyError, ValueError):
+        except (OSError, KeyError, ValueError, TypeError, AttributeError):
             return None
-        if not 0 <= head <= tail <= len(new_context):
+        if not 0 <= head <= tail <= len(new_context) or not isinstance(keys, list):
             return None
         old_context = new_context[:head] + old_middle + new_context[tail:]
-        find, put = (new_context, old_context) if undoing else (old_context, new_context)
+        return Change(old_context, new_context, frozenset(str(k) for k in keys))
+
+
+class Change(NamedTuple):
+    """An operation's change to one file: its bytes before and after, each with the same context around."""
+
+    old: bytes
+    new: bytes
+    keys: frozenset[str]  # the keys the edit changed
+
+    def swap(self, current: bytes, undoing: bool) -> bytes | None:
+        """``current`` (a file changed since the operation) with the change taken back (or, not ``undoing``,
+        made again) where it is found whole, with its context, exactly once; else None. Nor where the bytes
+        put would bring a kind of line ending the file no longer has (it was converted since). The caller
+        checks that the result is what the operation's edit makes of it (or gives it)."""
+        find, put = (self.new, self.old) if undoing else (self.old, self.new)
         at = current.find(find) if find else -1
-        if at < 0 or current.find(find, at + 1) >= 0:
+        if at < 0 or current.find(find, at + 1) >= 0 or not _eols(put) <= _eols(current):
             return None
         return current[:at] + put + current[at + len(find) :]
 
@@ -268,7 +315,7 @@ def old_bytes(journal_path: Path) -> OldCopies:
 def _from_stored(text: str, new: bytes) -> bytes:
     if text[:1] not in ("c", "d"):  # (base64 of zlib'd bytes begins with "e")
         return zlib.decompress(base64.b64decode(text, validate=True))
-    prefix, suffix, *rest = text[1:].split(":", 5 if text[0] == "c" else 2)
+    prefix, suffix, *rest = text[1:].split(":")
     middle = rest[2] if text[0] == "c" else rest[0]
     start, end = int(prefix), len(new) - int(suffix)
     if not 0 <= start <= end <= len(new):

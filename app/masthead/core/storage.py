@@ -82,7 +82,8 @@ def _read_only(target: Path) -> str | None:
     return None
 
 
-def _check_unchanged(target: Path, path: Path, expected: Snapshot) -> None:
+def _check_unchanged(target: Path, path: Path, expected: Snapshot) -> bytes:
+    """The file's bytes, which are the expected ones (else ConflictError)."""
     try:
         current, _ = _read(target)  # (no real path: a realpath is ~50 us of Python, twice per save)
     except SaveError:
@@ -91,6 +92,7 @@ def _check_unchanged(target: Path, path: Path, expected: Snapshot) -> None:
         raise
     if hashlib.sha256(current).hexdigest() != expected.sha256:
         raise ConflictError("the file was changed on disk since it was opened", path)
+    return current
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -103,11 +105,13 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 def write_atomic(
-    path: Path | str, data: bytes, expected: Snapshot | None, folders: set[Path] | None = None
+    path: Path | str, data: bytes, expected: Snapshot | None, folders: set[Path] | None = None, tail: int = 0
 ) -> Snapshot:
     """Replace the file with ``data``. With ``expected``, first make sure the file is still that one.
     ``folders``: the rename is made durable later, by the caller (``fsync_folders``), and its folder is added
     here (a bulk change fsyncs each folder once, not once per file, before its journal says it is done).
+    ``tail``: ``data`` is the new file's head, and its last ``tail`` bytes are the expected file's (a bulk
+    plan keeps only the heads; the file is read to be checked anyway).
 
     ``expected=None`` creates a file that must not exist yet. Raises ConflictError or SaveError; on any
     error the file on disk is left exactly as it was. The check and the replace hold the file's lock, so two
@@ -122,6 +126,8 @@ def write_atomic(
     folder = target.parent
     if expected is None and os.path.lexists(path):
         raise ConflictError("a file with this name already exists", path)
+    if tail and expected is None:
+        raise ValueError("a new file has no tail to keep")
     try:
         st = os.stat(target) if expected is not None else None
     except FileNotFoundError:
@@ -138,7 +144,9 @@ def write_atomic(
     try:
         with file_lock(target):
             if expected is not None:
-                _check_unchanged(target, path, expected)
+                current = _check_unchanged(target, path, expected)
+                if tail:
+                    data = data + current[len(current) - tail :]
             _replace(target, path, data, st, expected)
     except Busy:
         raise SaveError("another program has been saving this file for 10 seconds; try again", path) from None

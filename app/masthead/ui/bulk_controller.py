@@ -252,7 +252,9 @@ class BulkController(QObject):
             return ""
         if take_disk_change(window.form.controller, by):
             return f"; your unsaved edits to {current} are kept on top"
-        return f"; {current} has unsaved edits of the same field: see the bar above the form"
+        if window.form.controller.conflict is not None:
+            return f"; {current} has unsaved edits of the same field: see the bar above the form"
+        return f"; {current} changed on disk, your unsaved edits are kept"
 
     # ------------------------------------------------------------------ recovery
     def offer_recovery(self) -> None:

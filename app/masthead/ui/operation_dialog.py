@@ -42,7 +42,7 @@ PROBLEM = Qt.ItemDataRole.UserRole + 1
 
 def _diff(change: bulk.FileChange) -> str:
     """A file's planned change as a unified diff, named by its path in the archive."""
-    return unified_diff(change.old, change.new, change.rel)
+    return unified_diff(change.old_head, change.new_head, change.rel)
 
 
 class _Progress:
