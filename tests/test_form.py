@@ -368,6 +368,40 @@ def test_keep_mine_overwrites_after_showing_the_diff(
     assert Document(path.read_bytes()).data["title"] == "Mine" and not window.form.dirty
 
 
+def test_keep_mine_keeps_their_changes_to_fields_i_did_not_edit(
+    qtbot: QtBot, window: MainWindow, archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both changed the title; they also changed the status: Keep mine writes my title and leaves their status
+    (it wrote my whole version: their status was lost, and the bar named only the title; a new-user trial)."""
+    path = archive / "english-null.md"
+    open_file(qtbot, window, "english-null.md")
+    title = line_edit(window, "title")
+    title.selectAll()
+    qtbot.keyClicks(title, "Mine")
+    theirs = path.read_bytes().replace(b"title: Rebuilding", b"title: Theirs").replace(b"evergreen", b"archived")
+    path.write_bytes(theirs)
+    window.save_action.trigger()
+    bar = window.form.conflict_bar
+    qtbot.waitUntil(bar.isVisible, timeout=5000)
+    assert "“title”" in bar.label.text() and "They also changed “status”" in bar.label.text()
+    shown: list[str] = []
+
+    def answer(box: QMessageBox) -> QMessageBox.StandardButton:
+        shown.append(box.detailedText())
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    with qtbot.waitSignal(window.form.saved, timeout=5000):
+        qtbot.mouseClick(bar.keep_button, Qt.MouseButton.LeftButton)
+    assert "+title: Mine" in shown[0] and "archived" not in "".join(
+        line for line in shown[0].splitlines() if line.startswith(("-", "+"))
+    )
+    data = Document(path.read_bytes()).data
+    assert data["title"] == "Mine" and data["status"] == "archived" and not window.form.dirty
+    line = theirs[theirs.index(b"title:") : theirs.index(b"\n", theirs.index(b"title:"))]
+    assert path.read_bytes() == theirs.replace(line, b"title: Mine")  # nothing else changed
+
+
 def test_drag_a_chip_to_reorder(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
     from PySide6.QtCore import QMimeData, QPointF
     from PySide6.QtGui import QDragEnterEvent, QDropEvent

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from masthead.core import storage
 from masthead.core.document import Document, unified_diff
 from masthead.core.errors import MastheadError
-from masthead.core.merge import ABSENT_KEY, merge, overlap
+from masthead.core.merge import ABSENT_KEY, changed, merge, overlap
 
 if TYPE_CHECKING:
     from masthead.ui.document_controller import DocumentController
@@ -30,6 +30,7 @@ class Conflict:
     kind: str
     overlap: frozenset[str] = field(default_factory=frozenset)
     by: str = "another program"  # who changed it: an undo or redo of a bulk step names that step
+    theirs: frozenset[str] = field(default_factory=frozenset)  # the other fields they changed
 
 
 def disk_document(c: DocumentController) -> Document | None:
@@ -56,7 +57,8 @@ def check_conflict(c: DocumentController) -> None:
             c.conflict = Conflict("unreadable")
             c.disk_seen = disk
         else:
-            c.conflict = Conflict("changed", frozenset(overlap(doc.original, doc.data, disk.data)))
+            both = frozenset(overlap(doc.original, doc.data, disk.data))
+            c.conflict = Conflict("changed", both, theirs=frozenset(changed(doc.original, disk.data)) - both)
             c.disk_seen = disk
     c.conflict_found.emit()
 
@@ -77,13 +79,12 @@ def take_disk_change(c: DocumentController, by: str) -> bool:
         c.conflict, c.disk_seen = Conflict("changed", both, by), disk
         c.conflict_found.emit()
         return False
-    for key, value in merge(doc.original, doc.data, doc.changed_keys).items():
-        if value is ABSENT_KEY:
-            disk.delete(key)
-        else:
-            disk.set(key, value)
+    kept = _mine_on(c, disk)
+    if kept is None:
+        check_conflict(c)
+        return False
     c.conflict = c.disk_seen = None
-    c.doc = disk
+    c.doc = kept
     c.value_changed.emit("")
     return True
 
@@ -102,14 +103,33 @@ def file_vanished(c: DocumentController) -> None:
         c.loaded.emit()
 
 
+def _mine_on(c: DocumentController, disk: Document) -> Document | None:
+    """``disk`` with my edits made to it (mine win in a field both changed; their other changes stay), or
+    None if they cannot be made there (it cannot be read, or a field it has cannot be written)."""
+    doc = c.doc
+    if doc is None or disk.error is not None:
+        return None
+    try:
+        for key, value in merge(doc.original, doc.data, doc.changed_keys).items():
+            if value is ABSENT_KEY:
+                disk.delete(key)
+            else:
+                disk.set(key, value)
+        disk.to_bytes()  # (verified: what will be written)
+    except (MastheadError, ValueError):
+        return None
+    return disk
+
+
 def disk_diff(c: DocumentController) -> str | None:
-    """What keeping my version would change in the file on disk (None if it cannot be read). The disk
-    version shown is recorded: Keep mine overwrites that one and no other."""
+    """What Keep mine would change in the file on disk (None if it cannot be read). The disk version shown
+    is recorded: Keep mine writes over that one and no other."""
     disk, doc = disk_document(c), c.doc
     if disk is None or doc is None:
         return None
     c.disk_seen = disk
-    return unified_diff(disk.raw, doc.to_bytes(), "on disk")
+    kept = _mine_on(c, Document(disk.raw, disk.path, disk.snapshot, default_seq_offset=c.list_indent))
+    return unified_diff(disk.raw, kept.to_bytes() if kept is not None else doc.to_bytes(), "on disk")
 
 
 def reload_from_disk(c: DocumentController) -> None:
@@ -123,12 +143,15 @@ def reload_from_disk(c: DocumentController) -> None:
 
 
 def keep_mine(c: DocumentController) -> None:
-    """Overwrite the disk version the user was shown with my version (a newer one: conflict again)."""
+    """My edits over the disk version the user was shown: mine in every field I changed, theirs in the
+    others (only my whole version when theirs cannot be read; a newer change on disk: conflict again)."""
     doc, disk = c.doc, c.disk_seen
     if doc is None or doc.path is None:
         return
     if disk is None or disk.snapshot is None:
         check_conflict(c)  # nothing was shown: look again (and show it)
+        return
+    if disk.error is None and _take(c, disk):
         return
     c._write(doc, doc.to_bytes(), doc.path, disk.snapshot, None)
 
@@ -136,18 +159,22 @@ def keep_mine(c: DocumentController) -> None:
 def merge_with_disk(c: DocumentController) -> None:
     """Keep both: my changed keys applied to the disk version the overlap was computed on, then saved
     against it (a newer change on disk: the conflict is computed and shown again)."""
-    doc, disk = c.doc, c.disk_seen
-    if doc is None or disk is None or disk.error is not None or disk.snapshot is None:
+    disk = c.disk_seen
+    if c.doc is None or disk is None or disk.error is not None or disk.snapshot is None:
         return
-    for key, value in merge(doc.original, doc.data, doc.changed_keys).items():
-        if value is ABSENT_KEY:
-            disk.delete(key)
-        else:
-            disk.set(key, value)
+    _take(c, disk)
+
+
+def _take(c: DocumentController, disk: Document) -> bool:
+    """Make ``disk`` with my edits on it the current document and save it."""
+    kept = _mine_on(c, disk)
+    if kept is None:
+        return False
     c.conflict = c.disk_seen = None
-    c.doc = disk
+    c.doc = kept
     c.value_changed.emit("")
     c.save()
+    return True
 
 
 def save_again(c: DocumentController) -> None:

@@ -24,7 +24,7 @@ class ConflictBar(QFrame):
         self.reload_button = named(
             QPushButton("Reload theirs (discard my edits)"), "conflictReload", "Reload from disk"
         )
-        self.keep_button = named(QPushButton("Keep mine (overwrite theirs)…"), "conflictKeepMine", "Keep my version")
+        self.keep_button = named(QPushButton("Keep mine…"), "conflictKeepMine", "Keep my version")
         self.merge_button = named(QPushButton("Merge both"), "conflictMerge", "Merge both changes")
         self.save_as_button = named(QPushButton("Save As…"), "conflictSaveAs", "Save my version as a new file")
         self.save_again_button = named(
@@ -74,9 +74,11 @@ class ConflictBar(QFrame):
             )
         elif conflict.overlap:
             fields = ", ".join(f"“{k}”" for k in sorted(conflict.overlap))
+            others = ", ".join(f"“{k}”" for k in sorted(conflict.theirs))
+            also = f" They also changed {others}, which Keep mine keeps as they wrote it." if others else ""
             text = (
                 f"{name} was changed by {conflict.by} since you opened it, and both of you changed {fields}. "
-                "Choose which version to keep."
+                f"Choose which version to keep.{also}"
             )
         else:
             text = (
@@ -100,7 +102,8 @@ class ConflictBar(QFrame):
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             "Keep my version",
-            "Overwrite the file on disk with your version? The other program's changes shown below will be lost.",
+            "Write your edits over the file on disk? Where you both changed a field, yours is kept and theirs is "
+            "lost; their changes to other fields stay. Show Details lists every line that changes.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self,
         )
