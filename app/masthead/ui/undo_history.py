@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QLineEdit, QPlainT
 from masthead.core.wording import plural
 
 STAMP = "history_seq"
+WINDOW_UNDO = "windowUndo"  # (set on a form field: see UndoKeys)
 
 
 @dataclass
@@ -174,9 +175,10 @@ UNDO_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
 
 
 class UndoKeys(QObject):
-    """An event filter on the focused widget: Ctrl+Z / Ctrl+Shift+Z in a text field with nothing of its own
-    to undo (a tag picker's empty input, a read-only view) reaches the window's Edit ▸ Undo instead of being
-    swallowed by the field (Qt lets a focused QLineEdit override the Undo shortcut even when it has no undo).
+    """An event filter on the focused widget: Ctrl+Z / Ctrl+Shift+Z in a form field (``WINDOW_UNDO``), or in
+    a text field with nothing of its own to undo (a tag picker's empty input, a read-only view), reaches the
+    window's Edit ▸ Undo instead of being swallowed by the field (Qt lets a focused QLineEdit override the
+    Undo shortcut even when it has no undo).
 
     It follows the focus (``follow``) instead of filtering the whole application: an application filter
     makes every event of every widget a Python call, each waiting for the GIL while a worker thread runs."""
@@ -195,7 +197,9 @@ class UndoKeys(QObject):
         redo = event.matches(QKeySequence.StandardKey.Redo)
         if not (undo or redo) or watched is not QApplication.focusWidget():
             return False
-        if isinstance(watched, QLineEdit):
+        if watched.property(WINDOW_UNDO):  # a form field: its typing is the history's (its own undo went
+            passes = True  # back through older typing, already saved, as a new step: a new-user trial)
+        elif isinstance(watched, QLineEdit):
             own = watched.isUndoAvailable() and bool(watched.text()) if undo else watched.isRedoAvailable()
             passes = watched.isReadOnly() or not own
         elif isinstance(watched, QPlainTextEdit | QTextEdit):

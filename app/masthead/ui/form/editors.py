@@ -28,6 +28,7 @@ from masthead.core.schema import LIST_KINDS, Kind
 from masthead.core.values import Value, as_bool
 from masthead.ui.chips import ChipsEditor
 from masthead.ui.theme import error_colour
+from masthead.ui.undo_history import WINDOW_UNDO
 from masthead.ui.widgets import named
 
 
@@ -56,6 +57,7 @@ class TextEditor(QLineEdit):
     def __init__(self, key: str, value: Value) -> None:
         super().__init__()
         named(self, f"field_{key}", key)
+        self.setProperty(WINDOW_UNDO, True)
         self.setMinimumWidth(60)
         self.set_value(value)
         self.textEdited.connect(self._on_edit)
@@ -138,6 +140,7 @@ class LongTextEditor(QPlainTextEdit):
     def __init__(self, key: str, value: Value) -> None:
         super().__init__()
         named(self, f"field_{key}", key)
+        self.setProperty(WINDOW_UNDO, True)
         self.setTabChangesFocus(True)
         self.setFixedHeight(96)
         self.set_value(value)
@@ -294,6 +297,7 @@ class ChoiceEditor(QComboBox):
         inner = self.lineEdit()
         if inner is not None:
             named(inner, f"fieldText_{key}", key)
+            inner.setProperty(WINDOW_UNDO, True)
         self.currentTextChanged.connect(self._on_edit)
 
     def _fill(self, text: str) -> None:
