@@ -110,3 +110,19 @@ def test_field_values_match_exact_and_near_duplicates() -> None:
     same = {"Open AI": 2, "OpenAI": 9, "open-source": 4, "reopen": 7}
     assert not values.replace(same) and values.ready  # equal counts: the index stays
     assert values.replace({"OpenAI": 10}) and not values.ready and values.matches("op") == [("OpenAI", 10)]
+
+
+def test_enter_with_the_list_open_never_creates_a_value(qtbot: QtBot, picker: ChipsEditor) -> None:
+    """Typing an unknown value opens the list with Create “…” as its only entry: Enter says how to create
+    it, and only Down then Enter creates it (Create was highlighted, so a typo became a tag with one key:
+    a new-user trial)."""
+    qtbot.keyClicks(picker.input, "qqxyz")
+    qtbot.waitUntil(picker.completer.popup().isVisible, timeout=2000)
+    assert entries(picker) == ["Create “qqxyz”"]
+    press(qtbot, Qt.Key.Key_Return, picker.input)
+    assert picker.values == [] and "Create “qqxyz”" in picker.hint.text()
+    qtbot.keyClicks(picker.input, "q")
+    qtbot.waitUntil(picker.completer.popup().isVisible, timeout=2000)
+    press(qtbot, Qt.Key.Key_Down, picker.input)
+    press(qtbot, Qt.Key.Key_Return, picker.input)
+    assert picker.values == ["qqxyzq"]

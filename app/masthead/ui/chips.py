@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QRect, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QMimeData, QModelIndex, QObject, QPoint, QRect, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QDrag,
     QDragEnterEvent,
@@ -357,6 +357,9 @@ class ChipsEditor(QWidget):
             width = max(self.input.width(), min(POPUP_MAX_WIDTH, self.width()))
             self._popup().setMaximumWidth(max(width, POPUP_MAX_WIDTH))
             self.completer.complete(QRect(0, 0, width, self.input.height()))
+            popup = self._popup()
+            if popup.currentIndex().data() == CREATE.format(text):  # never chosen by a plain Enter:
+                popup.setCurrentIndex(QModelIndex())  # Down highlights it, then Enter creates
         else:
             self._popup().hide()
 
