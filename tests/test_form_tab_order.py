@@ -77,3 +77,22 @@ def test_tab_follows_the_fields_as_shown_after_another_file(qtbot: QtBot, window
     assert tab_through(qtbot, window, back=True) == expected[::-1]
     open_file(qtbot, window, "a.md")
     assert tab_through(qtbot, window) == ["title", "date", "tags", "source", "summary", "people", "draft"]
+
+
+def test_tab_scrolls_the_form_to_the_field_it_goes_to(qtbot: QtBot, window: MainWindow) -> None:
+    """In a short window, Tab from the first field to the last: each field reached is in view (the form
+    stayed at the top, so typing went on out of sight: a new-user trial)."""
+    window.resize(900, 420)
+    open_file(qtbot, window, "a.md")
+    form = window.form
+    area = form.scroll_area
+    qtbot.waitUntil(lambda: area.verticalScrollBar().maximum() > 0, timeout=3000)  # (the form is taller)
+    form.editors[form._keys[0]].setFocus()
+    for _ in range(40):
+        focused = QApplication.focusWidget()
+        if focused is None or row_of(window, focused) is None:
+            break
+        top = focused.mapTo(area.viewport(), focused.rect().topLeft()).y()  # its first line, where one types:
+        assert top >= 0 and top + min(focused.height(), 24) <= area.viewport().height(), row_of(window, focused)
+        qtbot.keyClick(focused, Qt.Key.Key_Tab)
+    assert area.verticalScrollBar().value() > 0

@@ -8,7 +8,7 @@ halfway. Here the order comes from the layout itself, every time.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFormLayout, QWidget
+from PySide6.QtWidgets import QApplication, QFormLayout, QScrollArea, QWidget
 
 
 class FieldsWidget(QWidget):
@@ -43,9 +43,19 @@ class FieldsWidget(QWidget):
             if 0 <= target < len(flat):
                 reason = Qt.FocusReason.TabFocusReason if next else Qt.FocusReason.BacktabFocusReason
                 flat[target].setFocus(reason)
+                self._scroll_to(flat[target])
                 return True
             return self._leave(next)  # past the last field, or before the first
         return super().focusNextPrevChild(next)
+
+    def _scroll_to(self, widget: QWidget) -> None:
+        """Scroll the form to the field Tab went to (the scroll area does so for a Tab it handles itself; this
+        widget takes Tab first: typing went on below the visible part, as a new-user trial found)."""
+        area = self.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        if area is not None:
+            area.ensureWidgetVisible(widget)
 
     def _leave(self, next: bool) -> bool:
         """Focus the widget Tab stops at after (or before) the fields in the window's focus chain."""
