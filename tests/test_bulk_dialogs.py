@@ -134,6 +134,7 @@ def test_set_a_field_starts_on_a_single_value_field_never_the_title(qtbot: QtBot
 def test_the_history_says_when_a_redo_changed_nothing(qtbot: QtBot, tmp_path: Path, archive: Path) -> None:
     bulk.apply(bulk.plan(archive, NAMES, add("tags", ["from-the-cli"])))
     window = shared_open_window(qtbot, tmp_path, archive)
+    window.history.ask = False  # (asking first: test_bulk_ui)
     window.history_action.trigger()
     dialog = window.findChild(HistoryDialog)
     assert isinstance(dialog, HistoryDialog)

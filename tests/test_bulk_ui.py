@@ -406,6 +406,38 @@ def test_history_undoes_and_redoes_an_operation_made_on_the_command_line(
     window.form.show_document(None, None, None)
 
 
+def test_history_asks_before_an_undo_and_keeps_the_operation_selected(
+    qtbot: QtBot, tmp_path: Path, archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Undo in the History dialog asks first, as Edit ▸ Undo does, naming how many files; afterwards the
+    operation undone is still the one selected (it rewrote 182 files unasked, then selected the newest
+    operation, so a second click undid another one: a new-user trial)."""
+    before = snapshot(archive)
+    bulk.apply(bulk.plan(archive, NAMES[:2], add("tags", ["older"])))
+    tagged = snapshot(archive)
+    bulk.apply(bulk.plan(archive, NAMES[2:], add("tags", ["newer"])))
+    window = shared_open_window(qtbot, tmp_path, archive)  # (asking first, as a user's window does)
+    assert window.history.ask
+    window.history_action.trigger()
+    dialog = window.findChild(HistoryDialog)
+    assert isinstance(dialog, HistoryDialog) and dialog.table.rowCount() == 2
+    dialog.table.selectRow(1)
+    asked: list[str] = []
+    answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes]
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or answers.pop(0))
+    qtbot.mouseClick(dialog.undo_button, Qt.MouseButton.LeftButton)
+    assert asked == ["Undo add “older” to tags? This rewrites 2 files (not only the file on screen)."]
+    qtbot.wait(100)
+    assert snapshot(archive)["english-null.md"] == tagged["english-null.md"]  # Cancel: nothing rewritten
+    qtbot.mouseClick(dialog.undo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.table.item(1, 3).text() == "undone", timeout=10000)
+    assert dialog.selected() is not None and dialog.selected()["description"] == "add “older” to tags"  # type: ignore[index]
+    assert dialog.table.item(0, 3).text() == "done" and not dialog.undo_button.isEnabled()
+    assert {n: snapshot(archive)[n] for n in NAMES[:2]} == {n: before[n] for n in NAMES[:2]}
+    dialog.close()
+    window.form.show_document(None, None, None)
+
+
 def test_history_completes_an_interrupted_operation(qtbot: QtBot, tmp_path: Path, archive: Path) -> None:
     expected = interrupt_after(archive, NAMES, 2)
     window = open_window(qtbot, tmp_path, archive)

@@ -168,7 +168,7 @@ class BulkController(QObject):
         root = self.window.archive.root
         if root is None:
             return None
-        dialog = HistoryDialog(root, self.run_journal, self.window)
+        dialog = HistoryDialog(root, self.run_journal, self.window, self._confirm_entry)
         dialog.open()
         return dialog
 
@@ -192,6 +192,10 @@ class BulkController(QObject):
             QMessageBox.StandardButton.Yes,
         )
         return answer == QMessageBox.StandardButton.Yes
+
+    def _confirm_entry(self, verb: str, description: str, files: int) -> bool:
+        """The History dialog asks as Edit ▸ Undo does (it rewrote every file at once, unasked: a trial)."""
+        return not self.history.ask or self._confirm(verb, BulkStep("", description, files, 0))
 
     def _run_step(self, step: BulkStep, undoing: bool) -> bool:
         return self.run_journal(step.journal, step.description, undoing)

@@ -27,6 +27,7 @@ from masthead.ui.widgets import named
 
 STATES = {"done": "done", "undone": "undone", "applying": "interrupted"}
 Runner = Callable[[str, str, bool, Callable[[], Any] | None], bool]
+Confirm = Callable[[str, str, int], bool]  # (verb, description, files) -> go ahead
 
 
 def state_text(entry: dict[str, Any]) -> str:
@@ -48,12 +49,12 @@ def _when(created: str) -> str:
 class HistoryDialog(QDialog):
     """Lists ``journal.history(root)``; Undo/Redo run through the window (``run``), one at a time."""
 
-    def __init__(self, root: Path, run: Runner, parent: Any = None) -> None:
+    def __init__(self, root: Path, run: Runner, parent: Any = None, confirm: Confirm | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("historyDialog")
         self.setWindowTitle("Bulk Operation History")
         self.setAccessibleName("Bulk operation history")
-        self.root, self.run = root, run
+        self.root, self.run, self.confirm = root, run, confirm
         self.entries: list[dict[str, Any]] = []
         self.table = named(QTableWidget(0, 4), "historyTable", "Bulk operations, newest first")
         self.table.setHorizontalHeaderLabels(["When", "What", "Files", "State"])
@@ -87,6 +88,8 @@ class HistoryDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
+        """List the operations again; the one selected stays selected (else the newest is)."""
+        chosen = self.selected()
         self.entries = journal.history(self.root)
         self.table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
@@ -98,8 +101,9 @@ class HistoryDialog(QDialog):
             )
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
-        if self.entries:
-            self.table.selectRow(0)
+        ids = [entry.get("id") for entry in self.entries]
+        if self.entries:  # (after an undo it jumped to the newest: a second click undid another operation)
+            self.table.selectRow(ids.index(chosen.get("id")) if chosen and chosen.get("id") in ids else 0)
         self._update_buttons()
 
     def selected(self) -> dict[str, Any] | None:
@@ -116,8 +120,8 @@ class HistoryDialog(QDialog):
         self.note.setText(
             "Interrupted before it finished: complete it, or roll back the files it had changed."
             if state == "applying"
-            else "Undo restores the files that still have what the operation wrote; files changed since are "
-            "left alone and reported."
+            else "Undo restores the files that still have what the operation wrote, and takes it back around "
+            "later changes where it can; other files changed since are left alone and reported."
             if entry
             else "No bulk operation yet."
         )
@@ -131,6 +135,11 @@ class HistoryDialog(QDialog):
     def _run(self, undoing: bool) -> None:
         entry = self.selected()
         if entry is None:
+            return
+        verb = self.undo_button.text() if undoing else self.redo_button.text()
+        if self.confirm is not None and not self.confirm(
+            verb.replace("&", ""), str(entry["description"]), int(entry.get("files", 0))
+        ):
             return
         self.undo_button.setEnabled(False)
         self.redo_button.setEnabled(False)
