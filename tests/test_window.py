@@ -467,3 +467,17 @@ def test_an_opened_transcript_search_result_shows_its_matches_marked_far_down(
     qtbot.waitUntil(lambda: not preview.browser.textCursor().hasSelection(), timeout=5000)
     type_search(qtbot, window, "tag:ai")  # no transcript text: no marks
     qtbot.waitUntil(lambda: not preview.browser.extraSelections(), timeout=5000)
+
+
+def test_a_long_count_message_does_not_widen_the_browser(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    """A search matching nothing explains itself at length: the text wraps in the browser pane; the panes
+    keep their widths (the pane grew to 770 of 1280 px, crushing the form and the preview: a new-user trial)."""
+    open_and_wait(qtbot, window, archive)
+    window.resize(1280, 800)
+    qtbot.wait(50)
+    sizes = window.splitter.sizes()
+    type_search(qtbot, window, "zz-nothing-matches-this")
+    qtbot.waitUntil(lambda: "match the search" in window.count_label.text(), timeout=5000)
+    qtbot.wait(50)
+    assert window.splitter.sizes() == sizes
+    assert window.count_label.toolTip() == window.count_label.text()

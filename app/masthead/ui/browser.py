@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -118,9 +119,12 @@ class BrowserPane(QWidget):
             self.quick_group.addButton(button)
             self.quick_buttons[key] = button
             quick_row.addWidget(button)
-        quick_row.addStretch(1)
         self.count_label = named(QLabel("No archive"), "countLabel", "Files shown")
-        quick_row.addWidget(self.count_label)
+        self.count_label.setWordWrap(True)  # a long "why nothing is shown" wraps: it widened the pane to 770 px,
+        self.count_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # crushing the
+        self.count_label.setMinimumWidth(90)  # form and the preview (a new-user trial)
+        self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        quick_row.addWidget(self.count_label, 1)
 
         self.folder_view = named(QTreeView(), "folderTree", "Folders")
         self.folder_view.setModel(folders)
@@ -456,6 +460,7 @@ class BrowserPane(QWidget):
         if not self._loaded and total:
             text = f"{text} — loading"
         self.count_label.setText(text)
+        self.count_label.setToolTip(text)
 
     # ------------------------------------------------------------------ selection
     def shown_paths(self) -> list[str]:
