@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QLineEdit, QMessageBox, QPushButton, QToolButton
+from PySide6.QtWidgets import QApplication, QCheckBox, QLineEdit, QMessageBox, QPushButton, QToolButton
 from pytestqt.qtbot import QtBot
 from tests.conftest import FIXTURES, copy_fixtures, open_window
 from tests.support.fidelity import file_lines, key_spans
@@ -540,3 +540,26 @@ def test_the_preview_header_shows_the_title_as_saved(qtbot: QtBot, window: MainW
     qtbot.keyClicks(title, "A brand new title")
     save(qtbot, window)
     assert window.preview.header.text() == "A brand new title"  # not the index's title from before the save
+
+
+def test_a_field_is_removed_from_the_keyboard(
+    qtbot: QtBot, window: MainWindow, archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+Shift+Backspace (Document ▸ Remove This Field) in a field asks, then removes that field; saved,
+    only its lines are gone (each ✕ is out of the Tab chain and nothing else removed a field: a trial)."""
+    path = archive / "english-null.md"
+    before = path.read_bytes()
+    open_file(qtbot, window, "english-null.md")
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes)
+    summary = window.form.editors["summary"]
+    window.activateWindow()
+    summary.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is summary, timeout=2000)
+    mods = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(summary, Qt.Key.Key_Backspace, mods)
+    assert asked == ["Remove “summary” from this file's front matter?"]
+    assert "summary" not in window.form.editors and window.form.dirty
+    save(qtbot, window)
+    assert "summary" not in Document(path.read_bytes()).data
+    assert changed_keys_only(before, path.read_bytes(), {"summary"})

@@ -62,6 +62,8 @@ ACTIONS: tuple[Spec, ...] = (
     Spec(
         "unpublish", "&Unpublish", "form.controller.unpublish", "&Document", "Ctrl+Shift+U", toolbar=True, enabled=False
     ),
+    Spec("addField", "&Add Field…", "form.ask_add_field", "&Document", separator=True),
+    Spec("removeField", "&Remove This Field…", "remove_focused_field", "&Document", "Ctrl+Shift+Backspace"),
     Spec("bulkPublish", "Publish Selected or Shown Files…", "bulk_publish", "&Document", separator=True),
     Spec("bulkUnpublish", "Unpublish Selected or Shown Files…", "bulk_unpublish", "&Document"),
     Spec("bulkTag", "&Tag Selected or Shown Files…", "bulk_tag", "&Document", "Ctrl+Shift+T"),

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices
-from PySide6.QtWidgets import QMainWindow, QMessageBox
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
 from masthead.core.records import Record
 from masthead.core.schema import Kind
@@ -156,6 +156,23 @@ class WindowCurrentFile(QMainWindow if TYPE_CHECKING else object):  # type: igno
         self.publish_action.setToolTip(
             "Publish this file" if not problems else "Cannot publish yet: " + "; ".join(str(p) for p in problems)
         )
+
+    def remove_focused_field(self) -> None:
+        """Document ▸ Remove This Field: the field the keyboard is in, after asking (each field's ✕ is not
+        in the Tab chain; there was no way to remove one from the keyboard: a new-user trial)."""
+        focused = QApplication.focusWidget()
+        key = next(
+            (
+                k
+                for k, w in self.form.editors.items()
+                if focused is not None and (w is focused or w.isAncestorOf(focused))
+            ),
+            None,
+        )
+        if key is None or not self.form.controller.editable:
+            self.statusBar().showMessage("Put the keyboard in a field first (Ctrl+2, then Tab to it).", 6000)
+            return
+        self.form.ask_remove_field(key)
 
     def _update_title(self) -> None:
         """'● file.md — archive — Masthead' (● while the file has unsaved edits, as in the table)."""
