@@ -15,14 +15,40 @@ def plain_mentions(body: str, vocabulary: dict[str, dict[str, int]]) -> dict[str
         for value, _ in sorted(counts.items(), key=lambda item: -item[1]):
             home.setdefault(normalize(value), (field, value))
     lowered = body.casefold()
-    return {
-        value: lowered.count(value.casefold())
-        for field, value in home.values()
-        if len(value) >= 3 and field != "tags" and lowered.count(value.casefold())
-    }
+    counts = {value: words(lowered, value.casefold()) for field, value in home.values() if field != "tags"}
+    return {value: n for value, n in counts.items() if len(value) >= 3 and n}
 
 
-WORDS = ["Ada", "ada", "Straße", "STRASSE", "星河半导体", "Open AI", "OpenAI", "abc", "Northwind Labs", "lab"]
+def words(text: str, value: str) -> int:
+    """Occurrences of ``value`` not inside a longer word of an alphabetic script (every start, one by one)."""
+
+    def letter(char: str) -> bool:
+        return char.isalnum() and ord(char) < 0x2E80
+
+    found = 0
+    for at in range(len(text) - len(value) + 1):
+        if not text.startswith(value, at):
+            continue
+        before = text[at - 1] if at else " "
+        after = text[at + len(value)] if at + len(value) < len(text) else " "
+        found += not ((letter(value[0]) and letter(before)) or (letter(value[-1]) and letter(after)))
+    return found
+
+
+WORDS = [
+    "Ada",
+    "ada",
+    "Straße",
+    "STRASSE",
+    "星河半导体",
+    "Open AI",
+    "OpenAI",
+    "abc",
+    "Northwind Labs",
+    "lab",
+    "Chi",
+    "chips",
+]
 
 
 @given(
@@ -49,3 +75,14 @@ def test_a_suggester_built_on_a_previous_one_agrees_with_a_fresh_one(
     reused = Suggester(after, before)
     assert reused.fields[0] is before.fields[0]
     assert reused.suggest(body, {}) == Suggester(after).suggest(body, {})
+
+
+def test_a_latin_value_is_mentioned_as_a_word_and_a_cjk_one_anywhere() -> None:
+    """ "Chi" is not in "chips", "Meas" not in "Measured" (a new-user trial saw seven such); 星河半导体 is in
+    星河半导体厂;
+    a speaker label naming a role (Host, 主持人) is not suggested as a person."""
+    vocabulary = {"products_models": {"Chi": 3, "Meas": 2, "星河半导体": 4, "Kestrel": 5}}
+    body = "**[Host]**: We measured chips. 星河半导体厂 uses Kestrel, and Kestrel's chip.\n\n"
+    body += "**[主持人]**: 好。\n**[Dana]**: Hi"
+    found = {(s.value, s.reason): s.count for s in Suggester(vocabulary).suggest(body, {})}
+    assert found == {("星河半导体", "mentioned"): 1, ("Kestrel", "mentioned"): 2, ("Dana", "speaker"): 1}

@@ -13,6 +13,10 @@ from masthead.core.vocabulary import normalize
 
 _BOLD = re.compile(r"\*\*([^*\n]{2,60}?)\*\*")
 _SPEAKER = re.compile(r"^\s*\*\*\[([^\]\n]{1,60})\]\*\*\s*[:：]", re.MULTILINE)
+_ROLE = re.compile(  # a speaker label that names a role, not a person: never suggested as one
+    r"(?i)(host|co-?host|guest|interviewer|interviewee|moderator|narrator|speaker|audience|q|a|"
+    r"主持人?|嘉宾|记者|观众|提问者?|问|答)\s*\d*"
+)
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,8 @@ class Suggester:
             found[key] = Suggestion(value, field, reason, count)
 
         for name, count in Counter(m.group(1) for m in _SPEAKER.finditer(body)).items():  # in order of appearance
-            add(name, "speaker", count)
+            if not _ROLE.fullmatch(name.strip()):
+                add(name, "speaker", count)
         bold = Counter(m.group(1) for m in _BOLD.finditer(body) if not m.group(1).startswith("["))
         for name, count in paced(bold.most_common(), 100):  # most frequent first, then in order of appearance
             if home(normalize(name)) is not None:
@@ -104,10 +109,28 @@ class Suggester:
                         continue
                     if home(key) != (index.field, value):
                         continue  # an earlier field holds this value: it is suggested there
-                    hits = lowered.count(folded)
+                    hits = _word_hits(lowered, folded)
                     if hits:
                         found[key] = Suggestion(value, index.field, "mentioned", hits)
         return sorted(found.values(), key=lambda s: (-s.count, s.value.casefold()))
+
+
+def _letter(char: str) -> bool:
+    """A letter or digit of an alphabetic script (Latin, Greek, Cyrillic...), where words have boundaries;
+    not of CJK, whose words run together."""
+    return char.isalnum() and ord(char) < 0x2E80
+
+
+def _word_hits(text: str, value: str) -> int:
+    """How often ``value`` occurs in ``text`` as a word: where its first (last) character is a letter of an
+    alphabetic script, the one before (after) it must not be one. ("Chi" is not in "chips"; 芯片 is in 芯片厂.)"""
+    left, right, count, at = _letter(value[0]), _letter(value[-1]), 0, text.find(value)
+    while at >= 0:
+        end = at + len(value)
+        if not (left and at and _letter(text[at - 1])) and not (right and end < len(text) and _letter(text[end])):
+            count += 1
+        at = text.find(value, at + 1)
+    return count
 
 
 def suggest(
