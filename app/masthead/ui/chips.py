@@ -358,8 +358,8 @@ class ChipsEditor(QWidget):
             self._popup().setMaximumWidth(max(width, POPUP_MAX_WIDTH))
             self.completer.complete(QRect(0, 0, width, self.input.height()))
             popup = self._popup()
-            if popup.currentIndex().data() == CREATE.format(text):  # never chosen by a plain Enter:
-                popup.setCurrentIndex(QModelIndex())  # Down highlights it, then Enter creates
+            if not show_all and popup.currentIndex().data() == CREATE.format(text):  # typing: never chosen by
+                popup.setCurrentIndex(QModelIndex())  # a plain Enter; Down highlights it, then Enter creates
         else:
             self._popup().hide()
 
