@@ -663,3 +663,24 @@ def test_ctrl_z_in_a_field_undoes_the_newest_step_not_the_fields_own_older_typin
     assert title.text() == typed + " edited" and not window.form.dirty
     qtbot.keyClick(title, Qt.Key.Key_Z, redo)
     assert draft.isChecked() is not was
+
+
+@pytest.mark.parametrize("answer", [Button.Discard, Button.Cancel])
+def test_the_selected_file_moved_away_under_unsaved_edits_asks_nothing_and_keeps_them(
+    qtbot: QtBot, window: MainWindow, archive: Path, monkeypatch: pytest.MonkeyPatch, answer: Button
+) -> None:
+    """The row of the file on screen goes when it is moved away, and the table's current row went to the
+    next file: that was taken for a switch, so "Save your changes?" popped up unasked, and Discard dropped
+    the edits and opened another file (a new-user trial). Now nothing is asked; the bar says what happened."""
+    asked = globals()["answer"](monkeypatch, answer)
+    open_file(qtbot, window, "english-null.md")
+    assert window.table.currentIndex().isValid()
+    edit_author(qtbot, window)
+    (archive / "english-null.md").rename(archive.parent / "moved-away.md")
+    window.rescan_now()
+    bar = window.form.conflict_bar
+    qtbot.waitUntil(bar.isVisible, timeout=5000)
+    qtbot.wait(50)
+    assert asked == [] and bar.save_again_button.isVisible()
+    assert window.form.dirty and window.current == "english-null.md" and window.form.rel == "english-null.md"
+    assert window.form.editors["author"].value().endswith(" Jr.")  # type: ignore[attr-defined]

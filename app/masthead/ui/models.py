@@ -115,6 +115,7 @@ class DocumentsModel(QAbstractTableModel):
         self.schema: Schema | None = None  # for the Has problems badge
         self._keys: dict[tuple[str, int, int], str] = {}  # sort keys of the current column, per record version
         self.deferred = False  # while an archive loads: append rows, sort once at the end
+        self.removing: str | None = None  # the path whose row is being removed (deleted or moved on disk)
         self._sort_generation = 0
         self.sorting = False  # a background sort is under way (``sorted`` follows)
         self._version = 0  # counts changes to the set of rows
@@ -504,11 +505,13 @@ class DocumentsModel(QAbstractTableModel):
             row = self._rows.get(path)
             if row is None:
                 continue
+            self.removing = path  # (views move their current row off it, in beginRemoveRows)
             self.beginRemoveRows(QModelIndex(), row, row)
             self._version += 1
             del self._records[row]
             self.endRemoveRows()
             self._rows = {r.path: i for i, r in enumerate(self._records)}
+            self.removing = None
 
     def set_outside(self, path: str | None) -> None:
         """Show ``path`` as listed only because it is open (None: no such row)."""

@@ -46,6 +46,9 @@ class WindowCurrentFile(QMainWindow if TYPE_CHECKING else object):  # type: igno
         record = current.data(RECORD_ROLE) if current.isValid() else None
         if not isinstance(record, Record) or record.path == self.current:
             return
+        if self.current and self.model.removing == self.current:  # its row goes: deleted or moved on disk.
+            self.table.selectionModel().clearCurrentIndex()  # Not a switch to the next row: the form says what
+            return  # happened (it asked to save, and Discard dropped the edits: a new-user trial)
         if self.form.dirty:
             previous = self.current
             self.confirm_unsaved(
