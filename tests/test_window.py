@@ -481,3 +481,16 @@ def test_a_long_count_message_does_not_widen_the_browser(qtbot: QtBot, window: M
     qtbot.wait(50)
     assert window.splitter.sizes() == sizes
     assert window.count_label.toolTip() == window.count_label.text()
+
+
+def test_a_search_with_an_unreadable_word_shows_the_rest_of_it(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    """``people:"Sam Reyes" date>=2025-13``: the bad date is pointed out and the files of the rest are shown
+    (it showed whatever the last keystroke that parsed gave: ``people:"Sam Reyes" date``, no file: a trial)."""
+    open_and_wait(qtbot, window, archive)
+    type_search(qtbot, window, 'people:"Sam Reyes"')
+    qtbot.waitUntil(lambda: window.proxy.rowCount() >= 1, timeout=5000)
+    wanted = titles(window)
+    type_search(qtbot, window, 'people:"Sam Reyes" date>=2025-13')
+    qtbot.waitUntil(lambda: titles(window) == wanted, timeout=5000)
+    assert window.browser.search_error.isVisible()
+    assert "Showing the search without “date>=2025-13”" in window.browser.search_error.text()

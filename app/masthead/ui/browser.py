@@ -298,10 +298,16 @@ class BrowserPane(QWidget):
         try:
             self.query = parse_query(text) if text else None
         except QueryError as exc:
-            shown = "the last search that could be read" if self.query is not None else "every file"
+            rest, part = _without_bad_part(text, exc.position)
+            if rest is not None:  # the rest of the search, not whatever an unfinished keystroke last gave
+                self.query, shown = rest, f"the search without “{part}”"
+            else:
+                shown = "the last search that could be read" if self.query is not None else "every file"
             self.search_error.setText(f"⚠ {exc.message} (at column {exc.position + 1}). Showing {shown}.")
             self.search_error.show()
             self.search.setStyleSheet(f"QLineEdit {{ border: 1px solid {error_colour()}; }}")
+            if rest is not None:
+                self.apply_filters()
             return
         self.search_error.hide()
         self.search.setStyleSheet("")
@@ -549,3 +555,17 @@ class BrowserPane(QWidget):
         current = self.table.currentIndex()
         if current.isValid():
             self.table.scrollTo(current)
+
+
+def _without_bad_part(text: str, at: int) -> tuple[Query | None, str]:
+    """The search without the word (between spaces) a parse error points into, if the rest reads: typing
+    ``date>=2025-13`` after ``people:"Sean"`` showed the files of whatever the last keystroke that parsed
+    gave (``people:"Sean" date``: none), where the search without that word is what the user means."""
+    start = text.rfind(" ", 0, at) + 1
+    end = text.find(" ", at)
+    end = len(text) if end < 0 else end
+    rest = (text[:start] + text[end:]).strip()
+    try:
+        return (parse_query(rest) if rest else None), text[start:end]
+    except QueryError:
+        return None, text[start:end]
