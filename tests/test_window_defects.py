@@ -684,3 +684,20 @@ def test_the_selected_file_moved_away_under_unsaved_edits_asks_nothing_and_keeps
     assert asked == [] and bar.save_again_button.isVisible()
     assert window.form.dirty and window.current == "english-null.md" and window.form.rel == "english-null.md"
     assert window.form.editors["author"].value().endswith(" Jr.")  # type: ignore[attr-defined]
+
+
+def test_the_open_file_kept_out_of_the_filter_is_not_a_target_of_the_shown_files(
+    qtbot: QtBot, window: MainWindow, archive: Path
+) -> None:
+    """Tag the shown files after a search the open file does not match: the dialog counts and tags the files
+    the search shows, not the open one (it said "The 183 files shown" beside "182 of 10,001": a trial)."""
+    open_file(qtbot, window, "english-null.md")
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, 'people:"Sam Reyes"')
+    qtbot.waitUntil(lambda: window.count_label.text().endswith("(+ the open file)"), timeout=10000)
+    assert window.shown_paths() == ["crlf.md"]
+    window.bulk_tag_action.trigger()
+    dialog = window.findChild(BulkTagDialog)
+    assert isinstance(dialog, BulkTagDialog) and dialog.rels == ["crlf.md"]
+    assert "The file shown" in dialog.summary.text() or "1 file" in dialog.summary.text()
+    dialog.close()

@@ -470,7 +470,10 @@ class BrowserPane(QWidget):
 
     # ------------------------------------------------------------------ selection
     def shown_paths(self) -> list[str]:
-        return self._paths(range(self.proxy.rowCount()))
+        """The files the filters show, in table order: not the open file listed only because it is open (it
+        was a bulk operation's target, counted in "The 183 files shown" beside "182 of 10,001": a trial)."""
+        outside = self.proxy.pinned_outside()
+        return [p for p in self._paths(range(self.proxy.rowCount())) if p != outside]
 
     def selected_paths(self) -> list[str]:
         """The selected files, in table order. From the selection's ranges: ``selectedRows()`` asks the models
