@@ -333,3 +333,19 @@ def test_tab_leaves_the_taxonomy_table(qtbot: QtBot, panel: TaxonomyPanel) -> No
     qtbot.waitUntil(panel.table.hasFocus, timeout=3000)
     qtbot.keyClick(panel.table, Qt.Key.Key_Tab)
     assert not panel.table.hasFocus()
+
+
+def test_down_from_the_filter_goes_to_the_values_and_f2_renames_the_first(
+    qtbot: QtBot, panel: TaxonomyPanel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As from the archive's search field: Down in the filter goes to the first value, selected, so F2 acts
+    on it (it took three Tabs, through the field list and a checkbox: a new-user trial)."""
+    panel.activateWindow()
+    panel.filter.setFocus()
+    qtbot.keyClicks(panel.filter, "zeta")
+    qtbot.keyClick(panel.filter, Qt.Key.Key_Down)
+    assert panel.table.hasFocus() and panel.selected() == [("tags", "zeta", 3)]
+    renamed: list[object] = []
+    monkeypatch.setattr(panel, "rename_selected", lambda: renamed.append(panel.selected()))
+    qtbot.keyClick(panel.table, Qt.Key.Key_F2)
+    assert renamed == [[("tags", "zeta", 3)]]

@@ -115,6 +115,7 @@ class TaxonomyPanel(QWidget):
         for button in self.filter.findChildren(QToolButton):
             named(button, "taxonomyFilterClear", "Clear the filter")
         self.table.installEventFilter(self)  # F2 renames, Delete deletes (like a file manager)
+        self.filter.installEventFilter(self)  # Down goes to the values (as from the archive's search field)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.status = named(QLabel(""), "taxonomyStatus", "Taxonomy summary")
@@ -141,6 +142,12 @@ class TaxonomyPanel(QWidget):
             selection.select(current, selection.SelectionFlag.Select | selection.SelectionFlag.Rows)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.filter and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() == Qt.Key.Key_Down and self.table.model() is not None and self.table.model().rowCount():
+                self.table.setFocus(Qt.FocusReason.TabFocusReason)
+                self.table.setCurrentIndex(self.table.model().index(0, 0))  # (selected: F2 renames it)
+                return True
         if watched is self.table and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             if event.key() == Qt.Key.Key_F2:
