@@ -87,3 +87,34 @@ def test_typing_a_date_is_one_undo_step(qtbot: QtBot, form: FormPane) -> None:
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     assert form.doc is not None and form.doc.data["date"] == dt.date(2023, 5, 1)
     assert form.undo_stack.count() == 1
+
+
+def test_typing_in_the_middle_of_a_choice_after_the_vocabulary_changed_keeps_the_word(qtbot: QtBot) -> None:
+    """An editable choice (area, category, status): the archive's counts change (a save elsewhere), then the
+    user types in the middle of the value: each keystroke lands at the cursor (the choices were refilled on
+    the first one, which reset the text and sent the cursor to the end: a new-user trial)."""
+    from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
+
+    from masthead.ui.completion import FieldValues
+    from masthead.ui.form.editors import ChoiceEditor
+
+    choices = FieldValues({"tech-engineering": 5, "tech-policy": 3})
+    host = QWidget()
+    combo = ChoiceEditor("area", "tech-engineering", choices, allow_new=True)
+    combo.value_edited.connect(lambda value, _typing: combo.set_value(value))  # as the form shows an edit
+    QVBoxLayout(host).addWidget(combo)
+    qtbot.addWidget(host)
+    host.show()
+    host.activateWindow()
+    combo.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() in (combo, combo.lineEdit()), timeout=2000)
+    line = combo.lineEdit()
+    assert line is not None
+    line.setCursorPosition(len("tech-engin"))
+    choices.replace({"tech-engineering": 6, "tech-policy": 3, "media": 1})  # the counts changed meanwhile
+    for char in "XY":
+        qtbot.keyClick(QApplication.focusWidget(), char)
+    assert line.text() == "tech-enginXYeering" and line.cursorPosition() == len("tech-enginXY")
+    combo.showPopup()  # the list, when opened, has the new choices
+    assert combo.findText("media") >= 0
+    combo.hidePopup()

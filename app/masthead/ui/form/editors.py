@@ -333,15 +333,24 @@ class ChoiceEditor(QComboBox):
         return self.currentText()
 
     def set_value(self, value: Value) -> None:
-        self._fill(self.currentText())
+        """Show ``value``; the choices are brought up to date unless the user is typing in it (refilling
+        resets the text: a keystroke in the middle of a value after the vocabulary changed sent the cursor to
+        the end, and the word came out garbled: a new-user trial). A focused one keeps its cursor."""
+        typing = self.isEditable() and self.hasFocus()
+        if not typing:
+            self._fill(self.currentText())
         if self.currentText() == _text(value):
             return
+        line = self.lineEdit()
+        cursor = line.cursorPosition() if typing and line is not None else None
         self._quiet = True
         try:
             if value and self.findText(_text(value)) < 0:
                 self.insertItem(0, _text(value))  # what the file says is always shown, allowed or not
             if self.isEditable():
                 self.setEditText(_text(value))
+                if line is not None and cursor is not None:
+                    line.setCursorPosition(min(cursor, len(line.text())))
             else:
                 self.setCurrentText(_text(value))
         finally:
