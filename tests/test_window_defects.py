@@ -701,3 +701,26 @@ def test_the_open_file_kept_out_of_the_filter_is_not_a_target_of_the_shown_files
     assert isinstance(dialog, BulkTagDialog) and dialog.rels == ["crlf.md"]
     assert "The file shown" in dialog.summary.text() or "1 file" in dialog.summary.text()
     dialog.close()
+
+
+def test_ctrl_z_in_a_field_with_nothing_to_undo_leaves_the_field_alone(
+    qtbot: QtBot, window: MainWindow, archive: Path
+) -> None:
+    """With nothing in the window's history (Edit ▸ Undo off), Ctrl+Z in the title does nothing: the field's
+    own undo went back through its typing as a new step (after a merge that started the history over, a
+    new-user trial saw an older title edit removed)."""
+    open_file(qtbot, window, "english-null.md")
+    editor = window.form.editors["title"]
+    title = editor if isinstance(editor, QLineEdit) else editor.findChild(QLineEdit)
+    assert isinstance(title, QLineEdit)
+    window.activateWindow()
+    title.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is title, timeout=2000)
+    qtbot.keyClick(title, Qt.Key.Key_End)
+    qtbot.keyClicks(title, " edited")
+    with qtbot.waitSignal(window.form.saved, timeout=5000):
+        window.save_action.trigger()
+    window.form.controller.undo_stack.clear()  # (as a history that started over)
+    assert not window.undo_action.isEnabled() and title.isUndoAvailable()
+    qtbot.keyClick(title, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert title.text().endswith(" edited") and not window.form.dirty

@@ -191,6 +191,13 @@ class UndoKeys(QObject):
             new.installEventFilter(self)  # once per widget: Qt keeps one entry per filter
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and watched.property(WINDOW_UNDO)
+            and any(event.matches(key) for key in UNDO_KEYS)
+        ):
+            return True  # the window has nothing to undo (its shortcut is off): nor has the field, of its own
         if event.type() != QEvent.Type.ShortcutOverride or not isinstance(event, QKeyEvent):
             return False
         undo = event.matches(QKeySequence.StandardKey.Undo)
