@@ -112,7 +112,7 @@ def test_the_cli_serves_index_worker_requests_as_a_packaged_app_does(tmp_path: P
     )
     assert proc.stdin is not None and proc.stdout is not None
     chunk = stat_files(root)
-    index_worker.send(proc.stdin, ("read", str(root), chunk))
+    index_worker.send(proc.stdin, ("read", str(root), chunk, index_worker.STAMP))
     entries = snapshot.unpack(index_worker.receive(proc.stdout))
     index_worker.send(proc.stdin, None)
     assert proc.wait(timeout=30) == 0 and [e[0] for e in entries] == [c[0] for c in chunk]

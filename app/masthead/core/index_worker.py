@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable
 from typing import IO, Any
 
-from masthead.core.workers import receive, send
+from masthead.core.workers import OTHER_CODE, STAMP, receive, send
 
 
 def render_payload(_root: str, payload: tuple[str, list[str]]) -> tuple[str, list[tuple[int, str, str]]]:
@@ -49,7 +49,7 @@ def _job(name: str) -> Callable[[str, Any], Any]:
 
 
 JOBS = ("read", "plan", "scan", "render")
-__all__ = ["JOBS", "lower_priority", "receive", "send", "serve"]
+__all__ = ["JOBS", "STAMP", "lower_priority", "receive", "send", "serve"]
 
 
 def serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
@@ -60,7 +60,10 @@ def serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
             return
         if not request:
             return
-        job, root, payload = request
+        job, root, payload, *stamp = request
+        if stamp != [STAMP]:  # started by a process running other code (Masthead was updated meanwhile)
+            send(stdout, OTHER_CODE)
+            continue
         send(stdout, _job(job)(root, payload))
 
 

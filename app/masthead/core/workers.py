@@ -8,7 +8,9 @@ knows the jobs; this module knows none of them.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import marshal
+import os
 import struct
 import subprocess
 import sys
@@ -17,10 +19,37 @@ from collections.abc import Callable, Iterator
 from queue import Empty, Queue
 from typing import IO, Any, TypeVar
 
+from masthead.core.errors import MastheadError
+
 R = TypeVar("R")
 
 _LEN = struct.Struct("<Q")
 _STOPPED = object()  # a pump's last word on the results queue
+OTHER_CODE = ("masthead: other code",)  # a worker's reply to a request from a process running other code
+UPDATED = "Masthead was updated while it was running: quit it and start it again to use the new version"
+
+
+def _code_stamp() -> str:
+    """The Masthead code this process runs: its version and its module files' sizes and times, read when
+    this module is first imported. A worker started after an upgrade runs other code than the window that
+    started it (its rows did not fit: "too many values to unpack"); the two compare stamps."""
+    from masthead import __version__
+
+    parts = [__version__]
+    stack = [os.path.dirname(os.path.dirname(os.path.abspath(__file__)))]
+    while stack:  # (os.scandir: pathlib's rglob took ~2 ms at every start of a worker)
+        folder = stack.pop()
+        with contextlib.suppress(OSError), os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.endswith(".py"):
+                    st = entry.stat()
+                    parts.append(f"{entry.path}:{st.st_size}:{st.st_mtime_ns}")
+                elif entry.is_dir() and entry.name != "__pycache__":
+                    stack.append(entry.path)
+    return hashlib.sha256("\n".join(sorted(parts)).encode()).hexdigest()[:16]
+
+
+STAMP = _code_stamp()
 
 
 def send(stream: IO[bytes], obj: Any) -> None:
@@ -38,6 +67,12 @@ def receive(stream: IO[bytes]) -> Any:
     if len(data) < size:
         raise EOFError("index worker closed its pipe")
     return marshal.loads(data)
+
+
+def _reply(reply: Any) -> Any:
+    if reply == OTHER_CODE:
+        raise MastheadError(UPDATED)
+    return reply
 
 
 def worker_command() -> list[str]:
@@ -109,8 +144,8 @@ def run_parallel(
                     payload = jobs.get_nowait()  # one call: another pump may take the last job meanwhile
                 except Empty:
                     break
-                send(proc.stdin, (job_name, root, payload))
-                results.put(receive(proc.stdout))
+                send(proc.stdin, (job_name, root, payload, STAMP))
+                results.put(_reply(receive(proc.stdout)))
         except BaseException as exc:
             results.put(exc)
         finally:
@@ -139,6 +174,8 @@ def run_parallel(
                         return
                     raise RuntimeError(f"the worker processes stopped with {expected} replies missing")
                 continue
+            if isinstance(item, MastheadError):
+                raise item
             if isinstance(item, BaseException):
                 raise RuntimeError(f"a worker process failed: {item}") from item
             expected -= 1
@@ -175,8 +212,8 @@ class Worker:
                 proc = self._proc = subprocess.Popen(worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE)
             assert proc.stdin is not None and proc.stdout is not None
             try:
-                send(proc.stdin, (job, root, payload))
-                return receive(proc.stdout)
+                send(proc.stdin, (job, root, payload, STAMP))
+                return _reply(receive(proc.stdout))
             except (OSError, EOFError, ValueError) as exc:
                 self._stop(proc)
                 raise RuntimeError(f"the worker process failed: {exc}") from exc
