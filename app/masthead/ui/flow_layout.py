@@ -67,7 +67,8 @@ class FlowLayout(QLayout):
         """The widest item (the flow wraps the rest); its height is asked through heightForWidth."""
         size = QSize()
         for item in self._items:
-            size = size.expandedTo(item.minimumSize())
+            if not item.isEmpty():  # (a hidden widget takes no room)
+                size = size.expandedTo(item.minimumSize())
         m = self.contentsMargins()
         return size + QSize(m.left() + m.right(), m.top() + m.bottom())
 
@@ -75,6 +76,8 @@ class FlowLayout(QLayout):
         x, y, line = rect.x(), rect.y(), 0
         space = self.spacing()
         for item in self._items:
+            if item.isEmpty():
+                continue
             hint = item.sizeHint()
             if x + hint.width() > rect.right() + 1 and line > 0:
                 x, y, line = rect.x(), y + line + space, 0

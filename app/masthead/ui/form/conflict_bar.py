@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QFrame, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from masthead.ui.document_controller import DocumentController
+from masthead.ui.flow_layout import FlowLayout
 from masthead.ui.theme import notice_style
 from masthead.ui.widgets import named
 
@@ -39,10 +40,9 @@ class ConflictBar(QFrame):
         self.discard_button.clicked.connect(self._discard)
         self.changed_buttons = (self.reload_button, self.keep_button, self.merge_button)
         self.vanished_buttons = (self.save_as_button, self.save_again_button, self.discard_button)
-        row = QHBoxLayout()
+        row = FlowLayout(spacing=6)  # the buttons wrap: in a row they widened the form pane when the bar came
         for button in (*self.changed_buttons, *self.vanished_buttons):
             row.addWidget(button)
-        row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.label)
         layout.addLayout(row)
