@@ -99,7 +99,11 @@ def smoke_test() -> None:
         worker = subprocess.Popen([str(APP), "--index-worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
         assert worker.stdin is not None and worker.stdout is not None
         chunk = stat_files(work / "big")[:5]
-        index_worker.send(worker.stdin, ("read", str(work / "big"), chunk))
+        index_worker.send(worker.stdin, ("read", str(work / "big"), chunk, "not-its-code"))
+        assert index_worker.receive(worker.stdout) == index_worker.OTHER_CODE  # (a request from other code)
+        index_worker.send(worker.stdin, ("stamp", "", None))
+        stamp = index_worker.receive(worker.stdout)  # the built app's own
+        index_worker.send(worker.stdin, ("read", str(work / "big"), chunk, stamp))
         rows = snapshot.unpack(index_worker.receive(worker.stdout))  # the records, as one snapshot piece
         index_worker.send(worker.stdin, None)
         assert worker.wait(timeout=30) == 0 and [r[0] for r in rows] == [c[0] for c in chunk]

@@ -112,6 +112,8 @@ def test_the_cli_serves_index_worker_requests_as_a_packaged_app_does(tmp_path: P
     )
     assert proc.stdin is not None and proc.stdout is not None
     chunk = stat_files(root)
+    index_worker.send(proc.stdin, ("stamp", "", None))
+    assert index_worker.receive(proc.stdout) == index_worker.STAMP  # (the same code as this process)
     index_worker.send(proc.stdin, ("read", str(root), chunk, index_worker.STAMP))
     entries = snapshot.unpack(index_worker.receive(proc.stdout))
     index_worker.send(proc.stdin, None)

@@ -48,8 +48,8 @@ def _job(name: str) -> Callable[[str, Any], Any]:
     raise KeyError(name)
 
 
-JOBS = ("read", "plan", "scan", "render")
-__all__ = ["JOBS", "STAMP", "lower_priority", "receive", "send", "serve"]
+JOBS = ("read", "plan", "scan", "render", "stamp")
+__all__ = ["JOBS", "OTHER_CODE", "STAMP", "lower_priority", "receive", "send", "serve"]
 
 
 def serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
@@ -61,10 +61,12 @@ def serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
         if not request:
             return
         job, root, payload, *stamp = request
-        if stamp != [STAMP]:  # started by a process running other code (Masthead was updated meanwhile)
+        if job == "stamp":  # which code this worker runs (packaging's check of a built app asks)
+            send(stdout, STAMP)
+        elif stamp != [STAMP]:  # started by a process running other code (Masthead was updated meanwhile)
             send(stdout, OTHER_CODE)
-            continue
-        send(stdout, _job(job)(root, payload))
+        else:
+            send(stdout, _job(job)(root, payload))
 
 
 def lower_priority() -> None:
