@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -41,6 +42,7 @@ def timed(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
 
 def run(root: Path, rels: list[str], edit: Edit, title: str, extra: float = 0.0) -> None:
     plan, planned = timed(bulk.plan, root, rels, edit)
+    held = sum(len(c.old_head) + len(c.new_head) for c in plan.changes)  # what a dialog keeps while open
     report, applied = timed(bulk.apply, plan)
     assert report.journal is not None and not report.failed
     undone, undo_time = timed(bulk.undo, report.journal)
@@ -51,6 +53,8 @@ def run(root: Path, rels: list[str], edit: Edit, title: str, extra: float = 0.0)
     print(f"  plan (parallel read, parse, splice, verify): {planned:6.2f} s ({100 * planned / total:.0f} %)")
     print(f"  apply (journal + fsync'd atomic writes):     {applied:6.2f} s ({100 * applied / total:.0f} %)")
     print(f"  total {total:.2f} s; undo {undo_time:.2f} s ({len(undone.changed)} restored)")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  the plan holds {held / 1e6:.1f} MB of file heads; peak memory of this process so far {peak:.0f} MB")
 
 
 def shares(root: Path, rels: list[str], edit: Edit) -> None:
