@@ -11,7 +11,7 @@ from masthead.core.document import Document
 from masthead.core.errors import ReadOnlyError
 
 CASES = {
-    "invalid-yaml.md": (3, "flow sequence that starts on line 2"),
+    "invalid-yaml.md": (2, "flow sequence that starts on line 2; seen on line 3"),
     "duplicate-key.md": (4, 'duplicate key "title"'),
     "several-documents.md": (3, "several YAML documents"),
     "list-root.md": (2, "is a list"),

@@ -494,3 +494,20 @@ def test_a_search_with_an_unreadable_word_shows_the_rest_of_it(qtbot: QtBot, win
     qtbot.waitUntil(lambda: titles(window) == wanted, timeout=5000)
     assert window.browser.search_error.isVisible()
     assert "Showing the search without “date>=2025-13”" in window.browser.search_error.text()
+
+
+def test_an_unclosed_bracket_is_marked_where_it_opens(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    """The YAML tab highlights the line of the unclosed ``[``, not the later line where the parser gave up (a
+    new-user trial's eye went to the wrong line); the message names both."""
+    root = tmp_path / "unclosed"
+    root.mkdir()
+    (root / "a.md").write_text(
+        "---\ntitle: 访谈\ntags: [unclosed, oops\nsummary: 一句\nproject: []\n---\n正文\n", encoding="utf-8"
+    )
+    open_and_wait(qtbot, window, root)
+    with qtbot.waitSignal(window.preview.rendered, timeout=5000):
+        click_row(qtbot, window, 0)
+    assert "problem on line 3" in window.form.title.text() and "seen on line" in window.form.title.text()
+    window.form.tabs.setCurrentIndex(1)
+    view = window.form.yaml_view
+    assert view.highlighted_line() == 3 and view.textCursor().block().text() == "tags: [unclosed, oops"

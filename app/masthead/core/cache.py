@@ -25,7 +25,7 @@ from masthead.core.records import Record
 _first = operator.itemgetter(0)  # an entry's path
 
 DEAD_SLACK = 1000  # dead snapshot entries tolerated beyond as many as there are live ones
-FORMAT = f"4-py{sys.version_info[0]}.{sys.version_info[1]}"  # marshal is per Python version
+FORMAT = f"5-py{sys.version_info[0]}.{sys.version_info[1]}"  # marshal is per Python version (5: error lines)
 
 
 def cache_dir() -> Path:

@@ -361,6 +361,12 @@ def _parse_error(exc: yaml.MarkedYAMLError, first_line: int) -> ParseError:
         context = str(exc.context).strip()
         if exc.context_mark is not None and exc.context_mark.line != getattr(mark, "line", None):
             context += f" that starts on line {first_line + exc.context_mark.line}"
+            if _OPENED.search(context):  # an unclosed [ { or quote: the fix is where it opens, not where the
+                mark = exc.context_mark  # parser gave up (the YAML tab marked that line: a new-user trial)
+                context += f"; seen on line {first_line + (exc.problem_mark or mark).line}"
         problem = f"{problem} ({context})"
     line = first_line + mark.line if mark is not None else first_line
     return ParseError(problem, line=line)
+
+
+_OPENED = re.compile(r"flow (sequence|mapping)|quoted scalar")  # contexts that begin where something opens
