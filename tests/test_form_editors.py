@@ -118,3 +118,23 @@ def test_typing_in_the_middle_of_a_choice_after_the_vocabulary_changed_keeps_the
     combo.showPopup()  # the list, when opened, has the new choices
     assert combo.findText("media") >= 0
     combo.hidePopup()
+
+
+def test_a_choice_not_being_typed_in_shows_its_value_from_the_start(qtbot: QtBot) -> None:
+    """In a narrow form a long choice showed its end ("ata-engineering"), as a text field does not."""
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+    from masthead.ui.completion import FieldValues
+    from masthead.ui.form.editors import ChoiceEditor
+
+    choices = FieldValues({"data-engineering": 5, "media": 1})
+    host = QWidget()
+    combo = ChoiceEditor("category", "data-engineering", choices, allow_new=True)
+    QVBoxLayout(host).addWidget(combo)
+    qtbot.addWidget(host)
+    host.resize(120, 40)
+    host.show()
+    line = combo.lineEdit()
+    assert line is not None and line.cursorPosition() == 0
+    combo.set_value("media-and-communications")
+    assert line.text() == "media-and-communications" and line.cursorPosition() == 0

@@ -316,6 +316,9 @@ class ChoiceEditor(QComboBox):
             self.addItems(items)
             if self.isEditable():
                 self.setEditText(text)
+                line = self.lineEdit()
+                if line is not None and not self.hasFocus():
+                    line.setCursorPosition(0)  # the value's start shows in a narrow field
             else:
                 self.setCurrentText(text)
         finally:
@@ -349,8 +352,8 @@ class ChoiceEditor(QComboBox):
                 self.insertItem(0, _text(value))  # what the file says is always shown, allowed or not
             if self.isEditable():
                 self.setEditText(_text(value))
-                if line is not None and cursor is not None:
-                    line.setCursorPosition(min(cursor, len(line.text())))
+                if line is not None:  # typing: where it was; else the value's start (a narrow field showed
+                    line.setCursorPosition(min(cursor, len(line.text())) if cursor is not None else 0)  # its end)
             else:
                 self.setCurrentText(_text(value))
         finally:
