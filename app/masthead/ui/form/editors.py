@@ -339,6 +339,8 @@ class ChoiceEditor(QComboBox):
         """Show ``value``; the choices are brought up to date unless the user is typing in it (refilling
         resets the text: a keystroke in the middle of a value after the vocabulary changed sent the cursor to
         the end, and the word came out garbled: a new-user trial). A focused one keeps its cursor."""
+        if self.currentText() == _text(value):
+            return  # (the echo of the user's own edit: nothing to refill or move)
         typing = self.isEditable() and self.hasFocus()
         if not typing:
             self._fill(self.currentText())
