@@ -344,8 +344,6 @@ class ChoiceEditor(QComboBox):
         typing = self.isEditable() and self.hasFocus()
         if not typing:
             self._fill(self.currentText())
-        if self.currentText() == _text(value):
-            return
         line = self.lineEdit()
         cursor = line.cursorPosition() if typing and line is not None else None
         self._quiet = True
