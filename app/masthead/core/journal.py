@@ -194,10 +194,6 @@ class Entry(NamedTuple):
     new_sha: str
     delta: str
 
-    @classmethod
-    def of(cls, rel: str, old: bytes, new: bytes) -> Entry:
-        return cls(rel, sha(old), sha(new), old_delta(old, new))
-
 
 def begin(
     root: Path, description: str, edit: list[Any] | None, list_indent: int, files: Sequence[Entry]
