@@ -45,6 +45,17 @@ def tag_two_files(qtbot: QtBot, window: MainWindow) -> None:
     dialog.close()
 
 
+def undo_newest_in_history(qtbot: QtBot, window: MainWindow) -> None:
+    """Edit ▸ Bulk Operation History…, the newest operation, Undo; until it is undone."""
+    window.history_action.trigger()
+    history = window.findChild(HistoryDialog)
+    assert isinstance(history, HistoryDialog)
+    history.table.selectRow(0)
+    qtbot.mouseClick(history.undo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: history.table.item(0, 3).text() == "undone", timeout=10000)
+    history.close()
+
+
 def tags_on_disk(archive: Path, name: str) -> object:
     return Document((archive / name).read_bytes()).data.get("tags")
 
@@ -84,13 +95,7 @@ def test_history_undo_under_an_unsaved_edit_of_another_field_keeps_the_edit(
     title = line_edit(window, "title")
     title.selectAll()
     qtbot.keyClicks(title, "Mine")
-    window.history_action.trigger()
-    history = window.findChild(HistoryDialog)
-    assert isinstance(history, HistoryDialog)
-    history.table.selectRow(0)
-    qtbot.mouseClick(history.undo_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: history.table.item(0, 3).text() == "undone", timeout=10000)
-    history.close()
+    undo_newest_in_history(qtbot, window)
     qtbot.waitUntil(lambda: "weekly-digest" not in chips(window, "tags").values, timeout=5000)
     assert title.text() == "Mine" and window.form.dirty
     save(qtbot, window)
@@ -105,13 +110,7 @@ def test_history_undo_under_an_unsaved_edit_of_the_same_field_shows_the_conflict
     open_file(qtbot, window, "english-null.md")
     type_value(qtbot, chips(window, "tags"), "mine")
     mine = chips(window, "tags").values
-    window.history_action.trigger()
-    history = window.findChild(HistoryDialog)
-    assert isinstance(history, HistoryDialog)
-    history.table.selectRow(0)
-    qtbot.mouseClick(history.undo_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: history.table.item(0, 3).text() == "undone", timeout=10000)
-    history.close()
+    undo_newest_in_history(qtbot, window)
     bar = window.form.conflict_bar
     qtbot.waitUntil(bar.isVisible, timeout=5000)
     text = bar.label.text()

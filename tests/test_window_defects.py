@@ -67,6 +67,18 @@ def edit_author(qtbot: QtBot, window: MainWindow) -> None:
     assert window.form.dirty
 
 
+def focus_title(qtbot: QtBot, window: MainWindow, name: str) -> QLineEdit:
+    """Open ``name`` and put the keyboard in its title field."""
+    open_file(qtbot, window, name)
+    editor = window.form.editors["title"]
+    title = editor if isinstance(editor, QLineEdit) else editor.findChild(QLineEdit)
+    assert isinstance(title, QLineEdit)
+    window.activateWindow()
+    title.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is title, timeout=2000)
+    return title
+
+
 def table_titles(window: MainWindow) -> list[str]:
     return [window.model.index(r, Column.TITLE).data() for r in range(window.model.rowCount())]
 
@@ -635,13 +647,7 @@ def test_ctrl_z_in_a_field_undoes_the_newest_step_not_the_fields_own_older_typin
     """Type in the title, save, tick Draft, then Ctrl+Z back in the title: Draft is undone (the newest step),
     then the title typing, and Ctrl+Shift+Z brings them back in order. (The title's own undo went back
     through its typing, already saved, as a new step that Redo could not take back: a new-user trial.)"""
-    open_file(qtbot, window, "english-null.md")
-    editor = window.form.editors["title"]
-    title = editor if isinstance(editor, QLineEdit) else editor.findChild(QLineEdit)
-    assert isinstance(title, QLineEdit)
-    window.activateWindow()
-    title.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is title, timeout=2000)
+    title = focus_title(qtbot, window, "english-null.md")
     typed = title.text()
     qtbot.keyClick(title, Qt.Key.Key_End)
     qtbot.keyClicks(title, " edited")
@@ -709,13 +715,7 @@ def test_ctrl_z_in_a_field_with_nothing_to_undo_leaves_the_field_alone(
     """With nothing in the window's history (Edit ▸ Undo off), Ctrl+Z in the title does nothing: the field's
     own undo went back through its typing as a new step (after a merge that started the history over, a
     new-user trial saw an older title edit removed)."""
-    open_file(qtbot, window, "english-null.md")
-    editor = window.form.editors["title"]
-    title = editor if isinstance(editor, QLineEdit) else editor.findChild(QLineEdit)
-    assert isinstance(title, QLineEdit)
-    window.activateWindow()
-    title.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is title, timeout=2000)
+    title = focus_title(qtbot, window, "english-null.md")
     qtbot.keyClick(title, Qt.Key.Key_End)
     qtbot.keyClicks(title, " edited")
     with qtbot.waitSignal(window.form.saved, timeout=5000):

@@ -57,10 +57,14 @@ def check_conflict(c: DocumentController) -> None:
             c.conflict = Conflict("unreadable")
             c.disk_seen = disk
         else:
-            both = frozenset(overlap(doc.original, doc.data, disk.data))
-            c.conflict = Conflict("changed", both, theirs=frozenset(changed(doc.original, disk.data)) - both)
-            c.disk_seen = disk
+            c.conflict, c.disk_seen = _changed(doc, disk), disk
     c.conflict_found.emit()
+
+
+def _changed(doc: Document, disk: Document, by: str = "another program") -> Conflict:
+    """How the readable ``disk`` version differs from what was read: the fields both changed, their others."""
+    both = frozenset(overlap(doc.original, doc.data, disk.data))
+    return Conflict("changed", both, by, frozenset(changed(doc.original, disk.data)) - both)
 
 
 def take_disk_change(c: DocumentController, by: str) -> bool:
@@ -74,9 +78,9 @@ def take_disk_change(c: DocumentController, by: str) -> bool:
     if disk is None or disk.error is not None or disk.snapshot is None:
         check_conflict(c)
         return False
-    both = frozenset(overlap(doc.original, doc.data, disk.data))
-    if both:
-        c.conflict, c.disk_seen = Conflict("changed", both, by), disk
+    conflict = _changed(doc, disk, by)
+    if conflict.overlap:
+        c.conflict, c.disk_seen = conflict, disk
         c.conflict_found.emit()
         return False
     kept = _mine_on(c, disk)
