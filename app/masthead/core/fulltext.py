@@ -39,6 +39,7 @@ from typing import TypeVar
 
 from masthead.core import cache
 from masthead.core.cache import cache_dir, is_busy
+from masthead.core.folding import nfkc
 from masthead.core.pacing import pause
 
 T = TypeVar("T")
@@ -572,9 +573,7 @@ def fold(text: str) -> str:
 
 
 def _fold_piece(text: str) -> str:
-    if not unicodedata.is_normalized("NFKC", text):  # (a quick check: most English text is)
-        text = unicodedata.normalize("NFKC", text)
-    return text.casefold().replace("\0", "\ufffd").replace("\uffff", "\ufffd")
+    return nfkc(text).casefold().replace("\0", "\ufffd").replace("\uffff", "\ufffd")
 
 
 def _pieces(text: str) -> Iterator[str]:

@@ -25,12 +25,12 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass, field
 from typing import Any
 
 from masthead.core.fieldinfo import FileState, field_kind, file_state
+from masthead.core.folding import nfkc
 from masthead.core.fulltext import fold as fold_text
 from masthead.core.fulltext import holds
 from masthead.core.records import Record, as_date
@@ -61,7 +61,7 @@ class QueryError(ValueError):
 
 
 def fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold()
+    return nfkc(text).casefold()
 
 
 @dataclass(frozen=True)
