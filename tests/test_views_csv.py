@@ -173,3 +173,27 @@ def test_csv_import_by_another_key_and_bad_rows(tmp_path: Path, capsys: pytest.C
     assert "two.md: not changed: draft: 'maybe' is not true or false" in err
     assert (root / "one.md").read_text() == ONE.replace("第一次访谈：芯片", "新标题")
     assert (root / "two.md").read_bytes() == TWO.encode()
+
+
+def test_csv_import_of_a_spreadsheets_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """As a spreadsheet saves it: empty columns without a name, Excel's TRUE/FALSE (also for a ``draft: yes``),
+    and fields of neither the schema nor the profile, which a file without them gets in the archive's form."""
+    root = _archive(tmp_path)
+    (root / "one.md").write_bytes(ONE.replace("draft: true\n", "draft: yes\nhosts: [Ann, Bob]\nepisode: 7\n").encode())
+    (root / "three.md").write_bytes(b"---\ntitle: Three\ndraft: no\nfeatured: true\n---\n")
+    table = tmp_path / "t.csv"
+    table.write_bytes(
+        b"path,draft,hosts,episode,featured,,\r\n"
+        b"one.md,TRUE,Ann; Bob,7,,,\r\n"  # as it is: nothing written (yes is true)
+        b"two.md,FALSE,Cy; Di,8,TRUE,,\r\n"
+        b"three.md,TRUE,,,FALSE,,\r\n"
+    )
+    code, _, err = run_cli(capsys, "import-csv", str(root), str(table))
+    assert code == 0, err
+    assert (root / "one.md").read_bytes() == ONE.replace(
+        "draft: true\n", "draft: yes\nhosts: [Ann, Bob]\nepisode: 7\n"
+    ).encode()
+    two = (root / "two.md").read_bytes().decode()
+    assert two.startswith("---\r\ntitle: 'An English talk'\r\ndraft: false\r\n")
+    assert "hosts:\r\n  - Cy\r\n  - Di\r\n" in two and "episode: 8\r\n" in two and "featured: true\r\n" in two
+    assert (root / "three.md").read_text() == "---\ntitle: Three\ndraft: true\nfeatured: false\n---\n"

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from masthead.core.cells import CellsEdit, cell_text
+from masthead.core.cells import CellsEdit, archive_kinds, cell_text
 from masthead.core.records import Record
 
 PATH_COLUMN = "path"
@@ -84,7 +84,8 @@ def read_table(
     header = [h.strip() for h in rows[0]]
     if key not in header:
         raise ValueError(f"no column {key!r} in the header ({', '.join(header)})")
-    if len(set(header)) != len(header):
+    named = [h for h in header if h]  # (columns without a name are left out: a spreadsheet's empty ones)
+    if len(set(named)) != len(named):
         raise ValueError(f"a column is named twice in the header ({', '.join(header)})")
     at = header.index(key)
     fields = [(i, name) for i, name in enumerate(header) if i != at and name and name != PATH_COLUMN]
@@ -112,4 +113,5 @@ def read_table(
             problems.append(f"row {number}: {rels[0]} is named by an earlier row too")
             continue
         cells[rels[0]] = {field_name: row[i] for i, field_name in fields}
-    return Imported(CellsEdit(cells, separator, label), problems)
+    kinds = archive_kinds(records.values(), [name for _, name in fields])
+    return Imported(CellsEdit(cells, separator, label, kinds), problems)

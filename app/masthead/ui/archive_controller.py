@@ -27,6 +27,7 @@ from masthead.ui.watcher import ArchiveWatcher
 DRAIN = 300  # records inserted into the table per event-loop turn while an archive loads
 VOCAB_SLICE = 40  # records counted into the vocabulary at a time
 VOCAB_TURN = 0.008  # seconds of counting per event-loop turn
+MOVE_WINDOW = 5.0  # seconds a removed file may take to be seen again elsewhere (as moved: ``files_moved``)
 Picker = dict[str, dict[str, int]]
 
 
@@ -53,6 +54,7 @@ class ArchiveController(QObject):
     vocabulary_changed = Signal()  # ``vocab``/``vocabulary`` changed (in place, or replaced)
     files_updated = Signal(list)  # rels that changed on disk (same-thread signal)
     files_removed = Signal(list)  # rels deleted or moved on disk
+    files_moved = Signal(dict)  # old rel -> new rel: files removed lately found again elsewhere
     progress = Signal(int, int)
     message = Signal(str, int)  # status bar text, milliseconds
     failed = Signal(str)
@@ -66,6 +68,7 @@ class ArchiveController(QObject):
         self.vocabulary: Picker = {}
         self.last_stats: BuildStats | None = None
         self.delta: Delta | None = None  # while vocabulary_changed is emitted for an update: what changed
+        self._gone: dict[tuple[int, int], tuple[str, float]] = {}  # files removed lately: (size, mtime) -> rel
         self.model = DocumentsModel(self)
         self.folders = FolderModel(self)
         self.watcher = ArchiveWatcher(self)
@@ -327,6 +330,27 @@ class ArchiveController(QObject):
     def _on_folders_changed(self) -> None:
         self.refresh(None)
 
+    def _moved(self, changes: Changes, before: dict[str, Record], now: dict[str, Record]) -> dict[str, str]:
+        """Files removed lately (this refresh or one of the last ``MOVE_WINDOW`` seconds) that were added under
+        another path (renamed or moved: the same size and mtime, one file each): old path -> new path."""
+        gone, moment = self._gone, time.monotonic()
+        for stamp in [s for s, (_, when) in gone.items() if moment - when > MOVE_WINDOW]:
+            del gone[stamp]
+        for rel in changes.removed:
+            if rel in before:
+                stamp = (before[rel].size, before[rel].mtime_ns)
+                gone[stamp] = ("" if stamp in gone else rel, moment)  # ("": two files had it, neither is known)
+        added: dict[tuple[int, int], list[str]] = {}
+        for rel in changes.added:
+            if rel in now:
+                added.setdefault((now[rel].size, now[rel].mtime_ns), []).append(rel)
+        moved: dict[str, str] = {}
+        for stamp, rels in added.items():
+            old = gone.pop(stamp, ("", 0.0))[0]
+            if old and len(rels) == 1:
+                moved[old] = rels[0]
+        return moved
+
     def _apply(self, changes: Changes, before: dict[str, Record], diff: Diff | None) -> None:
         """Only the rows, folder counts and vocabulary entries that changed (``diff``: the vocabulary's part,
         computed off the GUI thread; None when the vocabulary was replaced meanwhile)."""
@@ -348,6 +372,9 @@ class ArchiveController(QObject):
             self.delta = None
         if changes.updated:
             self.files_updated.emit(list(changes.updated))
+        moved = self._moved(changes, before, records)
+        if moved:
+            self.files_moved.emit(moved)
         if changes.removed:
             self.files_removed.emit(list(changes.removed))
         self.changed.emit()

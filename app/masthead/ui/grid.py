@@ -6,17 +6,17 @@ the model shows them, and core reads each cell's text back in the form of the fi
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QMessageBox
 
-from masthead.core.cells import CellsEdit, cell_text
+from masthead.core.cell_block import block_text, parse_block
+from masthead.core.cells import CellsEdit, archive_kinds, cell_problem, cell_text
 from masthead.core.wording import plural
+from masthead.ui.archive_controller import MOVE_WINDOW
 from masthead.ui.grid_delegate import GridDelegate
 from masthead.ui.models import PATH_ROLE, Column
 
@@ -42,6 +42,9 @@ class GridController(QObject):
         self.window = window
         self.editing = False
         self._pending: dict[tuple[str, str], str] = {}
+        self._bases: dict[tuple[str, str], str] = {}  # each unsaved cell's text in the file when it was typed
+        self._orphans: set[str] = set()  # paths of unsaved cells whose files were removed, maybe moved
+        self.orphan_ms = int(MOVE_WINDOW * 1000)
         self._undo: list[dict[tuple[str, str], str | None]] = []  # each step: the cells before it
         self._redo: list[dict[tuple[str, str], str | None]] = []
         window.model.cells = self
@@ -71,10 +74,13 @@ class GridController(QObject):
             record = index.records.get(path)
             if record is None or record.error:
                 continue
-            if text == cell_text(record.meta.get(field)):
+            base = cell_text(record.meta.get(field))
+            if text == base:
                 self._pending.pop((path, field), None)
+                self._bases.pop((path, field), None)
             else:
                 self._pending[(path, field)] = text
+                self._bases[(path, field)] = base  # (typed again after another program's change: over it)
             touched.add(path)
         if touched and before != {k: self._pending.get(k) for k in before}:
             self._undo.append(before)
@@ -94,13 +100,61 @@ class GridController(QObject):
             return False
         step = source.pop()
         target.append({key: self._pending.get(key) for key in step})
+        index = self.window.archive.index
         for key, text in step.items():
-            if text is None:
+            record = index.records.get(key[0]) if index is not None else None
+            if text is None or record is None:
                 self._pending.pop(key, None)
+                self._bases.pop(key, None)
             else:
                 self._pending[key] = text
+                self._bases.setdefault(key, cell_text(record.meta.get(key[1])))
         self._touch({path for path, _ in step})
         return True
+
+    def moved(self, moves: dict[str, str]) -> None:
+        """Files renamed or moved by another program: their unsaved cells go with them."""
+        self._orphans.difference_update(moves)
+        keys = [key for key in self._pending if key[0] in moves]
+        for key in keys:
+            new = (moves[key[0]], key[1])
+            self._pending[new] = self._pending.pop(key)
+            self._bases[new] = self._bases.pop(key, self._pending[new])
+        self._forget_steps(set(moves))
+        if keys:
+            self._touch(set(moves.values()))
+
+    def gone(self, rels: list[str]) -> None:
+        """Files removed by another program: their unsaved cells wait ``orphan_ms`` for the files to be seen
+        elsewhere (``moved``), then go, and the status bar says what they were (to type them again)."""
+        if any(path in self._orphans or path in rels for path, _ in self._pending):
+            self._orphans.update(rels)
+            QTimer.singleShot(self.orphan_ms, self._drop_orphans)
+
+    def _drop_orphans(self) -> None:
+        index = self.window.archive.index
+        gone = {path for path in self._orphans if index is None or path not in index.records}
+        self._orphans.clear()
+        lost = [(key, text) for key, text in self._pending.items() if key[0] in gone]
+        for key, _ in lost:
+            del self._pending[key]
+            self._bases.pop(key, None)
+        self._forget_steps(gone)
+        if lost:
+            self.changed.emit()
+            shown = "; ".join(f"{path} {field}: “{text}”" for (path, field), text in lost[:3])
+            more = f" and {len(lost) - 3} more" if len(lost) > 3 else ""
+            self.window.statusBar().showMessage(
+                f"{plural(len(lost), 'unsaved grid cell')} dropped, their files are gone: {shown}{more}", 30000
+            )
+
+    def _forget_steps(self, paths: set[str]) -> None:
+        """Grid undo steps no longer name these paths (their cells moved or went)."""
+        for steps in (self._undo, self._redo):
+            for step in steps:
+                for key in [k for k in step if k[0] in paths]:
+                    del step[key]
+            steps[:] = [step for step in steps if step]
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """In the grid, Undo and Redo go to its unsaved cells while it has steps (as a text field's own undo
@@ -111,6 +165,11 @@ class GridController(QObject):
             and event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
             and isinstance(event, QKeyEvent)
         ):
+            if event.matches(QKeySequence.StandardKey.Copy):  # (the view's own copies a shown text, ● and all)
+                if event.type() == QEvent.Type.KeyPress:
+                    self.copy()
+                event.accept()
+                return True
             undo, redo = event.matches(QKeySequence.StandardKey.Undo), event.matches(QKeySequence.StandardKey.Redo)
             if (undo and self._undo) or (redo and self._redo):
                 if event.type() == QEvent.Type.KeyPress:
@@ -122,6 +181,7 @@ class GridController(QObject):
     def discard(self) -> None:
         paths = {path for path, _ in self._pending}
         self._pending.clear()
+        self._bases.clear()
         self._undo.clear()
         self._redo.clear()
         self.window.model.touch_many(paths)
@@ -170,13 +230,15 @@ class GridController(QObject):
     def selected_cells(self) -> list[tuple[int, int]]:
         """(row, column) of every selected cell, from the selection's ranges (``selectedIndexes`` builds an
         index object per cell: 10,000 selected rows cost the GUI thread a second)."""
-        selection = self.window.table.selectionModel().selection()
+        table = self.window.table
+        selection = table.selectionModel().selection()
         cells: list[tuple[int, int]] = []
         for i in range(selection.count()):
             part = selection.at(i)
             rows = range(part.top(), part.bottom() + 1)
             for column in range(part.left(), part.right() + 1):
-                cells.extend((row, column) for row in rows)
+                if not table.isColumnHidden(column):  # (a block selected across a hidden column skips it)
+                    cells.extend((row, column) for row in rows)
         return cells
 
     def cells_at(self, positions: list[tuple[int, int, str]]) -> list[tuple[str, str, str]]:
@@ -213,18 +275,15 @@ class GridController(QObject):
             self.select_cell(current.row() + 1, current.column())
 
     def paste(self) -> None:
-        """Ctrl+V: a block of tab-separated cells (as spreadsheets copy them) from the current cell down and to
-        the right; one cell pasted over a selection fills every selected cell."""
+        """Ctrl+V: a block of cells (tab-separated, a row a line, as spreadsheets copy them) from the current cell
+        down and to the right; one cell pasted over a selection fills every selected cell."""
         text = QGuiApplication.clipboard().text()
         if not self.editing or not text:
             return
         current = self.window.table.currentIndex()
         if not current.isValid():
             return
-        if "\t" in text:  # a block from a spreadsheet: cells may hold quoted line breaks
-            rows = list(csv.reader(io.StringIO(text.rstrip("\r\n"), newline=""), dialect="excel-tab"))
-        else:
-            rows = [[text[:-1] if text.endswith("\n") and text.count("\n") == 1 else text]]  # one cell, as copied
+        rows = parse_block(text)  # (a spreadsheet's block, or one column of it, or one cell)
         columns = self._visible_columns()
         positions: list[tuple[int, int, str]] = []
         if len(rows) == 1 and len(rows[0]) == 1:
@@ -248,13 +307,50 @@ class GridController(QObject):
         for row, column in self.selected_cells():
             by_column.setdefault(column, []).append(row)
         positions: list[tuple[int, int, str]] = []
+        refused: list[str] = []
         for column, rows in by_column.items():
             rows.sort()
+            problem = self._problem(rows[0], column)
+            if problem is not None:  # (its text would be read back as another value)
+                refused.append(f"{self.window.model.column_name(column)}: {problem}")
+                continue
             top = self.window.proxy.index(rows[0], column).data(Qt.ItemDataRole.EditRole)
             positions.extend((row, column, str(top or "")) for row in rows[1:])
         cells = self.cells_at(positions)
         self.set_cells(cells)
-        self._report(len(cells), "filled")
+        if refused:
+            self.window.statusBar().showMessage("Not filled down: " + "; ".join(refused), 10000)
+        else:
+            self._report(len(cells), "filled")
+
+    def _problem(self, row: int, column: int) -> str | None:
+        """Why the cell at (row, column) of the table cannot be copied as its text (None: it can)."""
+        field = self.window.model.column_field(column)
+        if field is None or self.pending_at(row, column) is not None:
+            return None
+        source = self.window.proxy.source_rows([row])
+        return cell_problem(self.window.model.records[source[0]].meta.get(field)) if source else None
+
+    def pending_at(self, row: int, column: int) -> str | None:
+        """The unsaved text of the cell at (row, column) of the table, if any."""
+        field, path = self.window.model.column_field(column), self._path_at(row)
+        return self._pending.get((path, field)) if field is not None and path is not None else None
+
+    def copy(self) -> None:
+        """Ctrl+C: the selected cells' texts (the unsaved ones as typed), as a spreadsheet copies a block."""
+        cells = self.selected_cells()
+        if not cells:
+            return
+        rows = sorted({r for r, _ in cells})
+        columns = [c for c in self._visible_columns() if any(column == c for _, column in cells)]
+        chosen = set(cells)
+        proxy = self.window.proxy
+        block = [
+            [str(proxy.index(r, c).data(Qt.ItemDataRole.EditRole) or "") if (r, c) in chosen else "" for c in columns]
+            for r in rows
+        ]
+        QGuiApplication.clipboard().setText(block_text(block))
+        self.window.statusBar().showMessage(f"{plural(len(cells), 'cell')} copied", 4000)
 
     def _report(self, count: int, verb: str) -> None:
         self.window.statusBar().showMessage(f"{plural(count, 'cell')} {verb} (unsaved: Ctrl+S saves the grid)", 5000)
@@ -280,9 +376,15 @@ class GridController(QObject):
     # ------------------------------------------------------------------ saving
     def edit(self) -> CellsEdit:
         cells: dict[str, dict[str, str]] = {}
+        bases: dict[str, dict[str, str]] = {}
         for (path, field), text in self._pending.items():
             cells.setdefault(path, {})[field] = text
-        return CellsEdit(cells, label=f"edit {plural(len(self._pending), 'cell')} in the grid")
+            bases.setdefault(path, {})[field] = self._bases.get((path, field), text)
+        index = self.window.archive.index
+        kinds = archive_kinds(index.records.values(), {f for _, f in self._pending}) if index is not None else {}
+        return CellsEdit(
+            cells, label=f"edit {plural(len(self._pending), 'cell')} in the grid", kinds=kinds, bases=bases
+        )
 
     def save(self) -> OperationDialog | None:
         """Ctrl+S: the unsaved cells as one bulk operation, previewed at once; applied, they are no longer
@@ -305,6 +407,7 @@ class GridController(QObject):
             for key, text in saved.items():
                 if self._pending.get(key) == text and key[0] in done:
                     del self._pending[key]
+                    self._bases.pop(key, None)
                 elif self._pending.get(key) == text:
                     kept += 1
             if kept:  # skipped files (a bad cell, read-only, changed meanwhile): their cells stay unsaved

@@ -10,7 +10,7 @@ from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, QPe
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QComboBox, QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from masthead.core.cells import cell_text
+from masthead.core.cells import cell_problem, cell_text
 from masthead.core.schema import Kind, kind_of
 from masthead.core.values import looks_like_iso_date
 from masthead.ui.form.editors import DateEditor
@@ -32,12 +32,21 @@ class GridDelegate(QStyledItemDelegate):
         source = self.grid.window.proxy.mapToSource(self.grid.window.proxy.index(index.row(), index.column()))
         return self.grid.window.model.column_field(source.column())
 
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+    def createEditor(  # type: ignore[override]  # (None: no editor, which Qt allows and the stubs do not say)
+        self, parent: QWidget, option: QStyleOptionViewItem, index: Index
+    ) -> QWidget | None:
         field = self._field(index) or ""
         schema = self.grid.window.archive.schema
         rule = schema.rule(field)
         record = index.data(RECORD_ROLE)
         value = record.meta.get(field) if record is not None else None
+        pending = self.grid.pending_at(index.row(), index.column())
+        problem = cell_problem(value) if pending is None else None
+        if problem is None and "\n" in str(index.data(Qt.ItemDataRole.EditRole) or ""):
+            problem = "a text of several lines (a line editor would hide its line breaks)"
+        if problem is not None:  # not edited here: typing, Del or a paste replace the whole cell instead
+            self.grid.window.statusBar().showMessage(f"{field} is edited in the form: {problem}", 8000)
+            return None
         kind = kind_of(field, value, rule.kind if rule is not None else None)
         if kind == Kind.BOOL or isinstance(value, bool):
             box = named_combo(QComboBox(parent), "gridCellChoice", f"{field} (true or false)")

@@ -39,7 +39,7 @@ RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
 PATH_ROLE = Qt.ItemDataRole.UserRole + 3
 SNIPPET_ROLE = Qt.ItemDataRole.UserRole + 4  # the Match column's Hit (None: none, or not yet known)
 AnyIndex = QModelIndex | QPersistentModelIndex
-EDIT_ROLE, DISPLAY = Qt.ItemDataRole.EditRole, Qt.ItemDataRole.DisplayRole
+EDIT_ROLE, DISPLAY, TOOLTIP = Qt.ItemDataRole.EditRole, Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole
 
 
 class Column(IntEnum):
@@ -233,7 +233,8 @@ class DocumentsModel(QAbstractTableModel):
             self.cells is not None
             and column in FIELD_OF
             and (
-                role == EDIT_ROLE or (role == DISPLAY and self.cells.pending(record.path, FIELD_OF[column]) is not None)
+                role == EDIT_ROLE
+                or (role in (DISPLAY, TOOLTIP) and self.cells.pending(record.path, FIELD_OF[column]) is not None)
             )
         ):
             return self._grid_data(record, column, role)

@@ -74,6 +74,8 @@ class WindowGrid(QMainWindow if TYPE_CHECKING else object):  # type: ignore[misc
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)  # line edits keep their own paste
             shortcut.activated.connect(slot)
         self.grid.changed.connect(self._grid_changed)
+        self.archive.files_moved.connect(self.grid.moved)
+        self.archive.files_removed.connect(self.grid.gone)
         self.view_picker = named_combo(QComboBox(), "viewPicker", "Saved views")
         self.view_picker.addItem(NO_VIEW, "")
         self.view_picker.activated.connect(self._view_picked)
