@@ -8,8 +8,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QMenu
 from pytestqt.qtbot import QtBot
 from tests.conftest import open_window
 
@@ -210,3 +210,19 @@ def test_unsaved_cells_follow_a_renamed_file_and_go_with_a_deleted_one(qtbot: Qt
         "draft: no\r\n", "draft: no\r\nspeaker: Bee\r\n"
     ).encode()
     assert win.grid.count == 0
+
+
+def test_show_only_a_value_that_holds_quotes(qtbot: QtBot, tmp_path: Path) -> None:
+    win, root = _grid(qtbot, tmp_path, ["speaker"])
+    (root / "d.md").write_text(FILES["d.md"].replace("---\nBody", 'speaker: Dwayne "The Rock" Johnson\n---\nBody'))
+    qtbot.waitUntil(lambda: "speaker" in win.archive.index.records["d.md"].meta, timeout=10000)
+    header = win.table.horizontalHeader()
+    win.column_menu(QPoint(header.sectionViewportPosition(_column(win, "speaker")) + 5, 5))
+    menu = win.findChild(QMenu, "columnMenu")
+    (show,) = [m for m in menu.findChildren(QMenu) if m.objectName() == "columnValues"]
+    (only,) = show.actions()
+    only.trigger()
+    menu.close()
+    assert win.search.text() == 'speaker:"Dwayne ""The Rock"" Johnson"'
+    shown = lambda: {win.proxy.index(r, 0).data(PATH_ROLE) for r in range(win.proxy.rowCount())}  # noqa: E731
+    qtbot.waitUntil(lambda: "d.md" in shown() and not {"b.md", "c.md"} & shown(), timeout=5000)

@@ -112,3 +112,11 @@ def test_body_is_read_only_when_the_rest_matches() -> None:
     assert query.needs_body
     matched = [r for r in RECORDS if query.matches(r, lambda p: read.append(p) or BODIES.get(p, ""))]
     assert matched == [] and read == ["2025/02/b.md"]
+
+
+def test_a_doubled_quote_in_a_quoted_value_is_a_quote() -> None:
+    record = Record("r.md", 1, 1, {"speaker": 'Dwayne "The Rock" Johnson', "title": 'Say "hi"'}, "yaml")
+    assert parse_query('speaker:"Dwayne ""The Rock"" Johnson"').matches(record)
+    assert not parse_query('speaker:"Dwayne The Rock Johnson"').matches(record)
+    assert parse_query('"say ""hi"""').matches(record)
+    assert [t.value for t in parse_query('title:"a" "b"').terms] == ["a", "b"]

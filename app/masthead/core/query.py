@@ -3,7 +3,8 @@
     tag:ai-ml -tag:draft-only draft:true people:"Elon Musk" category:science date>=2025-01 free text
 
 - ``field:value``: a list field contains the value, or a scalar field equals it (case-insensitive;
-  full-width and half-width alike). ``tag`` means ``tags``. ``field:"two words"`` quotes a value.
+  full-width and half-width alike). ``tag`` means ``tags``. ``field:"two words"`` quotes a value (``""`` in it:
+  a quote).
 - ``-term``: negation of any term.
 - ``draft:true`` / ``draft:false``: the file is a draft or not, by the schema's draft field
   (``fieldinfo.file_state``); any other true/false field works the same way.
@@ -256,12 +257,17 @@ def _ordered(left: Any, op: str, right: Any) -> bool:
 
 
 def _read_value(text: str, pos: int) -> tuple[str, int]:
-    """A value at ``pos``: a quoted phrase or everything up to the next space."""
+    """A value at ``pos``: a quoted phrase (in which ``""`` is one ``"``) or everything up to the next space."""
     if pos < len(text) and text[pos] == '"':
-        end = text.find('"', pos + 1)
-        if end < 0:
-            raise QueryError('this quote is never closed: add a " at the end', pos, len(text) - pos)
-        return text[pos + 1 : end], end + 1
+        parts, at = [], pos + 1
+        while True:
+            end = text.find('"', at)
+            if end < 0:
+                raise QueryError('this quote is never closed: add a " at the end', pos, len(text) - pos)
+            if not text.startswith('""', end):
+                return "".join(parts) + text[at:end], end + 1
+            parts.append(text[at : end + 1])
+            at = end + 2
     end = pos
     while end < len(text) and not text[end].isspace():
         end += 1

@@ -263,6 +263,6 @@ class WindowGrid(QMainWindow if TYPE_CHECKING else object):  # type: ignore[misc
             show.setObjectName("columnValues")
             for value, count in values.most_common(25):
                 action = show.addAction(f"{value} ({count:,})")
-                quoted = '"' + value.replace('"', "") + '"'
+                quoted = '"' + value.replace('"', '""') + '"'
                 action.triggered.connect(lambda _=False, q=f"{field}:{quoted}": self.browser.show_query(q))
         menu.addSeparator()
