@@ -259,7 +259,8 @@ def _ordered(left: Any, op: str, right: Any) -> bool:
 def _read_value(text: str, pos: int) -> tuple[str, int]:
     """A value at ``pos``: a quoted phrase (in which ``""`` is one ``"``) or everything up to the next space."""
     if pos < len(text) and text[pos] == '"':
-        parts, at = [], pos + 1
+        parts: list[str] = []
+        at = pos + 1
         while True:
             end = text.find('"', at)
             if end < 0:

@@ -336,6 +336,7 @@ class BrowserPane(QWidget):
         """Judge every record on a worker thread (first finding the ``allowed`` files: a transcript search),
         then filter by those verdicts: a query over 10,000 records held the GUI thread for ~100 ms."""
         generation = self._waiting = self._generation
+        self.update_count()  # (says the rows shown are not this search's yet)
         records, schema, git_state = list(self.model.records), self.model.schema, self.model.git_state
         git_version = self.model.git_version
 
@@ -465,8 +466,15 @@ class BrowserPane(QWidget):
             text += " (+ the open file)"
         if not self._loaded and total:
             text = f"{text} — loading"
+        if self.pending:
+            text = f"Searching… (shown: {text}, the last search's)"
         self.count_label.setText(text)
         self.count_label.setToolTip(text)
+
+    @property
+    def pending(self) -> bool:
+        """Whether a search is being answered (off the GUI thread): the rows shown are the last search's."""
+        return self._waiting is not None
 
     # ------------------------------------------------------------------ selection
     def shown_paths(self) -> list[str]:

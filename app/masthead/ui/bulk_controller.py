@@ -61,6 +61,19 @@ class BulkController(QObject):
         selected = self.window.selected_paths()
         return selected if len(selected) > 1 else self.window.shown_paths()
 
+    def _search_running(self) -> bool:
+        """True (and the editor is told) when the shown files would be the targets while a search is still being
+        answered: they are the last search's, not this one's (a trial nearly tagged 9,700 files for 3,051)."""
+        if len(self.window.selected_paths()) > 1 or not self.window.browser.pending:
+            return False
+        QMessageBox.information(
+            self.window,
+            "The search is still running",
+            "The files shown are still the last search's. Try again once the count shows this search's result "
+            "(or select the files to act on).",
+        )
+        return True
+
     # ------------------------------------------------------------------ dialogs
     def open_operation(
         self,
@@ -88,7 +101,7 @@ class BulkController(QObject):
         return dialog
 
     def publish(self, unpublishing: bool = False) -> OperationDialog | None:
-        if self.window.archive.root is None:
+        if self.window.archive.root is None or self._search_running():
             return None
         edit = PublishEdit("unpublish" if unpublishing else "publish", dt.date.today())
         verb = "Unpublish" if unpublishing else "Publish"
@@ -97,7 +110,7 @@ class BulkController(QObject):
 
     def tag(self) -> BulkTagDialog | None:
         root = self.window.archive.root
-        if root is None:
+        if root is None or self._search_running():
             return None
         schema = self.window.archive.schema
         fields = [f.name for f in schema.fields.values() if f.kind in (Kind.TAGS, Kind.ENTITIES)]
@@ -116,7 +129,7 @@ class BulkController(QObject):
     def set_field(self) -> SetFieldDialog | None:
         """Set or clear a single-value field; the first offered is a choice field (category, status…)."""
         root = self.window.archive.root
-        if root is None:
+        if root is None or self._search_running():
             return None
         schema = self.window.archive.schema
         declared = [n for n, rule in schema.fields.items() if rule.kind in (Kind.CHOICE, Kind.TEXT)]
@@ -152,7 +165,7 @@ class BulkController(QObject):
 
     def _fields_dialog(self, kind: type[F]) -> F | None:
         root = self.window.archive.root
-        if root is None:
+        if root is None or self._search_running():
             return None
         dialog = kind(
             root,

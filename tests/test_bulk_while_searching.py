@@ -1,0 +1,65 @@
+"""From a new-user trial: while a transcript search was still being answered, the table kept the last search's
+rows, and Tag Selected or Shown Files offered to tag those (9,700 files for a search that matched 3,051). Now the
+count says the rows are the last search's, and the bulk dialogs wait for the result."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+from tests.conftest import open_window
+
+from masthead.ui.bulk_dialog import BulkTagDialog
+from masthead.ui.main_window import MainWindow
+
+FILES = {
+    "a.md": "---\ntitle: A\ntags: [x]\n---\nThe pipeline runs.\n",
+    "b.md": "---\ntitle: B\n---\n流水线 pipeline 第二\n",
+    "c.md": "---\ntitle: C\n---\nOnly quality agents here.\n",
+}
+
+
+def _search(qtbot: QtBot, win: MainWindow, text: str) -> None:
+    win.search.setFocus()
+    win.search.selectAll()
+    qtbot.keyClicks(win.search, text)
+    qtbot.keyClick(win.search, Qt.Key.Key_Return)
+
+
+def _dialogs(win: MainWindow) -> list[BulkTagDialog]:
+    return [d for d in win.findChildren(BulkTagDialog) if d.isVisible()]
+
+
+def test_bulk_tag_waits_for_a_transcript_search_still_running(
+    qtbot: QtBot, tmp_path: Path, no_modal_dialogs: list[tuple[str, str]]
+) -> None:
+    root = tmp_path / "archive"
+    root.mkdir()
+    for name, text in FILES.items():
+        (root / name).write_text(text)
+    win: MainWindow = open_window(qtbot, tmp_path, root)
+    win.activateWindow()
+    browser = win.browser
+    _search(qtbot, win, "body:pipeline")
+    qtbot.waitUntil(lambda: not browser.pending and browser.count_label.text() == "2 of 3", timeout=10000)
+
+    release = threading.Event()
+    reader = browser.body
+    assert reader is not None
+    browser.text_search = None  # (as before the full-text index is built: the transcripts are read)
+    browser.body = lambda rel: (release.wait(10), reader(rel))[1]
+    _search(qtbot, win, 'body:"quality agents"')
+    qtbot.waitUntil(lambda: browser.pending, timeout=5000)  # (the search starts once typing pauses)
+    assert browser.count_label.text() == "Searching… (shown: 2 of 3, the last search's)"
+    qtbot.keyClick(win.search, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert not _dialogs(win)
+    assert no_modal_dialogs[-1][0] == "information" and "still the last search's" in no_modal_dialogs[-1][1]
+
+    release.set()
+    qtbot.waitUntil(lambda: not browser.pending and browser.count_label.text() == "1 of 3", timeout=10000)
+    qtbot.keyClick(win.search, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    (dialog,) = _dialogs(win)
+    assert dialog.rels == ["c.md"]
+    dialog.close()
