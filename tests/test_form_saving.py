@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox, QTextEdit
 from pytestqt.qtbot import QtBot
 from tests.support.form import open_form
 
@@ -205,3 +205,31 @@ def test_save_in_the_unsaved_changes_prompt_while_a_save_runs(
     settle(qtbot, window.form)
     assert on_disk(archive)["title"] == "Hello one two" and failures == []
     window.form.show_document(None, None, None)
+
+
+def test_keep_mine_over_front_matter_another_program_broke_keeps_their_transcript(
+    qtbot: QtBot, form: FormPane, archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From a trial: Keep mine wrote my whole file, dropping the line another program had added to the body, and
+    its question said their changes stayed."""
+    type_title(qtbot, form, "Mine")
+    theirs = TEXT.replace("rating: 3", "rating: [3").replace("Body text\n", "Body text\nTheir new line\n")
+    conflict_after_save(qtbot, form, archive, theirs)
+    assert "Keep mine puts your front matter in place of theirs" in form.conflict_bar.label.text()
+    asked: list[tuple[str, str, int]] = []
+
+    def answer(box: QMessageBox) -> QMessageBox.StandardButton:
+        (details,) = box.findChildren(QTextEdit)
+        asked.append((box.text(), box.detailedText(), details.minimumHeight()))
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    with qtbot.waitSignal(form.saved, timeout=5000):
+        qtbot.mouseClick(form.conflict_bar.keep_button, Qt.MouseButton.LeftButton)
+    ((text, diff, height),) = asked
+    assert "Their front matter cannot be read: yours takes its place" in text and height >= 200
+    assert "-rating: [3" in diff and "Their new line" not in diff
+    assert (archive / "f.md").read_text() == TEXT.replace("Hello", "Mine").replace(
+        "Body text\n", "Body text\nTheir new line\n"
+    )
+    assert not form.dirty and not form.conflict_bar.isVisible()

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 
 from masthead.core import storage
 from masthead.core.document import Document, unified_diff
-from masthead.core.errors import MastheadError
+from masthead.core.errors import MastheadError, ParseError
 from masthead.core.merge import ABSENT_KEY, changed, merge, overlap
+from masthead.core.split import split
 
 if TYPE_CHECKING:
     from masthead.ui.document_controller import DocumentController
@@ -133,7 +134,21 @@ def disk_diff(c: DocumentController) -> str | None:
         return None
     c.disk_seen = disk
     kept = _mine_on(c, Document(disk.raw, disk.path, disk.snapshot, default_seq_offset=c.list_indent))
-    return unified_diff(disk.raw, kept.to_bytes() if kept is not None else doc.to_bytes(), "on disk")
+    return unified_diff(disk.raw, kept.to_bytes() if kept is not None else over_unreadable(doc, disk), "on disk")
+
+
+def over_unreadable(doc: Document, disk: Document) -> bytes:
+    """My version over a disk version whose front matter cannot be read: my front matter in place of theirs,
+    the rest of their file (the transcript) as it is (all of mine only when theirs has no front matter to
+    replace: a trial lost another program's new transcript line to Keep mine)."""
+    mine = doc.to_bytes()
+    try:
+        ours, theirs = split(mine), split(disk.raw)
+    except ParseError:
+        return mine
+    if ours.kind == "none" or theirs.kind == "none":
+        return mine
+    return mine[: len(mine) - len(ours.body)] + theirs.body
 
 
 def reload_from_disk(c: DocumentController) -> None:
@@ -148,7 +163,8 @@ def reload_from_disk(c: DocumentController) -> None:
 
 def keep_mine(c: DocumentController) -> None:
     """My edits over the disk version the user was shown: mine in every field I changed, theirs in the
-    others (only my whole version when theirs cannot be read; a newer change on disk: conflict again)."""
+    others (my front matter in place of theirs when theirs cannot be read; a newer change on disk: conflict
+    again)."""
     doc, disk = c.doc, c.disk_seen
     if doc is None or doc.path is None:
         return
@@ -157,7 +173,7 @@ def keep_mine(c: DocumentController) -> None:
         return
     if disk.error is None and _take(c, disk):
         return
-    c._write(doc, doc.to_bytes(), doc.path, disk.snapshot, None)
+    c._write(doc, over_unreadable(doc, disk), doc.path, disk.snapshot, None)
 
 
 def merge_with_disk(c: DocumentController) -> None:

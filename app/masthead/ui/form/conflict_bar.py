@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QFrame, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QFrame, QLabel, QMessageBox, QPushButton, QTextEdit, QVBoxLayout, QWidget
 
 from masthead.ui.document_controller import DocumentController
 from masthead.ui.flow_layout import FlowLayout
@@ -70,7 +70,8 @@ class ConflictBar(QFrame):
         elif conflict.kind == "unreadable":
             text = (
                 f"{name} was changed by another program and can no longer be read as front matter. "
-                "Keep mine overwrites it with your version; Reload shows it as it is now."
+                "Keep mine puts your front matter in place of theirs (the rest of the file stays as it is now); "
+                "Reload shows it as it is now."
             )
         elif conflict.overlap:
             fields = ", ".join(f"“{k}”" for k in sorted(conflict.overlap))
@@ -99,15 +100,23 @@ class ConflictBar(QFrame):
 
     def _keep_mine(self) -> None:
         diff = self.controller.disk_diff()
+        conflict = self.controller.conflict
+        what = (
+            "Their front matter cannot be read: yours takes its place, and the rest of the file stays as it is now."
+            if conflict is not None and conflict.kind == "unreadable"
+            else "Where you both changed a field, yours is kept and theirs is lost; their changes to other fields stay."
+        )
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             "Keep my version",
-            "Write your edits over the file on disk? Where you both changed a field, yours is kept and theirs is "
-            "lost; their changes to other fields stay. Show Details lists every line that changes.",
+            f"Write your edits over the file on disk? {what} Show Details lists every line that changes.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self,
         )
+        box.setObjectName("keepMineBox")
         box.setDetailedText(diff or "")
+        for details in box.findChildren(QTextEdit):  # (Qt's is four lines high: too small to read a diff)
+            details.setMinimumSize(560, 260)
         if box.exec() == QMessageBox.StandardButton.Yes:
             self.controller.keep_mine()
 
