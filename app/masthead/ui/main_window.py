@@ -299,7 +299,9 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowGit, WindowGrid, Window
         doc = self.form.controller.doc
         if doc is not None and doc.dirty and self.archive.same_on_disk(self.current, doc.raw):
             return  # the edits are on top of the file as it is (an undo of a bulk step was taken in)
-        if self.form.dirty:  # keep the editor's work; saving will meet the conflict check
+        if self.form.dirty:  # the editor's work stays; the conflict bar says what changed (a trial: not at once)
+            if not self.form.saving:  # (else the save meets the conflict check itself)
+                self.form.controller.check_conflict()
             self.statusBar().showMessage(f"{self.current} changed on disk; your unsaved edits are kept", 8000)
         elif self.form.saving:
             return
