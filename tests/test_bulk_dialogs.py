@@ -95,7 +95,7 @@ def test_apply_asks_once(qtbot: QtBot, window: MainWindow, archive: Path, monkey
     dialog.applied.connect(applied.append)
     qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.report is not None and not dialog.busy, timeout=10000)
-    assert len(asked) == 1 and asked[0].startswith(f"Publish in {files}?") and len(applied) == 1
+    assert len(asked) == 1 and asked[0].startswith(f"Publish {files}?") and len(applied) == 1
 
 
 def test_words_for_selected_and_shown_files_and_plurals(qtbot: QtBot, window: MainWindow, archive: Path) -> None:

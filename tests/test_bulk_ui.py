@@ -426,7 +426,7 @@ def test_history_asks_before_an_undo_and_keeps_the_operation_selected(
     answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes]
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or answers.pop(0))
     qtbot.mouseClick(dialog.undo_button, Qt.MouseButton.LeftButton)
-    assert asked == ["Undo add “older” to tags? This rewrites 2 files (not only the file on screen)."]
+    assert asked == ["Undo add “older” to tags? This rewrites 2 files."]  # (no file on screen: none named)
     qtbot.wait(100)
     assert snapshot(archive)["english-null.md"] == tagged["english-null.md"]  # Cancel: nothing rewritten
     qtbot.mouseClick(dialog.undo_button, Qt.MouseButton.LeftButton)
@@ -434,6 +434,11 @@ def test_history_asks_before_an_undo_and_keeps_the_operation_selected(
     assert dialog.selected() is not None and dialog.selected()["description"] == "add “older” to tags"  # type: ignore[index]
     assert dialog.table.item(0, 3).text() == "done" and not dialog.undo_button.isEnabled()
     assert {n: snapshot(archive)[n] for n in NAMES[:2]} == {n: before[n] for n in NAMES[:2]}
+    assert window.select_path(NAMES[3])  # a file on screen: the question says it is not only about that one
+    qtbot.waitUntil(lambda: window.form.rel == NAMES[3], timeout=5000)
+    answers.append(QMessageBox.StandardButton.Cancel)
+    qtbot.mouseClick(dialog.redo_button, Qt.MouseButton.LeftButton)
+    assert asked[-1] == "Redo add “older” to tags? This rewrites 2 files (not only the file on screen)."
     dialog.close()
     window.form.show_document(None, None, None)
 

@@ -129,7 +129,8 @@ def test_bulk_publish_of_the_shown_files(qtbot: QtBot, window: MainWindow, archi
     assert "1 file will change, 1 already right, 1 skipped" in dialog.summary.text()
     dialog.files.setCurrentRow(0)
     assert "-draft: true" in dialog.diff.toPlainText() and "+draft: false" in dialog.diff.toPlainText()
-    assert dialog.apply_button.text() == "&Publish 1 file" and dialog.apply_button.isEnabled()
+    assert dialog.apply_button.text() == "P&ublish 1 file" and dialog.apply_button.isEnabled()
+    assert dialog.apply_button.shortcut().toString() == "Alt+U"  # Alt+P is Preview elsewhere: never Publish here
     with qtbot.waitSignal(dialog.applied, timeout=5000):
         qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
     assert dialog.report is not None and dialog.report.changed == ["english-null.md"]

@@ -200,7 +200,7 @@ class BulkController(QObject):
         answer = QMessageBox.question(
             self.window,
             verb,
-            confirm_text(verb, step),
+            confirm_text(verb, step, self.window.current is not None),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Yes,
         )

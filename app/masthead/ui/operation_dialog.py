@@ -241,7 +241,7 @@ class OperationDialog(QDialog):
         if plan.skipped:
             parts.append(f"{len(plan.skipped):,} skipped (marked ⚠)")
         self.summary.setText(f"{plan.description[0].upper()}{plan.description[1:]}: " + ", ".join(parts) + ".")
-        self.apply_button.setText(f"&{self.verb} {plural(len(plan.changes), 'file')}")
+        self.apply_button.setText(f"{_mnemonic(self.verb)} {plural(len(plan.changes), 'file')}")
         self.apply_button.setEnabled(bool(plan.changes))
         if self.files.count():
             self.files.setCurrentRow(0)
@@ -284,8 +284,7 @@ class OperationDialog(QDialog):
                 answer = QMessageBox.question(
                     self,
                     self.windowTitle(),
-                    f"{plan.description[0].upper()}{plan.description[1:]} in {plural(len(plan.changes), 'file')}?\n"
-                    "Edit ▸ Undo can reverse it afterwards.",
+                    f"{_question(plan.description, len(plan.changes))}\nEdit ▸ Undo can reverse it afterwards.",
                     QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                     QMessageBox.StandardButton.Yes,
                 )
@@ -340,3 +339,15 @@ class OperationDialog(QDialog):
             self.cancel()  # the work stops at the next file; the dialog stays until it has
             return
         super().reject()
+
+
+def _question(description: str, count: int) -> str:
+    """ "Add tag x in 34 files?"; a description that is a verb alone: "Publish 34 files?"."""
+    what = description[0].upper() + description[1:]
+    return f"{what} {plural(count, 'file')}?" if " " not in description else f"{what} in {plural(count, 'file')}?"
+
+
+def _mnemonic(verb: str) -> str:
+    """The apply button's text with its Alt key: the verb's first letter, never P (Alt+P is Preview in the other
+    dialogs: in Publish, which previews by itself, it published)."""
+    return f"P&{verb[1:]}" if verb[:1].lower() == "p" else f"&{verb}"

@@ -162,8 +162,11 @@ class UndoHistory(QObject):
         self._run(bulk, undoing)
 
 
-def confirm_text(verb: str, step: BulkStep) -> str:
-    return f"{verb} {step.description}? This rewrites {plural(step.files, 'file')} (not only the file on screen)."
+def confirm_text(verb: str, step: BulkStep, file_shown: bool = True) -> str:
+    """The question before a bulk step is undone or redone (``file_shown``: a file is on screen, which Ctrl+Z
+    might be taken to be about)."""
+    also = " (not only the file on screen)" if file_shown else ""
+    return f"{verb} {step.description}? This rewrites {plural(step.files, 'file')}{also}."
 
 
 def _menu(text: str) -> str:
