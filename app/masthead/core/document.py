@@ -388,6 +388,8 @@ class Document:
         like = yamlio.like(node) if node is not None else None
         styled = yamlio.to_node(value, like)
         simple = yamlio.simple_entry(key, styled) if not isinstance(value, list | dict) else None
+        if isinstance(node, ScalarNode) and not node.style and isinstance(like, str):
+            simple = yamlio.datetime_entry(key, value, like) or simple  # (a timestamp keeps its form)
         if simple is not None:
             return self._eolify([simple], indent)
         return self._eolify(yamlio.render_entry(key, yamlio.to_node(value, like), style), indent)

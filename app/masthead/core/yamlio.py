@@ -198,6 +198,20 @@ def simple_entry(key: str, value: Any) -> str | None:
     return f"{key}: {text}\n" if text is not None else None
 
 
+def datetime_entry(key: str, value: Any, old: str) -> str | None:
+    """``key: value`` for a date and time written where the file had the plain timestamp ``old``, in its form:
+    ``T`` or a space between date and time, ``Z`` for UTC (ruamel.yaml writes a space and ``+00:00``)."""
+    if not isinstance(value, dt.datetime) or simple_scalar(key) != key or not _TIMESTAMP.fullmatch(old):
+        return None
+    text = value.isoformat(sep="T" if old[10:11] in "Tt" else " ")
+    if old[-1:] in "Zz" and value.utcoffset() == dt.timedelta(0):
+        text = text.removesuffix("+00:00") + "Z"
+    return f"{key}: {text}\n"
+
+
+_TIMESTAMP = re.compile(r"\d{4}-\d\d?-\d\d?([Tt]|[ \t]+)\d\d?:\d\d:\d\d(\.\d*)?([ \t]*(Z|z|[-+]\d\d?(:\d\d)?))?")
+
+
 def render_entry(key: str, value: Any, style: Style) -> list[str]:
     """``key: value`` rendered as YAML lines (each ending in ``\\n``) in the given style."""
     y = YAML(typ="rt")
