@@ -88,9 +88,11 @@ def take_disk_change(c: DocumentController, by: str) -> bool:
     if kept is None:
         check_conflict(c)
         return False
-    c.conflict = c.disk_seen = None
+    shown, c.conflict, c.disk_seen = c.conflict is not None, None, None
     c.doc = kept
     c.value_changed.emit("")
+    if shown:
+        c.conflict_found.emit()  # (the bar goes: what it said is taken in)
     return True
 
 

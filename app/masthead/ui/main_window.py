@@ -300,8 +300,14 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowGit, WindowGrid, Window
         if doc is not None and doc.dirty and self.archive.same_on_disk(self.current, doc.raw):
             return  # the edits are on top of the file as it is (an undo of a bulk step was taken in)
         if self.form.dirty:  # the editor's work stays; the conflict bar says what changed (a trial: not at once)
-            if not self.form.saving:  # (else the save meets the conflict check itself)
-                self.form.controller.check_conflict()
+            controller, seen = self.form.controller, self.form.controller.disk_seen
+            shown = (
+                controller.conflict is not None
+                and seen is not None
+                and self.archive.same_on_disk(self.current, seen.raw)
+            )
+            if not (self.form.saving or self.writing() or shown):  # (a save or a bulk step of ours: they look)
+                controller.check_conflict()
             self.statusBar().showMessage(f"{self.current} changed on disk; your unsaved edits are kept", 8000)
         elif self.form.saving:
             return
