@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from tests.conftest import run_cli
 
-from masthead.core.cells import UNCHANGED, CellsEdit, cell_change, cell_text, cell_value
+from masthead.core.cells import UNCHANGED, CellsEdit, cell_change, cell_text, cell_value, cells_for
 from masthead.core.errors import NotApplicable, ParseError
 from masthead.core.operations import edit_from_spec
 from masthead.core.schema import Kind
@@ -197,3 +197,10 @@ def test_csv_import_of_a_spreadsheets_table(tmp_path: Path, capsys: pytest.Captu
     assert two.startswith("---\r\ntitle: 'An English talk'\r\ndraft: false\r\n")
     assert "hosts:\r\n  - Cy\r\n  - Di\r\n" in two and "episode: 8\r\n" in two and "featured: true\r\n" in two
     assert (root / "three.md").read_text() == "---\ntitle: Three\ndraft: true\nfeatured: false\n---\n"
+
+
+def test_a_cell_typed_against_an_older_value_is_refused_unless_the_file_now_holds_it() -> None:
+    edit = CellsEdit({"a.md": {"title": "Mine", "speaker": "Same"}}, bases={"a.md": {"title": "Old", "speaker": "Old"}})
+    with pytest.raises(NotApplicable, match="title: another program changed it since the cell was typed"):
+        cells_for("a.md", {"title": "Theirs", "speaker": "Same"}, edit)
+    assert cells_for("a.md", {"title": "Old", "speaker": "Same"}, edit) == {"title": "Mine"}

@@ -150,8 +150,8 @@ def cells_edit_from_spec(spec: list[Any]) -> CellsEdit:
 
 
 def archive_kinds(records: Iterable[Record], fields: Iterable[str]) -> dict[str, str]:
-    """For the ``fields`` of neither the profile nor ``declared``: the kind most of the archive's values have,
-    when it is a list, a boolean, a number or a date (a cell in a file without the field is read as one)."""
+    """For the ``fields`` not in the profile: the kind most of the archive's values have, when it is a list, a
+    boolean, a number or a date (a cell in a file without the field is read as one; a schema's kind goes first)."""
     wanted = [f for f in dict.fromkeys(fields) if f not in TRANSCRIPT_PROFILE]
     counts: dict[str, Counter[Kind]] = {f: Counter() for f in wanted}
     for record in records:
@@ -177,11 +177,11 @@ def cells_for(
     bases = edit.bases.get(rel, {})
     for name, text in edit.cells.get(rel, {}).items():
         current = data.get(name)
-        base = bases.get(name)
-        if base is not None and base != cell_text(current, edit.separator):
+        base, now = bases.get(name), cell_text(current, edit.separator)
+        if base is not None and base != now and text != now:  # (their change is not what was typed)
             raise NotApplicable(
                 f"{name}: another program changed it since the cell was typed (it was “{base}”, it is now "
-                f"“{cell_text(current, edit.separator)}”): type the cell again to write it"
+                f"“{now}”): type the cell again to write it"
             )
         declared = (kinds or {}).get(name)
         if declared is None and name not in TRANSCRIPT_PROFILE and name in edit.kinds:

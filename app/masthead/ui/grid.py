@@ -119,7 +119,8 @@ class GridController(QObject):
         for key in keys:
             new = (moves[key[0]], key[1])
             self._pending[new] = self._pending.pop(key)
-            self._bases[new] = self._bases.pop(key, self._pending[new])
+            if key in self._bases:
+                self._bases[new] = self._bases.pop(key)
         self._forget_steps(set(moves))
         if keys:
             self._touch(set(moves.values()))
@@ -379,7 +380,8 @@ class GridController(QObject):
         bases: dict[str, dict[str, str]] = {}
         for (path, field), text in self._pending.items():
             cells.setdefault(path, {})[field] = text
-            bases.setdefault(path, {})[field] = self._bases.get((path, field), text)
+            if (path, field) in self._bases:
+                bases.setdefault(path, {})[field] = self._bases[(path, field)]
         index = self.window.archive.index
         kinds = archive_kinds(index.records.values(), {f for _, f in self._pending}) if index is not None else {}
         return CellsEdit(
