@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from tests.conftest import run_cli
 from tests.support.damage import damage
 
 from masthead.core import cache, fulltext
+from masthead.core.folding import one_for_one
 from masthead.core.fulltext import TextIndex, snippet
 from masthead.core.index import ArchiveIndex
 from masthead.core.query import parse_query
@@ -505,6 +506,25 @@ def test_every_match_is_found_in_order_as_the_search_folds(body: str, text: str)
     keeps_order = all(fulltext.fold(body).startswith(fulltext.fold(body[:i])) for i in range(len(body)))
     assert len(found) == expected if keeps_order else 0 < len(found) <= expected or expected == 0
     assert len(fulltext.spans(body, text, limit=1)) == min(1, expected)
+
+
+@settings(deadline=None, max_examples=400)
+@given(st.text("aB \u0301ｶﾞeＡＩ…ß\0\uffffﬁKΣ，　한\u1161\u11a8中", max_size=30), st.integers(0, 60), st.integers(1, 9))
+@example("ｶﾞß", 1, 2)  # as long folded as written (ｶﾞ two to one, ß one to two), not character for character
+def test_a_line_folded_character_for_character_is_its_own_map(line: str, at: int, length: int) -> None:
+    """``_span``'s short cut (no prefix folded) gives what folding prefixes gives, wherever it is taken."""
+    folded = fulltext.fold(line)
+    if not folded:
+        return
+    start = at % len(folded)
+    end = min(len(folded), start + length)
+    assert fulltext._span(line, folded, start, end) == fulltext._searched_span(line, folded, start, end)
+
+
+def test_a_line_folded_character_for_character_takes_the_short_cut() -> None:
+    line = "Ｅvery Σ，and 中心　ok"  # full-width, case, a Greek capital, the ideographic space: one for one
+    assert one_for_one(line) and len(fulltext.fold(line)) == len(line)
+    assert not one_for_one("ｶﾞ") and not one_for_one("ﬁ")  # (two to one, one to two)
 
 
 def test_the_words_around_a_match_are_shown_without_markup() -> None:

@@ -29,3 +29,9 @@ def nfkc(text: str) -> str:
     if unicodedata.is_normalized("NFKC", narrowed):
         return narrowed
     return unicodedata.normalize("NFKC", text)
+
+
+def one_for_one(text: str) -> bool:
+    """Whether ``nfkc(text)`` replaces each character of ``text`` by one (or keeps it): then the i-th character
+    of the result is the normalization of the i-th of ``text``."""
+    return unicodedata.is_normalized("NFKC", text) or unicodedata.is_normalized("NFKC", _WIDE.sub(_narrow, text))

@@ -39,7 +39,7 @@ from typing import TypeVar
 
 from masthead.core import cache
 from masthead.core.cache import cache_dir, is_busy
-from masthead.core.folding import nfkc
+from masthead.core.folding import nfkc, one_for_one
 from masthead.core.pacing import pause
 
 T = TypeVar("T")
@@ -691,9 +691,16 @@ def spans(body: str, text: str, limit: int = 1000) -> list[tuple[int, int]]:
 
 def _span(text: str, folded: str, start: int, end: int) -> tuple[int, int]:
     """The span of ``text`` whose folding is ``folded[start:end]`` (``folded`` is ``fold(text)``): the shortest
-    prefixes folding to at least ``start`` + 1 and ``end`` characters (a longer prefix never folds shorter)."""
-    if folded == text:
+    prefixes folding to at least ``start`` + 1 and ``end`` characters (a longer prefix never folds shorter).
+    A text folded character for character (NFKC one for one, case folding never shorter: as long as the
+    text) is its own map (most lines: a search for "e" marks thousands of places in a transcript)."""
+    if folded == text or (len(folded) == len(text) and one_for_one(text)):
         return start, end
+    return _searched_span(text, folded, start, end)
+
+
+def _searched_span(text: str, folded: str, start: int, end: int) -> tuple[int, int]:
+    """``_span`` found by folding prefixes of ``text`` (any text)."""
 
     def shortest(length: int) -> int:  # the shortest prefix whose folding has at least ``length`` characters
         low, high = 0, len(text)
