@@ -1,9 +1,5 @@
 """A search's text marked in the transcript preview: every place it matches (as the archive's search
-matches: case, full-width forms), the first selected and scrolled to. Found off the GUI thread.
-
-Only the places in and around the part of the transcript in view are given to the browser (as extra
-selections), again as it scrolls: each one costs the GUI thread its layout (a search for "the" in a 2 MB
-transcript held it 160 ms with 2,000 marks over the whole text)."""
+matches: case, full-width forms), the first selected and scrolled to. Found off the GUI thread."""
 
 from __future__ import annotations
 
@@ -11,7 +7,7 @@ import bisect
 import re
 from typing import Any
 
-from PySide6.QtCore import QObject, QPoint, QTimer
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QTextEdit
 
@@ -20,7 +16,6 @@ from masthead.ui.snippet_delegate import MARK, MARK_TEXT
 from masthead.ui.tasks import foreground, run_in_background
 
 MARKS = 2000  # places of a search's text marked in one transcript, at most
-SHOWN = 400  # of those, given to the browser at once: the ones in view and around
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
@@ -45,15 +40,6 @@ class SearchMarks(QObject):
         self._generation = 0
         self._scrolled = False  # the first mark was shown (not again as the rest of the transcript comes)
         self._selected: tuple[int, int] | None = None  # the match this selected in the browser
-        self._shown: tuple[int, int] = (0, 0)  # the slice of ``marks`` given to the browser
-        self._look = QTextCharFormat()
-        self._look.setBackground(MARK)
-        self._look.setForeground(MARK_TEXT)
-        self._follow = QTimer(self, singleShot=True, interval=0)  # after a scroll or a resize: the marks in view
-        self._follow.timeout.connect(self._show_in_view)
-        browser.verticalScrollBar().valueChanged.connect(self._follow.start)
-        browser.horizontalScrollBar().valueChanged.connect(self._follow.start)
-        browser.verticalScrollBar().rangeChanged.connect(self._follow.start)
 
     def set_text(self, text: str | None) -> bool:
         """Mark ``text`` from now on (None: nothing); whether it changed."""
@@ -102,7 +88,19 @@ class SearchMarks(QObject):
 
     def _show(self, found: list[tuple[int, int]]) -> None:
         self.marks = found
-        document = self.browser.document()
+        document, selections = self.browser.document(), []
+        look = QTextCharFormat()
+        look.setBackground(MARK)
+        look.setForeground(MARK_TEXT)
+        for start, end in found:
+            cursor = QTextCursor(document)
+            cursor.setPosition(start)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = cursor
+            selection.format = look
+            selections.append(selection)
+        self.browser.setExtraSelections(selections)
         cursor = self.browser.textCursor()
         if not found and cursor.hasSelection() and (cursor.selectionStart(), cursor.selectionEnd()) == self._selected:
             cursor.clearSelection()  # the old search's match, selected by us: not this search's
@@ -115,45 +113,6 @@ class SearchMarks(QObject):
             self.browser.setTextCursor(cursor)  # (F3 goes on from here)
             self._selected = found[0]
             show_cursor(self.browser)
-        self._shown = (-1, -1)  # (other marks, whatever their slice)
-        self._show_in_view()
-
-    def _in_view(self) -> tuple[int, int]:
-        """The slice of ``marks`` to give the browser: those from a screen above the view to a screen below
-        it, at most ``SHOWN`` (centred on the view)."""
-        if not self.marks:
-            return (0, 0)
-        viewport = self.browser.viewport()
-        top = self.browser.cursorForPosition(QPoint(0, 0)).position()
-        bottom = self.browser.cursorForPosition(QPoint(viewport.width(), viewport.height())).position()
-        span = max(bottom - top, 1)
-        starts = [start for start, _ in self.marks]
-        first = bisect.bisect_left(starts, top - span)
-        last = bisect.bisect_right(starts, bottom + span)
-        if last - first > SHOWN:
-            middle = (
-                bisect.bisect_left(starts, top)
-                + (bisect.bisect_right(starts, bottom) - bisect.bisect_left(starts, top)) // 2
-            )
-            first = max(first, middle - SHOWN // 2)
-            last = min(last, first + SHOWN)
-        return (first, last)
-
-    def _show_in_view(self) -> None:
-        shown = self._in_view()
-        if shown == self._shown:
-            return
-        self._shown = shown
-        document, selections = self.browser.document(), []
-        for start, end in self.marks[shown[0] : shown[1]]:
-            cursor = QTextCursor(document)
-            cursor.setPosition(start)
-            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-            selection = QTextEdit.ExtraSelection()
-            selection.cursor = cursor
-            selection.format = self._look
-            selections.append(selection)
-        self.browser.setExtraSelections(selections)
 
 
 def show_cursor(browser: QTextBrowser) -> None:
