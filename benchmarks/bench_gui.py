@@ -68,6 +68,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 TIMEOUT = 180.0  # seconds any one wait may take before the phase is reported as timed out
 SETTLE = float(os.environ.get("BENCH_SETTLE", "2"))  # seconds measured after a load, a save, a bulk apply, an undo
 PHASES = ["select", "taxonomy", "bulk", "grid", "typing", "save", "search"]
+BIG_SEARCHES = ["body:e", "body:the"]  # then with the largest transcript open (up to 2,000 places marked)
 SEARCHES = ['body:"hardest long"', "body:芯片", "body:芯", "body:e", "text:latency", 'body:"nothing-matches-this"']
 
 
@@ -383,6 +384,25 @@ def run_search(beat: Heartbeat, window: Any) -> None:
 
         result = beat.phase(f"search {text}", start, lambda before=before: ended[0] > before)
         result["note"] = f"{window.proxy.rowCount():,} shown"
+    browser.search.clear()
+    beat.spin(seconds=0.5)
+    root = window.archive.root
+    largest = max(shown_paths(window), key=lambda rel: (root / rel).stat().st_size)
+    select_file(window, largest)  # its transcript's places are marked in the preview
+    beat.spin(lambda: window.form.rel == largest)
+    beat.spin(seconds=1.5)
+    for text in BIG_SEARCHES:
+        before = ended[0]
+
+        def start_big(text: str = text) -> None:
+            browser.search.setText(text)
+            browser.search_timer.stop()
+            browser.apply_search()
+
+        result = beat.phase(  # (+1 s: the marks come after the table)
+            f"search {text} (largest open, +1 s)", start_big, lambda before=before: ended[0] > before, settle=1.0
+        )
+        result["note"] = f"{(root / largest).stat().st_size / 1e6:.1f} MB transcript open"
     browser.search.clear()
 
 
