@@ -23,15 +23,19 @@ def _narrow(match: re.Match[str]) -> str:
 
 def nfkc(text: str) -> str:
     """``unicodedata.normalize("NFKC", text)``."""
-    if unicodedata.is_normalized("NFKC", text):
-        return text
-    narrowed = _WIDE.sub(_narrow, text)
-    if unicodedata.is_normalized("NFKC", narrowed):
-        return narrowed
-    return unicodedata.normalize("NFKC", text)
+    found = _one_for_one(text)
+    return found if found is not None else unicodedata.normalize("NFKC", text)
 
 
 def one_for_one(text: str) -> bool:
     """Whether ``nfkc(text)`` replaces each character of ``text`` by one (or keeps it): then the i-th character
     of the result is the normalization of the i-th of ``text``."""
-    return unicodedata.is_normalized("NFKC", text) or unicodedata.is_normalized("NFKC", _WIDE.sub(_narrow, text))
+    return _one_for_one(text) is not None
+
+
+def _one_for_one(text: str) -> str | None:
+    """``nfkc(text)`` when it is ``text`` with only the characters of ``WIDE`` replaced, else None."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    narrowed = _WIDE.sub(_narrow, text)
+    return narrowed if unicodedata.is_normalized("NFKC", narrowed) else None
