@@ -469,6 +469,51 @@ def test_an_opened_transcript_search_result_shows_its_matches_marked_far_down(
     qtbot.waitUntil(lambda: not preview.browser.extraSelections(), timeout=5000)
 
 
+def test_a_search_marking_thousands_of_places_gives_the_browser_those_in_view_as_it_scrolls(
+    qtbot: QtBot, window: MainWindow, archive: Path
+) -> None:
+    """Each mark given to the preview costs the GUI thread its layout (2,000 over a 2 MB transcript held it
+    160 ms): the ones in and around the view are given, again after a scroll; F3 still goes through all."""
+    from masthead.ui.search_marks import MARKS, SHOWN
+
+    lines = [f"**[Host]**: Turn {i}: one valve, the valve cover, a valve seat." for i in range(1500)]
+    (archive / "many.md").write_text("---\ntitle: Many Marks\ntags: []\n---\n\n" + "\n\n".join(lines) + "\n")
+    open_and_wait(qtbot, window, archive)
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, "body:valve")
+    qtbot.waitUntil(lambda: titles(window) == ["Many Marks"], timeout=5000)
+    with qtbot.waitSignal(window.preview.rendered, timeout=5000):
+        qtbot.keyClick(window.search, Qt.Key.Key_Down)
+    preview = window.preview
+    marks = preview.search_marks
+    qtbot.waitUntil(lambda: len(marks.marks) == MARKS, timeout=5000)
+    browser = preview.browser
+
+    def given() -> list[tuple[int, int]]:
+        return [(s.cursor.selectionStart(), s.cursor.selectionEnd()) for s in browser.extraSelections()]
+
+    def in_view() -> list[tuple[int, int]]:
+        top = browser.cursorForPosition(QPoint(0, 0)).position()
+        bottom = browser.cursorForPosition(QPoint(browser.viewport().width(), browser.viewport().height())).position()
+        return [m for m in marks.marks if top <= m[0] <= bottom]
+
+    qtbot.waitUntil(lambda: bool(given()), timeout=5000)
+    assert 0 < len(given()) <= SHOWN and set(in_view()) <= set(given())
+    bar = browser.verticalScrollBar()
+    last = marks.marks[-1]  # far down: not given until scrolled to
+    assert last not in given()
+    cursor = QTextCursor(browser.document())
+    cursor.setPosition(last[1])
+    browser.setTextCursor(cursor)
+    browser.ensureCursorVisible()
+    assert bar.value() > 0
+    qtbot.waitUntil(lambda: last in given(), timeout=5000)
+    assert set(in_view()) <= set(given()) and len(given()) <= SHOWN
+    qtbot.keyClick(browser, Qt.Key.Key_F3)  # past the last mark given: round to the first of all
+    assert browser.textCursor().selectionStart() == marks.marks[0][0]
+    qtbot.waitUntil(lambda: marks.marks[0] in given(), timeout=5000)
+
+
 def test_a_long_count_message_does_not_widen_the_browser(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
     """A search matching nothing explains itself at length: the text wraps in the browser pane; the panes
     keep their widths (the pane grew to 770 of 1280 px, crushing the form and the preview: a new-user trial)."""
