@@ -545,3 +545,20 @@ def test_the_words_around_a_match_are_shown_without_markup() -> None:
     hit = snippet("x.md", long_turn, "关键词")
     assert hit is not None and hit.before.startswith("…") and hit.after.endswith("…")
     assert len(hit.before) == len(hit.after) == 41 and "**" not in hit.before + hit.after
+
+
+def test_marking_a_long_transcript_pauses_line_by_line() -> None:
+    """``spans`` runs on a worker of the window, which pauses (``core.pacing``) while the GUI thread is busy:
+    the largest realistic transcript (9,856 lines) took 14 ms of Python for a text it does not hold."""
+    from masthead.core import pacing
+
+    body = "\n".join(f"Line {n}: nothing to see here." for n in range(5000))
+    calls: list[int] = []
+    before = pacing._pause
+    pacing.install(lambda: calls.append(1))
+    try:
+        assert fulltext.spans(body, "valve") == []
+        assert fulltext.spans(body + "\nthe valve", "valve") == [(len(body) + 5, len(body) + 10)]
+    finally:
+        pacing.install(before)
+    assert len(calls) >= 2 * 5000 // pacing.EVERY
