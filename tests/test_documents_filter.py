@@ -33,6 +33,7 @@ OPERATION = st.one_of(
     st.tuples(st.just("sort"), st.sampled_from([0, 1]), st.just([])),
     st.tuples(st.just("filter"), st.sampled_from(["tags:ai", "-tags:ml", "tags:访谈 OR tags:ml", ""]), st.just([])),
     st.tuples(st.just("folder"), st.sampled_from(["", "a", "b"]), st.just([])),
+    st.tuples(st.just("late"), st.integers(0, 40), TAGS),  # a file changes while its filter is judged
 )
 
 
@@ -65,7 +66,13 @@ def test_shown_rows_are_those_the_filters_accept(
             proxy.pin(records[number % len(records)].path if records and number % 5 else None)
         elif kind == "sort":
             model.sort(Column.TITLE if number else Column.PATH, Qt.SortOrder.DescendingOrder)
-        else:
+        elif kind == "late" and records:
+            query = proxy.prepared(parse_query(query_text)) if query_text else None
+            verdicts = Filters(query, folder).verdicts(records, None, None) if precomputed else None
+            stamp += 1
+            model.update([dataclasses.replace(records[number % len(records)], mtime_ns=stamp, meta={"tags": values})])
+            proxy.set_filters(query, folder, verdicts=verdicts)
+        elif kind in ("filter", "folder"):
             query_text, folder = (str(number), folder) if kind == "filter" else (query_text, str(number))
             query = proxy.prepared(parse_query(query_text)) if query_text else None
             verdicts = Filters(query, folder).verdicts(model.records, None, None) if precomputed else None
@@ -73,6 +80,21 @@ def test_shown_rows_are_those_the_filters_accept(
     filters = Filters(proxy.prepared(parse_query(query_text)) if query_text else None, folder)
     expected = [r.path for r in model.records if filters.accepts(r, None, None) or r.path == proxy.pinned]
     assert shown(proxy) == expected
+
+
+def test_verdicts_judged_in_the_background_keep_the_pinned_file_shown(qtbot: QtBot) -> None:
+    """Verdicts judged on the model's very records are read in one go (a search over 10,000 rows called
+    ``_verdict`` 10,000 times on the GUI thread): the file being edited stays shown all the same."""
+    model = DocumentsModel()
+    model.reset([Record(f"f{i}.md", 1, 1, {"tags": ["ai"] if i != 1 else []}) for i in range(3)])
+    proxy = DocumentsProxy()
+    proxy.setSourceModel(model)
+    proxy.pin("f1.md")
+    query = proxy.prepared(parse_query("tags:ai"))
+    proxy.set_filters(query, verdicts=Filters(query).verdicts(model.records, None, None))
+    assert shown(proxy) == ["f0.md", "f1.md", "f2.md"]
+    proxy.pin("f0.md")
+    assert shown(proxy) == ["f0.md", "f2.md"]
 
 
 def make_browser(qtbot: QtBot, count: int) -> BrowserPane:
