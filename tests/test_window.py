@@ -463,6 +463,11 @@ def test_an_opened_transcript_search_result_shows_its_matches_marked_far_down(
     assert abs(preview.browser.cursorRect().top() - third) < 40
     qtbot.keyClick(preview.browser, Qt.Key.Key_F3)  # round to the first
     assert preview.browser.textCursor().selectedText() == "ＬＡＴＥＮＣＹ"
+    shift = Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(preview.browser, Qt.Key.Key_F3, shift)  # find previous: round to the last
+    assert preview.browser.textCursor().selectedText() == "Latency"
+    qtbot.keyClick(preview.browser, Qt.Key.Key_F3, shift)
+    assert preview.browser.textCursor().selectedText() == "ＬＡＴＥＮＣＹ"
     type_search(qtbot, window, "body:nowhere-in-it")  # the old match no longer looks selected (trial)
     qtbot.waitUntil(lambda: not preview.browser.textCursor().hasSelection(), timeout=5000)
     type_search(qtbot, window, "tag:ai")  # no transcript text: no marks
@@ -486,7 +491,7 @@ def test_a_search_marking_thousands_of_places_gives_the_browser_those_in_view_as
         qtbot.keyClick(window.search, Qt.Key.Key_Down)
     preview = window.preview
     marks = preview.search_marks
-    qtbot.waitUntil(lambda: len(marks.marks) == MARKS, timeout=5000)
+    qtbot.waitUntil(lambda: len(marks.marks) == 3 * 1500 <= MARKS, timeout=5000)
     browser = preview.browser
 
     def given() -> list[tuple[int, int]]:

@@ -20,7 +20,7 @@ from masthead.core.fulltext import spans
 from masthead.ui.snippet_delegate import MARK, MARK_TEXT
 from masthead.ui.tasks import foreground, run_in_background
 
-MARKS = 2000  # places of a search's text marked in one transcript, at most
+MARKS = 20_000  # places of a search's text marked in one transcript, at most ("the": 4,758 in the largest)
 SHOWN = 400  # of those, given to the browser at once: the ones in view and around
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
@@ -47,6 +47,7 @@ class SearchMarks(QObject):
         self._scrolled = False  # the first mark was shown (not again as the rest of the transcript comes)
         self._selected: tuple[int, int] | None = None  # the match this selected in the browser
         self._starts: list[int] = []  # where each of ``marks`` starts
+        self._ends: list[int] = []  # and ends
         self._raw: tuple[QTextDocument | None, str | None] = (None, None)  # a document and its raw text
         self._shown: tuple[int, int] = (0, 0)  # the slice of ``marks`` given to the browser
         self._look = QTextCharFormat()
@@ -74,7 +75,7 @@ class SearchMarks(QObject):
         """Another transcript is shown: its first mark is scrolled to; marks found for the old one are dropped."""
         self._generation += 1
         self._scrolled = False
-        self.marks, self._starts = [], []
+        self.marks, self._starts, self._ends = [], [], []
 
     def refresh(self) -> None:
         self._generation += 1
@@ -85,11 +86,15 @@ class SearchMarks(QObject):
             return
         raw = self._raw_text(document)
 
-        def done(found: list[tuple[int, int]] | None, error: BaseException | None) -> None:
-            if found is not None and generation == self._generation:  # (not another text or file meanwhile)
-                self._show(found)
+        def work() -> tuple[list[tuple[int, int]], list[int], list[int]]:
+            found = qt_spans(raw, text)
+            return found, [start for start, _ in found], [end for _, end in found]
 
-        run_in_background(lambda: qt_spans(raw, text), done, self, foreground())
+        def done(found: tuple[list[tuple[int, int]], list[int], list[int]] | None, error: BaseException | None) -> None:
+            if found is not None and generation == self._generation:  # (not another text or file meanwhile)
+                self._show(*found)
+
+        run_in_background(work, done, self, foreground())
 
     def _raw_text(self, document: QTextDocument) -> str:
         """``document.toRawText()``, kept until the document changes (a 2 MB one took 11 ms for each search)."""
@@ -113,11 +118,11 @@ class SearchMarks(QObject):
         if not self.marks:
             return False
         cursor = self.browser.textCursor()
-        if backward:
-            before = [m for m in self.marks if m[1] <= cursor.selectionStart()]
-            start, end = before[-1] if before else self.marks[-1]
-        else:
-            start, end = next((m for m in self.marks if m[0] >= cursor.selectionEnd()), self.marks[0])
+        if backward:  # the last ending before the selection, or the last of all (-1)
+            start, end = self.marks[bisect.bisect_right(self._ends, cursor.selectionStart()) - 1]
+        else:  # the first starting after it, or the first of all
+            at = bisect.bisect_left(self._starts, cursor.selectionEnd())
+            start, end = self.marks[at if at < len(self.marks) else 0]
         cursor.setPosition(start)
         cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
         self.browser.setTextCursor(cursor)
@@ -125,9 +130,13 @@ class SearchMarks(QObject):
         show_cursor(self.browser)
         return True
 
-    def _show(self, found: list[tuple[int, int]]) -> None:
+    def _show(
+        self, found: list[tuple[int, int]], starts: list[int] | None = None, ends: list[int] | None = None
+    ) -> None:
+        """Mark ``found`` (their ``starts`` and ``ends``, in order: none overlap)."""
         self.marks = found
-        self._starts = [start for start, _ in found]
+        self._starts = starts if starts is not None else [start for start, _ in found]
+        self._ends = ends if ends is not None else [end for _, end in found]
         document = self.browser.document()
         cursor = self.browser.textCursor()
         if not found and cursor.hasSelection() and (cursor.selectionStart(), cursor.selectionEnd()) == self._selected:
