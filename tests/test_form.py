@@ -170,10 +170,40 @@ def test_suggestions_add_to_the_right_list(qtbot: QtBot, window: MainWindow, arc
     qtbot.waitUntil(lambda: bool(shown()), timeout=3000)
     buttons = shown()
     labels = [b.text() for b in buttons]
-    assert "+ Devon Pike → people" in labels  # a speaker not yet in people
-    target = buttons[labels.index("+ Devon Pike → people")]
+    assert "+ Devon Pike → People" in labels  # a speaker not yet in people
+    target = buttons[labels.index("+ Devon Pike → People")]
     qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
     assert chips(window, "people").values == ["Devon Pike"]
+
+
+def test_suggestions_are_only_for_lists_this_file_can_take(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    """A value of a single-value field (category) or of a list this file holds as one value (project: alpha)
+    is never suggested: its button replaced "robotics" with the list [Policy Review] (a new-user look at the
+    realistic archive: "+ policy → category"). Buttons name the field as the form does."""
+    (archive / "other.md").write_text(
+        "---\ntitle: Other\ncategory: Policy Review\nproject:\n  - Gamma Launch\n"
+        "products_models:\n  - Rivka Engine\n---\nbody\n"
+    )
+    (archive / "talk.md").write_text(
+        "---\ntitle: Talk\ncategory: robotics\nproject: alpha\n---\n\n"
+        "We went over the Policy Review, the Gamma Launch and the Rivka Engine.\n"
+    )
+    window.rescan_now()
+    qtbot.waitUntil(lambda: "Rivka Engine" in window.vocabulary.get("products_models", {}), timeout=5000)
+    open_file(qtbot, window, "talk.md")
+
+    def labels() -> list[str]:
+        return [b.text() for b in window.form.suggestions.findChildren(QPushButton) if b.isVisible()]
+
+    qtbot.waitUntil(lambda: bool(labels()), timeout=3000)
+    assert labels() == ["+ Rivka Engine → Products / models"]
+    qtbot.mouseClick(window.form.suggestions.findChildren(QPushButton)[0], Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.form.saved, timeout=5000):
+        window.save_action.trigger()
+    text = (archive / "talk.md").read_text()
+    assert "category: robotics\nproject: alpha\n" in text and "Rivka Engine" in text
+    window.form.controller.append("project", "beta")  # (added to a value held alone: kept, now the list's first)
+    assert window.form.controller.doc is not None and window.form.controller.doc.data["project"] == ["alpha", "beta"]
 
 
 def test_conflict_bar_merge(qtbot: QtBot, window: MainWindow, archive: Path) -> None:

@@ -203,9 +203,11 @@ class DocumentController(QObject):
         self._update_dirty()
 
     def append(self, key: str, value: str) -> None:
-        """Add ``value`` at the end of the list ``key`` (a new list if there is none): one undoable edit."""
+        """Add ``value`` at the end of the list ``key`` (a new list if there is none; one value held alone is
+        kept as the list's first): one undoable edit."""
         current = self.doc.data.get(key) if self.doc is not None else None
-        self.edit(key, [*(current if isinstance(current, list) else []), value])
+        kept = current if isinstance(current, list) else [] if current in (None, "") else [current]
+        self.edit(key, [*kept, value])
 
     def entry_text(self, key: str) -> str:
         """How a (nested or read-only) value is written in YAML, for the read-only view: as in the file when

@@ -385,7 +385,7 @@ class FormPane(ControllerState, QWidget):
             self.yaml_view.show_text(*self.controller.yaml_text())
 
     def _refresh_suggestions(self) -> None:
-        self.suggestions.refresh(self.controller.doc, self.vocabularies.snapshot)
+        self.suggestions.refresh(self.controller.doc, self.vocabularies.snapshot, self.schema)
 
     # ------------------------------------------------------------------ saving
     def save(self, on_done: Callable[[bool], None] | None = None) -> None:

@@ -8,7 +8,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from masthead.core.document import Document
+from masthead.core.fieldinfo import choice_fields
 from masthead.core.suggest import Suggester, Suggestion
+from masthead.core.workflow import Schema, builtin_schema
+from masthead.ui.form.labels import readable
 from masthead.ui.tasks import run_in_background
 from masthead.ui.widgets import named
 
@@ -31,6 +34,7 @@ class SuggestionsPanel(QWidget):
         self._timer.timeout.connect(self._start)
         self._suggester: Suggester | None = None  # for the last vocabulary (its index is built once)
         self.shown: list[Suggestion] = []
+        self.schema = builtin_schema()  # the form's, once refreshed: fields' labels
 
     def clear(self) -> None:
         self._generation += 1
@@ -38,13 +42,24 @@ class SuggestionsPanel(QWidget):
         self._timer.stop()
         self._show([])
 
-    def refresh(self, doc: Document | None, vocabulary: Callable[[], Mapping[str, Mapping[str, int]]]) -> None:
-        """Suggestions for an editable document's transcript and string lists (none for another)."""
+    def refresh(
+        self, doc: Document | None, vocabulary: Callable[[], Mapping[str, Mapping[str, int]]], schema: Schema
+    ) -> None:
+        """Suggestions for an editable document's transcript and string lists (none for another): values of
+        the archive's list fields that this file holds as a list or not at all (never a single-value field's,
+        nor one this file holds as one value: a value added there would replace it)."""
         if doc is None or not doc.editable:
             self.clear()
             return
+        self.schema = schema
         lists = {k: v for k, v in doc.data.items() if isinstance(v, list) and all(isinstance(x, str) for x in v)}
-        self.compute(doc.body_text, lists, vocabulary())
+        single = set(choice_fields(schema))
+        wanted = {
+            field: counts
+            for field, counts in vocabulary().items()
+            if field not in single and (field in lists or doc.data.get(field) in (None, ""))
+        }
+        self.compute(doc.body_text, lists, wanted)
 
     def compute(self, body: str, lists: Mapping[str, list[str]], vocabulary: Mapping[str, Mapping[str, int]]) -> None:
         """Find suggestions on a worker thread, shortly; a later call supersedes an earlier one."""
@@ -82,9 +97,9 @@ class SuggestionsPanel(QWidget):
             return
         self.rows.addWidget(QLabel("Suggested by the transcript:"))
         for item in found:
-            button = named(
-                QPushButton(f"+ {item.value} → {item.field}"), "suggestion", f"Add {item.value} to {item.field}"
-            )
+            rule = self.schema.rule(item.field)
+            label = rule.label if rule is not None and rule.label else readable(item.field)  # (as the form's)
+            button = named(QPushButton(f"+ {item.value} → {label}"), "suggestion", f"Add {item.value} to {label}")
             button.setToolTip(f"{item.reason}, {item.count}× in the transcript")
             button.clicked.connect(lambda _=False, s=item: self.accept(s))
             self.rows.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
