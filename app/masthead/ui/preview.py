@@ -101,6 +101,24 @@ def html_chunks(html: str, size: int = CHUNK, first: int | None = None) -> list[
     return chunks
 
 
+def append_html(document: QTextDocument, html: str) -> None:
+    """Add ``html`` (top-level paragraphs and headings) at the end of ``document``, its first paragraph a
+    block of its own, with its own format. (``insertHtml`` at the end joins the first inserted paragraph to
+    the last one: in a long transcript a heading or a turn ran on in the paragraph before, at every piece.)
+    An empty paragraph would be dropped, so a zero-width space leads, taken out once inserted."""
+    cursor = QTextCursor(document)
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+    end = cursor.position()
+    cursor.insertHtml(f"<p>{_LEAD}</p>" + html.rstrip())  # (the lead joins the last paragraph, not the piece)
+    cursor.setPosition(end)
+    cursor.movePosition(QTextCursor.MoveOperation.NextCharacter, QTextCursor.MoveMode.KeepAnchor)
+    if cursor.selectedText() == _LEAD:
+        cursor.removeSelectedText()
+
+
+_LEAD = "\u200b"
+
+
 class PreviewBrowser(QTextBrowser):
     """A QTextBrowser that opens only http(s)/mailto links, in the system browser, and stays on its page."""
 
@@ -326,7 +344,7 @@ class PreviewPane(QWidget):
         self.html = result.html
         chunks = html_chunks(result.html, first=FIRST_CHUNK)  # a screenful or two first: shown sooner
         self.search_marks.new_document()
-        self.browser.setHtml(chunks[0])
+        self.browser.setHtml(chunks[0].rstrip())  # (a piece's last newline would end its last paragraph in a space)
         self._rest = chunks[1:]
         self.outline_model.clear()
         self._add_outline(result)
@@ -356,9 +374,7 @@ class PreviewPane(QWidget):
     def _append_next(self, generation: int) -> None:
         if generation != self._generation or not self._rest:
             return  # another file is shown meanwhile
-        cursor = QTextCursor(self.browser.document())
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        cursor.insertHtml(self._rest.pop(0))
+        append_html(self.browser.document(), self._rest.pop(0))
         if self._rest:
             QTimer.singleShot(0, partial(self._append_next, generation))
         elif not self._awaiting:
