@@ -724,3 +724,30 @@ def test_ctrl_z_in_a_field_with_nothing_to_undo_leaves_the_field_alone(
     assert not window.undo_action.isEnabled() and title.isUndoAvailable()
     qtbot.keyClick(title, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert title.text().endswith(" edited") and not window.form.dirty
+
+
+def test_cancel_in_the_unsaved_question_puts_the_table_back_on_the_open_file(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Down in the table with unsaved edits asks Save / Discard / Cancel; Cancel keeps the file, and the
+    table's highlighted row is that file again (the row asked for stayed highlighted: a new-user trial)."""
+    table = window.table
+    rect = table.visualRect(window.proxy.index(0, Column.TITLE))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: window.form.rel is not None and "title" in window.form.editors, timeout=3000)
+    first = window.form.rel
+    title = window.form.editors["title"].findChild(QLineEdit) or window.form.editors["title"]
+    assert isinstance(title, QLineEdit)
+    title.setFocus()
+    qtbot.keyClicks(title, " (edited)")
+    asked = answer(monkeypatch, QMessageBox.StandardButton.Cancel)
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    assert asked == [f"Save your changes to {first}?"]
+    qtbot.waitUntil(lambda: window.selected_paths() == [first], timeout=3000)
+    assert window.form.rel == first and window.form.dirty
+    current = table.currentIndex()
+    assert current.isValid() and current.data(PATH_ROLE) == first
+    assert window.selected_paths() == [first]
+    selected = table.selectionModel().selectedRows()
+    assert [i.data(PATH_ROLE) for i in selected] == [first]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, Qt, QUrl
+from PySide6.QtCore import QModelIndex, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
@@ -51,10 +51,12 @@ class WindowCurrentFile(QMainWindow if TYPE_CHECKING else object):  # type: igno
             return  # happened (it asked to save, and Discard dropped the edits: a new-user trial)
         if self.form.dirty:
             previous = self.current
-            self.confirm_unsaved(
-                lambda: self.show_file(record.path),
-                lambda: self.select_path(previous) if previous else None,
-            )
+
+            def back() -> None:  # once the view is done: it selects the row it moved to after this returns
+                if previous and previous == self.current:  # (the row asked for stayed highlighted: a trial)
+                    self.select_path(previous)
+
+            self.confirm_unsaved(lambda: self.show_file(record.path), lambda: QTimer.singleShot(0, self, back))
             return
         self.show_file(record.path)
 
