@@ -126,3 +126,30 @@ def test_enter_with_the_list_open_never_creates_a_value(qtbot: QtBot, picker: Ch
     press(qtbot, Qt.Key.Key_Down, picker.input)
     press(qtbot, Qt.Key.Key_Return, picker.input)
     assert picker.values == ["qqxyzq"]
+
+
+def test_chips_marked_near_duplicates_later_wrap_and_the_field_grows(qtbot: QtBot) -> None:
+    """Chips are marked ⚠ once the archive's index is built (off the GUI thread, after the file is shown):
+    the marked chips are wider and wrap onto another line, and the field grows to hold them (the last line
+    and the typing field were hidden under the next field: a new-user trial on a realistic archive)."""
+    from masthead.ui.completion import FieldValues
+
+    values = [f"value-number-{i}" for i in range(6)]
+    counts = FieldValues({**{v: 2 for v in values}, **{v.replace("-", " "): 1 for v in values}})
+    host = QWidget()
+    host.resize(300, 400)  # two chips a line, one once marked
+    chips = ChipsEditor("tags", counts)
+    QVBoxLayout(host).addWidget(chips)
+    qtbot.addWidget(host)
+    host.show()
+    qtbot.waitExposed(host)
+    chips.set_values(values)
+    qtbot.wait(50)
+    before = chips.minimumHeight()
+    counts.warm()  # the index is ready: near-duplicates are known
+    chips.refresh_flags()
+    assert all(c.text().startswith("⚠") for c in chips._chips)
+    qtbot.waitUntil(lambda: chips.minimumHeight() > before, timeout=2000)
+    qtbot.wait(50)
+    assert chips.rect().contains(chips.input.geometry()), "the typing field is cut off"
+    assert all(chips.rect().contains(c.geometry()) for c in chips._chips), "a chip is cut off"

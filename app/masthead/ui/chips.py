@@ -205,9 +205,13 @@ class ChipsEditor(QWidget):
         self.refresh_flags()
 
     def refresh_flags(self) -> None:
-        """Mark near-duplicates again (the vocabulary's index became ready or changed)."""
+        """Mark near-duplicates again (the vocabulary's index became ready or changed); a chip marked or no
+        longer marked changes width, so the chips may wrap onto more or fewer lines."""
+        texts = [chip.text() for chip in self._chips]
         for chip in self._chips:
             self._flag(chip)
+        if texts != [chip.text() for chip in self._chips]:
+            self._fit()
 
     def _flag(self, chip: Chip) -> None:
         """Mark a value that the archive also writes differently (a near-duplicate)."""
