@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -751,3 +752,62 @@ def test_cancel_in_the_unsaved_question_puts_the_table_back_on_the_open_file(
     assert window.selected_paths() == [first]
     selected = table.selectionModel().selectedRows()
     assert [i.data(PATH_ROLE) for i in selected] == [first]
+
+
+def test_a_file_with_other_chips_gets_rows_that_fit_them(qtbot: QtBot, tmp_path: Path) -> None:
+    """The pickers are kept from file to file: when the next file's chips wrap onto more (or fewer) lines,
+    its rows grow (or shrink) to fit. The form kept a picker's old height (asked through the layouts' own
+    height-for-width caches): Tags' last line and its typing field were hidden under Project and People had
+    an empty line (a new-user trial on a realistic archive)."""
+    from masthead.ui.chips import ChipsEditor
+
+    def front(lists: dict[str, list[str]]) -> str:
+        return "".join(f"{key}:\n" + "".join(f"  - {v}\n" for v in values) for key, values in lists.items())
+
+    root = tmp_path / "archive"
+    root.mkdir()
+    a = {
+        "tags": [
+            "数据监平验",
+            "kim-jeackmeargond",
+            "LLM能者",
+            "chaifon-touxflu",
+            "mupour-fil",
+            "lunbel-semra",
+            "全人况",
+        ],
+        "people": ["Ziock Quiondraickgear", "Pleagrim Mul", "唐欣桂", "Liolstandtair Shipliol"],
+        "companies_orgs": ["信一半导体", "Shioceajeack", "Caitirplel Foundry", "理机大集团"],
+        "products_models": ["Ruckneand Pro", "Shelzuck Chat", "挑研云", "Flartjex-70B"],
+        "media_books": ["《监资资在程市发》", "The Nondshu Krarroun Staixkouxcaind"],
+    }
+    b = {
+        "tags": [
+            "zoundtrem",
+            "derheaflort-ai",
+            "vaxgrais-policy",
+            "ceasbro-policy",
+            "云有边验",
+            "没挑",
+            "shockdind-qui",
+        ],
+        "project": ["片验一"],
+        "people": ["Sean Rondcios", "Zuxdeack Pliortshurt", "Jiortgol Kran"],
+        "companies_orgs": ["Caitranlionturtji", "Krestirt Labs", "Plorgundal Robotics", "Raixgrixgros Robotics"],
+        "products_models": ["Flixzoxplux-70B", "Grearkeam Pro"],
+        "media_books": ["The Pliosshourtrour Griope", "The Grertgrios Grirtrous Furju", "The Baxgain"],
+    }
+    (root / "a.md").write_text(f"---\ntitle: A\n{front(a)}---\n\nBody.\n", encoding="utf-8")
+    (root / "b.md").write_text(f"---\ntitle: B\n{front(b)}---\n\nBody.\n", encoding="utf-8")
+    window = open_window(qtbot, tmp_path, root)
+    window.resize(1600, 1000)
+    for name in ("a.md", "b.md", "a.md"):
+        open_file(qtbot, window, name)
+        qtbot.wait(200)  # (the pickers fit their chips on the next turns)
+        for key, editor in window.form.editors.items():
+            if isinstance(editor, ChipsEditor):
+                assert editor.rect().contains(editor.input.geometry()), f"{name}: {key}'s typing field is cut off"
+                assert editor.height() == editor.minimumHeight(), f"{name}: {key} is not as high as its chips"
+        tops = sorted((e.mapTo(window.form, e.rect().topLeft()).y(), k, e) for k, e in window.form.editors.items())
+        for (top, key, editor), (next_top, next_key, _) in itertools.pairwise(tops):
+            assert top + editor.height() <= next_top, f"{name}: {key} runs under {next_key}"

@@ -13,7 +13,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QEvent, QMimeData, QModelIndex, QObject, QPoint, QRect, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPoint,
+    QRect,
+    QSize,
+    QStringListModel,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QDrag,
     QDragEnterEvent,
@@ -253,6 +265,15 @@ class ChipsEditor(QWidget):
         parent.ensureWidgetVisible(self.input, 20, 20)
         if tries > 1:
             QTimer.singleShot(30, self, lambda: self._show_input(tries - 1))
+
+    def hasHeightForWidth(self) -> bool:
+        """No: the height the chips need at the current width is the minimum height ``_fit`` sets (as the
+        width changes too). Asked through the layouts' own height-for-width caches, a form kept a picker's
+        height from the file before it (a last line hidden under the next field, or an empty one)."""
+        return False
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self.minimumHeight())
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
