@@ -339,8 +339,8 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowGit, WindowGrid, Window
         self.form.focusNextChild()
 
     def focus_preview(self) -> None:
-        self.preview.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.preview.focusNextChild()
+        """The transcript itself (not the outline above it: End and Page Down then moved in the outline)."""
+        self.preview.browser.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def select_path(self, path: str) -> bool:
         return self.browser.select_path(path)
