@@ -88,3 +88,22 @@ def test_the_same_text_asked_for_while_it_renders_is_rendered_once_and_said_once
     qtbot.waitUntil(lambda: bool(said), timeout=20000)
     qtbot.wait(300)
     assert len(said) == 1 and said[0]  # once, with the text there (not at once over an empty browser)
+
+
+def test_ctrl_end_and_ctrl_home_go_to_the_end_and_the_top(qtbot: QtBot) -> None:
+    """As in any document (Qt's read-only browser ignored them: a new-user trial)."""
+    from PySide6.QtCore import Qt
+
+    pane = PreviewPane()
+    pane.resize(500, 400)
+    qtbot.addWidget(pane)
+    pane.show()
+    with qtbot.waitSignal(pane.rendered, timeout=20000):
+        pane.show_text("Long", long_body(), None, None)
+    bar = pane.browser.verticalScrollBar()
+    assert bar.maximum() > 0 and bar.value() == 0
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    qtbot.keyClick(pane.browser, Qt.Key.Key_End, ctrl)
+    assert bar.value() == bar.maximum()
+    qtbot.keyClick(pane.browser, Qt.Key.Key_Home, ctrl)
+    assert bar.value() == 0

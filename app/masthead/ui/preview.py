@@ -15,6 +15,7 @@ from PySide6.QtGui import (
     QColor,
     QDesktopServices,
     QImage,
+    QKeyEvent,
     QKeySequence,
     QPalette,
     QShortcut,
@@ -24,6 +25,7 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 from PySide6.QtWidgets import (
+    QAbstractSlider,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -135,6 +137,17 @@ class PreviewBrowser(QTextBrowser):
         elif not url.scheme() and url.hasFragment() and not url.path():
             self.scrollToAnchor(url.fragment())
         # anything else (javascript:, file:, relative pages...) is ignored: the preview never navigates
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Ctrl+Home / Ctrl+End go to the top / the end, as in any document (Qt's read-only browser ignored
+        them: a new-user trial); the rest as Qt's."""
+        bar = self.verticalScrollBar()
+        if event.matches(QKeySequence.StandardKey.MoveToStartOfDocument):
+            bar.triggerAction(QAbstractSlider.SliderAction.SliderToMinimum)
+        elif event.matches(QKeySequence.StandardKey.MoveToEndOfDocument):
+            bar.triggerAction(QAbstractSlider.SliderAction.SliderToMaximum)
+        else:
+            super().keyPressEvent(event)
 
     def loadResource(self, kind: int, name: QUrl | str) -> Any:
         """Only images, only from files inside the archive; nothing remote, nothing else."""
