@@ -519,6 +519,23 @@ def test_a_search_marking_thousands_of_places_gives_the_browser_those_in_view_as
     qtbot.waitUntil(lambda: marks.marks[0] in given(), timeout=5000)
 
 
+def test_a_search_in_more_places_than_are_marked_says_so(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    """Past the marks' limit the rest of the transcript was shown unmarked, and nothing said why (a trial)."""
+    from masthead.ui.search_marks import MARKS
+
+    lines = ["**[Host]**: " + "zq " * 100 for _ in range(MARKS // 100 + 5)]
+    (archive / "many.md").write_text("---\ntitle: Many\ntags: []\n---\n\n" + "\n\n".join(lines) + "\n")
+    open_and_wait(qtbot, window, archive)
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, "body:zq")
+    qtbot.waitUntil(lambda: titles(window) == ["Many"], timeout=5000)
+    with qtbot.waitSignal(window.preview.rendered, timeout=10000):
+        qtbot.keyClick(window.search, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: len(window.preview.search_marks.marks) == MARKS, timeout=10000)
+    qtbot.waitUntil(lambda: "more than 20,000 times" in window.statusBar().currentMessage(), timeout=5000)
+    assert "“zq”" in window.statusBar().currentMessage()
+
+
 def test_a_long_count_message_does_not_widen_the_browser(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
     """A search matching nothing explains itself at length: the text wraps in the browser pane; the panes
     keep their widths (the pane grew to 770 of 1280 px, crushing the form and the preview: a new-user trial)."""

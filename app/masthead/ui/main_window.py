@@ -134,6 +134,7 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowGit, WindowGrid, Window
         self.model.sorted.connect(self.browser.scroll_to_current)
         self.browser.open_requested.connect(self.choose_archive)
         self.browser.status.connect(self.statusBar().showMessage)
+        self.preview.search_marks.capped.connect(lambda message: self.statusBar().showMessage(message, 15000))
         self.browser.matches_changed.connect(self.preview.mark)  # an opened result shows where it matched
         self.table.horizontalHeader().customContextMenuRequested.connect(self.column_menu)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)

@@ -12,7 +12,7 @@ import contextlib
 import re
 from typing import Any
 
-from PySide6.QtCore import QObject, QPoint, QTimer
+from PySide6.QtCore import QObject, QPoint, QTimer, Signal
 from PySide6.QtGui import QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QTextEdit
 
@@ -28,7 +28,7 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 def qt_spans(raw: str, text: str) -> list[tuple[int, int]]:
     """Where the document's raw text (``QTextDocument.toRawText``: blocks end in U+2029) holds ``text`` as
     the archive's search matches, in the document's positions (UTF-16: a character past U+FFFF counts two)."""
-    found = spans(raw.replace("\u2029", "\n").replace("\u2028", "\n"), text, MARKS)
+    found = spans(raw.replace("\u2029", "\n").replace("\u2028", "\n"), text, MARKS + 1)  # (one more: are there?)
     astral = [m.start() for m in _ASTRAL.finditer(raw)] if found else []
     if not astral:
         return found
@@ -37,6 +37,8 @@ def qt_spans(raw: str, text: str) -> list[tuple[int, int]]:
 
 class SearchMarks(QObject):
     """The marks of ``text`` in ``browser``'s document; ``refresh`` after the document grows or changes."""
+
+    capped = Signal(str)  # a message: the text is in more places than are marked
 
     def __init__(self, browser: QTextBrowser, parent: Any = None) -> None:
         super().__init__(parent)
@@ -86,11 +88,12 @@ class SearchMarks(QObject):
             return
         raw = self._raw_text(document)
 
-        def work() -> tuple[list[tuple[int, int]], list[int], list[int]]:
+        def work() -> tuple[list[tuple[int, int]], list[int], list[int], bool]:
             found = qt_spans(raw, text)
-            return found, [start for start, _ in found], [end for _, end in found]
+            more, found = len(found) > MARKS, found[:MARKS]
+            return found, [start for start, _ in found], [end for _, end in found], more
 
-        def done(found: tuple[list[tuple[int, int]], list[int], list[int]] | None, error: BaseException | None) -> None:
+        def done(found: tuple[list[tuple[int, int]], list[int], list[int], bool] | None, error: object) -> None:
             if found is not None and generation == self._generation:  # (not another text or file meanwhile)
                 self._show(*found)
 
@@ -131,10 +134,16 @@ class SearchMarks(QObject):
         return True
 
     def _show(
-        self, found: list[tuple[int, int]], starts: list[int] | None = None, ends: list[int] | None = None
+        self,
+        found: list[tuple[int, int]],
+        starts: list[int] | None = None,
+        ends: list[int] | None = None,
+        more: bool = False,
     ) -> None:
-        """Mark ``found`` (their ``starts`` and ``ends``, in order: none overlap)."""
+        """Mark ``found`` (their ``starts`` and ``ends``, in order: none overlap); ``more``: there are more."""
         self.marks = found
+        if more:
+            self.capped.emit(f"“{self.text}” is in this transcript more than {MARKS:,} times: the first are marked")
         self._starts = starts if starts is not None else [start for start, _ in found]
         self._ends = ends if ends is not None else [end for _, end in found]
         document = self.browser.document()
