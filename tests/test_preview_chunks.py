@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from masthead.core.render import render_markdown, renumbered, split_head
@@ -107,3 +108,32 @@ def test_ctrl_end_and_ctrl_home_go_to_the_end_and_the_top(qtbot: QtBot) -> None:
     assert bar.value() == bar.maximum()
     qtbot.keyClick(pane.browser, Qt.Key.Key_Home, ctrl)
     assert bar.value() == 0
+
+
+def test_a_long_transcripts_pieces_are_marked_as_they_come(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A search's places are marked in each piece of a long transcript soon after it is shown, not only
+    once all of it is (about a second of a 2 MB transcript was shown unmarked: a new-user trial)."""
+    from PySide6.QtCore import QTimer
+
+    from masthead.ui import search_marks
+
+    monkeypatch.setattr(search_marks, "GROWN_EVERY", 0.0)  # (whatever this machine's speed: pieces come fast)
+
+    turns = [f"**[Speaker {i % 7}]**: paragraph {i} is about the valve and its seat.\n\n" for i in range(15_000)]
+    pane = PreviewPane()
+    pane.resize(500, 400)
+    qtbot.addWidget(pane)
+    pane.show()
+    pane.mark("valve")
+    seen: list[int] = []  # the furthest mark, polled while the pieces come
+    poll = QTimer()
+    poll.timeout.connect(lambda: seen.append(pane.search_marks.marks[-1][0] if pane.search_marks.marks else 0))
+    with qtbot.waitSignal(pane.began, timeout=20000):
+        pane.show_text("Long", "".join(turns), None, None)
+    head = pane.browser.document().characterCount()
+    poll.start(5)
+    with qtbot.waitSignal(pane.rendered, timeout=60000):
+        pass
+    poll.stop()
+    assert pane.browser.document().characterCount() > 10 * head  # (it came in pieces)
+    assert any(furthest > 2 * head for furthest in seen), "nothing past the head was marked before the end"

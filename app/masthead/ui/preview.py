@@ -388,6 +388,7 @@ class PreviewPane(QWidget):
         if generation != self._generation or not self._rest:
             return  # another file is shown meanwhile
         append_html(self.browser.document(), self._rest.pop(0))
+        self.search_marks.grown()
         if self._rest:
             QTimer.singleShot(0, partial(self._append_next, generation))
         elif not self._awaiting:

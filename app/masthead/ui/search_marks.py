@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import re
+import time
 from typing import Any
 
 from PySide6.QtCore import QObject, QPoint, QTimer, Signal
@@ -22,6 +23,7 @@ from masthead.ui.tasks import foreground, run_in_background
 
 MARKS = 20_000  # places of a search's text marked in one transcript, at most ("the": 4,758 in the largest)
 SHOWN = 400  # of those, given to the browser at once: the ones in view and around
+GROWN_EVERY = 0.25  # seconds between two refreshes while a long transcript's pieces are shown
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
@@ -49,6 +51,8 @@ class SearchMarks(QObject):
         self._scrolled = False  # the first mark was shown (not again as the rest of the transcript comes)
         self._selected: tuple[int, int] | None = None  # the match this selected in the browser
         self._starts: list[int] = []  # where each of ``marks`` starts
+        self._finding = False  # marks are being found (for the latest refresh)
+        self._found_at = 0.0  # when the latest refresh began (time.monotonic)
         self._ends: list[int] = []  # and ends
         self._raw: tuple[QTextDocument | None, str | None] = (None, None)  # a document and its raw text
         self._shown: tuple[int, int] = (0, 0)  # the slice of ``marks`` given to the browser
@@ -76,17 +80,25 @@ class SearchMarks(QObject):
     def new_document(self) -> None:
         """Another transcript is shown: its first mark is scrolled to; marks found for the old one are dropped."""
         self._generation += 1
-        self._scrolled = False
+        self._scrolled = self._finding = False
         self.marks, self._starts, self._ends = [], [], []
+
+    def grown(self) -> None:
+        """More of the document is shown (a piece of a long transcript): mark it too, now and then while the
+        pieces come (the rest of a 2 MB transcript, a second's worth, was shown unmarked: a new-user trial)."""
+        if self.text and not self._finding and time.monotonic() - self._found_at >= GROWN_EVERY:
+            self.refresh()
 
     def refresh(self) -> None:
         self._generation += 1
         text, generation = self.text, self._generation
         document = self.browser.document()
         if not text or document.isEmpty():
+            self._finding = False
             self._show([])
             return
         raw = self._raw_text(document)
+        self._finding, self._found_at = True, time.monotonic()
 
         def work() -> tuple[list[tuple[int, int]], list[int], list[int], bool]:
             found = qt_spans(raw, text)
@@ -94,8 +106,10 @@ class SearchMarks(QObject):
             return found, [start for start, _ in found], [end for _, end in found], more
 
         def done(found: tuple[list[tuple[int, int]], list[int], list[int], bool] | None, error: object) -> None:
-            if found is not None and generation == self._generation:  # (not another text or file meanwhile)
-                self._show(*found)
+            if generation == self._generation:  # (not another text or file meanwhile)
+                self._finding = False
+                if found is not None:
+                    self._show(*found)
 
         run_in_background(work, done, self, foreground())
 
