@@ -9,7 +9,7 @@ from pathlib import Path
 UI = Path(__file__).resolve().parent.parent / "app" / "masthead" / "ui"
 WIDGETS = [
     *sorted((UI / "form").glob("*.py")),
-    *(UI / f"{n}.py" for n in ("chips", "flow_layout", "completion", "commands", "preview")),
+    *(UI / f"{n}.py" for n in ("chip", "chips", "flow_layout", "completion", "commands", "preview", "preview_page")),
 ]
 FORBIDDEN = {"masthead.core.storage", "masthead.core.yamlio"}
 
