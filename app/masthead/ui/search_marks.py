@@ -51,9 +51,9 @@ class SearchMarks(QObject):
         self._scrolled = False  # the first mark was shown (not again as the rest of the transcript comes)
         self._selected: tuple[int, int] | None = None  # the match this selected in the browser
         self._starts: list[int] = []  # where each of ``marks`` starts
+        self._ends: list[int] = []  # and ends
         self._finding = False  # marks are being found (for the latest refresh)
         self._found_at = 0.0  # when the latest refresh began (time.monotonic)
-        self._ends: list[int] = []  # and ends
         self._raw: tuple[QTextDocument | None, str | None] = (None, None)  # a document and its raw text
         self._shown: tuple[int, int] = (0, 0)  # the slice of ``marks`` given to the browser
         self._look = QTextCharFormat()
