@@ -54,6 +54,8 @@ class Column(IntEnum):
     GIT = 8  # shown only when the archive is in a git work tree
 
 
+COLUMNS = len(Column)  # (len(Column) is a Python call, and Qt asks columnCount thousands of times a repaint)
+
 HEADERS = {
     Column.TITLE: "Title",
     Column.DATE: "Date",
@@ -134,13 +136,13 @@ class DocumentsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._records)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt API
-        return 0 if parent.isValid() else len(Column) + len(self.fields)
+        return 0 if parent.isValid() else COLUMNS + len(self.fields)
 
     # -- the grid: field columns and their cells
     def column_field(self, column: int) -> str | None:
         """The field a column shows (None for Draft, Path, Match and Git)."""
-        if column >= len(Column):
-            return self.fields[column - len(Column)] if column - len(Column) < len(self.fields) else None
+        if column >= COLUMNS:
+            return self.fields[column - COLUMNS] if column - COLUMNS < len(self.fields) else None
         return FIELD_OF.get(Column(column))
 
     def column_name(self, column: int) -> str:
@@ -160,11 +162,11 @@ class DocumentsModel(QAbstractTableModel):
             return
         self._keys.clear()  # a column number may now stand for another field
         if self.fields:
-            self.beginRemoveColumns(QModelIndex(), len(Column), len(Column) + len(self.fields) - 1)
+            self.beginRemoveColumns(QModelIndex(), COLUMNS, COLUMNS + len(self.fields) - 1)
             self.fields = []
             self.endRemoveColumns()
         if wanted:
-            self.beginInsertColumns(QModelIndex(), len(Column), len(Column) + len(wanted) - 1)
+            self.beginInsertColumns(QModelIndex(), COLUMNS, COLUMNS + len(wanted) - 1)
             self.fields = wanted
             self.endInsertColumns()
 
@@ -219,14 +221,14 @@ class DocumentsModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[Column(section)] if section < len(Column) else self.column_field(section)
+            return HEADERS[Column(section)] if section < COLUMNS else self.column_field(section)
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         record = self._records[index.row()]
-        if index.column() >= len(Column):
+        if index.column() >= COLUMNS:
             return self._grid_data(record, index.column(), role)
         column = Column(index.column())
         if (
@@ -346,7 +348,7 @@ class DocumentsModel(QAbstractTableModel):
                 self.dataChanged.emit(top, bottom, [Qt.ItemDataRole.DisplayRole, SNIPPET_ROLE])
 
     def _sort_key(self, record: Record, column: Column) -> str:
-        if column >= len(Column):
+        if column >= COLUMNS:
             return cell_text(record.meta.get(self.column_field(column) or "")).casefold()
         if column == Column.MATCH:
             return ""  # not an order: the table keeps its order
@@ -363,7 +365,7 @@ class DocumentsModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if self._order is None or self._order[0] != column:
             self._keys.clear()
-        self._order = (Column(column) if column < len(Column) else column, order)  # type: ignore[assignment]
+        self._order = (Column(column) if column < COLUMNS else column, order)  # type: ignore[assignment]
         self._resort()
 
     def set_deferred(self, deferred: bool) -> None:
