@@ -8,10 +8,9 @@ follows the source model's signals, which reach this proxy before Qt's own handl
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass, replace
-from operator import itemgetter
+from operator import is_, itemgetter
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QSortFilterProxyModel, Qt, Signal
@@ -134,7 +133,7 @@ class DocumentsProxy(QSortFilterProxyModel):
         if self.filters.everything:
             return [True] * len(records)
         known = list(self._verdicts.values())
-        if len(known) == len(records) and all(map(operator.is_, map(itemgetter(0), known), records)):
+        if len(known) == len(records) and all(map(is_, map(itemgetter(0), known), records)):
             # verdicts judged in the background on these very records, in their order (a search): read in C
             rows = list(map(bool, map(itemgetter(1), known)))  # (10,000 calls of _verdict took 20-40 ms)
             pinned = self._model().row_of(self.pinned) if self.pinned else None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from masthead.core.workflow import Schema
+
 
 def readable(key: str) -> str:
     """A field's key as a label: ``companies_orgs`` → "Companies / orgs", ``source_video`` → "Source video"."""
@@ -15,6 +17,12 @@ def readable(key: str) -> str:
     else:
         text = " ".join(words)
     return text[:1].upper() + text[1:]
+
+
+def field_label(key: str, schema: Schema) -> str:
+    """The label a field has in the form: the schema's, else its key made readable."""
+    rule = schema.rule(key)
+    return rule.label if rule is not None and rule.label else readable(key)
 
 
 def parse_problem(rel: str, line: int | None, message: str) -> str:

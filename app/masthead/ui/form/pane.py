@@ -35,7 +35,7 @@ from masthead.ui.form.code_view import CodeView
 from masthead.ui.form.conflict_bar import ConflictBar
 from masthead.ui.form.editors import make_editor
 from masthead.ui.form.field_row import field_row, remove_button
-from masthead.ui.form.labels import parse_problem, readable
+from masthead.ui.form.labels import field_label, parse_problem
 from masthead.ui.form.merge_bar import MergeBar
 from masthead.ui.form.spare_rows import SpareRows, place
 from masthead.ui.form.state import ControllerState
@@ -289,8 +289,7 @@ class FormPane(ControllerState, QWidget):
         if doc is not None and key in doc.readonly_keys:
             editor.setToolTip(f"Read-only: {doc.readonly_keys[key]}")
         editor.setEnabled(editable or kind == Kind.COMPLEX)
-        text = rule.label if rule is not None and rule.label else readable(key)
-        label, row = field_row(key, editor, text, editable, self.ask_remove_field)
+        label, row = field_row(key, editor, field_label(key, self.schema), editable, self.ask_remove_field)
         label.setParent(self.fields)  # hidden until placed in the layout
         row.setParent(self.fields)
         return label, row, editor, kind

@@ -11,7 +11,7 @@ from masthead.core.document import Document
 from masthead.core.fieldinfo import choice_fields
 from masthead.core.suggest import Suggester, Suggestion
 from masthead.core.workflow import Schema, builtin_schema
-from masthead.ui.form.labels import readable
+from masthead.ui.form.labels import field_label
 from masthead.ui.tasks import run_in_background
 from masthead.ui.widgets import named
 
@@ -97,8 +97,7 @@ class SuggestionsPanel(QWidget):
             return
         self.rows.addWidget(QLabel("Suggested by the transcript:"))
         for item in found:
-            rule = self.schema.rule(item.field)
-            label = rule.label if rule is not None and rule.label else readable(item.field)  # (as the form's)
+            label = field_label(item.field, self.schema)  # (as the form names it)
             button = named(QPushButton(f"+ {item.value} → {label}"), "suggestion", f"Add {item.value} to {label}")
             button.setToolTip(f"{item.reason}, {item.count}× in the transcript")
             button.clicked.connect(lambda _=False, s=item: self.accept(s))
