@@ -69,6 +69,18 @@ def titles(window: MainWindow) -> list[str]:
     return [proxy.index(r, Column.TITLE).data() for r in range(proxy.rowCount())]
 
 
+def open_only_result(qtbot: QtBot, window: MainWindow, archive: Path, title: str, lines: list[str], query: str) -> None:
+    """Write a transcript of ``lines`` titled ``title``, open the archive, type ``query`` in the search field,
+    and press Down to open its one result (until the preview has shown all of it)."""
+    (archive / "long.md").write_text(f"---\ntitle: {title}\ntags: []\n---\n\n" + "\n\n".join(lines) + "\n")
+    open_and_wait(qtbot, window, archive)
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, query)
+    qtbot.waitUntil(lambda: titles(window) == [title], timeout=5000)
+    with qtbot.waitSignal(window.preview.rendered, timeout=10000):
+        qtbot.keyClick(window.search, Qt.Key.Key_Down)  # to the result, which opens
+
+
 def click_row(qtbot: QtBot, window: MainWindow, row: int) -> None:
     rect = window.table.visualRect(window.proxy.index(row, Column.TITLE))
     qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
@@ -431,13 +443,7 @@ def test_an_opened_transcript_search_result_shows_its_matches_marked_far_down(
     as the search matches (case and full-width forms alike); F3 goes on to the next."""
     lines = [f"**[Host]**: Line {i} about the weather and 其他话题 😀." for i in range(300)]
     lines[180] = "**[Guest]**: We measured the ＬＡＴＥＮＣＹ budget twice, then the Latency again."
-    (archive / "long.md").write_text("---\ntitle: Long Talk\ntags: []\n---\n\n" + "\n\n".join(lines) + "\n")
-    open_and_wait(qtbot, window, archive)
-    window.search.setFocus()
-    qtbot.keyClicks(window.search, "body:latency")
-    qtbot.waitUntil(lambda: titles(window) == ["Long Talk"], timeout=5000)
-    with qtbot.waitSignal(window.preview.rendered, timeout=5000):
-        qtbot.keyClick(window.search, Qt.Key.Key_Down)  # to the result, which opens
+    open_only_result(qtbot, window, archive, "Long Talk", lines, "body:latency")
     preview = window.preview
     qtbot.waitUntil(lambda: len(preview.search_marks.marks) == 2, timeout=5000)
     document = preview.browser.document()
@@ -482,13 +488,7 @@ def test_a_search_marking_thousands_of_places_gives_the_browser_those_in_view_as
     from masthead.ui.search_marks import MARKS, SHOWN
 
     lines = [f"**[Host]**: Turn {i}: one valve, the valve cover, a valve seat." for i in range(1500)]
-    (archive / "many.md").write_text("---\ntitle: Many Marks\ntags: []\n---\n\n" + "\n\n".join(lines) + "\n")
-    open_and_wait(qtbot, window, archive)
-    window.search.setFocus()
-    qtbot.keyClicks(window.search, "body:valve")
-    qtbot.waitUntil(lambda: titles(window) == ["Many Marks"], timeout=5000)
-    with qtbot.waitSignal(window.preview.rendered, timeout=5000):
-        qtbot.keyClick(window.search, Qt.Key.Key_Down)
+    open_only_result(qtbot, window, archive, "Many Marks", lines, "body:valve")
     preview = window.preview
     marks = preview.search_marks
     qtbot.waitUntil(lambda: len(marks.marks) == 3 * 1500 <= MARKS, timeout=5000)
@@ -524,13 +524,7 @@ def test_a_search_in_more_places_than_are_marked_says_so(qtbot: QtBot, window: M
     from masthead.ui.search_marks import MARKS
 
     lines = ["**[Host]**: " + "zq " * 100 for _ in range(MARKS // 100 + 5)]
-    (archive / "many.md").write_text("---\ntitle: Many\ntags: []\n---\n\n" + "\n\n".join(lines) + "\n")
-    open_and_wait(qtbot, window, archive)
-    window.search.setFocus()
-    qtbot.keyClicks(window.search, "body:zq")
-    qtbot.waitUntil(lambda: titles(window) == ["Many"], timeout=5000)
-    with qtbot.waitSignal(window.preview.rendered, timeout=10000):
-        qtbot.keyClick(window.search, Qt.Key.Key_Down)
+    open_only_result(qtbot, window, archive, "Many", lines, "body:zq")
     qtbot.waitUntil(lambda: len(window.preview.search_marks.marks) == MARKS, timeout=10000)
     qtbot.waitUntil(lambda: "more than 20,000 times" in window.statusBar().currentMessage(), timeout=5000)
     assert "“zq”" in window.statusBar().currentMessage()
