@@ -530,6 +530,40 @@ def test_a_search_in_more_places_than_are_marked_says_so(qtbot: QtBot, window: M
     assert "“zq”" in window.statusBar().currentMessage()
 
 
+def test_a_transcript_marked_to_the_limit_is_not_searched_again_as_it_grows(
+    qtbot: QtBot, window: MainWindow, archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the first MARKS places are marked, a long transcript's later pieces (which only come after its
+    end) cannot change them: searching the whole text again for each was ~50 ms of a worker's time holding the
+    GIL, every quarter of a second while a 2 MB transcript was shown."""
+    from masthead.ui import search_marks
+    from masthead.ui.search_marks import MARKS
+
+    searched: list[int] = []
+    plain = search_marks.qt_spans
+
+    def counted(raw: str, text: str) -> list[tuple[int, int]]:
+        found = plain(raw, text)
+        searched.append(len(found))
+        return found
+
+    monkeypatch.setattr(search_marks, "qt_spans", counted)
+    monkeypatch.setattr(search_marks, "GROWN_EVERY", 0.0)  # (every piece would refresh the marks)
+    lines = ["**[Host]**: " + "zq " * 100 for _ in range(MARKS // 100 + 5)]
+    open_only_result(qtbot, window, archive, "Many", lines, "body:zq")
+    marks = window.preview.search_marks
+    qtbot.waitUntil(lambda: len(marks.marks) == MARKS, timeout=10000)
+    qtbot.waitUntil(lambda: not marks._finding, timeout=5000)
+    assert searched and searched[-1] > MARKS
+    before = len(searched)
+    marks.grown()  # another piece shown (as the preview calls it)
+    qtbot.wait(50)
+    assert len(searched) == before and len(marks.marks) == MARKS
+    marks.set_text("zq zq")  # another search: searched again, whole
+    marks.refresh()
+    qtbot.waitUntil(lambda: len(searched) == before + 1, timeout=5000)
+
+
 def test_a_long_count_message_does_not_widen_the_browser(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
     """A search matching nothing explains itself at length: the text wraps in the browser pane; the panes
     keep their widths (the pane grew to 770 of 1280 px, crushing the form and the preview: a new-user trial)."""

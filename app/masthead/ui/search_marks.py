@@ -53,12 +53,14 @@ class SearchMarks(QObject):
         self._starts: list[int] = []  # where each of ``marks`` starts
         self._ends: list[int] = []  # and ends
         self._finding = False  # marks are being found (for the latest refresh)
+        self._full = False  # the latest marks are the first MARKS places: the document growing adds none
         self._found_at = 0.0  # when the latest refresh began (time.monotonic)
         self._raw: tuple[QTextDocument | None, str | None] = (None, None)  # a document and its raw text
         self._shown: tuple[int, int] = (0, 0)  # the slice of ``marks`` given to the browser
         self._look = QTextCharFormat()
         self._look.setBackground(MARK)
         self._look.setForeground(MARK_TEXT)
+        self._selections: list[QTextEdit.ExtraSelection] = []  # kept and reused: see _show_in_view
         self._follow = QTimer(self, singleShot=True, interval=0)  # after a scroll or a resize: the marks in view
         self._follow.timeout.connect(self._show_in_view)
         # (not ``connect(self._follow.start)``: the bar's value would be taken for the timer's interval in ms)
@@ -74,23 +76,26 @@ class SearchMarks(QObject):
         """Mark ``text`` from now on (None: nothing); whether it changed."""
         if text == self.text:
             return False
-        self.text, self._scrolled = text, False
+        self.text, self._scrolled, self._full = text, False, False
         return True
 
     def new_document(self) -> None:
         """Another transcript is shown: its first mark is scrolled to; marks found for the old one are dropped."""
         self._generation += 1
-        self._scrolled = self._finding = False
+        self._scrolled = self._finding = self._full = False
         self.marks, self._starts, self._ends = [], [], []
 
     def grown(self) -> None:
         """More of the document is shown (a piece of a long transcript): mark it too, now and then while the
         pieces come (the rest of a 2 MB transcript, a second's worth, was shown unmarked: a new-user trial)."""
+        if self._full:  # (pieces only come after the end: the first MARKS places stay where they are)
+            return
         if self.text and not self._finding and time.monotonic() - self._found_at >= GROWN_EVERY:
             self.refresh()
 
     def refresh(self) -> None:
         self._generation += 1
+        self._full = False
         text, generation = self.text, self._generation
         document = self.browser.document()
         if not text or document.isEmpty():
@@ -155,7 +160,7 @@ class SearchMarks(QObject):
         more: bool = False,
     ) -> None:
         """Mark ``found`` (their ``starts`` and ``ends``, in order: none overlap); ``more``: there are more."""
-        self.marks = found
+        self.marks, self._full = found, more
         if more:
             self.capped.emit(f"“{self.text}” is in this transcript more than {MARKS:,} times: the first are marked")
         self._starts = starts if starts is not None else [start for start, _ in found]
@@ -196,16 +201,19 @@ class SearchMarks(QObject):
             first = max((near[0] + near[1]) // 2 - SHOWN // 2, 0)
             last = min(first + SHOWN, len(self.marks))
         self._shown = (first, last)
-        document, selections = self.browser.document(), []
-        for start, end in self.marks[first:last]:
-            cursor = QTextCursor(document)
-            cursor.setPosition(start)
-            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        # One cursor, moved to each mark, and selections made once and kept (each takes a copy of the cursor).
+        # Making a cursor, and letting go of a selection, each release the GIL: 400 of each, with a worker busy,
+        # waited to get it back every time (20-130 ms of the GUI thread in all, for every scroll or new piece).
+        cursor, selections = QTextCursor(self.browser.document()), self._selections
+        while len(selections) < last - first:
             selection = QTextEdit.ExtraSelection()
-            selection.cursor = cursor
             selection.format = self._look
             selections.append(selection)
-        self.browser.setExtraSelections(selections)
+        for selection, (start, end) in zip(selections, self.marks[first:last], strict=False):
+            cursor.setPosition(start)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            selection.cursor = cursor
+        self.browser.setExtraSelections(selections[: last - first])
 
 
 def show_cursor(browser: QTextBrowser) -> None:
