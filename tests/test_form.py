@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QApplication, QCheckBox, QLineEdit, QMessageBox, QPushButton, QToolButton
 from pytestqt.qtbot import QtBot
 from tests.conftest import FIXTURES, copy_fixtures, open_window
@@ -204,6 +204,62 @@ def test_suggestions_are_only_for_lists_this_file_can_take(qtbot: QtBot, window:
     assert "category: robotics\nproject: alpha\n" in text and "Rivka Engine" in text
     window.form.controller.append("project", "beta")  # (added to a value held alone: kept, now the list's first)
     assert window.form.controller.doc is not None and window.form.controller.doc.data["project"] == ["alpha", "beta"]
+
+
+def test_suggestions_for_a_file_left_for_another_stop(qtbot: QtBot, window: MainWindow, archive: Path) -> None:
+    """The search of a file's transcript for known values (a second of work for a long one) stops when another
+    file is opened meanwhile: it used to run to its end, competing with the window's work for the GIL."""
+    import threading
+
+    from masthead.core import pacing
+
+    people = "".join(f"  - Alex Person {n:04}\n" for n in range(3000))  # one start ("alex"), 3,000 values
+    (archive / "people.md").write_text(f"---\ntitle: People\npeople:\n{people}---\nbody\n")
+    (archive / "long.md").write_text("---\ntitle: Long\n---\n\n" + "Alex Person 0042 met Alex Person 2999.\n" * 200)
+    (archive / "short.md").write_text("---\ntitle: Short\n---\n\nNothing known here.\n")
+    window.rescan_now()
+    qtbot.waitUntil(lambda: len(window.vocabulary.get("people", {})) >= 3000, timeout=10000)
+
+    def labels() -> list[str]:
+        return [b.text() for b in window.form.suggestions.findChildren(QPushButton) if b.isVisible()]
+
+    worker_pauses: list[int] = []
+    gate, waiting = threading.Event(), threading.Event()
+    gate.set()
+
+    def pause() -> None:
+        if threading.current_thread() is not threading.main_thread():
+            worker_pauses.append(1)
+            waiting.set()
+            gate.wait(10)
+
+    before = pacing._pause
+    pacing.install(pause)
+    try:
+        open_file(qtbot, window, "long.md")  # (also builds the vocabulary's index, kept for the next files)
+        qtbot.waitUntil(lambda: "+ Alex Person 0042 → People" in labels(), timeout=10000)
+        open_file(qtbot, window, "short.md")
+        qtbot.waitUntil(lambda: not labels(), timeout=5000)
+        worker_pauses.clear()
+        open_file(qtbot, window, "long.md")
+        qtbot.waitUntil(lambda: "+ Alex Person 0042 → People" in labels(), timeout=10000)
+        whole = len(worker_pauses)  # the pauses of one whole search of long.md (its index already built)
+        open_file(qtbot, window, "short.md")
+        qtbot.waitUntil(lambda: not labels(), timeout=5000)
+        waiting.clear()
+        gate.clear()
+        open_file(qtbot, window, "long.md")
+        qtbot.waitUntil(waiting.is_set, timeout=10000)  # its search is under way (held at a pause)
+        worker_pauses.clear()
+        open_file(qtbot, window, "short.md")  # another file before it ends
+        gate.set()
+        assert QThreadPool.globalInstance().waitForDone(10000)  # (long.md's search ended, however it ended)
+    finally:
+        pacing.install(before)
+        gate.set()
+    assert whole >= 3000 // pacing.EVERY
+    assert len(worker_pauses) < 6, (len(worker_pauses), whole)
+    assert not labels()
 
 
 def test_conflict_bar_merge(qtbot: QtBot, window: MainWindow, archive: Path) -> None:

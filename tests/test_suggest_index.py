@@ -105,3 +105,32 @@ def test_thousands_of_values_with_one_start_are_looked_for_with_pauses_between()
         pacing.install(before)
     assert {s.value for s in found} == {"Alex Person 0042", "Alex Person 4999"}
     assert len(calls) >= 5000 // pacing.EVERY
+
+
+def test_a_cancelled_search_stops_at_its_next_pause_and_suggests_nothing() -> None:
+    """A file left for another: its transcript's search (a second of work for a long one) stops, rather than
+    compete with the window's work for the GIL until it ends."""
+    import threading
+
+    from masthead.core import pacing
+
+    values = {f"Alex Person {n:04}": 1 for n in range(5000)}
+    suggester = Suggester({"people": values})
+    body = "Alex Person 0042 met Alex Person 4999. " * 50
+    assert {s.value for s in suggester.suggest(body, {})} == {"Alex Person 0042", "Alex Person 4999"}
+    cancel = threading.Event()
+    calls: list[int] = []
+
+    def pause() -> None:
+        calls.append(1)
+        if len(calls) == 3:
+            cancel.set()  # (as the panel does when another file is shown)
+
+    before = pacing._pause
+    pacing.install(pause)
+    try:
+        found = suggester.suggest(body, {}, cancel=cancel)
+    finally:
+        pacing.install(before)
+    assert found == []
+    assert len(calls) <= 4  # it stopped at the pause after the one that cancelled it (not 5,000 later)

@@ -4,6 +4,7 @@ mentions, that the file's lists do not hold yet."""
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -74,8 +75,21 @@ class Suggester:
         return None
 
     def suggest(
-        self, body: str, current: Mapping[str, Iterable[str]], default_field: str = "people"
+        self,
+        body: str,
+        current: Mapping[str, Iterable[str]],
+        default_field: str = "people",
+        cancel: threading.Event | None = None,
     ) -> list[Suggestion]:
+        """What ``body`` suggests adding to the lists ``current`` (values a list of it holds already are not
+        suggested), most mentioned first. ``cancel``: once set, the search stops at its next pause and
+        returns nothing (a file left for another: a long transcript's search was a second of
+        work competing with the window's for the GIL)."""
+
+        def stop() -> bool:
+            pause()
+            return cancel is not None and cancel.is_set()
+
         have = {normalize(v) for values in current.values() for v in values}
         home = self.home
         found: dict[str, Suggestion] = {}
@@ -94,13 +108,14 @@ class Suggester:
         for name, count in paced(bold.most_common(), 100):  # most frequent first, then in order of appearance
             if home(normalize(name)) is not None:
                 add(name, "bold", count)
-        lowered = body.casefold()
+        lowered = "".join(body[at : at + STRETCH].casefold() for at in range(0, len(body), STRETCH) if not stop())
         grams: set[str] = set()
         for at in range(0, len(lowered), STRETCH):  # a stretch at a time (a long transcript is 1,000,000 steps)
-            pause()
-            stop = at + STRETCH
-            grams.update(lowered[i : i + GRAM] for i in range(at, min(stop, len(lowered) - GRAM + 1)))
-            grams.update(lowered[i : i + GRAM - 1] for i in range(at, min(stop, len(lowered) - GRAM + 2)))  # 3-char
+            if stop():
+                return []
+            end = at + STRETCH
+            grams.update(lowered[i : i + GRAM] for i in range(at, min(end, len(lowered) - GRAM + 1)))
+            grams.update(lowered[i : i + GRAM - 1] for i in range(at, min(end, len(lowered) - GRAM + 2)))  # 3-char
         for index in self.fields:
             mentions = index.mentions
             # (paced by value, not by start: one start can hold thousands; 100 starts held the GIL 276 ms)
@@ -110,7 +125,8 @@ class Suggester:
                 if home(key) != (index.field, value):
                     continue  # an earlier field holds this value: it is suggested there
                 hits = _word_hits(lowered, folded)
-                pause()  # (each search of a 2 MB transcript takes up to 5 ms)
+                if stop():  # (each search of a 2 MB transcript takes up to 5 ms)
+                    return []
                 if hits:
                     found[key] = Suggestion(value, index.field, "mentioned", hits)
         return sorted(found.values(), key=lambda s: (-s.count, s.value.casefold()))

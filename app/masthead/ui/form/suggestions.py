@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import Qt, QTimer
@@ -33,11 +34,13 @@ class SuggestionsPanel(QWidget):
         self._timer.setInterval(DELAY_MS)
         self._timer.timeout.connect(self._start)
         self._suggester: Suggester | None = None  # for the last vocabulary (its index is built once)
+        self._cancel = threading.Event()  # set when the search running is superseded (it then stops)
         self.shown: list[Suggestion] = []
         self.schema = builtin_schema()  # the form's, once refreshed: fields' labels
 
     def clear(self) -> None:
         self._generation += 1
+        self._cancel.set()
         self._request = None
         self._timer.stop()
         self._show([])
@@ -62,8 +65,10 @@ class SuggestionsPanel(QWidget):
         self.compute(doc.body_text, lists, wanted)
 
     def compute(self, body: str, lists: Mapping[str, list[str]], vocabulary: Mapping[str, Mapping[str, int]]) -> None:
-        """Find suggestions on a worker thread, shortly; a later call supersedes an earlier one."""
+        """Find suggestions on a worker thread, shortly; a later call supersedes an earlier one (and stops it
+        if it is running)."""
         self._generation += 1
+        self._cancel.set()
         self._request = (body, {k: list(v) for k, v in lists.items()}, vocabulary)
         self._timer.start()
 
@@ -73,10 +78,11 @@ class SuggestionsPanel(QWidget):
         (body, lists, vocabulary), self._request = self._request, None
         generation = self._generation
         cached = self._suggester
+        cancel = self._cancel = threading.Event()
 
         def job() -> tuple[Suggester, list[Suggestion]]:
             suggester = Suggester(vocabulary, cached)  # only fields whose counts changed are indexed again
-            return suggester, suggester.suggest(body, lists)[:LIMIT]
+            return suggester, suggester.suggest(body, lists, cancel=cancel)[:LIMIT]
 
         def done(result: tuple[Suggester, list[Suggestion]] | None, _error: BaseException | None) -> None:
             if result is not None:
