@@ -257,3 +257,21 @@ def test_a_filter_removing_many_runs_of_rows_counts_them_once(qtbot: QtBot, monk
     type_search(qtbot, pane, "tags:ai")
     qtbot.wait(50)
     assert pane.proxy.rowCount() == 10 and texts[-1] == "10 of 30" and len(texts) <= 2
+
+
+def test_verdicts_judged_in_the_background_pause_for_the_gui_thread() -> None:
+    """The worker judging 10,000 records pauses as it goes (``pacing``: the window makes it wait while the GUI
+    thread is busy): without a pause it ran beside the table's refilter, whose 10,000 calls into Python each
+    waited for the GIL (a body:e search held the GUI thread 160 ms)."""
+    from masthead.core import pacing
+
+    records = [Record(f"f{i:05}.md", 1, 1, {"tags": ["ai"] if i % 3 else []}) for i in range(5000)]
+    pauses: list[int] = []
+    before = pacing._pause
+    pacing.install(lambda: pauses.append(1))
+    try:
+        verdicts = Filters(parse_query("tag:ai")).verdicts(records, None, None)
+    finally:
+        pacing.install(before)
+    assert [v for _, v in verdicts.values()] == [bool(i % 3) for i in range(5000)]
+    assert len(pauses) >= 5000 // pacing.EVERY
