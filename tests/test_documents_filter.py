@@ -275,3 +275,51 @@ def test_verdicts_judged_in_the_background_pause_for_the_gui_thread() -> None:
         pacing.install(before)
     assert [v for _, v in verdicts.values()] == [bool(i % 3) for i in range(5000)]
     assert len(pauses) >= 5000 // pacing.EVERY
+
+
+def test_a_view_gets_each_cell_in_one_call_with_the_same_values(qtbot: QtBot) -> None:
+    """A view asks the roles of a cell together (``multiData``: one call into Python, not seven, each taking
+    the GIL): what it draws is what ``data`` gives, through the filter too (the open file in italics, an
+    error's icon and tooltip)."""
+    from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QTableView
+
+    class Counted(DocumentsModel):
+        asked = 0
+
+        def multiData(self, index: Any, roles: Any) -> None:
+            Counted.asked += 1
+            super().multiData(index, roles)
+
+    model = Counted()
+    model.reset(
+        [
+            Record("a.md", 1, 1, {"title": "Alpha", "tags": ["ai"], "date": "2025-01-02"}),
+            Record("b.md", 1, 1, {"title": "Beta", "tags": ["ml"]}, error="bad YAML", error_line=3),
+            Record("c.md", 1, 1, {"title": "Gamma", "tags": ["ai", "ml"], "status": "draft"}),
+        ]
+    )
+    proxy = DocumentsProxy()
+    proxy.setSourceModel(model)
+    proxy.pin("b.md")
+    proxy.set_filters(parse_query("tags:ai"))
+    model.set_outside("b.md")  # shown only because it is open: in italics
+    view = QTableView()
+    view.setModel(proxy)
+    qtbot.addWidget(view)
+    delegate = QStyledItemDelegate()
+    roles = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.DecorationRole]
+    assert shown(proxy) == ["a.md", "b.md", "c.md"]
+    seen = []
+    Counted.asked = 0
+    for row in range(proxy.rowCount()):
+        for column in range(proxy.columnCount()):
+            index = proxy.index(row, column)
+            option = QStyleOptionViewItem()
+            delegate.initStyleOption(option, index)  # (Qt's delegates ask through multiData)
+            text, font, icon = (index.data(role) for role in roles)
+            assert option.text == (text or "")
+            assert option.font.italic() == bool(font is not None and font.italic())
+            assert option.icon.isNull() == (icon is None)
+            seen.append((row, option.text, option.font.italic(), not option.icon.isNull()))
+    assert (0, "Alpha", False, False) in seen and (1, "Beta", True, True) in seen
+    assert Counted.asked == len(seen)  # one call a cell (the filter passes it on)

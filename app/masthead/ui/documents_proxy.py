@@ -13,14 +13,14 @@ from dataclasses import dataclass, replace
 from operator import is_, itemgetter
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QModelRoleData, QModelRoleDataSpan, QSortFilterProxyModel, Qt, Signal
 
 from masthead.core.fieldinfo import FileState, file_state
 from masthead.core.pacing import paced
 from masthead.core.query import Query
 from masthead.core.records import Record
 from masthead.core.workflow import Schema
-from masthead.ui.models import AnyIndex, Column, DocumentsModel
+from masthead.ui.models import AnyIndex, Column, DocumentsModel, role_data
 
 QUICK_FILTERS: dict[str, FileState] = {
     "drafts": FileState.DRAFT,
@@ -118,6 +118,16 @@ class DocumentsProxy(QSortFilterProxyModel):
             return
         for row in range(top.row(), bottom.row() + 1):
             rows[row] = self._verdict(records[row])
+
+    def multiData(self, index: AnyIndex, roles: QModelRoleDataSpan | QModelRoleData) -> None:
+        """A cell's roles from the source model in one call (Qt's proxy asks the source one role at a time)."""
+        source = self.mapToSource(index)
+        model = self.sourceModel()
+        if source.isValid() and model is not None:
+            model.multiData(source, roles)
+        else:
+            for wanted in role_data(roles):
+                wanted.clearData()
 
     # -- filtering
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:

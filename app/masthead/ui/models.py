@@ -9,7 +9,15 @@ from collections.abc import Callable, Iterable
 from enum import IntEnum
 from typing import Any, Protocol
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
@@ -99,6 +107,14 @@ def state_of(record: Record, schema: Schema | None = None) -> str:
     if state != FileState.ERROR and schema is not None and validate(record.meta, schema):
         return "Has problems"
     return STATE_LABELS[state]
+
+
+def role_data(roles: QModelRoleDataSpan | QModelRoleData) -> list[QModelRoleData]:
+    """The roles asked in a ``multiData`` call (a span is a sequence at run time; PySide's stubs do not say so)."""
+    if isinstance(roles, QModelRoleData):
+        return [roles]
+    span: Any = roles
+    return list(span)
 
 
 class DocumentsModel(QAbstractTableModel):
@@ -223,6 +239,13 @@ class DocumentsModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[Column(section)] if section < COLUMNS else self.column_field(section)
         return None
+
+    def multiData(self, index: AnyIndex, roles: QModelRoleDataSpan | QModelRoleData) -> None:
+        """Every role a view asks of a cell, in one call: a view asks seven per cell, and each call from Qt
+        into Python takes the GIL; beside a busy worker thread a table repaint of 616 calls took 126-192 ms
+        instead of 6-8 (``data`` answers each role, as before)."""
+        for wanted in role_data(roles):
+            wanted.setData(self.data(index, wanted.role()))
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
