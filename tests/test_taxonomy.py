@@ -349,3 +349,26 @@ def test_down_from_the_filter_goes_to_the_values_and_f2_renames_the_first(
     monkeypatch.setattr(panel, "rename_selected", lambda: renamed.append(panel.selected()))
     qtbot.keyClick(panel.table, Qt.Key.Key_F2)
     assert renamed == [[("tags", "zeta", 3)]]
+
+
+def test_a_view_gets_each_value_cell_in_one_call_with_the_same_values(qapp: Any) -> None:
+    """As the documents table: a delegate asks a cell's roles in one call into Python (the model answers
+    ``multiData`` itself, not Qt one role at a time), and draws what ``data`` gives."""
+    from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+
+    from masthead.ui.models import CellsAtOnce
+
+    files = [Record(f"{i}.md", 1, 1, {"tags": ["AI", "ai", "ml"][: i + 1], "people": ["Ada"]}) for i in range(3)]
+    vocab = build_vocabulary(files)
+    model = ValuesModel()
+    model.install(vocab, build_rows(snapshot(vocab), VALUE), QBrush())
+    assert type(model).multiData is CellsAtOnce.multiData
+    delegate, cells = QStyledItemDelegate(), 0
+    for row in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            index = model.index(row, column)
+            option = QStyleOptionViewItem()
+            delegate.initStyleOption(option, index)
+            assert option.text == str(index.data() if index.data() is not None else "")
+            cells += 1
+    assert cells >= 8

@@ -17,6 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush
 
 from masthead.core.vocabulary import Entry, Vocabulary, normalize
+from masthead.ui.models import CellsAtOnce
 from masthead.ui.tasks import run_in_background
 from masthead.ui.taxonomy_rows import COUNT, FIELD, VALUE, Key, Rows, near_tops, sort_entries, sort_key
 
@@ -24,7 +25,7 @@ SORT_HERE_BELOW = 5000  # fewer entries: sort on the GUI thread (a few ms); else
 BATCH_ABOVE = 100  # more changed entries: applied in one layout change (a linear merge), not row by row
 
 
-class ValuesModel(QAbstractTableModel):
+class ValuesModel(CellsAtOnce, QAbstractTableModel):
     """The values table (see the module docstring)."""
 
     HEADERS = ("Value", "Field", "Files", "Near-duplicates")
