@@ -606,3 +606,30 @@ def test_an_unclosed_bracket_is_marked_where_it_opens(qtbot: QtBot, window: Main
     window.form.tabs.setCurrentIndex(1)
     view = window.form.yaml_view
     assert view.highlighted_line() == 3 and view.textCursor().block().text() == "tags: [unclosed, oops"
+
+
+def test_files_changed_elsewhere_after_masthead_was_updated_are_shown_and_it_says_to_restart(
+    qtbot: QtBot, window: MainWindow, archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Masthead's code changed on disk while the window ran (an upgrade): more than AWAY_MIN changed files are
+    read by worker processes, which run the new code and refused. The refresh was dropped without a word:
+    the table, the taxonomy and the open form stayed as before (a new-user trial: a rename of 38 files, then
+    a search for the new tag found nothing). Now they are read here, and the status bar says to restart."""
+    from masthead.core import workers
+    from masthead.core.index import AWAY_MIN
+
+    for i in range(AWAY_MIN + 5):
+        (archive / f"n{i:02}.md").write_text(f"---\ntitle: New {i}\ntags: [old]\n---\nbody\n")
+    open_and_wait(qtbot, window, archive)
+    monkeypatch.setattr(workers, "STAMP", "an-older-build")  # this window, as if it ran code replaced since
+    for i in range(AWAY_MIN + 5):  # another program changes them all
+        (archive / f"n{i:02}.md").write_text(f"---\ntitle: New {i}\ntags: [renamed]\n---\nbody, longer\n")
+    try:
+        window.rescan_now()
+        qtbot.waitUntil(lambda: "renamed" in window.vocabulary.get("tags", {}), timeout=20000)
+        qtbot.waitUntil(lambda: "updated while it was running" in window.statusBar().currentMessage(), timeout=5000)
+        records = [window.model.record(window.model.row_of(f"n{i:02}.md")) for i in range(AWAY_MIN + 5)]
+        assert all(r.meta["tags"] == ["renamed"] for r in records)
+        assert "old" not in window.vocabulary.get("tags", {})
+    finally:
+        workers._other_code.clear()

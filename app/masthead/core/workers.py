@@ -69,6 +69,16 @@ def receive(stream: IO[bytes]) -> Any:
     return marshal.loads(data)
 
 
+_other_code = threading.Event()  # a worker started by this process ran other code (see other_code_seen)
+
+
+def other_code_seen() -> bool:
+    """Whether a worker of ``run_parallel`` was found running other code than this process (Masthead was
+    updated while it ran): that work was done in this process instead (slower, and still right); the host
+    should say that a restart takes the new version."""
+    return _other_code.is_set()
+
+
 def _reply(reply: Any) -> Any:
     if reply == OTHER_CODE:
         raise MastheadError(UPDATED)
@@ -118,6 +128,9 @@ def run_parallel(
 ) -> Iterator[R]:
     """Run ``job`` on every payload in ``workers`` child processes; yield each reply as it is done.
 
+    A worker found running other code than this process (Masthead updated while it ran) is not used: its
+    pump does the jobs here, with ``local`` (``other_code_seen`` then says so).
+
     With ``local_first`` the first payload is done here, by ``local`` (the function the workers run for
     ``job``), while the workers start (fastest overall); without, every payload goes to a worker, so that this
     process does none of the work (a window's threads must not hold the GIL for long: every one of the GUI
@@ -138,14 +151,22 @@ def run_parallel(
 
     def pump(proc: subprocess.Popen[bytes]) -> None:
         assert proc.stdin is not None and proc.stdout is not None
+        other = False  # the worker runs other code (Masthead was updated meanwhile): the jobs are done here
         try:
             while not (cancel and cancel.is_set()):
                 try:
                     payload = jobs.get_nowait()  # one call: another pump may take the last job meanwhile
                 except Empty:
                     break
-                send(proc.stdin, (job_name, root, payload, STAMP))
-                results.put(_reply(receive(proc.stdout)))
+                if not other:
+                    send(proc.stdin, (job_name, root, payload, STAMP))
+                    reply = receive(proc.stdout)
+                    other = reply == OTHER_CODE
+                    if not other:
+                        results.put(reply)
+                        continue
+                    _other_code.set()  # (its answer would not fit this code: a window's refresh was lost)
+                results.put(local(root, payload))
         except BaseException as exc:
             results.put(exc)
         finally:

@@ -18,6 +18,7 @@ from masthead.core.fulltext import DamagedIndex
 from masthead.core.index import ArchiveIndex, BuildStats, Changes
 from masthead.core.records import Record
 from masthead.core.vocabulary import Delta, Diff, Vocabulary
+from masthead.core.workers import UPDATED, other_code_seen
 from masthead.core.workflow import Schema, builtin_schema, load_schema
 from masthead.ui.folder_model import FolderModel
 from masthead.ui.models import DocumentsModel
@@ -80,6 +81,7 @@ class ArchiveController(QObject):
         self._drain_timer.timeout.connect(self._drain)
         self._refreshing = False
         self._refresh_pending: set[str] | Literal["all"] | None = None
+        self._told_updated = False  # the status bar said that Masthead was updated while it ran
         self._vocab_generation = 0
         self._text_pool = QThreadPool(self)  # the full-text index's own thread: it may take a minute
         self._text_pool.setMaxThreadCount(1)
@@ -314,6 +316,11 @@ class ArchiveController(QObject):
             if result is not None and index is self.index:
                 changes, diff = result
                 self._apply(changes, before, diff if vocab is self.vocab else None)
+            if error is not None and index is self.index:  # (it was dropped: the table stayed as it was)
+                self.message.emit(f"Changed files could not be read again ({error}): press F5 to reload", 0)
+            elif other_code_seen() and not self._told_updated:  # (read here instead, but say it once)
+                self._told_updated = True
+                self.message.emit(UPDATED, 0)
             pending, self._refresh_pending = self._refresh_pending, None
             if pending is not None:
                 self.refresh(None if pending == "all" else sorted(pending))
