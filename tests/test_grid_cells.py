@@ -227,3 +227,19 @@ def test_show_only_a_value_that_holds_quotes(qtbot: QtBot, tmp_path: Path) -> No
     assert win.search.text() == 'speaker:"Dwayne ""The Rock"" Johnson"'
     shown = lambda: {win.proxy.index(r, 0).data(PATH_ROLE) for r in range(win.proxy.rowCount())}  # noqa: E731
     qtbot.waitUntil(lambda: "d.md" in shown() and not {"b.md", "c.md"} & shown(), timeout=5000)
+
+
+def test_fill_down_and_delete_never_share_a_key() -> None:
+    """On X11 the platform's Delete is Del and Ctrl+D: the grid's Delete shortcut then took Ctrl+D too, two
+    shortcuts on one key are ambiguous, and neither fired (fill down did nothing and said nothing: a new-user
+    trial under X11; the tests' offscreen platform has only Del)."""
+    from PySide6.QtGui import QKeySequence
+
+    from masthead.ui.window_grid import FILL_DOWN, clear_keys
+
+    x11 = [QKeySequence("Del"), QKeySequence("Ctrl+D")]
+    assert clear_keys(FILL_DOWN, x11) == [QKeySequence("Del")]
+    assert clear_keys(FILL_DOWN, [QKeySequence("Del")]) == [QKeySequence("Del")]
+    assert clear_keys(FILL_DOWN, [QKeySequence("Ctrl+D")]) == [QKeySequence("Del")]  # (never none)
+    platform = QKeySequence.keyBindings(QKeySequence.StandardKey.Delete)
+    assert FILL_DOWN not in clear_keys(FILL_DOWN, platform)

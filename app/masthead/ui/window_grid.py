@@ -48,6 +48,16 @@ NO_VIEW = "(no saved view)"
 _PLAIN_NAME = re.compile(r"[A-Za-z_][\w-]*\Z")
 
 
+FILL_DOWN = QKeySequence("Ctrl+D")
+
+
+def clear_keys(fill: QKeySequence, deletes: list[QKeySequence]) -> list[QKeySequence]:
+    """The keys that clear the grid's selected cells: the platform's Delete bindings but fill down's. On X11
+    they are Del and Ctrl+D, and two shortcuts on one key are ambiguous: neither fires (Ctrl+D filled
+    nothing, and said nothing: a new-user trial under X11)."""
+    return [key for key in deletes if key != fill] or [QKeySequence(Qt.Key.Key_Delete)]
+
+
 class WindowGrid(QMainWindow if TYPE_CHECKING else object):  # type: ignore[misc]
     """A mixin of MainWindow."""
 
@@ -65,10 +75,11 @@ class WindowGrid(QMainWindow if TYPE_CHECKING else object):  # type: ignore[misc
         self.grid = GridController(self)
         self.views = ViewsController(self)
         table = self.table
+        deletes = clear_keys(FILL_DOWN, QKeySequence.keyBindings(QKeySequence.StandardKey.Delete))
         for key, slot in (
-            (QKeySequence.StandardKey.Paste, self.grid.paste),
-            (QKeySequence("Ctrl+D"), self.grid.fill_down),
-            (QKeySequence.StandardKey.Delete, self.grid.clear_selection),
+            (QKeySequence(QKeySequence.StandardKey.Paste), self.grid.paste),
+            (FILL_DOWN, self.grid.fill_down),
+            *((delete, self.grid.clear_selection) for delete in deletes),
         ):
             shortcut = QShortcut(key, table)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)  # line edits keep their own paste
