@@ -178,3 +178,19 @@ def test_tagging_a_single_value_field_says_why_nothing_changed(
     code, _, err = run(capsys, "tag", "add", str(archive), "title", "v", "--files", str(archive / name))
     assert code == 1 and "title holds a single value here, not a list of text" in err
     assert (archive / name).read_bytes() == before
+
+
+def test_a_value_added_across_the_archive_skips_a_file_without_front_matter(
+    archive: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``tag add --all`` gave the archive's README a front-matter block of its own (a new-user trial): a file
+    with no front matter is left alone and named, with the reason; the others get the value."""
+    readme = archive / "README.md"
+    readme.write_bytes(b"# About this archive\n\nOne file per talk.\n")
+    code, _, err = run(capsys, "tag", "add", str(archive), "tags", "weekly", "--all")
+    assert readme.read_bytes() == b"# About this archive\n\nOne file per talk.\n"
+    assert "README.md: not changed: it has no front matter" in err and "1 skipped" in err
+    assert code == 1  # (a file was left alone: named, as every skipped file is)
+    assert all("weekly" in tags(archive, name) for name in NAMES)
+    code, _, _ = run(capsys, "tag", "rename", str(archive), "tags", "weekly", "monthly", "--all")
+    assert code == 0 and readme.read_bytes() == b"# About this archive\n\nOne file per talk.\n"

@@ -30,7 +30,7 @@ from masthead.core.journal import journal_info as journal_info
 from masthead.core.journal import old_bytes_path as old_bytes_path
 from masthead.core.key_edit import KeyEdit, rename_of
 from masthead.core.merge import changed
-from masthead.core.operations import Edit, NotApplicable, PublishEdit, apply_edit, edit_from_spec
+from masthead.core.operations import Edit, ListEdit, NotApplicable, PublishEdit, apply_edit, edit_from_spec
 from masthead.core.split import split
 from masthead.core.workers import run_parallel
 from masthead.core.workflow import Schema, load_schema
@@ -116,6 +116,11 @@ CHUNK = 100  # files per worker request
 PARALLEL_MIN = 200  # fewer files are planned in this process (starting workers costs ~0.2 s)
 
 
+NO_FRONT_MATTER = (
+    "it has no front matter (a README, a note?): a change of many files adds none; open the file to add one"
+)
+
+
 def plan_file(
     root: Path, rel: str, edit: Edit, schemas: dict[Path, Schema] | None = None, list_indent: int = DEFAULT_SEQ_OFFSET
 ) -> PlanRow:
@@ -146,6 +151,8 @@ def render(
         cache = schemas if schemas is not None else {}
         schema = cache.get(folder) or cache.setdefault(folder, load_schema(root / rel))
     doc = Document(raw, root / rel, snapshot, list_indent)
+    if isinstance(edit, ListEdit) and edit.action in ("add", "replace") and doc.kind == "none":
+        return PlanRow(rel, "skipped", b"", b"", None, NO_FRONT_MATTER)
     if not doc.editable:
         if isinstance(edit, CellsEdit) and not _cells_change(rel, doc, edit):
             return PlanRow(rel, "unchanged", b"", b"", None, "")  # a read-only or unreadable file, its row not edited
