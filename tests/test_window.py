@@ -633,3 +633,19 @@ def test_files_changed_elsewhere_after_masthead_was_updated_are_shown_and_it_say
         assert "old" not in window.vocabulary.get("tags", {})
     finally:
         workers._other_code.clear()
+
+
+def test_field_actions_are_offered_only_with_an_editable_file_open(
+    qtbot: QtBot, window: MainWindow, archive: Path
+) -> None:
+    """Document ▸ Add Field… and Remove This Field… (Ctrl+Shift+Backspace) were enabled with no file open (a
+    new-user trial): they follow the open file, and a file that cannot be read is not edited either."""
+    add, remove = window.acts["addField"], window.acts["removeField"]
+    assert not add.isEnabled() and not remove.isEnabled()  # (no archive yet)
+    open_and_wait(qtbot, window, archive)
+    assert not add.isEnabled() and not remove.isEnabled()
+    assert window.select_path("2025/01/english-null.md")
+    qtbot.waitUntil(lambda: add.isEnabled() and remove.isEnabled(), timeout=5000)
+    assert window.select_path("drafts/broken.md")
+    qtbot.waitUntil(lambda: window.form.rel == "drafts/broken.md", timeout=5000)
+    qtbot.waitUntil(lambda: not add.isEnabled() and not remove.isEnabled(), timeout=5000)

@@ -141,6 +141,7 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowGit, WindowGrid, Window
         form.saved.connect(self._on_saved)
         form.dirty_changed.connect(self._on_dirty)
         form.state_changed.connect(self._update_document_actions)
+        self._update_document_actions()  # (no file open yet)
         form.loaded.connect(self._on_file_loaded)
         form.reloaded.connect(self._on_reloaded)
         form.status_message.connect(self._show_status)

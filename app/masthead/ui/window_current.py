@@ -37,6 +37,7 @@ class WindowCurrentFile(QMainWindow if TYPE_CHECKING else object):  # type: igno
     save_action: QAction
     publish_action: QAction
     unpublish_action: QAction
+    acts: dict[str, QAction]
     on_file_shown: Callable[[], None]  # WindowGit's
 
     def select_path(self, path: str) -> bool:  # overridden by MainWindow
@@ -156,6 +157,9 @@ class WindowCurrentFile(QMainWindow if TYPE_CHECKING else object):  # type: igno
 
     def _update_document_actions(self) -> None:
         self.publish_action.setEnabled(self.form.can_publish)
+        editable = self.form.doc is not None and self.form.doc.editable  # (not with no file open: a trial)
+        for name in ("addField", "removeField"):
+            self.acts[name].setEnabled(editable)
         self.unpublish_action.setEnabled(self.form.can_unpublish)
         problems = self.form.problems
         self.publish_action.setToolTip(
