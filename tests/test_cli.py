@@ -125,3 +125,19 @@ def test_window_dispatch_refuses_what_is_not_a_folder(tmp_path: Path, capsys: py
     assert code == 2 and "not a folder, and not a command" in err
     code, _, err = run(capsys, str(tmp_path), "extra")
     assert code == 2 and "unknown command" in err
+
+
+def test_a_mistyped_command_is_named_so_without_a_display(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``masthead rename-tag --help`` over ssh answered that there was no display for the window (a new-user
+    trial): the words are checked first, and only a window that can open looks for a display."""
+    for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    code, _, err = run(capsys, "rename-tag", "--help")
+    assert code == 2 and "unknown command 'rename-tag'" in err and "display" not in err
+    code, _, err = run(capsys, "rename-tag")
+    assert code == 2 and "rename-tag: not a folder, and not a command" in err
+    if sys.platform.startswith("linux"):
+        code, _, err = run(capsys, str(tmp_path))  # a folder: the window, which needs a display
+        assert code == 3 and "no display" in err

@@ -16,6 +16,12 @@ def run_window(argv: list[str]) -> int:
     smoke = "--smoke-test" in argv
     use_sample = "--sample" in argv
     argv = [a for a in argv if a not in ("--smoke-test", "--sample")]
+    if len(argv) > 1:  # (before the display is looked for: `masthead rename-tag --help` is a typo, not a window)
+        fail(f"unknown command {argv[0]!r}; commands: {', '.join(COMMANDS)} (see masthead --help)")
+        return 2
+    if argv and not use_sample and not Path(argv[0]).is_dir():
+        fail(f"{argv[0]}: not a folder, and not a command ({', '.join(COMMANDS)}); see masthead --help")
+        return 2
     missing = missing_qt_libraries()
     if missing:
         fail(missing)
@@ -29,13 +35,7 @@ def run_window(argv: list[str]) -> int:
         except OSError as exc:
             fail(f"could not copy the sample archive: {exc}")
             return 1
-    if len(argv) > 1:
-        fail(f"unknown command {argv[0]!r}; commands: {', '.join(COMMANDS)} (see masthead --help)")
-        return 2
     archive = Path(argv[0]) if argv else None
-    if archive is not None and not archive.is_dir():
-        fail(f"{archive}: not a folder, and not a command ({', '.join(COMMANDS)}); see masthead --help")
-        return 2
     from masthead.ui.app import run
 
     return run(archive, smoke_test=smoke)
