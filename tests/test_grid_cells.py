@@ -243,3 +243,18 @@ def test_fill_down_and_delete_never_share_a_key() -> None:
     assert clear_keys(FILL_DOWN, [QKeySequence("Ctrl+D")]) == [QKeySequence("Del")]  # (never none)
     platform = QKeySequence.keyBindings(QKeySequence.StandardKey.Delete)
     assert FILL_DOWN not in clear_keys(FILL_DOWN, platform)
+
+
+def test_the_grid_takes_every_key_the_platform_pastes_and_deletes_with(qtbot: QtBot, tmp_path: Path) -> None:
+    """Shift+Insert pastes as Ctrl+V does (a shortcut made of ``QKeySequence(StandardKey.Paste)`` kept only its
+    first key: a review), and each of the platform's Delete keys clears, but fill down's."""
+    from PySide6.QtGui import QKeySequence, QShortcut
+
+    from masthead.ui.window_grid import FILL_DOWN, clear_keys
+
+    win, _ = _grid(qtbot, tmp_path, ["speaker"])
+    keys = [s.key() for s in win.table.findChildren(QShortcut)]
+    pastes = QKeySequence.keyBindings(QKeySequence.StandardKey.Paste)
+    assert len(pastes) > 1 and all(key in keys for key in pastes)
+    assert all(key in keys for key in clear_keys(FILL_DOWN, QKeySequence.keyBindings(QKeySequence.StandardKey.Delete)))
+    assert keys.count(FILL_DOWN) == 1 and len(keys) == len(set(k.toString() for k in keys))

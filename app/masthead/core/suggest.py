@@ -109,6 +109,8 @@ class Suggester:
             if home(normalize(name)) is not None:
                 add(name, "bold", count)
         lowered = "".join(body[at : at + STRETCH].casefold() for at in range(0, len(body), STRETCH) if not stop())
+        if stop():  # (cut short: what it holds is not the transcript)
+            return []
         grams: set[str] = set()
         for at in range(0, len(lowered), STRETCH):  # a stretch at a time (a long transcript is 1,000,000 steps)
             if stop():

@@ -129,7 +129,8 @@ def run_parallel(
     """Run ``job`` on every payload in ``workers`` child processes; yield each reply as it is done.
 
     A worker found running other code than this process (Masthead updated while it ran) is not used: its
-    pump does the jobs here, with ``local`` (``other_code_seen`` then says so).
+    pump does the jobs here, with ``local`` (``other_code_seen`` then says so). That is right but costs this
+    process the work (a window then stutters while it reads: it says to restart).
 
     With ``local_first`` the first payload is done here, by ``local`` (the function the workers run for
     ``job``), while the workers start (fastest overall); without, every payload goes to a worker, so that this

@@ -77,7 +77,7 @@ class WindowGrid(QMainWindow if TYPE_CHECKING else object):  # type: ignore[misc
         table = self.table
         deletes = clear_keys(FILL_DOWN, QKeySequence.keyBindings(QKeySequence.StandardKey.Delete))
         for key, slot in (
-            (QKeySequence(QKeySequence.StandardKey.Paste), self.grid.paste),
+            *((paste, self.grid.paste) for paste in QKeySequence.keyBindings(QKeySequence.StandardKey.Paste)),
             (FILL_DOWN, self.grid.fill_down),
             *((delete, self.grid.clear_selection) for delete in deletes),
         ):
