@@ -562,3 +562,23 @@ def test_marking_a_long_transcript_pauses_line_by_line() -> None:
     finally:
         pacing.install(before)
     assert len(calls) >= 2 * 5000 // pacing.EVERY
+
+
+def test_the_check_of_what_to_index_pauses_for_the_gui_thread(tmp_path: Path) -> None:
+    """Every transcript search first checks 10,000 files' stamps against the index, on a worker: that loop
+    pauses as it goes (``pacing``: the window makes it wait while the GUI thread is busy), outside the part's
+    lock, and its answer is as before."""
+    from masthead.core import pacing
+
+    index = TextIndex(tmp_path, memory=True)
+    files = [(f"t{i:05}.md", i, i) for i in range(3000)]
+    pauses: list[int] = []
+    before = pacing._pause
+    pacing.install(lambda: pauses.append(1))
+    try:
+        todo, gone = index.stale(files)
+    finally:
+        pacing.install(before)
+        index.close()
+    assert sorted(todo) == files and gone == []
+    assert len(pauses) >= 2 * 3000 // pacing.EVERY  # (sharing the files out, then each part's comparison)
