@@ -564,6 +564,23 @@ def test_marking_a_long_transcript_pauses_line_by_line() -> None:
     assert len(calls) >= 2 * 5000 // pacing.EVERY
 
 
+def test_marking_a_line_that_holds_the_text_thousands_of_times_pauses_as_it_goes() -> None:
+    """ "e" in a 2 MB transcript: 20,000 places, hundreds in a line; a pause every 200 lines let a worker run
+    for thousands of places at a time beside a busy GUI thread (bench_gui: 102-120 ms gaps with them)."""
+    from masthead.core import pacing
+
+    line = "e " * 5000
+    calls: list[int] = []
+    before = pacing._pause
+    pacing.install(lambda: calls.append(1))
+    try:
+        found = fulltext.spans(line, "e", limit=20_000)
+    finally:
+        pacing.install(before)
+    assert found == [(i, i + 1) for i in range(0, 10_000, 2)]
+    assert len(calls) >= 5000 // fulltext.PACE_MATCHES
+
+
 def test_the_check_of_what_to_index_pauses_for_the_gui_thread(tmp_path: Path) -> None:
     """Every transcript search first checks 10,000 files' stamps against the index, on a worker: that loop
     pauses as it goes (``pacing``: the window makes it wait while the GUI thread is busy), outside the part's

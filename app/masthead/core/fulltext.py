@@ -51,6 +51,7 @@ NICE = 10  # the niceness of the threads that build it (Linux): a window's GUI t
 DEAD_SLACK = 1000  # dead rows tolerated beyond as many as there are live ones
 END = "\uffff\uffff"  # after every stored text: its last characters start trigrams too
 PIECE = 32_768  # characters folded in one call (a megabyte's NFKC held the GIL for ~35 ms)
+PACE_MATCHES = 200  # places found between two pauses of ``spans`` (besides one every 200 lines)
 BATCH = 25  # files per transaction (~0.1 s): progress survives a cancel, searches and close() wait little
 Progress = Callable[[int, int], None]
 
@@ -678,6 +679,8 @@ def spans(body: str, text: str, limit: int = 1000) -> list[tuple[int, int]]:
         folded = fold(line)
         at = folded.find(wanted)
         while at >= 0 and len(out) < limit:
+            if len(out) % PACE_MATCHES == 0:  # (a line can hold hundreds: "e" in a 2 MB transcript, 20,000)
+                pause()
             start, end = _span(line, folded, at, at + len(wanted))
             if out and offset + start < out[-1][1]:  # marks the folding reordered: one span for both
                 out[-1] = (out[-1][0], max(out[-1][1], offset + end))
