@@ -319,16 +319,15 @@ class _Shard:
 
     def stale(self, files: Iterable[tuple[str, int, int]]) -> tuple[list[tuple[str, int, int]], list[str]]:
         """Of this part's ``(path, size, mtime_ns)``: those to (re)index, and the indexed paths that are gone
-        (compared with the stamps as they were under the lock: another thread's update changes them; the
-        comparison, 10,000 steps, is paced outside it)."""
+        (compared under the lock: another thread's update changes the stamps)."""
         with self._using():
-            known = dict(self._stamps())
-        todo, present = [], set()
-        for rel, size, mtime in paced(files):
-            present.add(rel)
-            if known.get(rel) != (size, mtime):
-                todo.append((rel, size, mtime))
-        return todo, [p for p in known if p not in present]
+            known = self._stamps()
+            todo, present = [], set()
+            for rel, size, mtime in files:
+                present.add(rel)
+                if known.get(rel) != (size, mtime):
+                    todo.append((rel, size, mtime))
+            return todo, [p for p in known if p not in present]
 
     def _stamps(self) -> dict[str, tuple[int, int]]:
         """Every indexed path's size and mtime: read again only when another connection (another process)
