@@ -32,26 +32,39 @@ def _dialogs(win: MainWindow) -> list[BulkTagDialog]:
     return [d for d in win.findChildren(BulkTagDialog) if d.isVisible()]
 
 
-def test_bulk_tag_waits_for_a_transcript_search_still_running(
-    qtbot: QtBot, tmp_path: Path, no_modal_dialogs: list[tuple[str, str]]
-) -> None:
+def _window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
+    """The window on FILES, once "body:pipeline" shows its two files."""
     root = tmp_path / "archive"
     root.mkdir()
     for name, text in FILES.items():
         (root / name).write_text(text)
     win: MainWindow = open_window(qtbot, tmp_path, root)
-    win.activateWindow()
-    browser = win.browser
     _search(qtbot, win, "body:pipeline")
-    qtbot.waitUntil(lambda: not browser.pending and browser.count_label.text() == "2 of 3", timeout=10000)
+    qtbot.waitUntil(lambda: not win.browser.pending and win.browser.count_label.text() == "2 of 3", timeout=10000)
+    return win
 
+
+def _held_search(qtbot: QtBot, win: MainWindow, text: str) -> threading.Event:
+    """Type a transcript search whose reading waits until the event returned is set (as before the
+    full-text index is built: the transcripts are read), once it is being answered."""
+    browser = win.browser
     release = threading.Event()
     reader = browser.body
     assert reader is not None
-    browser.text_search = None  # (as before the full-text index is built: the transcripts are read)
+    browser.text_search = None
     browser.body = lambda rel: (release.wait(10), reader(rel))[1]
-    _search(qtbot, win, 'body:"quality agents"')
+    _search(qtbot, win, text)
     qtbot.waitUntil(lambda: browser.pending, timeout=5000)  # (the search starts once typing pauses)
+    return release
+
+
+def test_bulk_tag_waits_for_a_transcript_search_still_running(
+    qtbot: QtBot, tmp_path: Path, no_modal_dialogs: list[tuple[str, str]]
+) -> None:
+    win = _window(qtbot, tmp_path)
+    win.activateWindow()
+    browser = win.browser
+    release = _held_search(qtbot, win, 'body:"quality agents"')
     assert browser.count_label.text() == "Searching… (shown: 2 of 3, the last search's)"
     qtbot.keyClick(win.search, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert not _dialogs(win)
@@ -69,25 +82,12 @@ def test_the_table_stays_in_place_while_a_search_is_answered(qtbot: QtBot, tmp_p
     """ "Searching… (shown: N of M, the last search's)" takes two lines where the count takes one: the row
     grew, then shrank, at every search, and the table's relayout of 10,000 rows held the GUI thread 30-60 ms
     each time. The count keeps room for two lines."""
-    root = tmp_path / "archive"
-    root.mkdir()
-    for name, text in FILES.items():
-        (root / name).write_text(text)
-    win: MainWindow = open_window(qtbot, tmp_path, root)
+    win = _window(qtbot, tmp_path)
     win.resize(1280, 800)
     browser = win.browser
-    _search(qtbot, win, "body:pipeline")
-    qtbot.waitUntil(lambda: not browser.pending and browser.count_label.text() == "2 of 3", timeout=10000)
     qtbot.wait(50)
     where = browser.table.geometry()
-
-    release = threading.Event()
-    reader = browser.body
-    assert reader is not None
-    browser.text_search = None  # (as before the full-text index is built: the transcripts are read)
-    browser.body = lambda rel: (release.wait(10), reader(rel))[1]
-    _search(qtbot, win, 'body:"quality agents"')
-    qtbot.waitUntil(lambda: browser.pending, timeout=5000)
+    release = _held_search(qtbot, win, 'body:"quality agents"')
     assert browser.count_label.text().startswith("Searching…")
     assert browser.count_label.heightForWidth(browser.count_label.width()) > browser.count_label.fontMetrics().height()
     qtbot.wait(50)
