@@ -811,3 +811,23 @@ def test_a_file_with_other_chips_gets_rows_that_fit_them(qtbot: QtBot, tmp_path:
         tops = sorted((e.mapTo(window.form, e.rect().topLeft()).y(), k, e) for k, e in window.form.editors.items())
         for (top, key, editor), (next_top, next_key, _) in itertools.pairwise(tops):
             assert top + editor.height() <= next_top, f"{name}: {key} runs under {next_key}"
+
+
+def test_going_to_a_pane_hidden_with_the_view_menu_shows_it(qtbot: QtBot, window: MainWindow) -> None:
+    """With View ▸ Front Matter and Preview off (kept from an earlier session), Ctrl+2 put the keyboard in a
+    hidden form, and typing changed a field nobody could see (then Ctrl+S saved it). Ctrl+1, Ctrl+2 and
+    Ctrl+3 show their pane first."""
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: window.form.rel is not None and bool(window.form.editors), timeout=3000)
+    for pane in ("form", "preview", "browser"):
+        window.pane_actions[pane].trigger()  # View ▸ off
+    assert not window.form.isVisible() and not window.preview.isVisible() and not window.browser.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.form.isVisible() and window.pane_actions["form"].isChecked()
+    focused = QApplication.focusWidget()
+    assert focused is not None and focused.isVisible() and window.form.isAncestorOf(focused)
+    qtbot.keyClick(focused, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.preview.isVisible() and QApplication.focusWidget() is window.preview.browser
+    qtbot.keyClick(window.preview.browser, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.browser.isVisible() and window.table.hasFocus()

@@ -55,7 +55,7 @@ ACTIONS: tuple[Spec, ...] = (
     Spec("preferences", "&Preferences…", "show_preferences", "&Edit", SK.Preferences, "Ctrl+,", separator=True),
     Spec("nextFile", "&Next File", "browser.next_file", "&Go", "Alt+Down"),
     Spec("previousFile", "&Previous File", "browser.previous_file", "&Go", "Alt+Up"),
-    Spec("focusBrowser", "Go to &Browser", "browser.focus_table", "&Go", "Ctrl+1", separator=True),
+    Spec("focusBrowser", "Go to &Browser", "focus_browser", "&Go", "Ctrl+1", separator=True),
     Spec("focusForm", "Go to &Front Matter", "focus_form", "&Go", "Ctrl+2"),
     Spec("focusPreview", "Go to Pre&view", "focus_preview", "&Go", "Ctrl+3"),
     Spec("publish", "&Publish", "form.controller.publish", "&Document", "Ctrl+Shift+P", toolbar=True, enabled=False),

@@ -331,8 +331,18 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowGit, WindowGrid, Window
     def show_query(self, text: str) -> None:
         self.browser.show_query(text)
 
+    def _reveal(self, pane: str) -> None:
+        """Show a pane hidden with View ▸ before the keyboard goes to it (Ctrl+2 into a hidden form typed into
+        fields nobody could see)."""
+        self.pane_actions[pane].setChecked(True)
+
+    def focus_browser(self) -> None:
+        self._reveal("browser")
+        self.browser.focus_table()
+
     def focus_form(self) -> None:
         """The first field of the file on screen (else the form's first control)."""
+        self._reveal("form")
         first = next(iter(self.form.editors), None)
         if first is not None:
             self.form.focus_field(first)
@@ -342,6 +352,7 @@ class MainWindow(WindowCurrentFile, WindowDialogs, WindowGit, WindowGrid, Window
 
     def focus_preview(self) -> None:
         """The transcript itself (not the outline above it: End and Page Down then moved in the outline)."""
+        self._reveal("preview")
         self.preview.browser.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def select_path(self, path: str) -> bool:
